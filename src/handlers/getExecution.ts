@@ -1,0 +1,14 @@
+/** GET /v1/executions/{executionId}: state, timings, bytes scanned and, on failure, why. */
+import { z } from 'zod';
+import { httpHandler } from '../lib/http/httpHandler.js';
+import { json } from '../lib/http/responses.js';
+import { getRuntime } from '../lib/runtime.js';
+import { ExecutionPathSchema } from './executionInput.js';
+
+export const handler = httpHandler(
+  async ({ path }) => {
+    const { engine } = await getRuntime();
+    return json(200, await engine.get(path.executionId));
+  },
+  z.object({ path: ExecutionPathSchema }),
+);

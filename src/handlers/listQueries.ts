@@ -1,0 +1,22 @@
+/** GET /v1/queries: the catalog, each query with the JSON Schema of its parameters and an example. */
+import { z } from 'zod';
+import { httpHandler } from '../lib/http/httpHandler.js';
+import { json } from '../lib/http/responses.js';
+import { QUERIES } from '../queries/catalog.js';
+
+// The catalog is fixed at build time: describe it once, not on every request.
+const catalog = {
+  queries: QUERIES.map((q) => ({
+    name: q.name,
+    title: q.title,
+    description: q.description,
+    parameters: z.toJSONSchema(q.parameters, { io: 'input', unrepresentable: 'any' }),
+    columns: q.columns,
+    example: {
+      request: { query: q.name, parameters: q.example.parameters, from: q.example.from, to: q.example.to },
+      answers: q.example.answers,
+    },
+  })),
+};
+
+export const handler = httpHandler(async () => json(200, catalog));

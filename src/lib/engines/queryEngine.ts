@@ -1,0 +1,79 @@
+/**
+ * The engine interface: what handlers need from whatever runs the SQL. The embedded DuckDB engine
+ * and the Athena engine both implement it; handlers never know which one they talk to.
+ */
+import type { ResultColumn } from '../../queries/queryDefinition.js';
+import type { TimeWindow } from '../sql/timeWindow.js';
+
+export const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type ExecutionState = (typeof EXECUTION_STATES)[number];
+
+export const isTerminal = (state: ExecutionState): boolean =>
+  state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
+
+export interface ExecutionRequest {
+  readonly queryName: string;
+  /** SQL in Athena's dialect with positional `?` placeholders. */
+  readonly sql: string;
+  /** One string per `?`, in order. */
+  readonly parameters: readonly string[];
+  readonly columns: readonly ResultColumn[];
+  /** The scope the SQL is restricted to; an engine may use it to choose which files to read. */
+  readonly window: TimeWindow;
+  /** Makes a retried start return the first execution instead of a second one. */
+  readonly idempotencyKey?: string;
+  /** Reuse a result of the same SQL and parameters no older than this (Athena result reuse). */
+  readonly reuseResultsMinutes?: number;
+}
+
+export interface ExecutionError {
+  /** Short machine-readable category, e.g. USER, SYSTEM, INTERRUPTED. */
+  readonly category: string;
+  readonly message: string;
+}
+
+export interface Execution {
+  readonly executionId: string;
+  readonly query: string;
+  readonly state: ExecutionState;
+  readonly submittedAt: string;
+  readonly completedAt?: string;
+  readonly window?: { readonly from: string; readonly to: string };
+  readonly statistics: {
+    readonly bytesScanned: number;
+    readonly engineMs: number;
+    readonly queueMs?: number;
+    /** Rough share of the work done while RUNNING, 0 to 100, when the engine can tell. */
+    readonly progressPercent?: number;
+  };
+  readonly error?: ExecutionError;
+}
+
+export type ResultValue = string | number | boolean | null;
+
+export interface ResultPage {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly Record<string, ResultValue>[];
+  readonly nextToken?: string;
+}
+
+export interface ResultLink {
+  readonly url: string;
+  readonly expiresAt: string;
+}
+
+export interface ResultLinkOptions {
+  readonly expiresInSeconds: number;
+  /** Scheme and host the request came to, for engines that serve the link themselves. */
+  readonly requestBaseUrl?: string;
+}
+
+export interface QueryEngine {
+  start(request: ExecutionRequest): Promise<{ executionId: string }>;
+  /** @throws NotFoundError when the id is unknown to this engine. */
+  get(executionId: string): Promise<Execution>;
+  /** @throws ConflictError unless the execution SUCCEEDED. */
+  getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage>;
+  getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink>;
+  cancel(executionId: string): Promise<Execution>;
+}

@@ -1,0 +1,31 @@
+/**
+ * Builds a Lambda handler for one route: input parsed and validated by a zod schema before the
+ * handler runs, errors turned into problem+json after. The same function serves API Gateway and
+ * the local server.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { problemDetails } from './middleware/problemDetails.js';
+import { type EventWithInput, validateInput } from './middleware/validateInput.js';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const NoInputSchema = z.object({});
+
+export const httpHandler = <Schema extends z.ZodType = typeof NoInputSchema>(
+  handle: (
+    input: z.infer<Schema>,
+    event: APIGatewayProxyEvent,
+    context: Context,
+  ) => Promise<APIGatewayProxyResult>,
+  schema?: Schema,
+): ProxyHandler => {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(problemDetails())
+    .use(validateInput(schema ?? NoInputSchema))
+    .handler(async (event, context) =>
+      handle((event as EventWithInput<z.infer<Schema>>).input, event, context),
+    );
+  return (event, context) => handler(event, context);
+};

@@ -1,0 +1,46 @@
+/**
+ * Puts a query template behind the time window: the one place where the SQL that runs is
+ * assembled. Only fixed text and `?` placeholders are joined; every value goes to `parameters`.
+ */
+import type { QueryDefinition } from '../../queries/queryDefinition.js';
+import { TABLE_NAME } from '../schema/cloudtrailTable.js';
+import type { TimeWindow } from './timeWindow.js';
+
+export interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly string[];
+}
+
+const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
+
+export const windowPredicate = (window: TimeWindow): Statement => {
+  const clauses = ['day BETWEEN ? AND ?', 'eventtime >= ?', 'eventtime < ?'];
+  const parameters = [window.firstDay, window.lastDay, window.from, window.to];
+  if (window.accounts) {
+    clauses.push(`account IN (${placeholders(window.accounts.length)})`);
+    parameters.push(...window.accounts);
+  }
+  if (window.regions) {
+    clauses.push(`region IN (${placeholders(window.regions.length)})`);
+    parameters.push(...window.regions);
+  }
+  return { sql: clauses.join('\n    AND '), parameters };
+};
+
+export const buildStatement = (
+  query: QueryDefinition,
+  parameters: unknown,
+  window: TimeWindow,
+): Statement => {
+  const scope = windowPredicate(window);
+  const bound = query.bind(parameters);
+  const sql = [
+    `-- trailhound query=${query.name}`,
+    'WITH events AS (',
+    `  SELECT * FROM ${TABLE_NAME}`,
+    `  WHERE ${scope.sql}`,
+    '),',
+    query.sql.trim(),
+  ].join('\n');
+  return { sql, parameters: [...scope.parameters, ...bound] };
+};

@@ -1,0 +1,78 @@
+/**
+ * principal-activity: everything one principal did in the window, oldest first.
+ *
+ * - userName: an IAM user (userIdentity.userName), or the session name of an assumed role, which
+ *   is how IAM Identity Center and federated users appear;
+ * - arn: the exact identity ARN, or a role ARN, which matches every session of that role;
+ * - accessKeyId: every call signed with that key (AKIA... or a temporary ASIA... key);
+ * - principalId: exact, or the role's AROA... id, which matches each of its sessions.
+ *
+ * Verified on real records: bert-jan made 2,748 calls in the invictus set (every IAMUser record).
+ */
+import { z } from 'zod';
+import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { defineQuery } from './queryDefinition.js';
+
+export const PrincipalActivityParametersSchema = z
+  .strictObject({
+    userName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, 'an IAM user or session name: letters, digits and +=,.@_-')
+      .optional(),
+    arn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/, 'an IAM or STS ARN')
+      .optional(),
+    accessKeyId: z
+      .string()
+      .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an access key id such as AKIA... or ASIA...')
+      .optional(),
+    principalId: z
+      .string()
+      .regex(/^[\w+=,.@:-]{1,256}$/, 'a principal id such as AIDA... or AROA...:session')
+      .optional(),
+  })
+  .refine(
+    (p) => [p.userName, p.arn, p.accessKeyId, p.principalId].filter((v) => v !== undefined).length === 1,
+    { message: 'give exactly one of userName, arn, accessKeyId or principalId', path: ['userName'] },
+  );
+
+export const principalActivity = defineQuery({
+  name: 'principal-activity',
+  title: 'Everything one principal did',
+  description:
+    'Every event of one principal, chosen by exactly one of userName (IAM user, or assumed-role session name), arn (identity ARN; a role ARN matches all its sessions), accessKeyId or principalId. Oldest first, with the request parameters.',
+  parameters: PrincipalActivityParametersSchema,
+  bind: (p) => [p.userName ?? '', p.arn ?? '', p.accessKeyId ?? '', p.principalId ?? ''],
+  sql: `
+params AS (
+  SELECT ? AS user_name, ? AS arn, ? AS access_key_id, ? AS principal_id
+)
+SELECT
+    ${EVENT_COLUMNS_SQL},
+    readonly AS read_only,
+    useragent AS user_agent,
+    requestparameters AS request_parameters
+FROM events
+CROSS JOIN params
+WHERE (params.user_name <> '' AND (useridentity.username = params.user_name
+        OR (useridentity.type = 'AssumedRole' AND regexp_extract(useridentity.arn, '[^/]+$') = params.user_name)))
+   OR (params.arn <> '' AND (useridentity.arn = params.arn
+        OR useridentity.sessioncontext.sessionissuer.arn = params.arn))
+   OR (params.access_key_id <> '' AND useridentity.accesskeyid = params.access_key_id)
+   OR (params.principal_id <> '' AND (useridentity.principalid = params.principal_id
+        OR starts_with(useridentity.principalid, concat(params.principal_id, ':'))))
+ORDER BY eventtime, eventid`,
+  columns: [
+    ...EVENT_COLUMNS,
+    { name: 'read_only', type: 'boolean' },
+    { name: 'user_agent', type: 'varchar' },
+    { name: 'request_parameters', type: 'varchar' },
+  ],
+  example: {
+    parameters: { userName: 'bert-jan' },
+    from: '2023-07-10T00:00:00Z',
+    to: '2023-07-11T00:00:00Z',
+    answers: 'the 2,748 calls bert-jan made during the simulation, 11:42 to 12:37 UTC',
+  },
+});
