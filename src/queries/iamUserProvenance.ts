@@ -47,7 +47,7 @@ export const iamUserProvenance = defineQuery({
   name: 'iam-user-provenance',
   title: 'Who created an IAM user, and what was done to it since',
   description:
-    'The creation of IAM user userName and every later change to it (login profile, access keys, attached and inline policies, groups, MFA, tags, deletion), each with who did it, from where, and whether it failed. admin_policy is true when AdministratorAccess was attached.',
+    'The creation of IAM user userName and every later change to it (login profile, access keys, attached and inline policies, groups, MFA, tags, deletion), each with who did it, from where, and whether it failed. admin_policy is true on the event that attached AdministratorAccess.',
   parameters: IamUserProvenanceParametersSchema,
   bind: (p) => [p.userName],
   sql: `
@@ -61,13 +61,15 @@ SELECT
     json_extract_scalar(requestparameters, '$.groupName') AS group_name,
     coalesce(json_extract_scalar(responseelements, '$.accessKey.accessKeyId'),
              json_extract_scalar(requestparameters, '$.accessKeyId')) AS target_access_key_id,
-    coalesce(json_extract_scalar(requestparameters, '$.policyArn') LIKE '%:policy/AdministratorAccess', false) AS admin_policy
+    coalesce(eventname = 'AttachUserPolicy'
+             AND json_extract_scalar(requestparameters, '$.policyArn') LIKE 'arn:%:iam::aws:policy/AdministratorAccess', false) AS admin_policy
 FROM events
 CROSS JOIN params
 WHERE eventsource = 'iam.amazonaws.com'
   AND eventname IN (${USER_LIFECYCLE_EVENTS.map((e) => `'${e}'`).join(', ')})
   AND json_extract_scalar(requestparameters, '$.userName') = params.user_name
-ORDER BY eventtime, eventid`,
+-- Within one second, the creation first and the deletion last, as they must have happened.
+ORDER BY eventtime, CASE eventname WHEN 'CreateUser' THEN 0 WHEN 'DeleteUser' THEN 2 ELSE 1 END, eventid`,
   columns: [
     ...EVENT_COLUMNS,
     { name: 'policy_arn', type: 'varchar' },

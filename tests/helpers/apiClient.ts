@@ -1,0 +1,45 @@
+/** Small helpers for talking to the API over HTTP in tests. */
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+  readonly body: any;
+}
+
+export const call = async (baseUrl: string, method: string, path: string, body?: unknown): Promise<ApiResponse> => {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    redirect: 'manual',
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, headers: response.headers, body: type.includes('json') ? JSON.parse(text) : text };
+};
+
+/** Starts an execution, waits for it, and reads every page of its results. */
+export const runToEnd = async (
+  baseUrl: string,
+  request: Record<string, unknown>,
+  limit = 1000,
+): Promise<{ execution: ApiResponse; rows: Record<string, unknown>[]; pages: number }> => {
+  const execution = await call(baseUrl, 'POST', '/v1/executions?wait=20', request);
+  if (execution.status !== 200 || execution.body.state !== 'SUCCEEDED') {
+    throw new Error(`execution did not succeed: ${execution.status} ${JSON.stringify(execution.body)}`);
+  }
+  const rows: Record<string, unknown>[] = [];
+  let pages = 0;
+  let token: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: String(limit), ...(token ? { nextToken: token } : {}) });
+    const page = await call(baseUrl, 'GET', `/v1/executions/${execution.body.executionId}/results?${query}`);
+    if (page.status !== 200) throw new Error(`results page failed: ${page.status} ${JSON.stringify(page.body)}`);
+    rows.push(...page.body.rows);
+    token = page.body.nextToken;
+    pages += 1;
+  } while (token);
+  return { execution, rows, pages };
+};

@@ -1,0 +1,54 @@
+/**
+ * The real CloudTrail records vendored under data/cloudtrail, read straight from the gzipped
+ * files so that tests can work out expected answers independently of any SQL.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/cloudtrail');
+/** Records written from AWS's published examples, for shapes no real set holds (see its README). */
+export const DOC_EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/aws-doc-examples');
+
+export const SETS = [
+  'invictus-attack-simulation',
+  'grycap-research-account',
+  'stratus-detonations-pseudonymized',
+  'otrf-cloudgoat-partial',
+] as const;
+export type DataSet = (typeof SETS)[number];
+
+// biome-ignore lint/suspicious/noExplicitAny: raw CloudTrail records are free-form JSON
+export type RawRecord = Record<string, any>;
+
+const files = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json.gz') ? [path.join(dir, e.name)] : [],
+  );
+
+const cache = new Map<string, RawRecord[]>();
+
+export const rawRecords = (set: DataSet): RawRecord[] => {
+  let records = cache.get(set);
+  if (!records) {
+    records = files(path.join(DATA_DIR, set)).flatMap(
+      (f) => (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: RawRecord[] }).Records,
+    );
+    cache.set(set, records);
+  }
+  return records;
+};
+
+export const allRawRecords = (): RawRecord[] => SETS.flatMap(rawRecords);
+
+/** A logs directory holding every vendored set and the doc examples under one AWSLogs/, as one bucket would. */
+export const mergedLogsDir = async (): Promise<string> => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-logs-'));
+  for (const source of [...SETS.map((set) => path.join(DATA_DIR, set)), DOC_EXAMPLES_DIR]) {
+    await cp(path.join(source, 'AWSLogs'), path.join(dir, 'AWSLogs'), { recursive: true });
+  }
+  return dir;
+};
