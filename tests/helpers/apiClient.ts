@@ -7,17 +7,29 @@ export interface ApiResponse {
   readonly body: any;
 }
 
-export const call = async (baseUrl: string, method: string, path: string, body?: unknown): Promise<ApiResponse> => {
+export const call = async (
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResponse> => {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     redirect: 'manual',
     ...(body === undefined
       ? {}
-      : { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      : {
+          headers: { 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
   });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, headers: response.headers, body: type.includes('json') ? JSON.parse(text) : text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: type.includes('json') ? JSON.parse(text) : text,
+  };
 };
 
 /** Starts an execution, waits for it, and reads every page of its results. */
@@ -36,7 +48,8 @@ export const runToEnd = async (
   do {
     const query = new URLSearchParams({ limit: String(limit), ...(token ? { nextToken: token } : {}) });
     const page = await call(baseUrl, 'GET', `/v1/executions/${execution.body.executionId}/results?${query}`);
-    if (page.status !== 200) throw new Error(`results page failed: ${page.status} ${JSON.stringify(page.body)}`);
+    if (page.status !== 200)
+      throw new Error(`results page failed: ${page.status} ${JSON.stringify(page.body)}`);
     rows.push(...page.body.rows);
     token = page.body.nextToken;
     pages += 1;

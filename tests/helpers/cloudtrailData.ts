@@ -11,7 +11,10 @@ import { gunzipSync } from 'node:zlib';
 
 export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/cloudtrail');
 /** Records written from AWS's published examples, for shapes no real set holds (see its README). */
-export const DOC_EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/aws-doc-examples');
+export const DOC_EXAMPLES_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/aws-doc-examples',
+);
 
 export const SETS = [
   'invictus-attack-simulation',
@@ -26,7 +29,11 @@ export type RawRecord = Record<string, any>;
 
 const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json.gz') ? [path.join(dir, e.name)] : [],
+    e.isDirectory()
+      ? files(path.join(dir, e.name))
+      : e.name.endsWith('.json.gz')
+        ? [path.join(dir, e.name)]
+        : [],
   );
 
 const cache = new Map<string, RawRecord[]>();

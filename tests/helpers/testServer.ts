@@ -15,7 +15,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export const duckDbTestRuntime = async (logsDir: string, env: Record<string, string> = {}): Promise<Runtime> => {
+export const duckDbTestRuntime = async (
+  logsDir: string,
+  env: Record<string, string> = {},
+): Promise<Runtime> => {
   const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
   return createDuckDbRuntime(
     loadConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir, ...env }),

@@ -11,7 +11,9 @@ const rowIds = (rows: Record<string, unknown>[]) => rows.map((r) => r.eventid as
 
 describe('principal-activity on real records', () => {
   it('by userName: every call bert-jan made in the invictus simulation', async () => {
-    const expected = rawRecords('invictus-attack-simulation').filter((r) => r.userIdentity.userName === 'bert-jan');
+    const expected = rawRecords('invictus-attack-simulation').filter(
+      (r) => r.userIdentity.userName === 'bert-jan',
+    );
     expect(expected).toHaveLength(2642);
     const rows = await activity({ userName: 'bert-jan' }, '2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z');
     expect(rowIds(rows)).toEqual(ids(expected));
@@ -22,14 +24,18 @@ describe('principal-activity on real records', () => {
 
   it("by accessKeyId: every call signed with bert-jan's key", async () => {
     const key = 'AKIATFQR7NSC8Q4X20BJ';
-    const expected = rawRecords('invictus-attack-simulation').filter((r) => r.userIdentity.accessKeyId === key);
+    const expected = rawRecords('invictus-attack-simulation').filter(
+      (r) => r.userIdentity.accessKeyId === key,
+    );
     const rows = await activity({ accessKeyId: key }, '2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z');
     expect(expected.length).toBeGreaterThan(100);
     expect(rowIds(rows)).toEqual(ids(expected));
   });
 
   it('by role ARN: every session of the role; by session ARN: that session only', async () => {
-    const assumed = rawRecords('invictus-attack-simulation').filter((r) => r.userIdentity.type === 'AssumedRole');
+    const assumed = rawRecords('invictus-attack-simulation').filter(
+      (r) => r.userIdentity.type === 'AssumedRole',
+    );
     const roleArn = assumed[0]?.userIdentity.sessionContext.sessionIssuer.arn as string;
     const sessionArn = assumed[0]?.userIdentity.arn as string;
     const byRole = assumed.filter((r) => r.userIdentity.sessionContext.sessionIssuer.arn === roleArn);
@@ -44,7 +50,9 @@ describe('principal-activity on real records', () => {
   });
 
   it('by principalId: an AROA role id matches each of its sessions', async () => {
-    const assumed = rawRecords('invictus-attack-simulation').filter((r) => r.userIdentity.type === 'AssumedRole');
+    const assumed = rawRecords('invictus-attack-simulation').filter(
+      (r) => r.userIdentity.type === 'AssumedRole',
+    );
     const roleId = (assumed[0]?.userIdentity.principalId as string).split(':')[0] as string;
     const expected = assumed.filter((r) => (r.userIdentity.principalId as string).startsWith(`${roleId}:`));
     const rows = await activity({ principalId: roleId }, '2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z');
@@ -54,7 +62,10 @@ describe('principal-activity on real records', () => {
   it('respects the window to the second: from is inclusive, to exclusive', async () => {
     const rows = await activity({ userName: 'bert-jan' }, '2023-07-10T12:10:05Z', '2023-07-10T12:10:08Z');
     const expected = rawRecords('invictus-attack-simulation').filter(
-      (r) => r.userIdentity.userName === 'bert-jan' && r.eventTime >= '2023-07-10T12:10:05Z' && r.eventTime < '2023-07-10T12:10:08Z',
+      (r) =>
+        r.userIdentity.userName === 'bert-jan' &&
+        r.eventTime >= '2023-07-10T12:10:05Z' &&
+        r.eventTime < '2023-07-10T12:10:08Z',
     );
     expect(rowIds(rows)).toEqual(ids(expected));
     expect(rows.map((r) => r.eventid)).toContain('7e96f0e7-4d78-423d-b3f5-391370685b30');

@@ -8,7 +8,11 @@ const ingress = (parameters: Record<string, unknown>, from: string, to: string) 
 
 describe('security-group-ingress on real records', () => {
   it('finds the nested and the flat request form on sg-04cfb7a4712d75b00 (invictus)', async () => {
-    const rows = await ingress({ groupId: 'sg-04cfb7a4712d75b00' }, '2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z');
+    const rows = await ingress(
+      { groupId: 'sg-04cfb7a4712d75b00' },
+      '2023-07-10T00:00:00Z',
+      '2023-07-11T00:00:00Z',
+    );
     expect(rows.map((r) => [r.eventid, r.principal, r.protocol, r.from_port, r.to_port, r.cidr])).toEqual([
       // requestParameters.ipPermissions.items[].ipRanges.items[] (and its securityGroupRuleSet, counted once)
       ['7e96f0e7-4d78-423d-b3f5-391370685b30', 'bert-jan', 'tcp', 443, 443, '0.0.0.0/0'],
@@ -34,7 +38,11 @@ describe('security-group-ingress on real records', () => {
   });
 
   it('returns a failed attempt by group name with its error code (grycap 2014)', async () => {
-    const failed = await ingress({ groupName: 'gw-aws-31-win' }, '2014-09-27T00:00:00Z', '2014-09-28T00:00:00Z');
+    const failed = await ingress(
+      { groupName: 'gw-aws-31-win' },
+      '2014-09-27T00:00:00Z',
+      '2014-09-28T00:00:00Z',
+    );
     expect(failed).toEqual([
       expect.objectContaining({
         eventid: '07805e22-2ab0-4db7-81e5-c5900de2928a',
@@ -45,8 +53,14 @@ describe('security-group-ingress on real records', () => {
         cidr: '0.0.0.0/0',
       }),
     ]);
-    const retried = await ingress({ groupName: 'gs-aws-31-win' }, '2014-09-27T00:00:00Z', '2014-09-28T00:00:00Z');
-    expect(retried.map((r) => [r.eventid, r.error_code])).toEqual([['67a34396-e819-46e7-85a7-360389f1a9ee', null]]);
+    const retried = await ingress(
+      { groupName: 'gs-aws-31-win' },
+      '2014-09-27T00:00:00Z',
+      '2014-09-28T00:00:00Z',
+    );
+    expect(retried.map((r) => [r.eventid, r.error_code])).toEqual([
+      ['67a34396-e819-46e7-85a7-360389f1a9ee', null],
+    ]);
   });
 
   it('returns one row per permission when one call opens several ports (grycap sg-84e8fc13)', async () => {
@@ -59,7 +73,11 @@ describe('security-group-ingress on real records', () => {
   });
 
   it('finds ModifySecurityGroupRules and IPv6 ::/0 (records written from AWS examples)', async () => {
-    const world = await ingress({ groupId: 'sg-0123456789abcdef0' }, '2024-03-05T00:00:00Z', '2024-03-06T00:00:00Z');
+    const world = await ingress(
+      { groupId: 'sg-0123456789abcdef0' },
+      '2024-03-05T00:00:00Z',
+      '2024-03-06T00:00:00Z',
+    );
     expect(world.map((r) => [r.eventname, r.protocol, r.from_port, r.cidr])).toEqual([
       ['ModifySecurityGroupRules', 'tcp', 23, '0.0.0.0/0'],
       ['AuthorizeSecurityGroupIngress', 'tcp', 3389, '::/0'],
@@ -96,7 +114,11 @@ describe('security-group-ingress on real records', () => {
           (p: { fromPort: number; ipRanges?: { items?: { cidrIp: string }[] } }) =>
             (p.ipRanges?.items ?? [])
               .filter((range) => range.cidrIp === '0.0.0.0/0')
-              .map(() => ({ id: r.eventID, group: r.requestParameters.groupId ?? r.requestParameters.groupName, port: p.fromPort })),
+              .map(() => ({
+                id: r.eventID,
+                group: r.requestParameters.groupId ?? r.requestParameters.groupName,
+                port: p.fromPort,
+              })),
         ),
       );
     expect(expected.length).toBeGreaterThan(10);
