@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { rawRecords } from '../helpers/cloudtrailData.js';
+import { type RawRecord, rawRecords } from '../helpers/cloudtrailData.js';
 import { useQueryServer } from '../helpers/queryHarness.js';
 
 const api = useQueryServer();
 const activity = (parameters: Record<string, unknown>, from: string, to: string) =>
   api.run('principal-activity', parameters, from, to);
 
-const ids = (records: { eventID: string }[]) => records.map((r) => r.eventID).sort();
+const ids = (records: RawRecord[]) => records.map((r) => r.eventID as string).sort();
 const rowIds = (rows: Record<string, unknown>[]) => rows.map((r) => r.eventid as string).sort();
 
 describe('principal-activity on real records', () => {
@@ -53,7 +53,8 @@ describe('principal-activity on real records', () => {
     const assumed = rawRecords('invictus-attack-simulation').filter(
       (r) => r.userIdentity.type === 'AssumedRole',
     );
-    const roleId = (assumed[0]?.userIdentity.principalId as string).split(':')[0] as string;
+    const principalId = String(assumed[0]?.userIdentity.principalId);
+    const roleId = principalId.split(':')[0] as string;
     const expected = assumed.filter((r) => (r.userIdentity.principalId as string).startsWith(`${roleId}:`));
     const rows = await activity({ principalId: roleId }, '2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z');
     expect(rowIds(rows)).toEqual(ids(expected));

@@ -1,25 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlLiteralError, toSqlLiteral } from '../../../src/lib/sql/sqlLiteral.js';
-
-export const HOSTILE_STRINGS = [
-  "'",
-  "''",
-  "x' OR '1'='1",
-  "'; DROP TABLE cloudtrail_logs; --",
-  '-- comment',
-  '/* comment */',
-  '\\',
-  "\\'",
-  "\\''; SELECT 1; --",
-  '%_%',
-  '"double" quotes',
-  'ünïcödé ✓ 𝔘 日本語',
-  '\u2019 right quote and \u02bc modifier letter',
-  'line\nbreak\r\ttab',
-  `${"'".repeat(1000)}`,
-  'x'.repeat(100_000),
-];
+import { HOSTILE_STRINGS } from '../../helpers/hostileStrings.js';
 
 describe('toSqlLiteral', () => {
   it('quotes a string and doubles embedded quotes', () => {
