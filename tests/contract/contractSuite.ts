@@ -1,0 +1,335 @@
+/**
+ * The contract of API v1, over real HTTP against the local server. It is written once and run
+ * against each engine: whatever runs the SQL, a client sees the same answers and the same errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setRuntime } from '../../src/lib/runtime.js';
+import { call, runToEnd } from '../helpers/apiClient.js';
+import { rawRecords } from '../helpers/cloudtrailData.js';
+import { HOSTILE_STRINGS } from '../helpers/hostileStrings.js';
+import type { TestServer } from '../helpers/testServer.js';
+
+export interface ContractTarget {
+  /** A server over every vendored set (data/cloudtrail plus the doc examples). */
+  start(options: { maxConcurrent?: number }): Promise<TestServer>;
+}
+
+const invictusDay = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
+
+const expectProblem = (
+  response: { status: number; headers: Headers; body: Record<string, unknown> },
+  status: number,
+) => {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(JSON.stringify(response.body)).not.toMatch(/\bat .+\.(ts|js):\d+/);
+};
+
+const poll = async (baseUrl: string, executionId: string) => {
+  for (let i = 0; i < 200; i += 1) {
+    const response = await call(baseUrl, 'GET', `/v1/executions/${executionId}`);
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(response.body.state)) return response;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('execution did not end');
+};
+
+export const defineContractSuite = (engine: string, target: ContractTarget) => {
+  describe(`API v1 contract on ${engine}`, () => {
+    let server: TestServer;
+    let base: string;
+    beforeAll(async () => {
+      server = await target.start({});
+      base = server.baseUrl;
+    });
+    afterAll(async () => server.close());
+
+    describe('catalog and health', () => {
+      it('GET /health answers ok', async () => {
+        const response = await call(base, 'GET', '/health');
+        expect(response.status).toBe(200);
+        expect(response.body.status).toBe('ok');
+      });
+
+      it('GET /v1/queries lists each query with a JSON Schema and a runnable example', async () => {
+        const response = await call(base, 'GET', '/v1/queries');
+        expect(response.status).toBe(200);
+        const names = response.body.queries.map((q: { name: string }) => q.name);
+        expect(names).toEqual(
+          expect.arrayContaining([
+            'security-group-ingress',
+            'principal-activity',
+            'iam-user-provenance',
+            'mentions',
+          ]),
+        );
+        for (const query of response.body.queries) {
+          expect(query.parameters).toMatchObject({ type: 'object', properties: expect.any(Object) });
+          const run = await runToEnd(base, query.example.request);
+          expect(run.rows.length, `${query.name} example answers on the sample`).toBeGreaterThan(0);
+        }
+      });
+    });
+
+    describe('executions', () => {
+      it('POST without wait answers 202 with a Location, and the execution runs to SUCCEEDED', async () => {
+        const response = await call(base, 'POST', '/v1/executions', {
+          query: 'principal-activity',
+          parameters: { userName: 'bert-jan' },
+          ...invictusDay,
+        });
+        expect(response.status).toBe(202);
+        expect(response.body).toEqual({
+          executionId: expect.any(String),
+          state: expect.stringMatching(/QUEUED|RUNNING/),
+        });
+        expect(response.headers.get('location')).toBe(`/v1/executions/${response.body.executionId}`);
+        const done = await poll(base, response.body.executionId);
+        expect(done.body).toMatchObject({
+          executionId: response.body.executionId,
+          query: 'principal-activity',
+          state: 'SUCCEEDED',
+          submittedAt: expect.any(String),
+          completedAt: expect.any(String),
+          statistics: { bytesScanned: expect.any(Number), engineMs: expect.any(Number) },
+        });
+        expect(done.body.statistics.bytesScanned).toBeGreaterThan(0);
+      });
+
+      it('POST with wait answers 200 with the first page inline', async () => {
+        const response = await call(base, 'POST', '/v1/executions?wait=20', {
+          query: 'iam-user-provenance',
+          parameters: { userName: 'malicious-iam-user' },
+          ...invictusDay,
+        });
+        expect(response.status).toBe(200);
+        expect(response.body.state).toBe('SUCCEEDED');
+        expect(response.body.results.rows.map((r: { eventname: string }) => r.eventname)).toEqual([
+          'CreateUser',
+          'AttachUserPolicy',
+          'CreateAccessKey',
+          'DeleteAccessKey',
+          'DetachUserPolicy',
+          'DeleteUser',
+        ]);
+        expect(response.body.results.columns).toContainEqual({ name: 'admin_policy', type: 'boolean' });
+      });
+
+      it('pages several thousand rows with limit=1000: every row exactly once', async () => {
+        // alucloud171 made 3,654 calls in June 2017 (grycap set), counted in the raw JSON.
+        const expected = rawRecords('grycap-research-account')
+          .filter((r) => r.userIdentity.userName === 'alucloud171')
+          .map((r) => r.eventID as string);
+        expect(expected).toHaveLength(3654);
+        const { rows, pages } = await runToEnd(
+          base,
+          {
+            query: 'principal-activity',
+            parameters: { userName: 'alucloud171' },
+            from: '2017-06-01T00:00:00Z',
+            to: '2017-07-01T00:00:00Z',
+          },
+          1000,
+        );
+        expect(pages).toBe(4);
+        const ids = rows.map((r) => r.eventid as string);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.sort()).toEqual(expected.sort());
+      });
+
+      it('refuses a nextToken that is not one of this execution', async () => {
+        const run = await runToEnd(
+          base,
+          { query: 'mentions', parameters: { text: 'bert-jan' }, ...invictusDay },
+          10,
+        );
+        const id = run.execution.body.executionId;
+        expectProblem(await call(base, 'GET', `/v1/executions/${id}/results?nextToken=garbage`), 400);
+      });
+
+      it('DELETE cancels a queued execution, and refuses to cancel one that ended', async () => {
+        const busy = await target.start({ maxConcurrent: 1 });
+        try {
+          const long = {
+            query: 'mentions',
+            parameters: { text: 'amazonaws' },
+            from: '2017-06-01T00:00:00Z',
+            to: '2018-06-01T00:00:00Z',
+          };
+          const first = await call(busy.baseUrl, 'POST', '/v1/executions', long);
+          const second = await call(busy.baseUrl, 'POST', '/v1/executions', long);
+          const cancelled = await call(busy.baseUrl, 'DELETE', `/v1/executions/${second.body.executionId}`);
+          expect(cancelled.status).toBe(200);
+          expect(cancelled.body.state).toBe('CANCELLED');
+          expectProblem(
+            await call(busy.baseUrl, 'GET', `/v1/executions/${second.body.executionId}/results`),
+            409,
+          );
+          const finished = await poll(busy.baseUrl, first.body.executionId);
+          expect(finished.body.state).toBe('SUCCEEDED');
+          expectProblem(await call(busy.baseUrl, 'DELETE', `/v1/executions/${first.body.executionId}`), 409);
+        } finally {
+          await busy.close();
+          setRuntime(server.runtime);
+        }
+      });
+    });
+
+    describe('CSV download', () => {
+      it('303 to a signed link that serves the whole result as an attachment', async () => {
+        const run = await runToEnd(base, {
+          query: 'security-group-ingress',
+          parameters: { groupId: 'sg-04cfb7a4712d75b00' },
+          ...invictusDay,
+        });
+        const id = run.execution.body.executionId;
+        const link = await call(base, 'GET', `/v1/executions/${id}/csv`);
+        expect(link.status).toBe(303);
+        expect(link.headers.get('location')).toBe(link.body.url);
+        expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+        const download = await fetch(link.body.url);
+        expect(download.status).toBe(200);
+        expect(download.headers.get('content-type')).toMatch(/^text\/csv/);
+        expect(download.headers.get('content-disposition')).toMatch(
+          /^attachment; filename="trailhound_security-group-ingress_20230710T000000Z-20230711T000000Z_[0-9a-f]{8}\.csv"$/,
+        );
+        const lines = (await download.text()).trimEnd().split('\n');
+        expect(lines[0]).toBe(
+          `"${run.execution.body.results.columns.map((c: { name: string }) => c.name).join('","')}"`,
+        );
+        expect(lines).toHaveLength(3);
+        expect(lines[2]).toContain('"74bd84b4-6729-4895-b2a4-e2beb7c6b377"');
+      });
+    });
+
+    describe('errors are problem+json', () => {
+      const valid = { query: 'principal-activity', parameters: { userName: 'bert-jan' }, ...invictusDay };
+
+      it('404 for an unknown query, naming the known ones', async () => {
+        const response = await call(base, 'POST', '/v1/executions', { ...valid, query: 'drop-tables' });
+        expectProblem(response, 404);
+        expect(response.body.detail).toContain('principal-activity');
+      });
+
+      it('404 for an unknown or malformed execution id, and for an unknown route', async () => {
+        expectProblem(await call(base, 'GET', '/v1/executions/00000000-0000-4000-8000-000000000000'), 404);
+        expectProblem(await call(base, 'GET', '/v1/executions/..%2F..%2Fetc%2Fpasswd'), 404);
+        expectProblem(await call(base, 'GET', '/v1/executions/not-an-id/results'), 404);
+        expectProblem(await call(base, 'GET', '/v2/queries'), 404);
+      });
+
+      it('405 with Allow for a wrong method', async () => {
+        const response = await call(base, 'PUT', '/v1/queries');
+        expectProblem(response, 405);
+        expect(response.headers.get('allow')).toBe('GET');
+      });
+
+      it('400 with one entry per invalid field', async () => {
+        const response = await call(base, 'POST', '/v1/executions?wait=99', {
+          query: 'security-group-ingress',
+          parameters: { groupId: 'sg-nothex', port: 70000, cidr: 'everywhere' },
+          from: 'yesterday',
+        });
+        expectProblem(response, 400);
+        const pointers = response.body.errors.map((e: { pointer: string }) => e.pointer).sort();
+        expect(pointers).toEqual(['#/body/from', '#/query/wait']);
+        const second = await call(base, 'POST', '/v1/executions', {
+          query: 'security-group-ingress',
+          parameters: { groupId: 'sg-nothex', port: 70000, cidr: 'everywhere' },
+          ...invictusDay,
+        });
+        expect(second.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+          '#/body/parameters/cidr',
+          '#/body/parameters/groupId',
+          '#/body/parameters/port',
+        ]);
+      });
+
+      it('400 for unknown parameters, a body that is not JSON, a reversed or too long window', async () => {
+        const unknown = await call(base, 'POST', '/v1/executions', {
+          ...valid,
+          parameters: { userName: 'x', sql: '1=1' },
+        });
+        expectProblem(unknown, 400);
+        expectProblem(await call(base, 'POST', '/v1/executions', '{"query": '), 400);
+        const reversed = await call(base, 'POST', '/v1/executions', {
+          ...valid,
+          from: valid.to,
+          to: valid.from,
+        });
+        expect(reversed.body.errors).toEqual([
+          { pointer: '#/body/to', detail: '`to` must be later than `from`' },
+        ]);
+        const long = await call(base, 'POST', '/v1/executions', {
+          ...valid,
+          from: '2014-01-01T00:00:00Z',
+          to: '2018-01-01T00:00:00Z',
+        });
+        expectProblem(long, 400);
+        expect(long.body.errors[0].detail).toMatch(/at most 366 days/);
+        expectProblem(await call(base, 'POST', '/v1/executions', { ...valid, accounts: ['12345'] }), 400);
+      });
+
+      it('400 when neither or both of a pair of exclusive parameters is given', async () => {
+        const neither = await call(base, 'POST', '/v1/executions', { ...valid, parameters: {} });
+        expectProblem(neither, 400);
+        const both = await call(base, 'POST', '/v1/executions', {
+          ...valid,
+          parameters: { userName: 'a', accessKeyId: 'AKIATFQR7NSC8Q4X20BJ' },
+        });
+        expectProblem(both, 400);
+      });
+    });
+
+    describe('hostile values', () => {
+      const stringParameters: [string, string, Record<string, unknown>][] = [
+        ['security-group-ingress', 'groupId', {}],
+        ['security-group-ingress', 'groupName', {}],
+        ['security-group-ingress', 'cidr', { groupId: 'sg-04cfb7a4712d75b00' }],
+        ['principal-activity', 'userName', {}],
+        ['principal-activity', 'arn', {}],
+        ['principal-activity', 'accessKeyId', {}],
+        ['principal-activity', 'principalId', {}],
+        ['iam-user-provenance', 'userName', {}],
+        ['mentions', 'text', {}],
+      ];
+
+      it.each(stringParameters)(
+        '%s.%s: every hostile string gets a 400 or is matched literally',
+        async (query, name, rest) => {
+          const baseline = await call(base, 'POST', '/v1/executions?wait=20', {
+            query: 'mentions',
+            parameters: { text: 'bert-jan' },
+            ...invictusDay,
+          });
+          for (const value of [...HOSTILE_STRINGS, 'a\u0000b']) {
+            const response = await call(base, 'POST', '/v1/executions?wait=20', {
+              query,
+              parameters: { ...rest, [name]: value },
+              ...invictusDay,
+            });
+            if (response.status === 400) {
+              expectProblem(response, 400);
+              continue;
+            }
+            expect(response.status, `${name}=${JSON.stringify(value.slice(0, 30))}`).toBe(200);
+            expect(response.body.state).toBe('SUCCEEDED');
+            // It read exactly what the window allows, and any row it found holds the text itself.
+            expect(response.body.statistics.bytesScanned).toBe(baseline.body.statistics.bytesScanned);
+            for (const row of response.body.results.rows) {
+              expect(String(row.request_parameters).toLowerCase()).toContain(value.toLowerCase());
+            }
+          }
+          // The table is intact: the same question has the same answer.
+          const after = await call(base, 'POST', '/v1/executions?wait=20', {
+            query: 'mentions',
+            parameters: { text: 'bert-jan' },
+            ...invictusDay,
+          });
+          expect(after.body.results.rows).toEqual(baseline.body.results.rows);
+        },
+      );
+    });
+  });
+};

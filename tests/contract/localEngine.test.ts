@@ -1,0 +1,132 @@
+/** What only the embedded engine promises: bytes scanned as on disk, results that outlive a restart, link refusal. */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/lib/config.js';
+import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
+import { call, runToEnd } from '../helpers/apiClient.js';
+import { DATA_DIR } from '../helpers/cloudtrailData.js';
+import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
+
+const logsDir = path.join(DATA_DIR, 'grycap-research-account');
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer(await duckDbTestRuntime(logsDir));
+});
+afterAll(async () => server.close());
+
+const sizeOfDays = (region: string, days: string[]) =>
+  days
+    .map((day) => path.join(logsDir, 'AWSLogs/974349055189/CloudTrail', region, day))
+    .flatMap((dir) => {
+      try {
+        return readdirSync(dir).map((f) => statSync(path.join(dir, f)).size);
+      } catch {
+        return [];
+      }
+    })
+    .reduce((a, b) => a + b, 0);
+
+describe('the embedded engine', () => {
+  it("reports bytesScanned as the compressed size of the window's files, slack day included", async () => {
+    const run = await runToEnd(server.baseUrl, {
+      query: 'mentions',
+      parameters: { text: 'sg-84e8fc13' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+    });
+    const expected = ['us-east-1', 'sa-east-1']
+      .map((region) => sizeOfDays(region, ['2017/06/01', '2017/06/02']))
+      .reduce((a, b) => a + b, 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(run.execution.body.statistics.bytesScanned).toBe(expected);
+    const narrowed = await runToEnd(server.baseUrl, {
+      query: 'mentions',
+      parameters: { text: 'sg-84e8fc13' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+      regions: ['sa-east-1'],
+    });
+    expect(narrowed.execution.body.statistics.bytesScanned).toBe(
+      sizeOfDays('sa-east-1', ['2017/06/01', '2017/06/02']),
+    );
+    expect(narrowed.rows).toEqual([]);
+    expect(run.rows.length).toBeGreaterThan(0);
+  });
+
+  it('keeps executions and results readable after a restart', async () => {
+    const run = await runToEnd(server.baseUrl, {
+      query: 'principal-activity',
+      parameters: { userName: 'alucloud171' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+    });
+    const id = run.execution.body.executionId;
+    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config));
+    try {
+      const execution = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}`);
+      expect(execution.body).toMatchObject({ executionId: id, state: 'SUCCEEDED' });
+      const page = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}/results?limit=1000`);
+      expect(page.body.rows).toEqual(run.rows.slice(0, 1000));
+      expect(page.body.nextToken).toEqual(expect.any(String));
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('refuses a download link that was altered or has expired', async () => {
+    const runtime = await duckDbTestRuntime(logsDir, { TRAILHOUND_LINK_TTL_SECONDS: '1' });
+    const local = await startTestServer(runtime);
+    try {
+      const run = await runToEnd(local.baseUrl, {
+        query: 'mentions',
+        parameters: { text: 'sg-84e8fc13' },
+        from: '2017-06-01T00:00:00Z',
+        to: '2017-06-02T00:00:00Z',
+      });
+      const link = await call(local.baseUrl, 'GET', `/v1/executions/${run.execution.body.executionId}/csv`);
+      const url = new URL(link.body.url);
+      const tampered = new URL(url);
+      tampered.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
+      const refused = await fetch(tampered);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).detail).toMatch(/altered/);
+      const unsigned = new URL(url);
+      unsigned.searchParams.delete('signature');
+      expect((await fetch(unsigned)).status).toBe(403);
+      expect((await fetch(url)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const expired = await fetch(url);
+      expect(expired.status).toBe(403);
+      expect((await expired.json()).detail).toMatch(/expired/);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('fails an execution that a stopped server left running, with a reason', async () => {
+    const { ExecutionStore } = await import('../../src/lib/engines/duckdb/executionStore.js');
+    const config = loadConfig({
+      TRAILHOUND_LOGS_DIR: logsDir,
+      TRAILHOUND_RESULTS_DIR: server.runtime.config.TRAILHOUND_RESULTS_DIR,
+    });
+    const store = new ExecutionStore(config.TRAILHOUND_RESULTS_DIR);
+    const id = '11111111-2222-4333-8444-555555555555';
+    await store.save({
+      executionId: id,
+      query: 'mentions',
+      state: 'RUNNING',
+      submittedAt: new Date().toISOString(),
+      statistics: { bytesScanned: 0, engineMs: 0 },
+      columns: [],
+    });
+    const restarted = await startTestServer(await createDuckDbRuntime(config));
+    try {
+      const execution = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}`);
+      expect(execution.body).toMatchObject({ state: 'FAILED', error: { category: 'INTERRUPTED' } });
+    } finally {
+      await restarted.close();
+    }
+  });
+});
