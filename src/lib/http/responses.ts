@@ -12,7 +12,8 @@ export const json = (
   body: JSON.stringify(body),
 });
 
-const PROBLEM_TYPE_BASE = 'https://trailhound.dev/problems/';
+// A URN: stable and unique without pretending to be a page anyone can open.
+const PROBLEM_TYPE_BASE = 'urn:trailhound:problem:';
 
 const slug = (title: string) => title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-');
 
