@@ -4,10 +4,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './lib/config.js';
+import { createAthenaRuntime } from './lib/engines/athena/athenaRuntime.js';
+import { createDuckDbRuntime } from './lib/engines/duckdb/duckDbRuntime.js';
 import { createLocalServer } from './lib/http/localServer.js';
-import { getRuntime } from './lib/runtime.js';
+import { getRuntime, setRuntimeFactory } from './lib/runtime.js';
 
 const config = loadConfig();
+setRuntimeFactory(config.TRAILHOUND_ENGINE === 'athena' ? createAthenaRuntime : createDuckDbRuntime);
 // Create the engine before listening, so a bad logs or results directory fails at start-up.
 await getRuntime();
 const server = createLocalServer();

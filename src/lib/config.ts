@@ -14,7 +14,18 @@ export const SAMPLE_LOGS_DIR = path.join(repoRoot, 'data/cloudtrail/invictus-att
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const ConfigSchema = z.object({
-  TRAILHOUND_ENGINE: z.enum(['duckdb']).default('duckdb'),
+  TRAILHOUND_ENGINE: z.enum(['duckdb', 'athena']).default('duckdb'),
+  TRAILHOUND_ATHENA_WORKGROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,128}$/)
+    .default('trailhound'),
+  TRAILHOUND_ATHENA_DATABASE: z
+    .string()
+    .regex(/^[a-z0-9_]{1,255}$/)
+    .default('trailhound'),
+  TRAILHOUND_ATHENA_CATALOG: z.string().min(1).max(256).default('AwsDataCatalog'),
+  /** How long throttled AWS calls are retried, well within a Lambda's 29 s behind API Gateway. */
+  TRAILHOUND_AWS_RETRY_MS: positiveInt(8000),
   TRAILHOUND_LOGS_DIR: z.string().min(1).default(SAMPLE_LOGS_DIR),
   TRAILHOUND_RESULTS_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/results')),
   TRAILHOUND_MAX_WINDOW_DAYS: positiveInt(366),

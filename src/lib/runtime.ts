@@ -1,9 +1,12 @@
 /**
  * What the handlers run against: the configuration and the query engine, created once per
- * process (a Lambda container or the local server) on first use. Tests put in their own.
+ * process (a Lambda container or the local server) on first use. On Lambda that is the Athena
+ * engine; the local server chooses by TRAILHOUND_ENGINE; tests put in their own. Keeping the
+ * embedded engine out of this module keeps DuckDB out of every Lambda bundle.
  */
 import type { Config } from './config.js';
 import { loadConfig } from './config.js';
+import { createAthenaRuntime } from './engines/athena/athenaRuntime.js';
 import type { QueryEngine } from './engines/queryEngine.js';
 import type { LinkSigner } from './signing/signedLink.js';
 
@@ -19,16 +22,24 @@ export interface Runtime {
   readonly downloads?: LocalDownloads;
 }
 
+export type RuntimeFactory = (config: Config) => Promise<Runtime>;
+
+let factory: RuntimeFactory = createAthenaRuntime;
 let current: Promise<Runtime> | undefined;
 
-const createRuntime = async (config: Config): Promise<Runtime> => {
-  const { createDuckDbRuntime } = await import('./engines/duckdb/duckDbRuntime.js');
-  return createDuckDbRuntime(config);
+export const getRuntime = (): Promise<Runtime> => {
+  current ??= factory(loadConfig()).catch((error: unknown) => {
+    // Let the next request try again rather than caching a failed start for the container's life.
+    current = undefined;
+    throw error;
+  });
+  return current;
 };
 
-export const getRuntime = (): Promise<Runtime> => {
-  current ??= createRuntime(loadConfig());
-  return current;
+/** Chooses how the runtime is made, before the first request. */
+export const setRuntimeFactory = (next: RuntimeFactory): void => {
+  factory = next;
+  current = undefined;
 };
 
 export const setRuntime = (runtime: Runtime | undefined): void => {

@@ -11,9 +11,14 @@ export const MentionsParametersSchema = z.strictObject({
   text: z
     .string()
     .min(3, 'at least 3 characters, or nearly every event matches')
-    .max(1024)
+    .max(1000)
     // Control characters cannot appear in CloudTrail's JSON text unescaped, so they never match.
-    .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+    .regex(/^[^\p{Cc}]+$/u, 'no control characters')
+    // Athena takes an ExecutionParameter of at most 1,024 characters, quotes and doubled quotes included.
+    .refine(
+      (text) => text.length + (text.match(/'/g)?.length ?? 0) + 2 <= 1024,
+      'too long once quoted for Athena',
+    ),
   caseSensitive: z.boolean().default(false),
 });
 

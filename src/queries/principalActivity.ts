@@ -50,7 +50,7 @@ params AS (
 )
 SELECT
     ${EVENT_COLUMNS_SQL},
-    readonly AS read_only,
+    readonly = 'true' AS read_only,
     useragent AS user_agent,
     requestparameters AS request_parameters
 FROM events

@@ -12,6 +12,8 @@ import type { TestServer } from '../helpers/testServer.js';
 export interface ContractTarget {
   /** A server over every vendored set (data/cloudtrail plus the doc examples). */
   start(options: { maxConcurrent?: number }): Promise<TestServer>;
+  /** Follows a CSV link: a real HTTP fetch for the local server, the S3 double for Athena. */
+  download?(url: string): Promise<Response>;
 }
 
 const invictusDay = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
@@ -188,7 +190,7 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         expect(link.status).toBe(303);
         expect(link.headers.get('location')).toBe(link.body.url);
         expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
-        const download = await fetch(link.body.url);
+        const download = await (target.download ?? fetch)(link.body.url);
         expect(download.status).toBe(200);
         expect(download.headers.get('content-type')).toMatch(/^text\/csv/);
         expect(download.headers.get('content-disposition')).toMatch(

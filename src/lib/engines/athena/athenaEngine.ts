@@ -1,0 +1,227 @@
+/**
+ * The Athena engine: the same executions as the embedded engine, run by Amazon Athena over the
+ * trail's bucket. The statement's values travel as ExecutionParameters made by the one SQL
+ * literal function; results are paged with GetQueryResults and typed from Athena's column
+ * metadata; the CSV is a presigned GET of the execution's result object.
+ * Only executions of the configured workgroup are visible: any other id is a 404.
+ */
+import {
+  type AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { withThrottleRetry } from '../../aws/throttleRetry.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { resultFileName } from '../../results/resultFileName.js';
+import { fromResultText, toColumnType } from '../../results/resultValues.js';
+import { toSqlLiteral } from '../../sql/sqlLiteral.js';
+import type {
+  Execution,
+  ExecutionRequest,
+  ExecutionState,
+  QueryEngine,
+  ResultLink,
+  ResultLinkOptions,
+  ResultPage,
+} from '../queryEngine.js';
+import { errorCategory, toApiError } from './athenaErrors.js';
+
+export interface AthenaEngineOptions {
+  readonly athena: AthenaClient;
+  readonly s3: S3Client;
+  readonly workGroup: string;
+  readonly database: string;
+  readonly catalog: string;
+  /** Time budget for retrying throttled calls, in ms. */
+  readonly retryBudgetMs: number;
+  readonly presign?: typeof getSignedUrl;
+}
+
+/** Athena returns at most 1,000 rows per GetQueryResults call. */
+const ATHENA_MAX_RESULTS = 1000;
+const QUERY_NAME = /^-- trailhound query=([a-z0-9-]+)$/m;
+const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reads back a literal made by toSqlLiteral, for the window in the execution's parameters. */
+const fromLiteral = (literal: string | undefined) =>
+  literal?.startsWith("'") && literal.endsWith("'") ? literal.slice(1, -1).replaceAll("''", "'") : undefined;
+
+const toExecution = (q: QueryExecution): Execution => {
+  const status = q.Status ?? {};
+  const stats = q.Statistics ?? {};
+  // buildStatement puts the window first: firstDay, lastDay, from, to.
+  const from = fromLiteral(q.ExecutionParameters?.[2]);
+  const to = fromLiteral(q.ExecutionParameters?.[3]);
+  const failed = status.State === 'FAILED';
+  return {
+    executionId: q.QueryExecutionId ?? '',
+    query: QUERY_NAME.exec(q.Query ?? '')?.[1] ?? 'unknown',
+    state: (status.State ?? 'QUEUED') as ExecutionState,
+    submittedAt: (status.SubmissionDateTime ?? new Date(0)).toISOString(),
+    ...(status.CompletionDateTime ? { completedAt: status.CompletionDateTime.toISOString() } : {}),
+    ...(from && to ? { window: { from, to } } : {}),
+    statistics: {
+      bytesScanned: stats.DataScannedInBytes ?? 0,
+      engineMs: stats.EngineExecutionTimeInMillis ?? 0,
+      queueMs: stats.QueryQueueTimeInMillis ?? 0,
+    },
+    ...(failed
+      ? {
+          error: {
+            category: errorCategory(status.AthenaError?.ErrorCategory),
+            message: status.AthenaError?.ErrorMessage ?? status.StateChangeReason ?? 'Athena did not say why',
+          },
+        }
+      : {}),
+  };
+};
+
+const parseS3Uri = (uri: string): { Bucket: string; Key: string } => {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new Error(`Not an S3 location: ${uri}`);
+  return { Bucket: match[1] as string, Key: match[2] as string };
+};
+
+export class AthenaEngine implements QueryEngine {
+  readonly #options: AthenaEngineOptions;
+
+  constructor(options: AthenaEngineOptions) {
+    this.#options = options;
+  }
+
+  async #call<T>(operation: string, call: () => Promise<T>, executionId?: string): Promise<T> {
+    try {
+      return await withThrottleRetry(call, { budgetMs: this.#options.retryBudgetMs });
+    } catch (error) {
+      throw toApiError(error, operation, executionId);
+    }
+  }
+
+  async start(request: ExecutionRequest): Promise<{ executionId: string }> {
+    const { athena, workGroup, database, catalog } = this.#options;
+    const output = await this.#call('StartQueryExecution', () =>
+      athena.send(
+        new StartQueryExecutionCommand({
+          QueryString: request.sql,
+          ExecutionParameters: request.parameters.map(toSqlLiteral),
+          WorkGroup: workGroup,
+          QueryExecutionContext: { Database: database, Catalog: catalog },
+          ...(request.idempotencyKey ? { ClientRequestToken: request.idempotencyKey } : {}),
+          ...(request.reuseResultsMinutes
+            ? {
+                ResultReuseConfiguration: {
+                  ResultReuseByAgeConfiguration: {
+                    Enabled: true,
+                    MaxAgeInMinutes: request.reuseResultsMinutes,
+                  },
+                },
+              }
+            : {}),
+        }),
+      ),
+    );
+    if (!output.QueryExecutionId) throw new Error('Athena started an execution without an id');
+    return { executionId: output.QueryExecutionId };
+  }
+
+  /** The execution, if it belongs to our workgroup: the API must not read other people's results. */
+  async #execution(executionId: string): Promise<QueryExecution> {
+    if (!EXECUTION_ID.test(executionId)) throw new NotFoundError(`No execution ${executionId}`);
+    const output = await this.#call(
+      'GetQueryExecution',
+      () => this.#options.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: executionId })),
+      executionId,
+    );
+    const execution = output.QueryExecution;
+    if (!execution || execution.WorkGroup !== this.#options.workGroup) {
+      throw new NotFoundError(`No execution ${executionId}`);
+    }
+    return execution;
+  }
+
+  async get(executionId: string): Promise<Execution> {
+    return toExecution(await this.#execution(executionId));
+  }
+
+  async #succeeded(executionId: string): Promise<QueryExecution> {
+    const execution = await this.#execution(executionId);
+    const state = execution.Status?.State;
+    if (state !== 'SUCCEEDED') {
+      const reason = state === 'FAILED' ? ` (${toExecution(execution).error?.message})` : '';
+      throw new ConflictError(
+        `Execution ${executionId} is ${state}; results exist only once it SUCCEEDED${reason}`,
+        state,
+      );
+    }
+    return execution;
+  }
+
+  async getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
+    await this.#succeeded(executionId);
+    const first = page.nextToken === undefined;
+    // The first page starts with the header row: ask for one more so the page holds `limit` rows.
+    const maxResults = Math.min(ATHENA_MAX_RESULTS, first ? page.limit + 1 : page.limit);
+    const output = await this.#call(
+      'GetQueryResults',
+      () =>
+        this.#options.athena.send(
+          new GetQueryResultsCommand({
+            QueryExecutionId: executionId,
+            MaxResults: maxResults,
+            ...(first ? {} : { NextToken: page.nextToken }),
+          }),
+        ),
+      executionId,
+    );
+    const columns = (output.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+      name: c.Name ?? '',
+      type: toColumnType(c.Type),
+    }));
+    const data = (output.ResultSet?.Rows ?? []).slice(first ? 1 : 0);
+    const rows = data.map((row) =>
+      Object.fromEntries(
+        columns.map((c, i) => [c.name, fromResultText(row.Data?.[i]?.VarCharValue, c.type)]),
+      ),
+    );
+    return { columns, rows, ...(output.NextToken ? { nextToken: output.NextToken } : {}) };
+  }
+
+  async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {
+    const execution = await this.#succeeded(executionId);
+    const location = execution.ResultConfiguration?.OutputLocation;
+    if (!location) throw new ConflictError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
+    const { query, window } = toExecution(execution);
+    const presign = this.#options.presign ?? getSignedUrl;
+    const url = await this.#call('the presigned result link', () =>
+      presign(
+        this.#options.s3,
+        new GetObjectCommand({
+          ...parseS3Uri(location),
+          ResponseContentType: 'text/csv; charset=utf-8',
+          ResponseContentDisposition: `attachment; filename="${resultFileName(query, window, executionId)}"`,
+        }),
+        { expiresIn: options.expiresInSeconds },
+      ),
+    );
+    return { url, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+  }
+
+  async cancel(executionId: string): Promise<Execution> {
+    const execution = await this.#execution(executionId);
+    const state = execution.Status?.State;
+    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') {
+      throw new ConflictError(`Execution ${executionId} already ended as ${state}`, state);
+    }
+    await this.#call(
+      'StopQueryExecution',
+      () => this.#options.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: executionId })),
+      executionId,
+    );
+    return this.get(executionId);
+  }
+}

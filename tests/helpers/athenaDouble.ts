@@ -1,0 +1,360 @@
+/**
+ * A test double of Amazon Athena (and of the S3 bucket holding its results), built on
+ * aws-sdk-client-mock, that behaves as Athena does where trailhound depends on it:
+ * - StartQueryExecution substitutes ExecutionParameters into the `?` positions as literal text,
+ *   exactly as given (a quoting bug in them changes the SQL), checks the workgroup, honours
+ *   ClientRequestToken, and runs the resulting SQL text on DuckDB over the real log files,
+ *   pruning files by the day/account/region partition predicates as partition projection does;
+ * - GetQueryExecution walks QUEUED, RUNNING, then SUCCEEDED or FAILED, with statistics and
+ *   AthenaError, and answers InvalidRequestException for an unknown id;
+ * - GetQueryResults pages with an opaque NextToken, at most 1,000 rows, a header row first,
+ *   every value as VarCharValue text (NULL as no value) and column types in the metadata;
+ * - StopQueryExecution cancels; the result CSV is kept as an S3 object.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  InvalidRequestException,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRelation.js';
+import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
+import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
+import { toCsvLine } from '../../src/lib/results/csvFormat.js';
+
+export const DOUBLE_REGION = 'us-east-1';
+export const RESULTS_BUCKET = 'trailhound-results-test';
+
+const invalid = (message: string) => new InvalidRequestException({ message, $metadata: {} });
+
+/** Replaces each `?` outside string literals, quoted identifiers and comments by the next parameter's text. */
+export const substituteParameters = (sql: string, parameters: readonly string[]): string => {
+  let out = '';
+  let next = 0;
+  for (let i = 0; i < sql.length; i += 1) {
+    const c = sql[i] as string;
+    const skipTo = (end: string, from: number) => {
+      const j = sql.indexOf(end, from);
+      const stop = j === -1 ? sql.length : j + end.length;
+      out += sql.slice(i, stop);
+      i = stop - 1;
+    };
+    if (c === "'") {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j;
+    } else if (c === '"') skipTo('"', i + 1);
+    else if (c === '-' && sql[i + 1] === '-') skipTo('\n', i);
+    else if (c === '/' && sql[i + 1] === '*') skipTo('*/', i + 2);
+    else if (c === '?') {
+      if (next >= parameters.length)
+        throw invalid('Query has more parameters than ExecutionParameters given');
+      out += parameters[next];
+      next += 1;
+    } else out += c;
+  }
+  if (next !== parameters.length)
+    throw invalid('More ExecutionParameters given than the query has parameters');
+  return out;
+};
+
+const allLogFiles = (logsDir: string): LogFile[] => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? walk(path.join(dir, e.name))
+        : e.name.endsWith('.json.gz')
+          ? [path.join(dir, e.name)]
+          : [],
+    );
+  return walk(path.join(logsDir, 'AWSLogs')).flatMap((file) => {
+    const m = /\/(\d{12})\/CloudTrail\/([^/]+)\/(\d{4}\/\d{2}\/\d{2})\/[^/]+$/.exec(file);
+    return m
+      ? [
+          {
+            path: file,
+            account: m[1] as string,
+            region: m[2] as string,
+            day: m[3] as string,
+            bytes: statSync(file).size,
+          },
+        ]
+      : [];
+  });
+};
+
+/** Partition projection: the files whose partitions the statement's predicates allow. */
+const prune = (files: LogFile[], sql: string): LogFile[] => {
+  const days = /day BETWEEN '([^']*)' AND '([^']*)'/.exec(sql);
+  const list = (column: string) => {
+    const m = new RegExp(`${column} IN \\(([^)]*)\\)`).exec(sql);
+    return m ? [...(m[1] as string).matchAll(/'([^']*)'/g)].map((x) => x[1]) : undefined;
+  };
+  const accounts = list('account');
+  const regions = list('region');
+  return files.filter(
+    (f) =>
+      (!days || (f.day >= (days[1] as string) && f.day <= (days[2] as string))) &&
+      (!accounts || accounts.includes(f.account)) &&
+      (!regions || regions.includes(f.region)),
+  );
+};
+
+const ATHENA_TYPES: Record<string, string> = {
+  VARCHAR: 'varchar',
+  INTEGER: 'integer',
+  BIGINT: 'bigint',
+  BOOLEAN: 'boolean',
+  DOUBLE: 'double',
+};
+
+interface Run {
+  id: string;
+  workGroup: string;
+  sql: string;
+  parameters: string[];
+  submitted: Date;
+  polls: number;
+  /** The last state GetQueryExecution reported: what a client believes. */
+  reported: string;
+  cancelled: boolean;
+  done: Promise<void>;
+  bytes: number;
+  columns: { Name: string; Type: string }[];
+  rows: (string | null)[][];
+  error?: string;
+  completed?: Date;
+}
+
+export interface AthenaDoubleOptions {
+  readonly logsDir: string;
+  readonly workGroup: string;
+}
+
+export class AthenaDouble {
+  readonly athena = new AthenaClient({ region: DOUBLE_REGION });
+  readonly s3 = new S3Client({
+    region: DOUBLE_REGION,
+    credentials: {
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    },
+  });
+  readonly athenaMock = mockClient(this.athena);
+  /** The results bucket: key to CSV text. */
+  readonly objects = new Map<string, string>();
+  readonly #runs = new Map<string, Run>();
+  readonly #tokens = new Map<string, string>();
+  readonly #files: LogFile[];
+  readonly #instance: Promise<DuckDBInstance>;
+
+  constructor(readonly options: AthenaDoubleOptions) {
+    this.#files = allLogFiles(options.logsDir);
+    this.#instance = DuckDBInstance.create(':memory:').then(async (instance) => {
+      const setup = await instance.connect();
+      for (const macro of TRINO_MACROS) await setup.run(macro);
+      setup.closeSync();
+      return instance;
+    });
+    this.athenaMock.on(StartQueryExecutionCommand).callsFake(async (input) => this.#start(input));
+    this.athenaMock
+      .on(GetQueryExecutionCommand)
+      .callsFake(async (input) => this.#get(input.QueryExecutionId));
+    this.athenaMock.on(GetQueryResultsCommand).callsFake(async (input) => this.#results(input));
+    this.athenaMock
+      .on(StopQueryExecutionCommand)
+      .callsFake(async (input) => this.#stop(input.QueryExecutionId));
+  }
+
+  async #start(input: {
+    QueryString?: string;
+    ExecutionParameters?: string[];
+    WorkGroup?: string;
+    ClientRequestToken?: string;
+  }) {
+    if (input.WorkGroup !== this.options.workGroup)
+      throw invalid(`WorkGroup ${input.WorkGroup} is not found`);
+    if (input.ClientRequestToken) {
+      const known = this.#tokens.get(input.ClientRequestToken);
+      if (known) return { QueryExecutionId: known };
+    }
+    for (const p of input.ExecutionParameters ?? []) {
+      if (p.length < 1 || p.length > 1024)
+        throw invalid('ExecutionParameters members must be 1 to 1024 characters');
+    }
+    const sql = substituteParameters(input.QueryString ?? '', input.ExecutionParameters ?? []);
+    const run: Run = {
+      id: randomUUID(),
+      workGroup: input.WorkGroup,
+      sql: input.QueryString ?? '',
+      parameters: input.ExecutionParameters ?? [],
+      submitted: new Date(),
+      polls: 0,
+      reported: 'QUEUED',
+      cancelled: false,
+      done: Promise.resolve(),
+      bytes: 0,
+      columns: [],
+      rows: [],
+    };
+    run.done = this.#execute(run, sql);
+    this.#runs.set(run.id, run);
+    if (input.ClientRequestToken) this.#tokens.set(input.ClientRequestToken, run.id);
+    return { QueryExecutionId: run.id };
+  }
+
+  async #execute(run: Run, sql: string) {
+    const files = prune(this.#files, sql);
+    run.bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+    const connection = await (await this.#instance).connect();
+    try {
+      await connection.run(createCloudTrailView(files));
+      const reader = await connection.runAndReadAll(toDuckDbDialect(sql));
+      run.columns = reader.columnNames().map((name, i) => ({
+        Name: name,
+        Type: ATHENA_TYPES[String(reader.columnTypes()[i])] ?? 'varchar',
+      }));
+      run.rows = reader.getRows().map((row) => row.map((v) => (v === null ? null : String(v))));
+      this.objects.set(
+        `trailhound/${run.id}.csv`,
+        [run.columns.map((c) => c.Name), ...run.rows].map(toCsvLine).join(''),
+      );
+    } catch (error) {
+      run.error = (error as Error).message;
+    } finally {
+      connection.closeSync();
+      run.completed = new Date();
+    }
+  }
+
+  #find(id: string | undefined): Run {
+    const run = id ? this.#runs.get(id) : undefined;
+    if (!run) throw invalid(`QueryExecution ${id} was not found`);
+    return run;
+  }
+
+  #state(run: Run): 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' {
+    if (run.cancelled) return 'CANCELLED';
+    if (run.polls === 0) return 'QUEUED';
+    if (run.polls === 1) return 'RUNNING';
+    return run.error ? 'FAILED' : 'SUCCEEDED';
+  }
+
+  async #get(id: string | undefined): Promise<{ QueryExecution: QueryExecution }> {
+    const run = this.#find(id);
+    if (run.polls >= 1) await run.done;
+    const state = this.#state(run);
+    run.polls += 1;
+    run.reported = state;
+    const ended = state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
+    return {
+      QueryExecution: {
+        QueryExecutionId: run.id,
+        Query: run.sql,
+        StatementType: 'DML',
+        WorkGroup: run.workGroup,
+        ExecutionParameters: run.parameters,
+        ResultConfiguration: { OutputLocation: `s3://${RESULTS_BUCKET}/trailhound/${run.id}.csv` },
+        Status: {
+          State: state,
+          SubmissionDateTime: run.submitted,
+          ...(ended ? { CompletionDateTime: run.completed ?? new Date() } : {}),
+          ...(state === 'FAILED'
+            ? {
+                StateChangeReason: run.error,
+                AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: run.error },
+              }
+            : {}),
+        },
+        Statistics: {
+          DataScannedInBytes: state === 'SUCCEEDED' ? run.bytes : 0,
+          EngineExecutionTimeInMillis: ended ? 42 : 0,
+          QueryQueueTimeInMillis: 3,
+        },
+      },
+    };
+  }
+
+  async #results(input: { QueryExecutionId?: string; MaxResults?: number; NextToken?: string }) {
+    const run = this.#find(input.QueryExecutionId);
+    if (this.#state(run) !== 'SUCCEEDED')
+      throw invalid(`Query has not yet finished. Current state: ${this.#state(run)}`);
+    const max = input.MaxResults ?? 1000;
+    if (max < 1 || max > 1000) throw invalid('MaxResults must be between 1 and 1000');
+    let offset = 0;
+    if (input.NextToken) {
+      const decoded = /^([0-9a-f-]{36}):(\d+)$/.exec(Buffer.from(input.NextToken, 'base64').toString());
+      if (!decoded || decoded[1] !== run.id) throw invalid('The NextToken is not valid');
+      offset = Number(decoded[2]);
+    }
+    const all = [run.columns.map((c) => c.Name), ...run.rows];
+    const page = all.slice(offset, offset + max);
+    const next = offset + page.length;
+    return {
+      ResultSet: {
+        Rows: page.map((row) => ({ Data: row.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+        ResultSetMetadata: {
+          ColumnInfo: run.columns.map((c) => ({
+            Name: c.Name,
+            Label: c.Name,
+            Type: c.Type,
+            Nullable: 'UNKNOWN' as const,
+          })),
+        },
+      },
+      ...(next < all.length ? { NextToken: Buffer.from(`${run.id}:${next}`).toString('base64') } : {}),
+    };
+  }
+
+  async #stop(id: string | undefined) {
+    const run = this.#find(id);
+    // A query the client last saw running is one Athena would still be running.
+    if (run.reported === 'QUEUED' || run.reported === 'RUNNING') run.cancelled = true;
+    return {};
+  }
+
+  /**
+   * What S3 answers a presigned GET of a result object: the object, with the response-* overrides
+   * the link asked for, if the link names our bucket, is signed and has not expired.
+   */
+  download(url: string): Response {
+    const link = new URL(url);
+    const bucket = link.hostname.split('.')[0];
+    const key = decodeURIComponent(link.pathname.slice(1));
+    const signedAt = link.searchParams.get('X-Amz-Date') ?? '';
+    const expires = Number(link.searchParams.get('X-Amz-Expires'));
+    const signedMs = Date.parse(
+      signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+    );
+    const body = this.objects.get(key);
+    if (bucket !== RESULTS_BUCKET || !link.searchParams.get('X-Amz-Signature') || body === undefined) {
+      return new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    }
+    if (!(signedMs + expires * 1000 > Date.now()))
+      return new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': link.searchParams.get('response-content-type') ?? 'binary/octet-stream',
+        ...(link.searchParams.get('response-content-disposition')
+          ? { 'content-disposition': link.searchParams.get('response-content-disposition') as string }
+          : {}),
+      },
+    });
+  }
+
+  async close() {
+    (await this.#instance).closeSync();
+    this.athenaMock.restore();
+  }
+}

@@ -1,0 +1,345 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  InternalServerException,
+  InvalidRequestException,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-athena';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../../../src/lib/errors.js';
+
+const athena = new AthenaClient({ region: 'us-east-1' });
+const s3 = new S3Client({ region: 'us-east-1' });
+const athenaMock = mockClient(athena);
+const ID = '6f1a5f0e-4b1d-4e8e-9d55-0a2a2c9a9e11';
+const window = {
+  from: '2023-07-10T00:00:00Z',
+  to: '2023-07-11T00:00:00Z',
+  firstDay: '2023/07/10',
+  lastDay: '2023/07/11',
+};
+
+const presign = vi.fn(async () => 'https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=x');
+const engine = new AthenaEngine({
+  athena,
+  s3,
+  workGroup: 'trailhound',
+  database: 'trailhound',
+  catalog: 'AwsDataCatalog',
+  retryBudgetMs: 2000,
+  presign: presign as never,
+});
+
+const execution = (overrides: Partial<QueryExecution> = {}, state = 'SUCCEEDED'): QueryExecution => ({
+  QueryExecutionId: ID,
+  Query: '-- trailhound query=principal-activity\nWITH events AS (SELECT 1)',
+  WorkGroup: 'trailhound',
+  ExecutionParameters: [
+    "'2023/07/10'",
+    "'2023/07/11'",
+    "'2023-07-10T00:00:00Z'",
+    "'2023-07-11T00:00:00Z'",
+    "'bert-jan'",
+  ],
+  ResultConfiguration: { OutputLocation: `s3://trailhound-results/athena/${ID}.csv` },
+  Status: {
+    State: state as never,
+    SubmissionDateTime: new Date('2026-01-01T00:00:00Z'),
+    CompletionDateTime: new Date('2026-01-01T00:00:02Z'),
+  },
+  Statistics: { DataScannedInBytes: 337195, EngineExecutionTimeInMillis: 1234, QueryQueueTimeInMillis: 56 },
+  ...overrides,
+});
+
+beforeEach(() => {
+  athenaMock.reset();
+  presign.mockClear();
+});
+
+describe('AthenaEngine.start', () => {
+  const request = {
+    queryName: 'mentions',
+    sql: '-- trailhound query=mentions\nSELECT ?, ?',
+    parameters: ["O'Brien", '%_'],
+    columns: [],
+    window,
+  };
+
+  it('sends the SQL unchanged, the values as quoted ExecutionParameters, in the workgroup, database and catalog', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: ID });
+    expect(await engine.start(request)).toEqual({ executionId: ID });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
+      QueryString: request.sql,
+      ExecutionParameters: ["'O''Brien'", "'%_'"],
+      WorkGroup: 'trailhound',
+      QueryExecutionContext: { Database: 'trailhound', Catalog: 'AwsDataCatalog' },
+    });
+    const input = athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    expect(input).not.toHaveProperty('ClientRequestToken');
+    expect(input).not.toHaveProperty('ResultReuseConfiguration');
+  });
+
+  it('passes the Idempotency-Key as ClientRequestToken and opts in to result reuse when asked', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: ID });
+    await engine.start({
+      ...request,
+      idempotencyKey: 'ticket-4711-evidence-run-000000001',
+      reuseResultsMinutes: 60,
+    });
+    expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
+      ClientRequestToken: 'ticket-4711-evidence-run-000000001',
+      ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } },
+    });
+  });
+
+  it('retries a throttled start with backoff, then succeeds', async () => {
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .resolves({ QueryExecutionId: ID });
+    expect(await engine.start(request)).toEqual({ executionId: ID });
+    expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 3);
+  });
+
+  it('answers 503 with Retry-After when throttling outlasts the retry budget', async () => {
+    const quick = new AthenaEngine({
+      athena,
+      s3,
+      workGroup: 'trailhound',
+      database: 'd',
+      catalog: 'c',
+      retryBudgetMs: 1,
+    });
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    const error = await quick.start(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ServiceUnavailableError).headers['Retry-After']).toBe('5');
+  });
+
+  it("maps Athena's refusal to a 400 and its internal failure to a 503, never retrying them", async () => {
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejects(new InvalidRequestException({ message: 'line 1:8: mismatched input', $metadata: {} }));
+    await expect(engine.start(request)).rejects.toBeInstanceOf(ValidationError);
+    athenaMock.reset();
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejects(new InternalServerException({ message: 'boom', $metadata: {} }));
+    await expect(engine.start(request)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 1);
+  });
+});
+
+describe('AthenaEngine.get', () => {
+  it('maps the execution: state, query name from the SQL, window from the parameters, statistics', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    expect(await engine.get(ID)).toEqual({
+      executionId: ID,
+      query: 'principal-activity',
+      state: 'SUCCEEDED',
+      submittedAt: '2026-01-01T00:00:00.000Z',
+      completedAt: '2026-01-01T00:00:02.000Z',
+      window: { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' },
+      statistics: { bytesScanned: 337195, engineMs: 1234, queueMs: 56 },
+    });
+  });
+
+  it("reports a failure with Athena's category and message", async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: execution({
+        Status: {
+          State: 'FAILED',
+          SubmissionDateTime: new Date(),
+          StateChangeReason: 'Query exhausted resources',
+          AthenaError: {
+            ErrorCategory: 2,
+            ErrorType: 1001,
+            ErrorMessage: 'Bytes scanned limit was exceeded',
+          },
+        },
+      }),
+    });
+    expect((await engine.get(ID)).error).toEqual({
+      category: 'USER',
+      message: 'Bytes scanned limit was exceeded',
+    });
+  });
+
+  it('answers 404 for an execution of another workgroup, an unknown id, or a malformed one', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution({ WorkGroup: 'primary' }) });
+    await expect(engine.get(ID)).rejects.toBeInstanceOf(NotFoundError);
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .rejects(new InvalidRequestException({ message: `QueryExecution ${ID} was not found`, $metadata: {} }));
+    await expect(engine.get(ID)).rejects.toBeInstanceOf(NotFoundError);
+    athenaMock.reset();
+    await expect(engine.get('../etc/passwd')).rejects.toBeInstanceOf(NotFoundError);
+    expect(athenaMock).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 0);
+  });
+});
+
+describe('AthenaEngine.getResults', () => {
+  const metadata = {
+    ColumnInfo: [
+      { Name: 'eventname', Type: 'varchar' },
+      { Name: 'from_port', Type: 'integer' },
+      { Name: 'admin_policy', Type: 'boolean' },
+    ],
+  };
+
+  it('drops the header row on the first page only, asking for one more row to make up for it', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    athenaMock.on(GetQueryResultsCommand).resolvesOnce({
+      ResultSet: {
+        ResultSetMetadata: metadata,
+        Rows: [
+          {
+            Data: [
+              { VarCharValue: 'eventname' },
+              { VarCharValue: 'from_port' },
+              { VarCharValue: 'admin_policy' },
+            ],
+          },
+          {
+            Data: [
+              { VarCharValue: 'AuthorizeSecurityGroupIngress' },
+              { VarCharValue: '22' },
+              { VarCharValue: 'false' },
+            ],
+          },
+        ],
+      },
+      NextToken: 'opaque-athena-token',
+    });
+    const page = await engine.getResults(ID, { limit: 1 });
+    expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
+      QueryExecutionId: ID,
+      MaxResults: 2,
+    });
+    expect(page).toEqual({
+      columns: [
+        { name: 'eventname', type: 'varchar' },
+        { name: 'from_port', type: 'integer' },
+        { name: 'admin_policy', type: 'boolean' },
+      ],
+      rows: [{ eventname: 'AuthorizeSecurityGroupIngress', from_port: 22, admin_policy: false }],
+      nextToken: 'opaque-athena-token',
+    });
+  });
+
+  it("passes Athena's NextToken through, keeps later first rows, and turns a missing value into null", async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    athenaMock.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: metadata,
+        Rows: [{ Data: [{ VarCharValue: 'CreateUser' }, {}, { VarCharValue: 'true' }] }],
+      },
+    });
+    const page = await engine.getResults(ID, { limit: 1000, nextToken: 'opaque-athena-token' });
+    expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
+      NextToken: 'opaque-athena-token',
+      MaxResults: 1000,
+    });
+    expect(page.rows).toEqual([{ eventname: 'CreateUser', from_port: null, admin_policy: true }]);
+    expect(page).not.toHaveProperty('nextToken');
+  });
+
+  it('never asks Athena for more than 1,000 rows', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    await engine.getResults(ID, { limit: 1000 });
+    expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, { MaxResults: 1000 });
+  });
+
+  it('answers 409 with the reason while the execution is not SUCCEEDED', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: execution({
+        Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, ErrorMessage: 'TABLE_NOT_FOUND' } },
+      }),
+    });
+    const error = await engine.getResults(ID, { limit: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toContain('TABLE_NOT_FOUND');
+    expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
+  });
+});
+
+describe('AthenaEngine.getResultsLink', () => {
+  it('presigns a GET of the result object for the lifetime asked, named after query and window', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 });
+    expect(link.url).toBe('https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=x');
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(895_000);
+    const [client, command, options] = presign.mock.calls[0] as unknown as [
+      S3Client,
+      GetObjectCommand,
+      { expiresIn: number },
+    ];
+    expect(client).toBe(s3);
+    expect(command).toBeInstanceOf(GetObjectCommand);
+    expect(command.input).toEqual({
+      Bucket: 'trailhound-results',
+      Key: `athena/${ID}.csv`,
+      ResponseContentType: 'text/csv; charset=utf-8',
+      ResponseContentDisposition: `attachment; filename="trailhound_principal-activity_20230710T000000Z-20230711T000000Z_6f1a5f0e.csv"`,
+    });
+    expect(options).toEqual({ expiresIn: 900 });
+  });
+
+  it('produces a real SigV4 presigned URL with the expiry and file name in it', async () => {
+    const real = new AthenaEngine({
+      athena,
+      s3: new S3Client({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      }),
+      workGroup: 'trailhound',
+      database: 'd',
+      catalog: 'c',
+      retryBudgetMs: 100,
+    });
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    const url = new URL((await real.getResultsLink(ID, { expiresInSeconds: 600 })).url);
+    expect(url.hostname).toBe('trailhound-results.s3.us-east-1.amazonaws.com');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(url.searchParams.get('response-content-disposition')).toContain('trailhound_principal-activity_');
+  });
+});
+
+describe('AthenaEngine.cancel', () => {
+  it('stops a running execution', async () => {
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce({ QueryExecution: execution({}, 'RUNNING') })
+      .resolves({ QueryExecution: execution({}, 'CANCELLED') });
+    athenaMock.on(StopQueryExecutionCommand).resolves({});
+    expect((await engine.cancel(ID)).state).toBe('CANCELLED');
+    expect(athenaMock).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: ID });
+  });
+
+  it('refuses to stop one that ended, and one of another workgroup', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ConflictError);
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: execution({ WorkGroup: 'other' }, 'RUNNING') });
+    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(NotFoundError);
+    expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
+  });
+});
