@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
+import { logger } from '../lib/logging/logger.js';
 import { getRuntime } from '../lib/runtime.js';
 import { ExecutionPathSchema } from './executionInput.js';
 
@@ -18,6 +19,7 @@ const REFUSALS = {
 export const handler = httpHandler(
   async ({ path, query }) => {
     const { downloads } = await getRuntime();
+    logger.appendKeys({ executionId: path.executionId });
     if (!downloads) throw new NotFoundError('Downloads are served by the storage service on this deployment');
     const verdict = downloads.signer.verify(
       `/v1/downloads/${path.executionId}`,

@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
+import { logger } from '../lib/logging/logger.js';
 import { getRuntime } from '../lib/runtime.js';
 import { ExecutionPathSchema } from './executionInput.js';
 
 export const handler = httpHandler(
   async ({ path, headers }) => {
     const { config, engine } = await getRuntime();
+    logger.appendKeys({ executionId: path.executionId });
     const proto = headers['x-forwarded-proto'] ?? 'http';
     const link = await engine.getResultsLink(path.executionId, {
       expiresInSeconds: config.TRAILHOUND_LINK_TTL_SECONDS,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
+import { logger } from '../lib/logging/logger.js';
 import { getRuntime } from '../lib/runtime.js';
 import { ExecutionPathSchema } from './executionInput.js';
 
@@ -17,6 +18,7 @@ export const GetResultsInputSchema = z.object({
 
 export const handler = httpHandler(async ({ path, query }) => {
   const { engine } = await getRuntime();
+  logger.appendKeys({ executionId: path.executionId });
   const page = await engine.getResults(path.executionId, {
     limit: query.limit,
     ...(query.nextToken ? { nextToken: query.nextToken } : {}),

@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../lib/errors.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { issuesToProblems } from '../lib/http/middleware/validateInput.js';
 import { json } from '../lib/http/responses.js';
+import { logger } from '../lib/logging/logger.js';
 import { getRuntime } from '../lib/runtime.js';
 import { buildStatement } from '../lib/sql/buildStatement.js';
 import { resolveWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
@@ -48,43 +49,50 @@ const waitForEnd = async (engine: QueryEngine, executionId: string, seconds: num
   return execution;
 };
 
-export const handler = httpHandler(async ({ query, headers, body }): Promise<APIGatewayProxyResult> => {
-  const { config, engine } = await getRuntime();
-  const definition = findQuery(body.query);
-  if (!definition) {
-    throw new NotFoundError(
-      `No query named '${body.query}'. Known queries: ${QUERIES.map((q) => q.name).join(', ')}`,
-    );
-  }
-  const parameters = definition.parameters.safeParse(body.parameters);
-  const resolved = resolveWindow(body, config.TRAILHOUND_MAX_WINDOW_DAYS);
-  const problems = [
-    ...(parameters.success ? [] : issuesToProblems(parameters.error.issues, '#/body/parameters')),
-    ...('problem' in resolved
-      ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
-      : []),
-  ];
-  if (!parameters.success || 'problem' in resolved) throw new ValidationError(problems);
+export const handler = httpHandler(
+  async ({ query, headers, body }, _event, context): Promise<APIGatewayProxyResult> => {
+    const { config, engine } = await getRuntime();
+    const definition = findQuery(body.query);
+    if (!definition) {
+      throw new NotFoundError(
+        `No query named '${body.query}'. Known queries: ${QUERIES.map((q) => q.name).join(', ')}`,
+      );
+    }
+    const parameters = definition.parameters.safeParse(body.parameters);
+    const resolved = resolveWindow(body, config.TRAILHOUND_MAX_WINDOW_DAYS);
+    const problems = [
+      ...(parameters.success ? [] : issuesToProblems(parameters.error.issues, '#/body/parameters')),
+      ...('problem' in resolved
+        ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
+        : []),
+    ];
+    if (!parameters.success || 'problem' in resolved) throw new ValidationError(problems);
 
-  const statement = buildStatement(definition, parameters.data, resolved.window);
-  const { executionId } = await engine.start({
-    queryName: definition.name,
-    sql: statement.sql,
-    parameters: statement.parameters,
-    columns: definition.columns,
-    window: resolved.window,
-    ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
-    ...(body.reuseResultsMinutes ? { reuseResultsMinutes: body.reuseResultsMinutes } : {}),
-  });
-  const location = `/v1/executions/${executionId}`;
-  const execution =
-    query.wait > 0 ? await waitForEnd(engine, executionId, query.wait) : await engine.get(executionId);
-  if (!isTerminal(execution.state)) {
-    return json(202, { executionId, state: execution.state }, { Location: location });
-  }
-  const results =
-    execution.state === 'SUCCEEDED'
-      ? await engine.getResults(executionId, { limit: INLINE_PAGE_SIZE })
-      : undefined;
-  return json(200, { ...execution, ...(results ? { results } : {}) }, { Location: location });
-}, StartExecutionInputSchema);
+    const statement = buildStatement(definition, parameters.data, resolved.window);
+    const { executionId } = await engine.start({
+      queryName: definition.name,
+      sql: statement.sql,
+      parameters: statement.parameters,
+      columns: definition.columns,
+      window: resolved.window,
+      ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
+      ...(body.reuseResultsMinutes ? { reuseResultsMinutes: body.reuseResultsMinutes } : {}),
+    });
+    logger.appendKeys({ query: definition.name, executionId });
+    const location = `/v1/executions/${executionId}`;
+    // Stay inside the function's own time as well as API Gateway's 29 seconds.
+    const waitSeconds = Math.min(query.wait, Math.max(0, (context.getRemainingTimeInMillis() - 2000) / 1000));
+    const execution =
+      waitSeconds > 0 ? await waitForEnd(engine, executionId, waitSeconds) : await engine.get(executionId);
+    logger.appendKeys({ state: execution.state, bytesScanned: execution.statistics.bytesScanned });
+    if (!isTerminal(execution.state)) {
+      return json(202, { executionId, state: execution.state }, { Location: location });
+    }
+    const results =
+      execution.state === 'SUCCEEDED'
+        ? await engine.getResults(executionId, { limit: INLINE_PAGE_SIZE })
+        : undefined;
+    return json(200, { ...execution, ...(results ? { results } : {}) }, { Location: location });
+  },
+  StartExecutionInputSchema,
+);

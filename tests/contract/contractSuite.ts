@@ -118,6 +118,20 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         expect(response.body.results.columns).toContainEqual({ name: 'admin_policy', type: 'boolean' });
       });
 
+      it('an Idempotency-Key makes a retried POST return the first execution', async () => {
+        const request = { query: 'mentions', parameters: { text: 'bert-jan' }, ...invictusDay };
+        const key = { 'Idempotency-Key': `ticket-4711-${Date.now()}-retry-safe-key-0001` };
+        const first = await call(base, 'POST', '/v1/executions', request, key);
+        const again = await call(base, 'POST', '/v1/executions', request, key);
+        const other = await call(base, 'POST', '/v1/executions', request);
+        expect(again.body.executionId).toBe(first.body.executionId);
+        expect(other.body.executionId).not.toBe(first.body.executionId);
+        expectProblem(
+          await call(base, 'POST', '/v1/executions', request, { 'Idempotency-Key': 'short' }),
+          400,
+        );
+      });
+
       it('pages several thousand rows with limit=1000: every row exactly once', async () => {
         // alucloud171 made 3,654 calls in June 2017 (grycap set), counted in the raw JSON.
         const expected = rawRecords('grycap-research-account')

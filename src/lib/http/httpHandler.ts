@@ -3,9 +3,12 @@
  * handler runs, errors turned into problem+json after. The same function serves API Gateway and
  * the local server.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { z } from 'zod';
+import { logger } from '../logging/logger.js';
+import { accessLog } from './middleware/accessLog.js';
 import { problemDetails } from './middleware/problemDetails.js';
 import { type EventWithInput, validateInput } from './middleware/validateInput.js';
 
@@ -21,8 +24,11 @@ export const httpHandler = <Schema extends z.ZodType = typeof NoInputSchema>(
   ) => Promise<APIGatewayProxyResult>,
   schema?: Schema,
 ): ProxyHandler => {
+  // onError runs in reverse order of use: problemDetails makes the response, then accessLog logs it.
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(problemDetails())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(accessLog(logger))
+    .use(problemDetails({ logError: (error) => logger.error('unhandled error', error as Error) }))
     .use(validateInput(schema ?? NoInputSchema))
     .handler(async (event, context) =>
       handle((event as EventWithInput<z.infer<Schema>>).input, event, context),

@@ -62,6 +62,8 @@ export class DuckDbEngine implements QueryEngine {
   readonly #active = new Map<string, Active>();
   readonly #queue: (() => void)[] = [];
   readonly #pages = new Map<string, (string | null)[][]>();
+  /** Idempotency-Key to execution id, as Athena's ClientRequestToken. */
+  readonly #byIdempotencyKey = new Map<string, string>();
   #running = 0;
 
   private constructor(instance: DuckDBInstance, store: ExecutionStore, options: DuckDbEngineOptions) {
@@ -97,7 +99,10 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
+    const known = request.idempotencyKey && this.#byIdempotencyKey.get(request.idempotencyKey);
+    if (known) return { executionId: known };
     const executionId = randomUUID();
+    if (request.idempotencyKey) this.#byIdempotencyKey.set(request.idempotencyKey, executionId);
     const execution: StoredExecution = {
       executionId,
       query: request.queryName,
@@ -106,6 +111,7 @@ export class DuckDbEngine implements QueryEngine {
       window: { from: request.window.from, to: request.window.to },
       statistics: { bytesScanned: 0, engineMs: 0 },
       columns: request.columns,
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     };
     await this.#store.save(execution);
     this.#active.set(executionId, newActive());
@@ -204,7 +210,12 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async get(executionId: string): Promise<Execution> {
-    const { columns: _columns, rowCount: _rows, ...execution } = await this.#load(executionId);
+    const {
+      columns: _columns,
+      rowCount: _rows,
+      idempotencyKey: _key,
+      ...execution
+    } = await this.#load(executionId);
     const connection = this.#active.get(executionId)?.connection;
     const percentage = connection?.progress.percentage;
     return execution.state === 'RUNNING' && percentage !== undefined && percentage >= 0

@@ -10,6 +10,7 @@ import type { Execution } from '../queryEngine.js';
 export interface StoredExecution extends Execution {
   readonly columns: readonly ResultColumn[];
   readonly rowCount?: number;
+  readonly idempotencyKey?: string;
 }
 
 const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
