@@ -1,0 +1,48 @@
+/**
+ * Builds one Lambda bundle per API route into .build/lambda/<handler>/index.mjs and prints each
+ * bundle's size. Fails if any bundle would contain DuckDB or the embedded engine.
+ * Usage: npm run build:lambdas
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { ROUTES } from '../src/lib/http/routes.js';
+import { LAMBDA_ESBUILD_OPTIONS } from './lambdaBuild.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = path.join(root, '.build/lambda');
+
+export interface BuiltBundle {
+  readonly handler: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly inputs: readonly string[];
+}
+
+export const buildLambdas = async (): Promise<BuiltBundle[]> => {
+  const modules = [...new Set(ROUTES.filter((r) => !r.localOnly).map((r) => r.module))];
+  const built: BuiltBundle[] = [];
+  for (const handler of modules) {
+    const file = path.join(OUT_DIR, handler, 'index.mjs');
+    await mkdir(path.dirname(file), { recursive: true });
+    const result = await build({
+      ...LAMBDA_ESBUILD_OPTIONS,
+      entryPoints: [path.join(root, 'src/handlers', `${handler}.ts`)],
+      outfile: file,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const forbidden = inputs.filter((i) => /duckdb/i.test(i));
+    if (forbidden.length > 0) throw new Error(`${handler} bundle would contain ${forbidden.join(', ')}`);
+    built.push({ handler, file, bytes: (await stat(file)).size, inputs });
+  }
+  return built;
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const bundles = await buildLambdas();
+  for (const b of bundles)
+    console.log(
+      `${b.handler.padEnd(16)} ${(b.bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, b.file)}`,
+    );
+}
