@@ -1,0 +1,55 @@
+/**
+ * `npm run package`: the deployment, packaged offline. Regenerates the Glue columns from the
+ * schema, runs `serverless package` (osls) into a directory, then cfn-lint on the template when
+ * cfn-lint is on the PATH. Extra arguments go to serverless, e.g.
+ *   npm run package -- --stage prod --param="organizationId=o-abcdef1234"
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GLUE_TABLE_FILE, glueTableDocument } from './generateGlueColumns.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const TEMPLATE = 'cloudformation-template-update-stack.json';
+
+export const hasCfnLint = (): boolean =>
+  spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Packages the stack into `outDir` with the given serverless arguments; throws with the output on failure. */
+export const packageStack = (outDir: string, args: readonly string[] = []): void => {
+  const result = spawnSync(
+    path.join(root, 'node_modules/.bin/serverless'),
+    ['package', '--package', outDir, ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    },
+  );
+  if (result.status !== 0) throw new Error(`serverless package failed:\n${result.stdout}\n${result.stderr}`);
+};
+
+/** cfn-lint's findings on a template, or undefined when cfn-lint is not installed. */
+export const cfnLint = (templateFile: string): { ok: boolean; output: string } | undefined => {
+  if (!hasCfnLint()) return undefined;
+  const result = spawnSync('cfn-lint', ['--', templateFile], { cwd: root, encoding: 'utf8' });
+  // cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational.
+  return { ok: ((result.status ?? 2) & 6) === 0, output: `${result.stdout}${result.stderr}` };
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  await mkdir(path.dirname(GLUE_TABLE_FILE), { recursive: true });
+  await writeFile(GLUE_TABLE_FILE, glueTableDocument());
+  const outDir = path.join(root, '.serverless');
+  packageStack(outDir, process.argv.slice(2));
+  console.log(`packaged into ${path.relative(root, outDir)}/`);
+  const lint = cfnLint(path.join(outDir, TEMPLATE));
+  if (!lint)
+    console.log('cfn-lint is not on the PATH: template lint skipped (pip install cfn-lint to run it)');
+  else if (!lint.ok) {
+    console.error(lint.output);
+    process.exit(1);
+  } else console.log('cfn-lint: no errors or warnings');
+}

@@ -1,0 +1,288 @@
+/**
+ * The deployment's promises, read from the CloudFormation that `serverless package` produces
+ * offline, for the default parameters, an existing bucket and trail, and an organization trail.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generateGlueColumns.js';
+import { cfnLint, hasCfnLint, packageStack, TEMPLATE } from '../../scripts/packageStack.js';
+import { ROUTES } from '../../src/lib/http/routes.js';
+import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
+type Json = any;
+
+const PARAMETER_SETS = {
+  default: [],
+  existingTrail: [
+    '--param=existingBucket=acme-org-cloudtrail',
+    '--param=createTrail=false',
+    '--param=regions=eu-west-1',
+  ],
+  organization: [
+    '--param=organizationId=o-abcdef1234',
+    '--param=accounts=111122223333,444455556666',
+    '--param=kmsKeyArn=arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    '--param=s3DataEvents=true',
+    '--param=apiKeys=true',
+    '--param=allowedVpcEndpoints=vpce-0123456789abcdef0',
+    '--param=allowedCidrs=10.20.0.0/16',
+  ],
+} as const;
+type SetName = keyof typeof PARAMETER_SETS;
+
+const templates = {} as Record<SetName, { file: string; json: Json }>;
+
+beforeAll(async () => {
+  for (const name of Object.keys(PARAMETER_SETS) as SetName[]) {
+    const dir = await mkdtemp(path.join(tmpdir(), `trailhound-stack-${name}-`));
+    packageStack(dir, PARAMETER_SETS[name]);
+    const file = path.join(dir, TEMPLATE);
+    templates[name] = { file, json: JSON.parse(readFileSync(file, 'utf8')) };
+  }
+}, 180_000);
+
+const resources = (t: Json, type: string): [string, Json][] =>
+  Object.entries(t.Resources as Record<string, Json>).filter(([, r]) => r.Type === type);
+const only = (t: Json, type: string): Json => {
+  const found = resources(t, type);
+  expect(found, type).toHaveLength(1);
+  return found[0]?.[1].Properties;
+};
+const statements = (t: Json) =>
+  resources(t, 'AWS::IAM::Role').flatMap(([id, role]) =>
+    (role.Properties.Policies ?? []).flatMap((p: Json) =>
+      p.PolicyDocument.Statement.map((s: Json) => ({ role: id, ...s })),
+    ),
+  );
+const text = (value: Json) => JSON.stringify(value);
+
+describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) => {
+  const t = () => templates[name].json;
+
+  it('passes cfn-lint', (context) => {
+    if (!hasCfnLint()) {
+      context.skip('cfn-lint is not installed on this machine (pip install cfn-lint): template lint skipped');
+    }
+    const lint = cfnLint(templates[name].file);
+    expect(lint?.output ?? '').toBe('');
+    expect(lint?.ok).toBe(true);
+  });
+
+  it('makes nothing public: every bucket blocks all public access and refuses plain HTTP', () => {
+    const buckets = resources(t(), 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    const policies = resources(t(), 'AWS::S3::BucketPolicy').map(([, p]) => p.Properties);
+    for (const [id, bucket] of buckets) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption, id).toBeDefined();
+      const policy = policies.find((p) => p.Bucket.Ref === id);
+      const denyHttp = policy?.PolicyDocument.Statement.find(
+        (s: Json) => s.Effect === 'Deny' && `${s.Condition?.Bool?.['aws:SecureTransport']}` === 'false',
+      );
+      expect(denyHttp, `${id} TLS-only`).toBeDefined();
+    }
+    for (const [, policy] of resources(t(), 'AWS::S3::BucketPolicy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        if (s.Effect === 'Allow')
+          expect(s.Principal, 'only AWS services are granted').toHaveProperty('Service');
+      }
+    }
+  });
+
+  it('authorizes every method with IAM (SigV4), and exposes exactly the API routes', () => {
+    const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    expect(methods).toHaveLength(ROUTES.filter((r) => !r.localOnly).length);
+    for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(
+      ROUTES.filter((r) => !r.localOnly)
+        .map((r) => r.method)
+        .sort(),
+    );
+  });
+
+  it('throttles the stage', () => {
+    const [, deployment] = resources(t(), 'AWS::ApiGateway::Deployment')[0] as [string, Json];
+    expect(deployment.Properties.StageDescription).toMatchObject({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+    });
+  });
+
+  it('runs every function on nodejs24.x, arm64, with a role of its own kind', () => {
+    const functions = resources(t(), 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(7);
+    for (const [id, f] of functions) {
+      expect(f.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(f.Properties.Architectures, id).toEqual(['arm64']);
+      expect(f.Properties.Environment.Variables.TRAILHOUND_ENGINE).toBe('athena');
+      expect(f.Properties.Role['Fn::GetAtt'][0], id).toMatch(/Role$/);
+    }
+  });
+
+  it('grants no Athena, Glue, S3 or KMS action on a wildcard resource, and no wildcard action', () => {
+    const all = statements(t());
+    expect(all.length).toBeGreaterThan(10);
+    for (const s of all) {
+      const actions: string[] = [].concat(s.Action);
+      expect(
+        actions.some((a) => a.includes('*')),
+        `${s.role} ${s.Sid}`,
+      ).toBe(false);
+      if (!actions.some((a) => /^(athena|glue|s3|kms):/.test(a))) continue;
+      for (const resource of [].concat(s.Resource) as Json[]) {
+        // Joined text of the ARN: a '*' may only end a named prefix (bucket/AWSLogs/*), never stand
+        // for every workgroup, table, key or bucket.
+        const literal = typeof resource === 'string' ? resource : text(resource).replaceAll('","', '');
+        expect(literal, `${s.role} ${s.Sid}`).not.toBe('*');
+        expect(literal, `${s.role} ${s.Sid}`).not.toMatch(
+          /(:::|:workgroup\/|:table\/|:database\/|:key\/|:catalog)\*/,
+        );
+        if (literal.includes('*'))
+          expect(literal, `${s.role} ${s.Sid}`).toMatch(/\/(AWSLogs|athena)\/\*"?\]*\}?$/);
+      }
+    }
+  });
+
+  it('lets only startExecution start queries, and health and listQueries touch no AWS service', () => {
+    const byRole = (role: string) =>
+      statements(t())
+        .filter((s) => s.role === role)
+        .flatMap((s) => [].concat(s.Action));
+    const starters = statements(t())
+      .filter((s) => [].concat(s.Action).includes('athena:StartQueryExecution' as never))
+      .map((s) => s.role);
+    expect(starters).toEqual(['StartExecutionRole']);
+    expect(byRole('NoAwsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(byRole('CancelExecutionRole')).toContain('athena:StopQueryExecution');
+    expect(byRole('GetCsvRole')).toEqual(expect.arrayContaining(['s3:GetObject']));
+    expect(byRole('GetCsvRole')).not.toContain('s3:PutObject');
+  });
+
+  it('enforces the workgroup: engine 3, scan cutoff, metrics, encrypted results that expire', () => {
+    const workgroup = only(t(), 'AWS::Athena::WorkGroup');
+    // Parameters arrive as strings, which CloudFormation takes for numbers.
+    expect(Number(workgroup.WorkGroupConfiguration.BytesScannedCutoffPerQuery)).toBe(10737418240);
+    expect(workgroup.WorkGroupConfiguration).toMatchObject({
+      EnforceWorkGroupConfiguration: true,
+      PublishCloudWatchMetricsEnabled: true,
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+      ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } },
+    });
+    const results = t().Resources.ResultsBucket.Properties;
+    expect(results.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled' });
+    expect(Number(results.LifecycleConfiguration.Rules[0].ExpirationInDays)).toBe(30);
+  });
+
+  it('declares the Glue table with exactly the columns of the schema the embedded engine reads', () => {
+    const table = only(t(), 'AWS::Glue::Table').TableInput;
+    expect(table.Name).toBe('cloudtrail_logs');
+    expect(table.StorageDescriptor.Columns).toEqual(glueColumns());
+    expect(table.PartitionKeys).toEqual(gluePartitionKeys());
+    expect(table.StorageDescriptor).toMatchObject({
+      InputFormat: 'com.amazon.emr.cloudtrail.CloudTrailInputFormat',
+      SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
+    });
+  });
+
+  it('projects partitions on account, region (us-east-1 always) and day, to NOW', () => {
+    const parameters = only(t(), 'AWS::Glue::Table').TableInput.Parameters;
+    expect(parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.account.type': 'enum',
+      'projection.region.type': 'enum',
+      'projection.day.type': 'date',
+      'projection.day.format': 'yyyy/MM/dd',
+      'projection.day.range': '2024/01/01,NOW',
+    });
+    expect(parameters['projection.region.values'].split(',')).toContain('us-east-1');
+    expect(text(parameters['storage.location.template']).replaceAll('","', '')).toContain(
+      '${account}/CloudTrail/${region}/${day}',
+    );
+  });
+});
+
+describe('parameter sets', () => {
+  it('the default stack creates the bucket and a validated, multi-region trail that CloudTrail alone may write', () => {
+    const t = templates.default.json;
+    expect(only(t, 'AWS::CloudTrail::Trail')).toMatchObject({
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      IsOrganizationTrail: false,
+    });
+    const write = t.Resources.LogBucketPolicy.Properties.PolicyDocument.Statement.find(
+      (s: Json) => s.Sid === 'AWSCloudTrailWrite',
+    );
+    expect(write.Condition.StringEquals['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    expect(text(write.Condition.StringEquals['aws:SourceArn'])).toContain(':trail/trailhound-dev');
+    expect(t.Resources.CloudTrailTable.Properties.TableInput.Parameters['projection.account.values']).toEqual(
+      {
+        Ref: 'AWS::AccountId',
+      },
+    );
+  });
+
+  it('with an existing bucket and trail, creates neither and reads the given bucket', () => {
+    const t = templates.existingTrail.json;
+    expect(resources(t, 'AWS::CloudTrail::Trail')).toEqual([]);
+    expect(t.Resources.LogBucket).toBeUndefined();
+    const table = t.Resources.CloudTrailTable.Properties.TableInput;
+    expect(text(table.StorageDescriptor.Location)).toContain('acme-org-cloudtrail');
+    expect(table.Parameters['projection.region.values']).toBe('us-east-1,eu-west-1');
+    const read = statements(t).find((s) => s.Sid === 'ReadCloudTrailLogs');
+    expect(text(read.Resource)).toContain(':s3:::acme-org-cloudtrail');
+    expect(text(read.Resource)).toContain('/AWSLogs/*');
+  });
+
+  it('as an organization trail: the org layout, the listed accounts, KMS, data events, API keys and a resource policy', () => {
+    const t = templates.organization.json;
+    expect(only(t, 'AWS::CloudTrail::Trail')).toMatchObject({
+      IsOrganizationTrail: true,
+      KMSKeyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      EventSelectors: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }],
+    });
+    const table = t.Resources.CloudTrailTable.Properties.TableInput;
+    expect(table.Parameters['projection.account.values']).toBe('111122223333,444455556666');
+    expect(text(table.Parameters['storage.location.template'])).toContain('o-abcdef1234/');
+    expect(text(t.Resources.LogBucket.Properties.BucketEncryption)).toContain('aws:kms');
+    const write = t.Resources.LogBucketPolicy.Properties.PolicyDocument.Statement.find(
+      (s: Json) => s.Sid === 'AWSCloudTrailWrite',
+    );
+    expect(text(write.Resource)).toContain('/AWSLogs/o-abcdef1234/*');
+    for (const [, m] of resources(t, 'AWS::ApiGateway::Method')) {
+      expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(m.Properties.ApiKeyRequired).toBe(true);
+    }
+    expect(resources(t, 'AWS::ApiGateway::UsagePlan')).toHaveLength(1);
+    expect(resources(t, 'AWS::ApiGateway::ApiKey')).toHaveLength(1);
+    const policy = t.Resources.ApiGatewayRestApi.Properties.Policy;
+    expect(policy.Statement.map((s: Json) => [s.Sid, s.Effect])).toEqual([
+      ['AllowThisAccount', 'Allow'],
+      ['DenyUnlessListedVpcEndpoint', 'Deny'],
+      ['DenyUnlessListedCidr', 'Deny'],
+    ]);
+    expect(statements(t).find((s) => s.Sid === 'DecryptLogs')?.Resource).toContain(':key/1234abcd');
+  });
+
+  it('refuses regions that repeat us-east-1, with a clear message', () => {
+    expect(() =>
+      packageStack(path.join(tmpdir(), 'trailhound-bad'), ['--param=regions=us-east-1,eu-west-1']),
+    ).toThrow(/always includes: list only the other regions/);
+  });
+});
+
+describe('generated files', () => {
+  it('deploy/generated/glue-table.json is what the schema generates (run npm run generate)', () => {
+    expect(readFileSync(GLUE_TABLE_FILE, 'utf8')).toBe(glueTableDocument());
+  });
+});
