@@ -204,8 +204,10 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       'projection.day.range': '2024/01/01,NOW',
     });
     expect(parameters['projection.region.values'].split(',')).toContain('us-east-1');
+    // Athena's own placeholders, literally: ${account}/CloudTrail/${region}/${day}
+    const placeholders = ['account', 'region', 'day'].map((p) => `$${'{'}${p}}`);
     expect(text(parameters['storage.location.template']).replaceAll('","', '')).toContain(
-      '${account}/CloudTrail/${region}/${day}',
+      `${placeholders[0]}/CloudTrail/${placeholders[1]}/${placeholders[2]}`,
     );
   });
 });
