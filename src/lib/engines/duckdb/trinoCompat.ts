@@ -10,6 +10,8 @@ export const TRINO_MACROS: readonly string[] = [
   // (trino.io/docs/current/functions/json.html#json_extract_scalar)
   `CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS
      CASE WHEN json_type(j, p) IN ('OBJECT', 'ARRAY', 'NULL') THEN NULL ELSE json_extract_string(j, p) END`,
+  // Trino: true when the pattern matches anywhere in the string (trino.io/docs/current/functions/regexp.html).
+  'CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p)',
 ];
 
 /** Trino's array-of-JSON cast type, written as DuckDB spells it. */

@@ -1,0 +1,65 @@
+/**
+ * activity-timeline: how many events per hour (or day) by event name, for one principal, one
+ * source IP, or the whole account: the shape of an incident at a glance. Periods are written as
+ * the ISO instant they start at.
+ */
+import { z } from 'zod';
+import { defineQuery } from './queryDefinition.js';
+
+export const activityTimeline = defineQuery({
+  name: 'activity-timeline',
+  title: 'Events per hour or day, by event name',
+  description:
+    'Counts of events, and of those that failed, per hour or day (granularity) and event name, for one principal (user name, identity ARN or role ARN), one sourceIp, or everyone. Periods in order, busiest event name first.',
+  parameters: z.strictObject({
+    granularity: z.enum(['hour', 'day']).default('hour'),
+    principal: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{1,512}$/, 'an IAM user name, or an identity or role ARN')
+      .optional(),
+    sourceIp: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F.:]{2,39}$|^[a-z0-9.-]{1,128}\.amazonaws\.com$/,
+        'an IP address or an AWS service name',
+      )
+      .optional(),
+  }),
+  bind: (p) => [p.granularity, p.principal ?? '', p.sourceIp ?? ''],
+  sql: `
+params AS (
+  SELECT ? AS granularity, ? AS principal, ? AS source_ip
+),
+selected AS (
+  SELECT
+    CASE WHEN params.granularity = 'day' THEN concat(substr(eventtime, 1, 10), 'T00:00:00Z')
+         ELSE concat(substr(eventtime, 1, 13), ':00:00Z') END AS period,
+    eventname,
+    errorcode
+  FROM events
+  CROSS JOIN params
+  WHERE (params.principal = '' OR useridentity.username = params.principal OR useridentity.arn = params.principal
+         OR useridentity.sessioncontext.sessionissuer.arn = params.principal)
+    AND (params.source_ip = '' OR sourceipaddress = params.source_ip)
+)
+SELECT
+    period,
+    eventname,
+    count(*) AS events,
+    count(errorcode) AS errors
+FROM selected
+GROUP BY period, eventname
+ORDER BY period, events DESC, eventname`,
+  columns: [
+    { name: 'period', type: 'varchar' },
+    { name: 'eventname', type: 'varchar' },
+    { name: 'events', type: 'bigint' },
+    { name: 'errors', type: 'bigint' },
+  ],
+  example: {
+    parameters: { principal: 'bert-jan', granularity: 'hour' },
+    from: '2023-07-10T00:00:00Z',
+    to: '2023-07-11T00:00:00Z',
+    answers: "bert-jan's calls per hour and event name, 11:00 to 12:00 UTC",
+  },
+});

@@ -1,0 +1,107 @@
+/**
+ * events: a general filter in the spirit of CloudTrail's event history, over years instead of 90
+ * days. Every given filter must hold; none given lists every event of the window.
+ * eventNames is a list bound as one comma-joined value (names hold no commas), so the SQL text
+ * does not change with the list's length.
+ */
+import { z } from 'zod';
+import { RegionSchema } from '../lib/sql/timeWindow.js';
+import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { defineQuery } from './queryDefinition.js';
+
+export const EventsParametersSchema = z.strictObject({
+  eventNames: z
+    .array(z.string().regex(/^[A-Za-z0-9]{2,128}$/, 'an event name such as ConsoleLogin'))
+    .min(1)
+    .max(50)
+    .optional(),
+  eventSource: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,128}\.amazonaws\.com$/, 'an event source such as iam.amazonaws.com')
+    .optional(),
+  principal: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{1,512}$/, 'an IAM user name, or an identity or role ARN')
+    .optional()
+    .describe('IAM user name, identity ARN, or role ARN (all its sessions)'),
+  sourceIp: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F.:]{2,39}$|^[a-z0-9.-]{1,128}\.amazonaws\.com$/,
+      'an IP address or an AWS service name',
+    )
+    .optional(),
+  accessKeyId: z
+    .string()
+    .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an access key id')
+    .optional(),
+  errorCode: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]{1,128}$/, 'an error code such as AccessDenied')
+    .optional(),
+  readOnly: z.boolean().optional(),
+  awsRegion: RegionSchema.optional().describe(
+    'the region the call was made in (the window also takes regions)',
+  ),
+  resourceName: z
+    .string()
+    .min(3)
+    .max(256)
+    .regex(/^[^\p{Cc}'"]+$/u, 'a resource name or ARN, without quotes or control characters')
+    .optional()
+    .describe('found, as written, in the request parameters'),
+});
+
+export const events = defineQuery({
+  name: 'events',
+  title: 'Events matching a filter, as CloudTrail event history, over years',
+  description:
+    'Every event matching all the given filters: eventNames (any of), eventSource, principal (user name, identity ARN or role ARN), sourceIp, accessKeyId, errorCode, readOnly, awsRegion, resourceName (in the request parameters). Oldest first.',
+  parameters: EventsParametersSchema,
+  bind: (p) => [
+    p.eventNames?.join(',') ?? '',
+    p.eventSource ?? '',
+    p.principal ?? '',
+    p.sourceIp ?? '',
+    p.accessKeyId ?? '',
+    p.errorCode ?? '',
+    p.readOnly === undefined ? '' : String(p.readOnly),
+    p.awsRegion ?? '',
+    p.resourceName ?? '',
+  ],
+  sql: `
+params AS (
+  SELECT ? AS names, ? AS source, ? AS principal, ? AS source_ip, ? AS access_key_id,
+         ? AS error_code, ? AS read_only, ? AS aws_region, ? AS resource_name
+)
+SELECT
+    ${EVENT_COLUMNS_SQL},
+    readonly = 'true' AS read_only,
+    useragent AS user_agent,
+    requestparameters AS request_parameters
+FROM events
+CROSS JOIN params
+WHERE (params.names = '' OR strpos(concat(',', params.names, ','), concat(',', eventname, ',')) > 0)
+  AND (params.source = '' OR eventsource = params.source)
+  AND (params.principal = '' OR useridentity.username = params.principal OR useridentity.arn = params.principal
+       OR useridentity.sessioncontext.sessionissuer.arn = params.principal)
+  AND (params.source_ip = '' OR sourceipaddress = params.source_ip)
+  AND (params.access_key_id = '' OR useridentity.accesskeyid = params.access_key_id)
+  AND (params.error_code = '' OR errorcode = params.error_code)
+  AND (params.read_only = '' OR readonly = params.read_only)
+  AND (params.aws_region = '' OR awsregion = params.aws_region)
+  AND (params.resource_name = '' OR strpos(requestparameters, params.resource_name) > 0)
+ORDER BY eventtime, eventid`,
+  columns: [
+    ...EVENT_COLUMNS,
+    { name: 'read_only', type: 'boolean' },
+    { name: 'user_agent', type: 'varchar' },
+    { name: 'request_parameters', type: 'varchar' },
+  ],
+  example: {
+    parameters: { eventNames: ['CreateUser', 'DeleteUser'], principal: 'bert-jan' },
+    from: '2023-07-10T00:00:00Z',
+    to: '2023-07-11T00:00:00Z',
+    answers: 'the users bert-jan created and deleted during the simulation',
+  },
+});
