@@ -87,6 +87,7 @@ ORDER BY eventtime, eventid`,
     parameters: { adminOnly: true },
     from: '2023-07-10T00:00:00Z',
     to: '2023-07-11T00:00:00Z',
-    answers: 'bert-jan attached AdministratorAccess to malicious-iam-user at 12:24:49Z',
+    answers:
+      'bert-jan attached AdministratorAccess to malicious-iam-user and to stratus-red-team-backdoor-r-role',
   },
 });

@@ -3,8 +3,8 @@
  * window, on any security group, in any of the shapes CloudTrail records (see securityGroupRules).
  *
  * Verified on real records: 2 rules on sg-04cfb7a4712d75b00 by bert-jan (invictus, 2023-07-10);
- * 2017-06-01 in the grycap set holds 27 world-open rules across 14 groups, counted from the raw JSON
- * in tests/queries/catalog.test.ts; the pseudonymised Stratus set turned 0.0.0.0/0 into
+ * 2017-06-01 in the grycap set holds 21 world-open rules, counted from the raw JSON
+ * in tests/queries/exposureQueries.test.ts; the pseudonymised Stratus set turned 0.0.0.0/0 into
  * 208.236.235.254/0, which is rightly not reported.
  */
 import { z } from 'zod';
