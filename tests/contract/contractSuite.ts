@@ -3,7 +3,9 @@
  * against each engine: whatever runs the SQL, a client sees the same answers and the same errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { setRuntime } from '../../src/lib/runtime.js';
+import { QUERIES } from '../../src/queries/catalog.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
 import { rawRecords } from '../helpers/cloudtrailData.js';
 import { HOSTILE_STRINGS } from '../helpers/hostileStrings.js';
@@ -299,21 +301,39 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
     });
 
     describe('hostile values', () => {
-      const stringParameters: [string, string, Record<string, unknown>][] = [
-        ['security-group-ingress', 'groupId', {}],
-        ['security-group-ingress', 'groupName', {}],
-        ['security-group-ingress', 'cidr', { groupId: 'sg-04cfb7a4712d75b00' }],
-        ['principal-activity', 'userName', {}],
-        ['principal-activity', 'arn', {}],
-        ['principal-activity', 'accessKeyId', {}],
-        ['principal-activity', 'principalId', {}],
-        ['iam-user-provenance', 'userName', {}],
-        ['mentions', 'text', {}],
-      ];
+      // Every string parameter of every query in the catalog (and string lists, item by item).
+      const companions: Record<string, Record<string, unknown>> = {
+        'security-group-ingress.cidr': { groupId: 'sg-04cfb7a4712d75b00' },
+      };
+      const stringParameters: [string, string, Record<string, unknown>, boolean][] = QUERIES.flatMap((q) => {
+        const schema = z.toJSONSchema(q.parameters, { io: 'input', unrepresentable: 'any' }) as {
+          properties?: Record<string, { type?: string; items?: { type?: string }; anyOf?: unknown[] }>;
+        };
+        return Object.entries(schema.properties ?? {})
+          .filter(([, p]) => p.type === 'string' || p.anyOf || p.items?.type === 'string')
+          .map(([name, p]): [string, string, Record<string, unknown>, boolean] => [
+            q.name,
+            name,
+            companions[`${q.name}.${name}`] ?? {},
+            p.type === 'array',
+          ]);
+      });
+
+      it('covers every string parameter of the catalog', () => {
+        expect(stringParameters.length).toBeGreaterThan(25);
+        expect(stringParameters.map(([q, n]) => `${q}.${n}`)).toEqual(
+          expect.arrayContaining([
+            'mentions.text',
+            'events.eventNames',
+            'source-ip-activity.cidr',
+            's3-exposure.bucketName',
+          ]),
+        );
+      });
 
       it.each(stringParameters)(
         '%s.%s: every hostile string gets a 400 or is matched literally',
-        async (query, name, rest) => {
+        async (query, name, rest, isList) => {
           const baseline = await call(base, 'POST', '/v1/executions?wait=20', {
             query: 'mentions',
             parameters: { text: 'bert-jan' },
@@ -322,7 +342,7 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
           for (const value of [...HOSTILE_STRINGS, 'a\u0000b']) {
             const response = await call(base, 'POST', '/v1/executions?wait=20', {
               query,
-              parameters: { ...rest, [name]: value },
+              parameters: { ...rest, [name]: isList ? [value] : value },
               ...invictusDay,
             });
             if (response.status === 400) {
@@ -334,7 +354,9 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
             // It read exactly what the window allows, and any row it found holds the text itself.
             expect(response.body.statistics.bytesScanned).toBe(baseline.body.statistics.bytesScanned);
             for (const row of response.body.results.rows) {
-              expect(String(row.request_parameters).toLowerCase()).toContain(value.toLowerCase());
+              expect(JSON.stringify(Object.values(row)).toLowerCase()).toContain(
+                JSON.stringify(value).slice(1, -1).toLowerCase(),
+              );
             }
           }
           // The table is intact: the same question has the same answer.

@@ -104,6 +104,18 @@ describe('console-logins', () => {
     const withoutMfa = await api.run('console-logins', { withoutMfaOnly: true }, ...invictusDay);
     expect(withoutMfa.map((r) => r.principal)).toEqual(['stratus-red-team-nmfalu-gfjyeaypjt']);
   });
+
+  it("MFAUsed 'NO' in upper case is no MFA", async () => {
+    const rows = await api.run(
+      'console-logins',
+      { withoutMfaOnly: true },
+      '2024-03-05T00:00:00Z',
+      '2024-03-06T00:00:00Z',
+    );
+    expect(rows.map((r) => [r.eventid, r.principal, r.mfa_used])).toEqual([
+      ['f1a2b3c4-0000-4000-8000-000000000022', 'ops.smith', false],
+    ]);
+  });
 });
 
 describe('root-activity', () => {

@@ -78,16 +78,21 @@ describe('security-group-ingress on real records', () => {
       '2024-03-05T00:00:00Z',
       '2024-03-06T00:00:00Z',
     );
-    expect(world.map((r) => [r.eventname, r.protocol, r.from_port, r.cidr])).toEqual([
-      ['ModifySecurityGroupRules', 'tcp', 23, '0.0.0.0/0'],
-      ['AuthorizeSecurityGroupIngress', 'tcp', 3389, '::/0'],
+    expect(world.map((r) => [r.eventname, r.protocol, r.from_port, r.to_port, r.cidr])).toEqual([
+      ['ModifySecurityGroupRules', 'tcp', 23, 23, '0.0.0.0/0'],
+      ['AuthorizeSecurityGroupIngress', 'tcp', 3389, 3389, '::/0'],
+      // Ports recorded as JSON strings ("20", "25") read as numbers.
+      ['AuthorizeSecurityGroupIngress', 'tcp', 20, 25, '0.0.0.0/0'],
     ]);
     const telnet = await ingress(
       { groupId: 'sg-0123456789abcdef0', port: 23 },
       '2024-03-05T00:00:00Z',
       '2024-03-06T00:00:00Z',
     );
-    expect(telnet.map((r) => [r.principal, r.eventtime])).toEqual([['admin.jones', '2024-03-05T09:14:02Z']]);
+    expect(telnet.map((r) => [r.principal, r.eventtime])).toEqual([
+      ['admin.jones', '2024-03-05T09:14:02Z'],
+      ['ops.smith', '2024-03-05T11:00:00Z'],
+    ]);
   });
 
   it("with cidr 'any' also lists rules to private ranges; protocol -1 matches every port", async () => {

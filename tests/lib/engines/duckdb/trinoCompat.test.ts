@@ -44,6 +44,22 @@ describe('json_extract_scalar (Trino semantics)', () => {
   });
 });
 
+describe('regexp_like (Trino semantics)', () => {
+  it('is true when the pattern matches anywhere, unless anchored', async () => {
+    expect(await value(`SELECT regexp_like('arn:aws:iam::193672423079:root', 'iam::[0-9]{12}:')`)).toBe(true);
+    expect(
+      await value(
+        `SELECT regexp_like('x192.168.10.20', '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')`,
+      ),
+    ).toBe(false);
+    expect(
+      await value(
+        `SELECT regexp_like('192.168.10.20', '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')`,
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('CAST(... AS ARRAY(JSON))', () => {
   it('is rewritten to DuckDB spelling, case-insensitively, and nothing else changes', () => {
     expect(toDuckDbDialect('CAST(x AS ARRAY(JSON)) , cast(y as array( json ))')).toBe(
@@ -68,6 +84,11 @@ describe('CAST(... AS ARRAY(JSON))', () => {
 describe('functions both engines share', () => {
   it('try_cast of an empty string to integer is NULL', async () => {
     expect(await value(`SELECT try_cast('' AS integer)`)).toBeNull();
+  });
+  it('split_part and substr count from 1; replace replaces every occurrence', async () => {
+    expect(await value(`SELECT split_part('192.168.10.20', '.', 4)`)).toBe('20');
+    expect(await value(`SELECT substr('2023-07-10T12:10:08Z', 1, 13)`)).toBe('2023-07-10T12');
+    expect(await value(`SELECT replace('a::b::c', '::', '')`)).toBe('abc');
   });
   it('regexp_extract with and without a group, strpos and starts_with', async () => {
     expect(await value(`SELECT regexp_extract('arn:aws:sts::1:assumed-role/R/s@x', '[^/]+$')`)).toBe('s@x');
