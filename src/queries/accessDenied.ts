@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { PRINCIPAL } from './fragments.js';
+import { UserNameSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 export const accessDenied = defineQuery({
@@ -17,10 +18,7 @@ export const accessDenied = defineQuery({
   description:
     'AccessDenied and UnauthorizedOperation errors grouped by principal, event source, event name and error code, with the number of events and the first and last time. Optional userName narrows to one IAM user. Most frequent first.',
   parameters: z.strictObject({
-    userName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, 'an IAM user name')
-      .optional(),
+    userName: UserNameSchema.optional(),
   }),
   bind: (p) => [p.userName ?? ''],
   sql: `

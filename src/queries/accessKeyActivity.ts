@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { AccessKeyIdSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 export const accessKeyActivity = defineQuery({
@@ -16,9 +17,7 @@ export const accessKeyActivity = defineQuery({
   description:
     'Every call signed with accessKeyId, plus the CreateAccessKey that made it and any UpdateAccessKey or DeleteAccessKey naming it, each with its actor. relation is used, created or managed.',
   parameters: z.strictObject({
-    accessKeyId: z
-      .string()
-      .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an access key id such as AKIA... or ASIA...'),
+    accessKeyId: AccessKeyIdSchema,
   }),
   bind: (p) => [p.accessKeyId],
   sql: `

@@ -4,6 +4,8 @@
  * the ISO instant they start at.
  */
 import { z } from 'zod';
+import { principalMatches } from './fragments.js';
+import { PrincipalRefSchema, SourceAddressSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 export const activityTimeline = defineQuery({
@@ -13,17 +15,8 @@ export const activityTimeline = defineQuery({
     'Counts of events, and of those that failed, per hour or day (granularity) and event name, for one principal (user name, identity ARN or role ARN), one sourceIp, or everyone. Periods in order, busiest event name first.',
   parameters: z.strictObject({
     granularity: z.enum(['hour', 'day']).default('hour'),
-    principal: z
-      .string()
-      .regex(/^[\w+=,.@:/-]{1,512}$/, 'an IAM user name, or an identity or role ARN')
-      .optional(),
-    sourceIp: z
-      .string()
-      .regex(
-        /^[0-9a-fA-F.:]{2,39}$|^[a-z0-9.-]{1,128}\.amazonaws\.com$/,
-        'an IP address or an AWS service name',
-      )
-      .optional(),
+    principal: PrincipalRefSchema.optional(),
+    sourceIp: SourceAddressSchema.optional(),
   }),
   bind: (p) => [p.granularity, p.principal ?? '', p.sourceIp ?? ''],
   sql: `
@@ -38,8 +31,7 @@ selected AS (
     errorcode
   FROM events
   CROSS JOIN params
-  WHERE (params.principal = '' OR useridentity.username = params.principal OR useridentity.arn = params.principal
-         OR useridentity.sessioncontext.sessionissuer.arn = params.principal)
+  WHERE (params.principal = '' OR ${principalMatches('params.principal')})
     AND (params.source_ip = '' OR sourceipaddress = params.source_ip)
 )
 SELECT

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { UserNameSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 const MFA_USED = "coalesce(lower(json_extract_scalar(additionaleventdata, '$.MFAUsed')) = 'yes', false)";
@@ -23,10 +24,7 @@ export const consoleLogins = defineQuery({
   parameters: z.strictObject({
     failuresOnly: z.boolean().default(false),
     withoutMfaOnly: z.boolean().default(false),
-    userName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, 'an IAM user name')
-      .optional(),
+    userName: UserNameSchema.optional(),
   }),
   bind: (p) => [String(p.failuresOnly), String(p.withoutMfaOnly), p.userName ?? ''],
   sql: `

@@ -6,7 +6,14 @@
  */
 import { z } from 'zod';
 import { RegionSchema } from '../lib/sql/timeWindow.js';
-import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import {
+  DETAIL_COLUMNS,
+  DETAIL_COLUMNS_SQL,
+  EVENT_COLUMNS,
+  EVENT_COLUMNS_SQL,
+  principalMatches,
+} from './fragments.js';
+import { AccessKeyIdSchema, PrincipalRefSchema, SourceAddressSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 export const EventsParametersSchema = z.strictObject({
@@ -19,22 +26,9 @@ export const EventsParametersSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9.-]{1,128}\.amazonaws\.com$/, 'an event source such as iam.amazonaws.com')
     .optional(),
-  principal: z
-    .string()
-    .regex(/^[\w+=,.@:/-]{1,512}$/, 'an IAM user name, or an identity or role ARN')
-    .optional()
-    .describe('IAM user name, identity ARN, or role ARN (all its sessions)'),
-  sourceIp: z
-    .string()
-    .regex(
-      /^[0-9a-fA-F.:]{2,39}$|^[a-z0-9.-]{1,128}\.amazonaws\.com$/,
-      'an IP address or an AWS service name',
-    )
-    .optional(),
-  accessKeyId: z
-    .string()
-    .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an access key id')
-    .optional(),
+  principal: PrincipalRefSchema.optional(),
+  sourceIp: SourceAddressSchema.optional(),
+  accessKeyId: AccessKeyIdSchema.optional(),
   errorCode: z
     .string()
     .regex(/^[A-Za-z0-9.:_-]{1,128}$/, 'an error code such as AccessDenied')
@@ -76,15 +70,12 @@ params AS (
 )
 SELECT
     ${EVENT_COLUMNS_SQL},
-    readonly = 'true' AS read_only,
-    useragent AS user_agent,
-    requestparameters AS request_parameters
+    ${DETAIL_COLUMNS_SQL}
 FROM events
 CROSS JOIN params
 WHERE (params.names = '' OR strpos(concat(',', params.names, ','), concat(',', eventname, ',')) > 0)
   AND (params.source = '' OR eventsource = params.source)
-  AND (params.principal = '' OR useridentity.username = params.principal OR useridentity.arn = params.principal
-       OR useridentity.sessioncontext.sessionissuer.arn = params.principal)
+  AND (params.principal = '' OR ${principalMatches('params.principal')})
   AND (params.source_ip = '' OR sourceipaddress = params.source_ip)
   AND (params.access_key_id = '' OR useridentity.accesskeyid = params.access_key_id)
   AND (params.error_code = '' OR errorcode = params.error_code)
@@ -92,12 +83,7 @@ WHERE (params.names = '' OR strpos(concat(',', params.names, ','), concat(',', e
   AND (params.aws_region = '' OR awsregion = params.aws_region)
   AND (params.resource_name = '' OR strpos(requestparameters, params.resource_name) > 0)
 ORDER BY eventtime, eventid`,
-  columns: [
-    ...EVENT_COLUMNS,
-    { name: 'read_only', type: 'boolean' },
-    { name: 'user_agent', type: 'varchar' },
-    { name: 'request_parameters', type: 'varchar' },
-  ],
+  columns: [...EVENT_COLUMNS, ...DETAIL_COLUMNS],
   example: {
     parameters: { eventNames: ['CreateUser', 'DeleteUser'], principal: 'bert-jan' },
     from: '2023-07-10T00:00:00Z',

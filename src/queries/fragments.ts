@@ -47,3 +47,20 @@ export const EVENT_COLUMNS = [
   { name: 'error_code', type: 'varchar' },
   { name: 'error_message', type: 'varchar' },
 ] as const;
+
+/** Columns that follow EVENT_COLUMNS where a query lists what each call did. */
+export const DETAIL_COLUMNS_SQL = `readonly = 'true' AS read_only,
+    useragent AS user_agent,
+    requestparameters AS request_parameters`;
+
+export const DETAIL_COLUMNS = [
+  { name: 'read_only', type: 'boolean' },
+  { name: 'user_agent', type: 'varchar' },
+  { name: 'request_parameters', type: 'varchar' },
+] as const;
+
+/** A row's principal is `value` (a params column): IAM user name, identity ARN, or role ARN. */
+export const principalMatches = (
+  value: string,
+) => `(useridentity.username = ${value} OR useridentity.arn = ${value}
+         OR useridentity.sessioncontext.sessionissuer.arn = ${value})`;

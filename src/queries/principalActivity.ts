@@ -10,23 +10,18 @@
  * Verified on real records: bert-jan made 2,642 calls in the invictus set.
  */
 import { z } from 'zod';
-import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { DETAIL_COLUMNS, DETAIL_COLUMNS_SQL, EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { AccessKeyIdSchema, UserNameSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
 export const PrincipalActivityParametersSchema = z
   .strictObject({
-    userName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, 'an IAM user or session name: letters, digits and +=,.@_-')
-      .optional(),
+    userName: UserNameSchema.optional(),
     arn: z
       .string()
       .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/, 'an IAM or STS ARN')
       .optional(),
-    accessKeyId: z
-      .string()
-      .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an access key id such as AKIA... or ASIA...')
-      .optional(),
+    accessKeyId: AccessKeyIdSchema.optional(),
     principalId: z
       .string()
       .regex(/^[\w+=,.@:-]{1,256}$/, 'a principal id such as AIDA... or AROA...:session')
@@ -50,9 +45,7 @@ params AS (
 )
 SELECT
     ${EVENT_COLUMNS_SQL},
-    readonly = 'true' AS read_only,
-    useragent AS user_agent,
-    requestparameters AS request_parameters
+    ${DETAIL_COLUMNS_SQL}
 FROM events
 CROSS JOIN params
 WHERE (params.user_name <> '' AND (useridentity.username = params.user_name
@@ -63,12 +56,7 @@ WHERE (params.user_name <> '' AND (useridentity.username = params.user_name
    OR (params.principal_id <> '' AND (useridentity.principalid = params.principal_id
         OR starts_with(useridentity.principalid, concat(params.principal_id, ':'))))
 ORDER BY eventtime, eventid`,
-  columns: [
-    ...EVENT_COLUMNS,
-    { name: 'read_only', type: 'boolean' },
-    { name: 'user_agent', type: 'varchar' },
-    { name: 'request_parameters', type: 'varchar' },
-  ],
+  columns: [...EVENT_COLUMNS, ...DETAIL_COLUMNS],
   example: {
     parameters: { userName: 'bert-jan' },
     from: '2023-07-10T00:00:00Z',
