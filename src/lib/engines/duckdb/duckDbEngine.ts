@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -146,15 +146,24 @@ export class DuckDbEngine implements QueryEngine {
     const connection = await this.#instance.connect();
     active.connection = connection;
     try {
+      // An interrupt only stops a statement that is executing: a cancel that lands between steps
+      // is honoured at the next one.
+      const stopIfCancelled = () => {
+        if (active.cancelled) throw new Error('cancelled');
+      };
       const files = await findLogFiles(this.#options.logsDir, request.window);
       const bytesScanned = files.reduce((sum, f) => sum + f.bytes, 0);
       execution = { ...execution, statistics: { ...execution.statistics, bytesScanned } };
+      stopIfCancelled();
       await connection.run(createCloudTrailView(files));
+      stopIfCancelled();
       const prepared = await connection.prepare(toDuckDbDialect(request.sql));
       request.parameters.forEach((value, i) => {
         prepared.bindVarchar(i + 1, value);
       });
-      const rowCount = await this.#writeCsv(queued.executionId, request, await prepared.stream());
+      stopIfCancelled();
+      const result = await prepared.stream();
+      const rowCount = await this.#writeCsv(queued.executionId, request, result, stopIfCancelled);
       execution = {
         ...execution,
         state: active.cancelled ? 'CANCELLED' : 'SUCCEEDED',
@@ -182,25 +191,34 @@ export class DuckDbEngine implements QueryEngine {
     executionId: string,
     request: ExecutionRequest,
     result: Awaited<ReturnType<Awaited<ReturnType<DuckDBConnection['prepare']>>['stream']>>,
+    stopIfCancelled: () => void,
   ): Promise<number> {
     const target = this.#store.csvPath(executionId);
     const out = createWriteStream(`${target}.tmp`);
-    out.write(toCsvLine(request.columns.map((c) => c.name)));
-    let rows = 0;
-    for (
-      let chunk = await result.fetchChunk();
-      chunk && chunk.rowCount > 0;
-      chunk = await result.fetchChunk()
-    ) {
-      for (const row of chunk.getRows()) {
-        out.write(toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v))));
+    try {
+      out.write(toCsvLine(request.columns.map((c) => c.name)));
+      let rows = 0;
+      for (
+        let chunk = await result.fetchChunk();
+        chunk && chunk.rowCount > 0;
+        chunk = await result.fetchChunk()
+      ) {
+        stopIfCancelled();
+        for (const row of chunk.getRows()) {
+          out.write(toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v))));
+        }
+        rows += chunk.rowCount;
       }
-      rows += chunk.rowCount;
+      out.end();
+      await finished(out);
+      await rename(`${target}.tmp`, target);
+      return rows;
+    } catch (error) {
+      // A half-written result must not outlive its execution.
+      out.destroy();
+      await rm(`${target}.tmp`, { force: true });
+      throw error;
     }
-    out.end();
-    await finished(out);
-    await rename(`${target}.tmp`, target);
-    return rows;
   }
 
   async #load(executionId: string): Promise<StoredExecution> {

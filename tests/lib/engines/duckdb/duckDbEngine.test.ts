@@ -1,0 +1,82 @@
+/** The embedded engine's life cycle, on SQL that takes long or fails. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
+import type { Execution, ExecutionRequest } from '../../../../src/lib/engines/queryEngine.js';
+import { ConflictError } from '../../../../src/lib/errors.js';
+import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
+
+let engine: DuckDbEngine;
+beforeAll(async () => {
+  engine = await DuckDbEngine.create({
+    logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
+    resultsDir: await mkdtemp(path.join(tmpdir(), 'trailhound-engine-')),
+    signer: new LinkSigner('k'.repeat(32)),
+    maxConcurrent: 1,
+  });
+});
+afterAll(() => engine.close());
+
+const window = {
+  from: '2024-01-01T00:00:00Z',
+  to: '2024-01-02T00:00:00Z',
+  firstDay: '2024/01/01',
+  lastDay: '2024/01/02',
+};
+const request = (sql: string): ExecutionRequest => ({
+  queryName: 'test',
+  sql,
+  parameters: [],
+  columns: [{ name: 'n', type: 'bigint' }],
+  window,
+});
+
+const until = async (id: string, done: (e: Execution) => boolean): Promise<Execution> => {
+  for (let i = 0; i < 600; i += 1) {
+    const execution = await engine.get(id);
+    if (done(execution)) return execution;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('timed out');
+};
+
+describe('DuckDbEngine', () => {
+  it('cancels a running execution: the engine stops, the state says so, no results', async () => {
+    // Hashing a hundred billion numbers takes hours: long enough to catch it running.
+    const { executionId } = await engine.start(
+      request('SELECT count(*) AS n FROM range(100000000000) t(i) WHERE hash(i) % 7 = 0'),
+    );
+    const running = await until(executionId, (e) => e.state === 'RUNNING');
+    expect(running.statistics.progressPercent === undefined || running.statistics.progressPercent >= 0).toBe(
+      true,
+    );
+    const started = Date.now();
+    const cancelled = await engine.cancel(executionId);
+    expect(cancelled.state).toBe('CANCELLED');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(engine.getResults(executionId, { limit: 10 })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('records a failure with the reason the engine gave', async () => {
+    const { executionId } = await engine.start(request('SELECT no_such_column AS n FROM range(3)'));
+    const failed = await until(executionId, (e) => e.state === 'FAILED');
+    expect(failed.error?.category).toBe('SYSTEM');
+    expect(failed.error?.message).toMatch(/no_such_column/);
+    expect(failed.completedAt).toEqual(expect.any(String));
+  });
+
+  it('runs one at a time when so configured: the next waits QUEUED', async () => {
+    const first = await engine.start(
+      request('SELECT count(*) AS n FROM range(100000000000) t(i) WHERE hash(i) % 7 = 0'),
+    );
+    const second = await engine.start(request('SELECT 1 AS n'));
+    await until(first.executionId, (e) => e.state === 'RUNNING');
+    expect((await engine.get(second.executionId)).state).toBe('QUEUED');
+    await engine.cancel(first.executionId);
+    const done = await until(second.executionId, (e) => e.state === 'SUCCEEDED');
+    expect(done.statistics.queueMs).toBeGreaterThanOrEqual(0);
+    expect((await engine.getResults(second.executionId, { limit: 10 })).rows).toEqual([{ n: 1 }]);
+  });
+});
