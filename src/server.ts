@@ -20,6 +20,7 @@ server.listen(config.PORT, config.HOST, () => {
   console.log(
     `trailhound listening on http://${host}:${port} (engine ${config.TRAILHOUND_ENGINE}, logs ${config.TRAILHOUND_LOGS_DIR})`,
   );
+  console.log(`try: curl -s http://${host}:${port}/v1/queries   (README.md has the investigation examples)`);
 });
 
 const stop = () => server.close(() => process.exit(0));
