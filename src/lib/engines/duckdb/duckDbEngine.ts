@@ -309,9 +309,21 @@ export class DuckDbEngine implements QueryEngine {
     const active = this.#active.get(executionId);
     if (active?.connection) {
       active.cancelled = true;
-      active.connection.interrupt();
-      // An interrupted DuckDB query stops within milliseconds; wait for its final record.
-      await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      // An interrupt stops only the statement executing at that instant; one that starts just
+      // after would run on. Interrupt again until the execution has recorded its end.
+      const deadline = Date.now() + 5000;
+      let ended = false;
+      void active.done.then(() => {
+        ended = true;
+      });
+      while (!ended && Date.now() < deadline) {
+        try {
+          active.connection.interrupt();
+        } catch {
+          // The execution closed its connection as it ended: nothing left to interrupt.
+        }
+        await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, 100))]);
+      }
     } else {
       // Still queued: it will never start; record the end now.
       if (active) active.cancelled = true;
