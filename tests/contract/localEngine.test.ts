@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
+import { setRuntime } from '../../src/lib/runtime.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
@@ -72,6 +73,27 @@ describe('the embedded engine', () => {
       expect(page.body.nextToken).toEqual(expect.any(String));
     } finally {
       await restarted.close();
+      setRuntime(server.runtime);
+    }
+  });
+
+  it('remembers Idempotency-Keys across a restart', async () => {
+    const request = {
+      query: 'mentions',
+      parameters: { text: 'sg-84e8fc13' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+    };
+    const key = { 'Idempotency-Key': 'restart-test-key-0123456789abcdef-0001' };
+    const first = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', request, key);
+    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config));
+    try {
+      const again = await call(restarted.baseUrl, 'POST', '/v1/executions', request, key);
+      expect(again.body.executionId).toBe(first.body.executionId);
+      expect(again.body.state).toBe('SUCCEEDED');
+    } finally {
+      await restarted.close();
+      setRuntime(server.runtime);
     }
   });
 
@@ -102,6 +124,7 @@ describe('the embedded engine', () => {
       expect((await expired.json()).detail).toMatch(/expired/);
     } finally {
       await local.close();
+      setRuntime(server.runtime);
     }
   });
 
@@ -127,6 +150,7 @@ describe('the embedded engine', () => {
       expect(execution.body).toMatchObject({ state: 'FAILED', error: { category: 'INTERRUPTED' } });
     } finally {
       await restarted.close();
+      setRuntime(server.runtime);
     }
   });
 });

@@ -4,15 +4,10 @@
  * as CSV beside a JSON record, and bytesScanned is the compressed size of the files read.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { readFile } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { parseCsvRows, toCsvLine } from '../../results/csvFormat.js';
-import { decodePageToken, encodePageToken } from '../../results/pageToken.js';
 import { resultFileName } from '../../results/resultFileName.js';
-import { fromResultText } from '../../results/resultValues.js';
 import type { LinkSigner } from '../../signing/signedLink.js';
 import type {
   Execution,
@@ -23,10 +18,13 @@ import type {
   ResultPage,
 } from '../queryEngine.js';
 import { isTerminal } from '../queryEngine.js';
-import { createCloudTrailView } from './cloudtrailRelation.js';
+import { ActiveExecution } from './activeExecution.js';
 import { ExecutionStore, type StoredExecution } from './executionStore.js';
 import { findLogFiles } from './logFiles.js';
-import { TRINO_MACROS, toDuckDbDialect } from './trinoCompat.js';
+import { ResultPages } from './resultPages.js';
+import { RunQueue } from './runQueue.js';
+import { runStatement } from './runStatement.js';
+import { TRINO_MACROS } from './trinoCompat.js';
 
 export interface DuckDbEngineOptions {
   readonly logsDir: string;
@@ -37,46 +35,39 @@ export interface DuckDbEngineOptions {
   readonly maxConcurrent: number;
 }
 
-interface Active {
-  connection?: DuckDBConnection;
-  cancelled: boolean;
-  /** Settles when the execution's final record is saved. */
-  done: Promise<void>;
-  finish: () => void;
-}
-
-const newActive = (): Active => {
-  let finish = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  return { cancelled: false, done, finish };
-};
-
 const now = () => new Date().toISOString();
 
 export class DuckDbEngine implements QueryEngine {
   readonly #instance: DuckDBInstance;
   readonly #store: ExecutionStore;
   readonly #options: DuckDbEngineOptions;
-  readonly #active = new Map<string, Active>();
-  readonly #queue: (() => void)[] = [];
-  readonly #pages = new Map<string, (string | null)[][]>();
-  /** Idempotency-Key to execution id, as Athena's ClientRequestToken. */
+  readonly #active = new Map<string, ActiveExecution>();
+  readonly #queue: RunQueue;
+  readonly #pages: ResultPages;
+  /** Idempotency-Key to execution id, as Athena's ClientRequestToken; restored from the records. */
   readonly #byIdempotencyKey = new Map<string, string>();
-  #running = 0;
 
-  private constructor(instance: DuckDBInstance, store: ExecutionStore, options: DuckDbEngineOptions) {
+  private constructor(
+    instance: DuckDBInstance,
+    store: ExecutionStore,
+    options: DuckDbEngineOptions,
+    executions: readonly StoredExecution[],
+  ) {
     this.#instance = instance;
     this.#store = store;
     this.#options = options;
+    this.#queue = new RunQueue(options.maxConcurrent);
+    this.#pages = new ResultPages(store);
+    for (const e of executions)
+      if (e.idempotencyKey) this.#byIdempotencyKey.set(e.idempotencyKey, e.executionId);
   }
 
   static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const store = new ExecutionStore(options.resultsDir);
     await store.init();
     // An execution still QUEUED or RUNNING on disk belonged to a server that stopped mid-way.
-    for (const execution of await store.all()) {
+    const executions = await store.all();
+    for (const execution of executions) {
       if (!isTerminal(execution.state)) {
         await store.save({
           ...execution,
@@ -95,7 +86,7 @@ export class DuckDbEngine implements QueryEngine {
     const setup = await instance.connect();
     for (const macro of TRINO_MACROS) await setup.run(macro);
     setup.closeSync();
-    return new DuckDbEngine(instance, store, options);
+    return new DuckDbEngine(instance, store, options, executions);
   }
 
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
@@ -114,22 +105,9 @@ export class DuckDbEngine implements QueryEngine {
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     };
     await this.#store.save(execution);
-    this.#active.set(executionId, newActive());
-    void this.#schedule(() => this.#run(execution, request));
+    this.#active.set(executionId, new ActiveExecution());
+    void this.#queue.run(() => this.#run(execution, request));
     return { executionId };
-  }
-
-  async #schedule(task: () => Promise<void>): Promise<void> {
-    if (this.#running >= this.#options.maxConcurrent) {
-      await new Promise<void>((resolve) => this.#queue.push(resolve));
-    }
-    this.#running += 1;
-    try {
-      await task();
-    } finally {
-      this.#running -= 1;
-      this.#queue.shift()?.();
-    }
   }
 
   async #run(queued: StoredExecution, request: ExecutionRequest): Promise<void> {
@@ -146,24 +124,12 @@ export class DuckDbEngine implements QueryEngine {
     const connection = await this.#instance.connect();
     active.connection = connection;
     try {
-      // An interrupt only stops a statement that is executing: a cancel that lands between steps
-      // is honoured at the next one.
-      const stopIfCancelled = () => {
-        if (active.cancelled) throw new Error('cancelled');
-      };
       const files = await findLogFiles(this.#options.logsDir, request.window);
       const bytesScanned = files.reduce((sum, f) => sum + f.bytes, 0);
       execution = { ...execution, statistics: { ...execution.statistics, bytesScanned } };
-      stopIfCancelled();
-      await connection.run(createCloudTrailView(files));
-      stopIfCancelled();
-      const prepared = await connection.prepare(toDuckDbDialect(request.sql));
-      request.parameters.forEach((value, i) => {
-        prepared.bindVarchar(i + 1, value);
-      });
-      stopIfCancelled();
-      const result = await prepared.stream();
-      const rowCount = await this.#writeCsv(queued.executionId, request, result, stopIfCancelled);
+      active.checkpoint();
+      const csvPath = this.#store.csvPath(queued.executionId);
+      const rowCount = await runStatement(connection, files, request, csvPath, () => active.checkpoint());
       execution = {
         ...execution,
         state: active.cancelled ? 'CANCELLED' : 'SUCCEEDED',
@@ -187,40 +153,6 @@ export class DuckDbEngine implements QueryEngine {
     active.finish();
   }
 
-  async #writeCsv(
-    executionId: string,
-    request: ExecutionRequest,
-    result: Awaited<ReturnType<Awaited<ReturnType<DuckDBConnection['prepare']>>['stream']>>,
-    stopIfCancelled: () => void,
-  ): Promise<number> {
-    const target = this.#store.csvPath(executionId);
-    const out = createWriteStream(`${target}.tmp`);
-    try {
-      out.write(toCsvLine(request.columns.map((c) => c.name)));
-      let rows = 0;
-      for (
-        let chunk = await result.fetchChunk();
-        chunk && chunk.rowCount > 0;
-        chunk = await result.fetchChunk()
-      ) {
-        stopIfCancelled();
-        for (const row of chunk.getRows()) {
-          out.write(toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v))));
-        }
-        rows += chunk.rowCount;
-      }
-      out.end();
-      await finished(out);
-      await rename(`${target}.tmp`, target);
-      return rows;
-    } catch (error) {
-      // A half-written result must not outlive its execution.
-      out.destroy();
-      await rm(`${target}.tmp`, { force: true });
-      throw error;
-    }
-  }
-
   async #load(executionId: string): Promise<StoredExecution> {
     const execution = await this.#store.load(executionId);
     if (!execution) throw new NotFoundError(`No execution ${executionId}`);
@@ -241,16 +173,6 @@ export class DuckDbEngine implements QueryEngine {
       : execution;
   }
 
-  async #rows(execution: StoredExecution): Promise<(string | null)[][]> {
-    const cached = this.#pages.get(execution.executionId);
-    if (cached) return cached;
-    const rows = parseCsvRows(await readFile(this.#store.csvPath(execution.executionId), 'utf8'));
-    // Results never change once written; keep the few most recent parsed.
-    if (this.#pages.size >= 8) this.#pages.delete(this.#pages.keys().next().value as string);
-    this.#pages.set(execution.executionId, rows);
-    return rows;
-  }
-
   async #succeeded(executionId: string): Promise<StoredExecution> {
     const execution = await this.#load(executionId);
     if (execution.state !== 'SUCCEEDED') {
@@ -263,19 +185,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
-    const execution = await this.#succeeded(executionId);
-    const offset = page.nextToken === undefined ? 0 : decodePageToken(executionId, page.nextToken);
-    const all = await this.#rows(execution);
-    const slice = all.slice(offset, offset + page.limit);
-    const rows = slice.map((values) =>
-      Object.fromEntries(execution.columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
-    );
-    const next = offset + slice.length;
-    return {
-      columns: execution.columns,
-      rows,
-      ...(next < all.length ? { nextToken: encodePageToken(executionId, next) } : {}),
-    };
+    return this.#pages.page(await this.#succeeded(executionId), page);
   }
 
   async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {
@@ -308,22 +218,7 @@ export class DuckDbEngine implements QueryEngine {
     }
     const active = this.#active.get(executionId);
     if (active?.connection) {
-      active.cancelled = true;
-      // An interrupt stops only the statement executing at that instant; one that starts just
-      // after would run on. Interrupt again until the execution has recorded its end.
-      const deadline = Date.now() + 5000;
-      let ended = false;
-      void active.done.then(() => {
-        ended = true;
-      });
-      while (!ended && Date.now() < deadline) {
-        try {
-          active.connection.interrupt();
-        } catch {
-          // The execution closed its connection as it ended: nothing left to interrupt.
-        }
-        await Promise.race([active.done, new Promise((resolve) => setTimeout(resolve, 100))]);
-      }
+      await active.stop();
     } else {
       // Still queued: it will never start; record the end now.
       if (active) active.cancelled = true;
