@@ -28,10 +28,8 @@ export const toApiError = (error: unknown, operation: string, executionId?: stri
     return new NotFoundError(`No execution ${executionId}`);
   }
   if (name === 'InvalidRequestException') {
-    return new ValidationError(
-      [{ pointer: '#/body', detail: `Athena refused ${operation}: ${message}` }],
-      message,
-    );
+    const detail = `Athena refused ${operation}: ${message}`;
+    return new ValidationError([{ pointer: '#/body', detail }], detail);
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return new ServiceUnavailableError(
@@ -43,6 +41,25 @@ export const toApiError = (error: unknown, operation: string, executionId?: stri
     return new ServiceUnavailableError(`${operation} failed, a configured resource is missing: ${message}`, {
       cause: error,
     });
+  }
+  if (name === 'CredentialsProviderError') {
+    return new ServiceUnavailableError(
+      `No AWS credentials are available to call ${operation}: on Lambda check the function's role; locally set AWS_PROFILE or the AWS_* variables.`,
+      { cause: error },
+    );
+  }
+  const code = (error as { code?: string })?.code;
+  if (
+    name === 'TimeoutError' ||
+    ['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code ?? '')
+  ) {
+    return new ServiceUnavailableError(
+      `Athena could not be reached for ${operation} (${code ?? name}); try again.`,
+      {
+        cause: error,
+        retryAfterSeconds: 5,
+      },
+    );
   }
   if (name === 'InternalServerException' || (error as { $fault?: string })?.$fault === 'server') {
     return new ServiceUnavailableError(`Athena failed ${operation} on its side: ${message}`, {
