@@ -1,0 +1,78 @@
+/**
+ * The CSV link the Athena engine presigns, fetched for real from an S3 implementation (moto):
+ * it serves the result object. moto does not apply the response-content-disposition and
+ * response-content-type overrides that S3 applies to a presigned GET, so those are checked in the
+ * link itself (docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Overriding response
+ * header values").
+ */
+import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
+import { hasMoto, type Moto, startMoto } from '../../../helpers/motoServer.js';
+
+const available = hasMoto();
+const ID = '6f1a5f0e-4b1d-4e8e-9d55-0a2a2c9a9e11';
+const CSV = '"eventtime","principal"\n"2023-07-10T12:10:08Z","bert-jan"\n';
+
+describe('presigned CSV link against S3 (moto_server)', () => {
+  let moto: Moto;
+  let s3: S3Client;
+  const athena = new AthenaClient({ region: 'us-east-1' });
+  const athenaMock = mockClient(athena);
+
+  beforeAll(async () => {
+    if (!available) return;
+    moto = await startMoto();
+    s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'trailhound-results' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'trailhound-results', Key: `athena/${ID}.csv`, Body: CSV }));
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        QueryExecutionId: ID,
+        Query: '-- trailhound query=security-group-ingress\nWITH events AS (SELECT 1)',
+        WorkGroup: 'trailhound',
+        ExecutionParameters: [
+          "'2023/07/10'",
+          "'2023/07/11'",
+          "'2023-07-10T00:00:00Z'",
+          "'2023-07-11T00:00:00Z'",
+        ],
+        ResultConfiguration: { OutputLocation: `s3://trailhound-results/athena/${ID}.csv` },
+        Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date() },
+      },
+    });
+  }, 30_000);
+  afterAll(() => moto?.stop());
+
+  it('downloads the result file as an attachment named after query and window', async (context) => {
+    if (!available) context.skip('moto_server is not on the PATH (pip install "moto[server]"): skipped');
+    const engine = new AthenaEngine({
+      athena,
+      s3,
+      workGroup: 'trailhound',
+      database: 'd',
+      catalog: 'c',
+      retryBudgetMs: 100,
+    });
+    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 });
+    const response = await fetch(link.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(CSV);
+    const url = new URL(link.url);
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      'attachment; filename="trailhound_security-group-ingress_20230710T000000Z-20230711T000000Z_6f1a5f0e.csv"',
+    );
+    expect(url.searchParams.get('response-content-type')).toBe('text/csv; charset=utf-8');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+  });
+});
