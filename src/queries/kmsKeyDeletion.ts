@@ -15,9 +15,6 @@ export const kmsKeyDeletion = defineQuery({
   parameters: z.strictObject({}),
   bind: () => [],
   sql: `
-params AS (
-  SELECT 1 AS unused
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     coalesce(json_extract_scalar(responseelements, '$.keyId'), json_extract_scalar(requestparameters, '$.keyId')) AS key_id,

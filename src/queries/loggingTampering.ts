@@ -52,9 +52,6 @@ export const loggingTampering = defineQuery({
   parameters: z.strictObject({}),
   bind: () => [],
   sql: `
-params AS (
-  SELECT 1 AS unused
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     coalesce(

@@ -2,11 +2,11 @@
  * What a named query is: its documentation, the zod schema of its parameters, one SQL template in
  * Athena's dialect (Trino) and the columns it returns.
  *
- * The template is the tail of a WITH clause: the statement builder puts
- * `WITH events AS (<the window's rows of cloudtrail_logs>),` in front of it. Its first CTE is
- * `params`, which selects each `?` once, in the order `bind` returns the values, so the rest of
- * the template refers to `params.x` by name. Every value is a string; an absent optional value
- * is bound as '' and the template treats '' as "no filter". No value ever enters the SQL text.
+ * The statement builder puts `WITH events AS (<the window's rows of cloudtrail_logs>)` in front of
+ * the template, which reads `events`. A template with parameters starts with a CTE `params` that
+ * selects each `?` once, in the order `bind` returns the values, so the rest of the template
+ * refers to `params.x` by name. Every value is a string; an absent optional value is bound as ''
+ * and the template treats '' as "no filter". No value ever enters the SQL text.
  */
 import type { z } from 'zod';
 

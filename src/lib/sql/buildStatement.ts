@@ -27,11 +27,14 @@ export const windowPredicate = (window: TimeWindow): Statement => {
   return { sql: clauses.join('\n    AND '), parameters };
 };
 
+const STARTS_WITH_CTE = /^[a-z_][a-z0-9_]*\s+AS\s*\(/i;
+
 export const buildStatement = (
   query: QueryDefinition,
   parameters: unknown,
   window: TimeWindow,
 ): Statement => {
+  const tail = query.sql.trim();
   const scope = windowPredicate(window);
   const bound = query.bind(parameters);
   const sql = [
@@ -39,8 +42,9 @@ export const buildStatement = (
     'WITH events AS (',
     `  SELECT * FROM ${TABLE_NAME}`,
     `  WHERE ${scope.sql}`,
-    '),',
-    query.sql.trim(),
+    // A template that starts with CTEs of its own (params, ...) continues the WITH clause.
+    STARTS_WITH_CTE.test(tail) ? '),' : ')',
+    tail,
   ].join('\n');
   return { sql, parameters: [...scope.parameters, ...bound] };
 };

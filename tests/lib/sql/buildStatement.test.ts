@@ -66,3 +66,17 @@ describe('buildStatement', () => {
     ]);
   });
 });
+
+describe('templates without parameters', () => {
+  it('follow the window CTE directly when they start with SELECT, and continue it when they start with a CTE', () => {
+    const resolved = resolveWindow({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' }, 366);
+    if (!('window' in resolved)) throw new Error('bad window');
+    const plain = QUERIES.find((q) => q.name === 'logging-tampering');
+    const withParams = QUERIES.find((q) => q.name === 'mentions');
+    if (!plain || !withParams) throw new Error('catalog changed');
+    expect(buildStatement(plain, {}, resolved.window).sql).toMatch(/\)\nSELECT/);
+    expect(buildStatement(withParams, { text: 'abc', caseSensitive: false }, resolved.window).sql).toMatch(
+      /\),\nparams AS \(/,
+    );
+  });
+});
