@@ -8,13 +8,13 @@
  * 208.236.235.254/0, which is rightly not reported.
  */
 import { z } from 'zod';
-import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { EVENT_COLUMNS } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 import {
   PORT_MATCHES,
   SECURITY_GROUP_RULE_COLUMNS,
-  SECURITY_GROUP_RULE_CTES,
-  SECURITY_GROUP_RULE_SQL,
+  SECURITY_GROUP_RULE_ROWS,
+  WORLD_CIDRS,
 } from './securityGroupRules.js';
 
 export const securityGroupExposure = defineQuery({
@@ -30,14 +30,8 @@ export const securityGroupExposure = defineQuery({
 params AS (
   SELECT try_cast(? AS integer) AS port
 ),
-${SECURITY_GROUP_RULE_CTES}
-SELECT
-    ${EVENT_COLUMNS_SQL},
-    ${SECURITY_GROUP_RULE_SQL}
-FROM changes c
-JOIN distinct_rules r ON r.rule_event = c.eventid
-CROSS JOIN params
-WHERE r.cidr IN ('0.0.0.0/0', '::/0')
+${SECURITY_GROUP_RULE_ROWS}
+WHERE r.cidr IN ${WORLD_CIDRS}
   AND ${PORT_MATCHES}
 ORDER BY eventtime, eventid, r.from_port, r.cidr`,
   columns: [...EVENT_COLUMNS, ...SECURITY_GROUP_RULE_COLUMNS],

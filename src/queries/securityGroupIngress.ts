@@ -15,13 +15,13 @@
  * attempt by group name, Client.InvalidGroup.NotFound (grycap set, 2014-09-27T04:52:43Z).
  */
 import { z } from 'zod';
-import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
+import { EVENT_COLUMNS } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 import {
   PORT_MATCHES,
   SECURITY_GROUP_RULE_COLUMNS,
-  SECURITY_GROUP_RULE_CTES,
-  SECURITY_GROUP_RULE_SQL,
+  SECURITY_GROUP_RULE_ROWS,
+  WORLD_CIDRS,
 } from './securityGroupRules.js';
 
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
@@ -72,18 +72,12 @@ export const securityGroupIngress = defineQuery({
 params AS (
   SELECT ? AS group_id, ? AS group_name, try_cast(? AS integer) AS port, ? AS cidr
 ),
-${SECURITY_GROUP_RULE_CTES}
-SELECT
-    ${EVENT_COLUMNS_SQL},
-    ${SECURITY_GROUP_RULE_SQL}
-FROM changes c
-JOIN distinct_rules r ON r.rule_event = c.eventid
-CROSS JOIN params
+${SECURITY_GROUP_RULE_ROWS}
 WHERE (params.group_id = '' OR c.group_id = params.group_id)
   AND (params.group_name = '' OR c.group_name = params.group_name)
   AND ${PORT_MATCHES}
   AND (params.cidr = 'any'
-       OR (params.cidr = 'world' AND r.cidr IN ('0.0.0.0/0', '::/0'))
+       OR (params.cidr = 'world' AND r.cidr IN ${WORLD_CIDRS})
        OR r.cidr = params.cidr)
 ORDER BY eventtime, eventid, r.from_port, r.cidr`,
   columns: [...EVENT_COLUMNS, ...SECURITY_GROUP_RULE_COLUMNS],

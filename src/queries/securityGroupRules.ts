@@ -9,6 +9,7 @@
  *   only) and ModifySecurityGroupRulesRequest.SecurityGroupRule. A rule recorded in both request
  *   and response is counted once. Ports may be JSON numbers or strings.
  */
+import { EVENT_COLUMNS_SQL } from './fragments.js';
 import type { ResultColumn } from './queryDefinition.js';
 
 const rule = (json: string) => `json_extract_scalar(${json}, '$.ipProtocol') AS protocol,
@@ -91,6 +92,21 @@ export const SECURITY_GROUP_RULE_COLUMNS: readonly ResultColumn[] = [
   { name: 'cidr', type: 'varchar' },
   { name: 'source_group', type: 'varchar' },
 ];
+
+/**
+ * The rows both security-group queries start from: after their own `params` CTE, the rule CTEs,
+ * the event and rule columns, one row per rule joined to its event; each query adds its WHERE.
+ */
+export const SECURITY_GROUP_RULE_ROWS = `${SECURITY_GROUP_RULE_CTES}
+SELECT
+    ${EVENT_COLUMNS_SQL},
+    ${SECURITY_GROUP_RULE_SQL}
+FROM changes c
+JOIN distinct_rules r ON r.rule_event = c.eventid
+CROSS JOIN params`;
+
+/** CIDRs that admit the whole Internet. */
+export const WORLD_CIDRS = "('0.0.0.0/0', '::/0')";
 
 /** Matches a rule to an optional port (params.port): its range holds it, or it admits all traffic. */
 export const PORT_MATCHES = `(params.port IS NULL OR r.protocol = '-1'
