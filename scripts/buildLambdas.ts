@@ -7,8 +7,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ROUTES } from '../src/lib/http/routes.js';
-import { LAMBDA_ESBUILD_OPTIONS } from './lambdaBuild.js';
+import esbuildConfig from '../deploy/esbuild.config.cjs';
+import { API_ROUTES } from '../src/routes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(root, '.build/lambda');
@@ -21,13 +21,15 @@ export interface BuiltBundle {
 }
 
 export const buildLambdas = async (): Promise<BuiltBundle[]> => {
-  const modules = [...new Set(ROUTES.filter((r) => !r.localOnly).map((r) => r.module))];
+  const modules = [...new Set(API_ROUTES.map((r) => r.name))];
   const built: BuiltBundle[] = [];
   for (const handler of modules) {
     const file = path.join(OUT_DIR, handler, 'index.mjs');
     await mkdir(path.dirname(file), { recursive: true });
     const result = await build({
-      ...LAMBDA_ESBUILD_OPTIONS,
+      ...esbuildConfig.LAMBDA_ESBUILD_OPTIONS,
+      metafile: true,
+      logLevel: 'warning',
       entryPoints: [path.join(root, 'src/handlers', `${handler}.ts`)],
       outfile: file,
     });

@@ -1,16 +1,20 @@
 /** GET /v1/executions/{executionId}: state, timings, bytes scanned and, on failure, why. */
 import { z } from 'zod';
+import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
+import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
-import { getRuntime } from '../lib/runtime.js';
-import { ExecutionPathSchema } from './executionInput.js';
 
-export const handler = httpHandler(
-  async ({ path }) => {
-    const { engine } = await getRuntime();
+export const getExecution = engineRoute({
+  name: 'getExecution',
+  method: 'GET',
+  resource: '/v1/executions/{executionId}',
+  input: schemaInput(z.object({ path: ExecutionPathSchema })),
+  handle: async ({ path }, { runtime }) => {
     logger.appendKeys({ executionId: path.executionId });
-    const execution = await engine.get(path.executionId);
+    const execution = await runtime.engine.get(path.executionId);
     logger.appendKeys({
       query: execution.query,
       state: execution.state,
@@ -18,5 +22,6 @@ export const handler = httpHandler(
     });
     return json(200, execution);
   },
-  z.object({ path: ExecutionPathSchema }),
-);
+});
+
+export const handler = httpHandler(getExecution, lambdaRuntime);

@@ -1,10 +1,11 @@
 /** GET /v1/executions/{executionId}/results: one page of typed rows; nextToken fetches the next. */
 import { z } from 'zod';
+import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
+import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
-import { getRuntime } from '../lib/runtime.js';
-import { ExecutionPathSchema } from './executionInput.js';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -16,12 +17,19 @@ export const GetResultsInputSchema = z.object({
   }),
 });
 
-export const handler = httpHandler(async ({ path, query }) => {
-  const { engine } = await getRuntime();
-  logger.appendKeys({ executionId: path.executionId });
-  const page = await engine.getResults(path.executionId, {
-    limit: query.limit,
-    ...(query.nextToken ? { nextToken: query.nextToken } : {}),
-  });
-  return json(200, page);
-}, GetResultsInputSchema);
+export const getResults = engineRoute({
+  name: 'getResults',
+  method: 'GET',
+  resource: '/v1/executions/{executionId}/results',
+  input: schemaInput(GetResultsInputSchema),
+  handle: async ({ path, query }, { runtime }) => {
+    logger.appendKeys({ executionId: path.executionId });
+    const page = await runtime.engine.getResults(path.executionId, {
+      limit: query.limit,
+      ...(query.nextToken ? { nextToken: query.nextToken } : {}),
+    });
+    return json(200, page);
+  },
+});
+
+export const handler = httpHandler(getResults, lambdaRuntime);

@@ -1,9 +1,18 @@
 /** GET /health: the process is up and its engine was created. */
+
+import { z } from 'zod';
+import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
-import { getRuntime } from '../lib/runtime.js';
+import { engineRoute, schemaInput } from '../lib/http/route.js';
 
-export const handler = httpHandler(async () => {
-  const { config } = await getRuntime();
-  return json(200, { status: 'ok', engine: config.TRAILHOUND_ENGINE });
+export const health = engineRoute({
+  name: 'health',
+  method: 'GET',
+  resource: '/health',
+  input: schemaInput(z.object({})),
+  handle: async (_input, { runtime }) =>
+    json(200, { status: 'ok', engine: runtime.config.TRAILHOUND_ENGINE }),
 });
+
+export const handler = httpHandler(health, lambdaRuntime);

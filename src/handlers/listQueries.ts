@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
+import { schemaInput, staticRoute } from '../lib/http/route.js';
 import { QUERIES } from '../queries/catalog.js';
+import { exampleRequest } from '../queries/queryDefinition.js';
 
 // The catalog is fixed at build time: describe it once, not on every request.
 const catalog = {
@@ -13,10 +15,18 @@ const catalog = {
     parameters: z.toJSONSchema(q.parameters, { io: 'input', unrepresentable: 'any' }),
     columns: q.columns,
     example: {
-      request: { query: q.name, parameters: q.example.parameters, from: q.example.from, to: q.example.to },
+      request: exampleRequest(q),
       answers: q.example.answers,
     },
   })),
 };
 
-export const handler = httpHandler(async () => json(200, catalog));
+export const listQueries = staticRoute({
+  name: 'listQueries',
+  method: 'GET',
+  resource: '/v1/queries',
+  input: schemaInput(z.object({})),
+  handle: async () => json(200, catalog),
+});
+
+export const handler = httpHandler(listQueries);

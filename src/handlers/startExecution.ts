@@ -1,26 +1,26 @@
 /**
- * POST /v1/executions: validates the query name, its parameters and the window, builds the
- * statement and starts it. With ?wait=N it waits up to N seconds (25 at most, under API Gateway's
- * 29-second limit) and answers 200 with the first page of results if the execution ended.
+ * POST /v1/executions: starts the statement that the edge planned from the body (see
+ * queries/executionPlan.ts). With ?wait=N it waits up to N seconds (25 at most, under API
+ * Gateway's 29-second limit) and answers 200 with the first page of results if the execution ended.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
+import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { type Execution, isTerminal, type QueryEngine } from '../lib/engines/queryEngine.js';
-import { NotFoundError, ValidationError } from '../lib/errors.js';
+import { ValidationError } from '../lib/errors.js';
+import { issuesToProblems } from '../lib/http/fieldProblems.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
-import { issuesToProblems } from '../lib/http/middleware/validateInput.js';
 import { json } from '../lib/http/responses.js';
+import { engineRoute, type InputParser } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
-import { getRuntime } from '../lib/runtime.js';
-import { buildStatement } from '../lib/sql/buildStatement.js';
-import { resolveWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
-import { findQuery, QUERIES } from '../queries/catalog.js';
+import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
 
 export const MAX_WAIT_SECONDS = 25;
 export const INLINE_PAGE_SIZE = 100;
 const POLL_MS = 200;
 
-export const StartExecutionInputSchema = z.object({
+/** Everything but the body, which planExecution reads. */
+export const StartExecutionOptionsSchema = z.object({
   query: z.object({
     wait: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).default(0),
   }),
@@ -30,12 +30,29 @@ export const StartExecutionInputSchema = z.object({
       .regex(/^[A-Za-z0-9._:-]{32,128}$/, 'Idempotency-Key: 32 to 128 characters of A-Z a-z 0-9 . _ : -')
       .optional(),
   }),
-  body: WindowFieldsSchema.extend({
-    query: z.string().min(1).max(64),
-    parameters: z.record(z.string(), z.unknown()).default({}),
-    reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
-  }).strict(),
 });
+
+export interface StartExecutionInput {
+  readonly waitSeconds: number;
+  readonly idempotencyKey: string | undefined;
+  readonly plan: ExecutionPlan;
+}
+
+const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
+  if (!config) throw new Error('POST /v1/executions needs the runtime configuration');
+  const options = StartExecutionOptionsSchema.safeParse(raw);
+  const planned = planExecution(raw.body, config);
+  const problems = [
+    ...(options.success ? [] : issuesToProblems(options.error.issues)),
+    ...(planned.ok ? [] : planned.problems),
+  ];
+  if (!options.success || !planned.ok) throw new ValidationError(problems);
+  return {
+    waitSeconds: options.data.query.wait,
+    idempotencyKey: options.data.headers['idempotency-key'],
+    plan: planned.plan,
+  };
+};
 
 const waitForEnd = async (engine: QueryEngine, executionId: string, seconds: number): Promise<Execution> => {
   const deadline = Date.now() + seconds * 1000;
@@ -49,41 +66,28 @@ const waitForEnd = async (engine: QueryEngine, executionId: string, seconds: num
   return execution;
 };
 
-export const handler = httpHandler(
-  async ({ query, headers, body }, _event, context): Promise<APIGatewayProxyResult> => {
-    const { config, engine } = await getRuntime();
-    const definition = findQuery(body.query);
-    if (!definition) {
-      throw new NotFoundError(
-        `No query named '${body.query}'. Known queries: ${QUERIES.map((q) => q.name).join(', ')}`,
-      );
-    }
-    const parameters = definition.parameters.safeParse(body.parameters);
-    const resolved = resolveWindow(body, config.TRAILHOUND_MAX_WINDOW_DAYS);
-    const problems = [
-      ...(parameters.success ? [] : issuesToProblems(parameters.error.issues, '#/body/parameters')),
-      ...('problem' in resolved
-        ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
-        : []),
-    ];
-    if (!parameters.success || 'problem' in resolved) throw new ValidationError(problems);
-
-    const statement = buildStatement(definition, parameters.data, resolved.window);
+export const startExecution = engineRoute({
+  name: 'startExecution',
+  method: 'POST',
+  resource: '/v1/executions',
+  input: parseStartExecution,
+  handle: async (
+    { waitSeconds, idempotencyKey, plan },
+    { runtime, context },
+  ): Promise<APIGatewayProxyResult> => {
+    const { engine } = runtime;
     const { executionId } = await engine.start({
-      queryName: definition.name,
-      sql: statement.sql,
-      parameters: statement.parameters,
-      columns: definition.columns,
-      window: resolved.window,
-      ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}),
-      ...(body.reuseResultsMinutes ? { reuseResultsMinutes: body.reuseResultsMinutes } : {}),
+      statement: plan.statement,
+      columns: plan.query.columns,
+      window: plan.window,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(plan.body.reuseResultsMinutes ? { reuseResultsMinutes: plan.body.reuseResultsMinutes } : {}),
     });
-    logger.appendKeys({ query: definition.name, executionId });
+    logger.appendKeys({ query: plan.query.name, executionId });
     const location = `/v1/executions/${executionId}`;
     // Stay inside the function's own time as well as API Gateway's 29 seconds.
-    const waitSeconds = Math.min(query.wait, Math.max(0, (context.getRemainingTimeInMillis() - 2000) / 1000));
-    const execution =
-      waitSeconds > 0 ? await waitForEnd(engine, executionId, waitSeconds) : await engine.get(executionId);
+    const wait = Math.min(waitSeconds, Math.max(0, (context.getRemainingTimeInMillis() - 2000) / 1000));
+    const execution = wait > 0 ? await waitForEnd(engine, executionId, wait) : await engine.get(executionId);
     logger.appendKeys({ state: execution.state, bytesScanned: execution.statistics.bytesScanned });
     if (!isTerminal(execution.state)) {
       return json(202, { executionId, state: execution.state }, { Location: location });
@@ -94,5 +98,6 @@ export const handler = httpHandler(
         : undefined;
     return json(200, { ...execution, ...(results ? { results } : {}) }, { Location: location });
   },
-  StartExecutionInputSchema,
-);
+});
+
+export const handler = httpHandler(startExecution, lambdaRuntime);

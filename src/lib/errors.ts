@@ -1,8 +1,87 @@
 /**
- * The errors the API knows how to answer. Each carries its HTTP status; the problemDetails
- * middleware is the one place that turns them into application/problem+json. Anything else
- * thrown is a bug and becomes a plain 500.
+ * Every error class of trailhound, in one module. Two families:
+ * - what the library and the engines raise (an unknown execution, a state that forbids the call, a
+ *   service refusing or unreachable): they say what happened and know nothing of HTTP;
+ * - HttpErrors, which carry their status: the edge (src/lib/http/problem.ts) turns the first family
+ *   into these, and is the one place where either becomes application/problem+json.
+ * Anything else thrown is a bug and becomes a plain 500.
  */
+import type { ExecutionState } from './engines/queryEngine.js';
+
+// ---- Raised by the library and the engines -------------------------------------------------
+
+/** No execution with this id, as far as this engine (and, on AWS, this workgroup) knows. */
+export class ExecutionNotFoundError extends Error {
+  override readonly name = 'ExecutionNotFoundError';
+  constructor(readonly executionId: string) {
+    super(`No execution ${executionId}`);
+  }
+}
+
+/** The execution exists but its state forbids the call: results of a running one, cancelling an ended one. */
+export class ExecutionStateError extends Error {
+  override readonly name = 'ExecutionStateError';
+  constructor(
+    message: string,
+    readonly state: ExecutionState | string,
+  ) {
+    super(message);
+  }
+}
+
+/** A nextToken that is not one this execution handed out. */
+export class PageTokenError extends Error {
+  override readonly name = 'PageTokenError';
+  constructor() {
+    super('not a nextToken of this execution; pass it back exactly as received');
+  }
+}
+
+/** The query service refused the request as invalid (Athena's InvalidRequestException). */
+export class EngineRefusedError extends Error {
+  override readonly name = 'EngineRefusedError';
+}
+
+/** The query service could not do the work now: throttled, unreachable, misconfigured or failing. */
+export class EngineUnavailableError extends Error {
+  override readonly name = 'EngineUnavailableError';
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+/** A request named a query the catalog does not have. */
+export class UnknownQueryError extends Error {
+  override readonly name = 'UnknownQueryError';
+  constructor(
+    readonly query: string,
+    readonly known: readonly string[],
+  ) {
+    super(`No query named '${query}'. Known queries: ${known.join(', ')}`);
+  }
+}
+
+/** A run of the embedded engine stopped because its execution was cancelled. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** A value that cannot become a SQL literal; values pass a zod allowlist first, so this is a bug. */
+export class SqlLiteralError extends Error {
+  override readonly name = 'SqlLiteralError';
+}
+
+/** The environment does not make a valid configuration; the message lists every bad variable. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+// ---- Answered over HTTP ---------------------------------------------------------------------
 
 /** One invalid input field, as RFC 9457's `errors` extension member. */
 export interface FieldProblem {
@@ -49,10 +128,26 @@ export class ValidationError extends HttpError {
   }
 }
 
+export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
+  constructor(detail: string) {
+    super(403, 'Forbidden', detail);
+  }
+}
+
 export class NotFoundError extends HttpError {
   override readonly name = 'NotFoundError';
   constructor(detail: string) {
     super(404, 'Not found', detail);
+  }
+}
+
+export class MethodNotAllowedError extends HttpError {
+  override readonly name = 'MethodNotAllowedError';
+  constructor(allow: readonly string[]) {
+    super(405, 'Method not allowed', `This path accepts ${allow.join(', ')}`, {
+      headers: { Allow: allow.join(', ') },
+    });
   }
 }
 
@@ -69,16 +164,16 @@ export class ConflictError extends HttpError {
   }
 }
 
-export class ForbiddenError extends HttpError {
-  override readonly name = 'ForbiddenError';
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
+export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
+  constructor(maxBytes: number) {
+    super(413, 'Payload too large', `The request body is over ${maxBytes} bytes`);
   }
 }
 
 export class ServiceUnavailableError extends HttpError {
   override readonly name = 'ServiceUnavailableError';
-  constructor(detail: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
+  constructor(detail: string, options?: ErrorOptions & { retryAfterSeconds?: number | undefined }) {
     super(503, 'Service unavailable', detail, {
       ...options,
       headers: options?.retryAfterSeconds ? { 'Retry-After': String(options.retryAfterSeconds) } : {},

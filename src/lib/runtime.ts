@@ -1,12 +1,10 @@
 /**
- * What the handlers run against: the configuration and the query engine, created once per
- * process (a Lambda container or the local server) on first use. On Lambda that is the Athena
- * engine; the local server chooses by TRAILHOUND_ENGINE; tests put in their own. Keeping the
- * embedded engine out of this module keeps DuckDB out of every Lambda bundle.
+ * What handlers run against: the configuration and the query engine. A runtime is made by the
+ * process that serves requests and passed in: the local server is created with one, and each
+ * Lambda entry makes one lazily, once per container, through a RuntimeProvider. Nothing holds a
+ * runtime globally, so two servers in one process never share one.
  */
 import type { Config } from './config.js';
-import { loadConfig } from './config.js';
-import { createAthenaRuntime } from './engines/athena/athenaRuntime.js';
 import type { QueryEngine } from './engines/queryEngine.js';
 import type { LinkSigner } from './signing/signedLink.js';
 
@@ -20,28 +18,23 @@ export interface Runtime {
   readonly config: Config;
   readonly engine: QueryEngine;
   readonly downloads?: LocalDownloads;
+  /** Releases what the engine holds (files, native handles); the runtime is unusable after. */
+  close?(): Promise<void>;
 }
 
-export type RuntimeFactory = (config: Config) => Promise<Runtime>;
+export type RuntimeProvider = () => Promise<Runtime>;
 
-let factory: RuntimeFactory = createAthenaRuntime;
-let current: Promise<Runtime> | undefined;
-
-export const getRuntime = (): Promise<Runtime> => {
-  current ??= factory(loadConfig()).catch((error: unknown) => {
-    // Let the next request try again rather than caching a failed start for the container's life.
-    current = undefined;
-    throw error;
-  });
-  return current;
-};
-
-/** Chooses how the runtime is made, before the first request. */
-export const setRuntimeFactory = (next: RuntimeFactory): void => {
-  factory = next;
-  current = undefined;
-};
-
-export const setRuntime = (runtime: Runtime | undefined): void => {
-  current = runtime ? Promise.resolve(runtime) : undefined;
+/**
+ * A provider that makes the runtime on first use and keeps it. A failed start is not kept: the
+ * next request tries again rather than failing for the container's whole life.
+ */
+export const lazyRuntime = (create: () => Promise<Runtime>): RuntimeProvider => {
+  let current: Promise<Runtime> | undefined;
+  return () => {
+    current ??= create().catch((error: unknown) => {
+      current = undefined;
+      throw error;
+    });
+    return current;
+  };
 };

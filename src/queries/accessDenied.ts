@@ -20,12 +20,11 @@ export const accessDenied = defineQuery({
   parameters: z.strictObject({
     userName: UserNameSchema.optional(),
   }),
-  bind: (p) => [p.userName ?? ''],
-  sql: `
-params AS (
-  SELECT ? AS user_name
-),
-denied AS (
+  bind: (p) => ({ user_name: p.userName ?? '' }),
+  with: [
+    {
+      name: 'denied',
+      sql: `
   SELECT
     ${PRINCIPAL} AS principal,
     useridentity.arn AS principal_arn,
@@ -36,8 +35,10 @@ denied AS (
   FROM events
   CROSS JOIN params
   WHERE (errorcode LIKE '%AccessDenied%' OR errorcode LIKE '%UnauthorizedOperation%' OR errorcode = 'Unauthorized')
-    AND (params.user_name = '' OR useridentity.username = params.user_name)
-)
+    AND (params.user_name = '' OR useridentity.username = params.user_name)`,
+    },
+  ],
+  sql: `
 SELECT
     principal,
     principal_arn,

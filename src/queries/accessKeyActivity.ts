@@ -19,11 +19,8 @@ export const accessKeyActivity = defineQuery({
   parameters: z.strictObject({
     accessKeyId: AccessKeyIdSchema,
   }),
-  bind: (p) => [p.accessKeyId],
+  bind: (p) => ({ key: p.accessKeyId }),
   sql: `
-params AS (
-  SELECT ? AS key
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     CASE

@@ -18,12 +18,11 @@ export const activityTimeline = defineQuery({
     principal: PrincipalRefSchema.optional(),
     sourceIp: SourceAddressSchema.optional(),
   }),
-  bind: (p) => [p.granularity, p.principal ?? '', p.sourceIp ?? ''],
-  sql: `
-params AS (
-  SELECT ? AS granularity, ? AS principal, ? AS source_ip
-),
-selected AS (
+  bind: (p) => ({ granularity: p.granularity, principal: p.principal ?? '', source_ip: p.sourceIp ?? '' }),
+  with: [
+    {
+      name: 'selected',
+      sql: `
   SELECT
     CASE WHEN params.granularity = 'day' THEN concat(substr(eventtime, 1, 10), 'T00:00:00Z')
          ELSE concat(substr(eventtime, 1, 13), ':00:00Z') END AS period,
@@ -32,8 +31,10 @@ selected AS (
   FROM events
   CROSS JOIN params
   WHERE (params.principal = '' OR ${principalMatches('params.principal')})
-    AND (params.source_ip = '' OR sourceipaddress = params.source_ip)
-)
+    AND (params.source_ip = '' OR sourceipaddress = params.source_ip)`,
+    },
+  ],
+  sql: `
 SELECT
     period,
     eventname,

@@ -10,14 +10,14 @@ import { kmsKeyDeletion } from './kmsKeyDeletion.js';
 import { loggingTampering } from './loggingTampering.js';
 import { mentions } from './mentions.js';
 import { principalActivity } from './principalActivity.js';
-import type { QueryDefinition } from './queryDefinition.js';
+import type { Query } from './queryDefinition.js';
 import { rootActivity } from './rootActivity.js';
 import { s3Exposure } from './s3Exposure.js';
 import { securityGroupExposure } from './securityGroupExposure.js';
 import { securityGroupIngress } from './securityGroupIngress.js';
 import { sourceIpActivity } from './sourceIpActivity.js';
 
-export const QUERIES: readonly QueryDefinition[] = [
+export const QUERIES: readonly Query[] = [
   securityGroupIngress,
   securityGroupExposure,
   principalActivity,
@@ -38,4 +38,4 @@ export const QUERIES: readonly QueryDefinition[] = [
 
 const byName = new Map(QUERIES.map((q) => [q.name, q]));
 
-export const findQuery = (name: string): QueryDefinition | undefined => byName.get(name);
+export const findQuery = (name: string): Query | undefined => byName.get(name);

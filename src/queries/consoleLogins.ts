@@ -26,11 +26,12 @@ export const consoleLogins = defineQuery({
     withoutMfaOnly: z.boolean().default(false),
     userName: UserNameSchema.optional(),
   }),
-  bind: (p) => [String(p.failuresOnly), String(p.withoutMfaOnly), p.userName ?? ''],
+  bind: (p) => ({
+    failures_only: String(p.failuresOnly),
+    without_mfa_only: String(p.withoutMfaOnly),
+    user_name: p.userName ?? '',
+  }),
   sql: `
-params AS (
-  SELECT ? AS failures_only, ? AS without_mfa_only, ? AS user_name
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     json_extract_scalar(responseelements, '$.ConsoleLogin') AS outcome,

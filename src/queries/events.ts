@@ -52,22 +52,18 @@ export const events = defineQuery({
   description:
     'Every event matching all the given filters: eventNames (any of), eventSource, principal (user name, identity ARN or role ARN), sourceIp, accessKeyId, errorCode, readOnly, awsRegion, resourceName (in the request parameters). Oldest first.',
   parameters: EventsParametersSchema,
-  bind: (p) => [
-    p.eventNames?.join(',') ?? '',
-    p.eventSource ?? '',
-    p.principal ?? '',
-    p.sourceIp ?? '',
-    p.accessKeyId ?? '',
-    p.errorCode ?? '',
-    p.readOnly === undefined ? '' : String(p.readOnly),
-    p.awsRegion ?? '',
-    p.resourceName ?? '',
-  ],
+  bind: (p) => ({
+    names: p.eventNames?.join(',') ?? '',
+    source: p.eventSource ?? '',
+    principal: p.principal ?? '',
+    source_ip: p.sourceIp ?? '',
+    access_key_id: p.accessKeyId ?? '',
+    error_code: p.errorCode ?? '',
+    read_only: p.readOnly === undefined ? '' : String(p.readOnly),
+    aws_region: p.awsRegion ?? '',
+    resource_name: p.resourceName ?? '',
+  }),
   sql: `
-params AS (
-  SELECT ? AS names, ? AS source, ? AS principal, ? AS source_ip, ? AS access_key_id,
-         ? AS error_code, ? AS read_only, ? AS aws_region, ? AS resource_name
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     ${DETAIL_COLUMNS_SQL}

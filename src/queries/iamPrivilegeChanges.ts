@@ -37,12 +37,11 @@ export const iamPrivilegeChanges = defineQuery({
   parameters: z.strictObject({
     adminOnly: z.boolean().default(false),
   }),
-  bind: (p) => [String(p.adminOnly)],
-  sql: `
-params AS (
-  SELECT ? AS admin_only
-),
-changes AS (
+  bind: (p) => ({ admin_only: String(p.adminOnly) }),
+  with: [
+    {
+      name: 'changes',
+      sql: `
   SELECT *,
     CASE
       WHEN json_extract_scalar(requestparameters, '$.roleName') IS NOT NULL THEN 'role'
@@ -59,8 +58,10 @@ changes AS (
              AND json_extract_scalar(requestparameters, '$.policyArn') LIKE 'arn:%:iam::aws:policy/AdministratorAccess', false) AS admin_policy
   FROM events
   WHERE eventsource = 'iam.amazonaws.com'
-    AND eventname IN (${PRIVILEGE_EVENTS.map((e) => `'${e}'`).join(', ')})
-)
+    AND eventname IN (${PRIVILEGE_EVENTS.map((e) => `'${e}'`).join(', ')})`,
+    },
+  ],
+  sql: `
 SELECT
     ${EVENT_COLUMNS_SQL},
     target_type,

@@ -49,11 +49,8 @@ export const iamUserProvenance = defineQuery({
   description:
     'The creation of IAM user userName and every later change to it (login profile, access keys, attached and inline policies, groups, MFA, tags, deletion), each with who did it, from where, and whether it failed. admin_policy is true on the event that attached AdministratorAccess.',
   parameters: IamUserProvenanceParametersSchema,
-  bind: (p) => [p.userName],
+  bind: (p) => ({ user_name: p.userName }),
   sql: `
-params AS (
-  SELECT ? AS user_name
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     json_extract_scalar(requestparameters, '$.policyArn') AS policy_arn,

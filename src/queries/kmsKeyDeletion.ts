@@ -13,7 +13,7 @@ export const kmsKeyDeletion = defineQuery({
   description:
     'ScheduleKeyDeletion, DisableKey and DeleteImportedKeyMaterial, with the key, the waiting period and the date the key will be deleted. Failed attempts included.',
   parameters: z.strictObject({}),
-  bind: () => [],
+  bind: () => ({}),
   sql: `
 SELECT
     ${EVENT_COLUMNS_SQL},

@@ -50,7 +50,7 @@ export const loggingTampering = defineQuery({
   description:
     'StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, PutInsightSelectors and event data store changes; CloudWatch log group and stream deletion and retention changes; AWS Config recorder stops; GuardDuty detector deletion; VPC flow log deletion. target names the trail, log group, recorder or detector. Failed attempts included.',
   parameters: z.strictObject({}),
-  bind: () => [],
+  bind: () => ({}),
   sql: `
 SELECT
     ${EVENT_COLUMNS_SQL},

@@ -28,11 +28,8 @@ export const mentions = defineQuery({
   description:
     'Every event whose requestParameters JSON contains text (a user name, bucket, key id, IP...). The text is matched literally: % and _ are ordinary characters. Case-insensitive unless caseSensitive is true.',
   parameters: MentionsParametersSchema,
-  bind: (p) => [p.text, p.caseSensitive ? 'true' : 'false'],
+  bind: (p) => ({ text: p.text, case_sensitive: p.caseSensitive ? 'true' : 'false' }),
   sql: `
-params AS (
-  SELECT ? AS text, ? AS case_sensitive
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     requestparameters AS request_parameters

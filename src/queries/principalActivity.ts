@@ -38,11 +38,13 @@ export const principalActivity = defineQuery({
   description:
     'Every event of one principal, chosen by exactly one of userName (IAM user, or assumed-role session name), arn (identity ARN; a role ARN matches all its sessions), accessKeyId or principalId. Oldest first, with the request parameters.',
   parameters: PrincipalActivityParametersSchema,
-  bind: (p) => [p.userName ?? '', p.arn ?? '', p.accessKeyId ?? '', p.principalId ?? ''],
+  bind: (p) => ({
+    user_name: p.userName ?? '',
+    arn: p.arn ?? '',
+    access_key_id: p.accessKeyId ?? '',
+    principal_id: p.principalId ?? '',
+  }),
   sql: `
-params AS (
-  SELECT ? AS user_name, ? AS arn, ? AS access_key_id, ? AS principal_id
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     ${DETAIL_COLUMNS_SQL}

@@ -21,11 +21,8 @@ export const rootActivity = defineQuery({
   parameters: z.strictObject({
     readOnly: z.boolean().optional().describe('false: only calls that change something; true: only reads'),
   }),
-  bind: (p) => [p.readOnly === undefined ? '' : String(p.readOnly)],
+  bind: (p) => ({ read_only: p.readOnly === undefined ? '' : String(p.readOnly) }),
   sql: `
-params AS (
-  SELECT ? AS read_only
-)
 SELECT
     ${EVENT_COLUMNS_SQL},
     readonly = 'true' AS read_only,

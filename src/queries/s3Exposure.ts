@@ -27,12 +27,11 @@ export const s3Exposure = defineQuery({
       .optional(),
     exposedOnly: z.boolean().default(false),
   }),
-  bind: (p) => [p.bucketName ?? '', String(p.exposedOnly)],
-  sql: `
-params AS (
-  SELECT ? AS wanted_bucket, ? AS exposed_only
-),
-changes AS (
+  bind: (p) => ({ wanted_bucket: p.bucketName ?? '', exposed_only: String(p.exposedOnly) }),
+  with: [
+    {
+      name: 'changes',
+      sql: `
   SELECT *,
     json_extract_scalar(requestparameters, '$.bucketName') AS bucket_name,
     CASE
@@ -56,8 +55,10 @@ changes AS (
   FROM events
   WHERE eventsource IN ('s3.amazonaws.com', 's3-control.amazonaws.com')
     AND eventname IN ('PutBucketPolicy', 'PutBucketAcl', 'PutObjectAcl', 'DeleteBucketPublicAccessBlock',
-                      'PutBucketPublicAccessBlock', 'DeleteAccountPublicAccessBlock', 'PutAccountPublicAccessBlock')
-)
+                      'PutBucketPublicAccessBlock', 'DeleteAccountPublicAccessBlock', 'PutAccountPublicAccessBlock')`,
+    },
+  ],
+  sql: `
 SELECT
     ${EVENT_COLUMNS_SQL},
     bucket_name,

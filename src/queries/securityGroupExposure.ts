@@ -8,11 +8,13 @@
  * 208.236.235.254/0, which is rightly not reported.
  */
 import { z } from 'zod';
+import { integerValue } from '../lib/sql/buildStatement.js';
 import { EVENT_COLUMNS } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 import {
   PORT_MATCHES,
   SECURITY_GROUP_RULE_COLUMNS,
+  SECURITY_GROUP_RULE_CTES,
   SECURITY_GROUP_RULE_ROWS,
   WORLD_CIDRS,
 } from './securityGroupRules.js';
@@ -25,12 +27,9 @@ export const securityGroupExposure = defineQuery({
   parameters: z.strictObject({
     port: z.coerce.number().int().min(1).max(65535).optional().describe('only rules that admit this port'),
   }),
-  bind: (p) => [p.port === undefined ? '' : String(p.port)],
-  sql: `
-params AS (
-  SELECT try_cast(? AS integer) AS port
-),
-${SECURITY_GROUP_RULE_ROWS}
+  bind: (p) => ({ port: integerValue(p.port) }),
+  with: SECURITY_GROUP_RULE_CTES,
+  sql: `${SECURITY_GROUP_RULE_ROWS}
 WHERE r.cidr IN ${WORLD_CIDRS}
   AND ${PORT_MATCHES}
 ORDER BY eventtime, eventid, r.from_port, r.cidr`,

@@ -15,11 +15,13 @@
  * attempt by group name, Client.InvalidGroup.NotFound (grycap set, 2014-09-27T04:52:43Z).
  */
 import { z } from 'zod';
+import { integerValue } from '../lib/sql/buildStatement.js';
 import { EVENT_COLUMNS } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 import {
   PORT_MATCHES,
   SECURITY_GROUP_RULE_COLUMNS,
+  SECURITY_GROUP_RULE_CTES,
   SECURITY_GROUP_RULE_ROWS,
   WORLD_CIDRS,
 } from './securityGroupRules.js';
@@ -67,12 +69,14 @@ export const securityGroupIngress = defineQuery({
   description:
     'Ingress rules added to one security group (by groupId or groupName), one row per rule, from every shape in which CloudTrail records them: nested ipPermissions, the flat cidrIp form, the securityGroupRuleSet of the response and ModifySecurityGroupRules. Failed attempts are included with their error code. By default only rules open to the world (0.0.0.0/0 or ::/0).',
   parameters: SecurityGroupIngressParametersSchema,
-  bind: (p) => [p.groupId ?? '', p.groupName ?? '', p.port === undefined ? '' : String(p.port), p.cidr],
-  sql: `
-params AS (
-  SELECT ? AS group_id, ? AS group_name, try_cast(? AS integer) AS port, ? AS cidr
-),
-${SECURITY_GROUP_RULE_ROWS}
+  bind: (p) => ({
+    group_id: p.groupId ?? '',
+    group_name: p.groupName ?? '',
+    port: integerValue(p.port),
+    cidr: p.cidr,
+  }),
+  with: SECURITY_GROUP_RULE_CTES,
+  sql: `${SECURITY_GROUP_RULE_ROWS}
 WHERE (params.group_id = '' OR c.group_id = params.group_id)
   AND (params.group_name = '' OR c.group_name = params.group_name)
   AND ${PORT_MATCHES}

@@ -1,5 +1,5 @@
 /**
- * The ingress rules CloudTrail records, in every shape it records them, as two CTEs over
+ * The ingress rules CloudTrail records, in every shape it records them, as CTEs over
  * `events` for the security-group queries:
  * - `changes`: AuthorizeSecurityGroupIngress and ModifySecurityGroupRules events, with the group's
  *   id (request, ModifySecurityGroupRulesRequest or the response's rule set) and name;
@@ -9,14 +9,19 @@
  *   only) and ModifySecurityGroupRulesRequest.SecurityGroupRule. A rule recorded in both request
  *   and response is counted once. Ports may be JSON numbers or strings.
  */
+
+import type { ResultColumn } from '../lib/engines/queryEngine.js';
+import type { Cte } from '../lib/sql/buildStatement.js';
 import { EVENT_COLUMNS_SQL } from './fragments.js';
-import type { ResultColumn } from './queryDefinition.js';
 
 const rule = (json: string) => `json_extract_scalar(${json}, '$.ipProtocol') AS protocol,
       try_cast(json_extract_scalar(${json}, '$.fromPort') AS integer) AS from_port,
       try_cast(json_extract_scalar(${json}, '$.toPort') AS integer) AS to_port`;
 
-export const SECURITY_GROUP_RULE_CTES = `changes AS (
+export const SECURITY_GROUP_RULE_CTES: readonly Cte[] = [
+  {
+    name: 'changes',
+    sql: `
   SELECT *,
     coalesce(
       json_extract_scalar(requestparameters, '$.groupId'),
@@ -25,9 +30,11 @@ export const SECURITY_GROUP_RULE_CTES = `changes AS (
     json_extract_scalar(requestparameters, '$.groupName') AS group_name
   FROM events
   WHERE eventsource = 'ec2.amazonaws.com'
-    AND eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')
-),
-rules AS (
+    AND eventname IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules')`,
+  },
+  {
+    name: 'rules',
+    sql: `
   SELECT c.eventid, ${rule('p')}, json_extract_scalar(r, '$.cidrIp') AS cidr, CAST(NULL AS varchar) AS source_group
   FROM changes c
   CROSS JOIN UNNEST(CAST(json_extract(c.requestparameters, '$.ipPermissions.items') AS ARRAY(JSON))) AS perms (p)
@@ -68,11 +75,13 @@ rules AS (
       json_extract_scalar(c.requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.CidrIpv6')),
     json_extract_scalar(c.requestparameters, '$.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.ReferencedGroupId')
   FROM changes c
-  WHERE c.eventname = 'ModifySecurityGroupRules'
-),
-distinct_rules AS (
-  SELECT DISTINCT eventid AS rule_event, protocol, from_port, to_port, cidr, source_group FROM rules
-)`;
+  WHERE c.eventname = 'ModifySecurityGroupRules'`,
+  },
+  {
+    name: 'distinct_rules',
+    sql: 'SELECT DISTINCT eventid AS rule_event, protocol, from_port, to_port, cidr, source_group FROM rules',
+  },
+];
 
 /** Columns a query selects from `changes c JOIN distinct_rules r`, after the event columns. */
 export const SECURITY_GROUP_RULE_SQL = `c.group_id,
@@ -94,10 +103,10 @@ export const SECURITY_GROUP_RULE_COLUMNS: readonly ResultColumn[] = [
 ];
 
 /**
- * The rows both security-group queries start from: after their own `params` CTE, the rule CTEs,
- * the event and rule columns, one row per rule joined to its event; each query adds its WHERE.
+ * The SELECT both security-group queries start from, over SECURITY_GROUP_RULE_CTES: the event and
+ * rule columns, one row per rule joined to its event; each query adds its WHERE.
  */
-export const SECURITY_GROUP_RULE_ROWS = `${SECURITY_GROUP_RULE_CTES}
+export const SECURITY_GROUP_RULE_ROWS = `
 SELECT
     ${EVENT_COLUMNS_SQL},
     ${SECURITY_GROUP_RULE_SQL}

@@ -8,6 +8,7 @@
  * the users he created); a /24 finds the same.
  */
 import { z } from 'zod';
+import { bigintValue } from '../lib/sql/buildStatement.js';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
@@ -17,12 +18,12 @@ const serviceName = /^[a-z0-9.-]{1,128}\.amazonaws\.com$/;
 
 const toNumber = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 
-/** First and last address of an IPv4 CIDR, as decimal text. */
-export const cidrRange = (cidr: string): [string, string] => {
+/** First and last address of an IPv4 CIDR, as numbers. */
+export const cidrRange = (cidr: string): [number, number] => {
   const [address, bits] = cidr.split('/') as [string, string];
   const size = 2 ** (32 - Number(bits));
   const first = Math.floor(toNumber(address) / size) * size;
-  return [String(first), String(first + size - 1)];
+  return [first, first + size - 1];
 };
 
 export const SourceIpActivityParametersSchema = z
@@ -60,17 +61,18 @@ export const sourceIpActivity = defineQuery({
     'Every event whose sourceIPAddress is ip (IPv4, IPv6 or an AWS service name such as ec2.amazonaws.com), or lies in an IPv4 cidr (/8 to /32). Oldest first, with the request parameters.',
   parameters: SourceIpActivityParametersSchema,
   bind: (p) => {
-    const [start, end] = p.cidr ? cidrRange(p.cidr) : ['', ''];
-    return [p.ip ?? '', start, end];
+    const [start, end] = p.cidr ? cidrRange(p.cidr) : [undefined, undefined];
+    return { ip: p.ip ?? '', range_start: bigintValue(start), range_end: bigintValue(end) };
   },
-  sql: `
-params AS (
-  SELECT ? AS ip, try_cast(? AS bigint) AS range_start, try_cast(? AS bigint) AS range_end
-),
-numbered AS (
+  with: [
+    {
+      name: 'numbered',
+      sql: `
   SELECT *, ${IPV4_AS_NUMBER} AS ip_number
-  FROM events
-)
+  FROM events`,
+    },
+  ],
+  sql: `
 SELECT
     ${EVENT_COLUMNS_SQL},
     useragent AS user_agent,

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltBundle, buildLambdas } from '../../scripts/buildLambdas.js';
-import { ROUTES } from '../../src/lib/http/routes.js';
+import { API_ROUTES } from '../../src/routes.js';
 
 let bundles: BuiltBundle[];
 beforeAll(async () => {
@@ -33,7 +33,7 @@ process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, cont
 
 describe('Lambda bundles', () => {
   it('one per API route, none with the embedded engine or DuckDB in it', () => {
-    const handlers = new Set(ROUTES.filter((r) => !r.localOnly).map((r) => r.module));
+    const handlers = new Set(API_ROUTES.map((r) => r.name));
     expect(new Set(bundles.map((b) => b.handler))).toEqual(handlers);
     for (const bundle of bundles) {
       expect(

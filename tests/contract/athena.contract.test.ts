@@ -1,6 +1,6 @@
 /** The contract suite, unchanged, against the Athena engine talking to the Athena test double. */
 import { afterAll } from 'vitest';
-import { loadConfig } from '../../src/lib/config.js';
+import { loadAthenaConfig } from '../../src/lib/config.js';
 import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
 import { mergedLogsDir } from '../helpers/cloudtrailData.js';
@@ -19,7 +19,7 @@ afterAll(async () => (await double)?.close());
 defineContractSuite('Athena (test double)', {
   start: async () => {
     const { athena, s3 } = await getDouble();
-    const config = loadConfig({ TRAILHOUND_ENGINE: 'athena', TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP });
+    const config = loadAthenaConfig({ TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP });
     return startTestServer(await createAthenaRuntime(config, { athena, s3 }));
   },
   download: async (url) => (await getDouble()).download(url),

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { setRuntime } from '../../src/lib/runtime.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
 import { rawRecords } from '../helpers/cloudtrailData.js';
@@ -189,7 +188,6 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
           expectProblem(await call(busy.baseUrl, 'DELETE', `/v1/executions/${first.body.executionId}`), 409);
         } finally {
           await busy.close();
-          setRuntime(server.runtime);
         }
       });
     });

@@ -1,8 +1,7 @@
 /** Both engines answer the same request with identical JSON: same columns, same types, same rows in the same order. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/lib/config.js';
+import { loadAthenaConfig } from '../../src/lib/config.js';
 import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
-import { setRuntime } from '../../src/lib/runtime.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { call } from '../helpers/apiClient.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
@@ -18,7 +17,7 @@ beforeAll(async () => {
   double = new AthenaDouble({ logsDir, workGroup: 'wg' });
   duck = await startTestServer(await duckDbTestRuntime(logsDir));
   athena = await startTestServer(
-    await createAthenaRuntime(loadConfig({ TRAILHOUND_ATHENA_WORKGROUP: 'wg' }), {
+    await createAthenaRuntime(loadAthenaConfig({ TRAILHOUND_ATHENA_WORKGROUP: 'wg' }), {
       athena: double.athena,
       s3: double.s3,
     }),
@@ -30,9 +29,8 @@ afterAll(async () => {
   await double.close();
 });
 
-/** Every page, in order, from the server whose runtime is current. */
+/** Every page, in order, from one server. */
 const allPages = async (server: TestServer, request: Record<string, unknown>) => {
-  setRuntime(server.runtime);
   const started = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', request);
   expect(started.body.state).toBe('SUCCEEDED');
   const pages = [];

@@ -2,9 +2,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/lib/config.js';
+import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
-import { setRuntime } from '../../src/lib/runtime.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
@@ -64,7 +63,7 @@ describe('the embedded engine', () => {
       to: '2017-06-02T00:00:00Z',
     });
     const id = run.execution.body.executionId;
-    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config));
+    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
     try {
       const execution = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}`);
       expect(execution.body).toMatchObject({ executionId: id, state: 'SUCCEEDED' });
@@ -73,7 +72,6 @@ describe('the embedded engine', () => {
       expect(page.body.nextToken).toEqual(expect.any(String));
     } finally {
       await restarted.close();
-      setRuntime(server.runtime);
     }
   });
 
@@ -86,14 +84,13 @@ describe('the embedded engine', () => {
     };
     const key = { 'Idempotency-Key': 'restart-test-key-0123456789abcdef-0001' };
     const first = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', request, key);
-    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config));
+    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
     try {
       const again = await call(restarted.baseUrl, 'POST', '/v1/executions', request, key);
       expect(again.body.executionId).toBe(first.body.executionId);
       expect(again.body.state).toBe('SUCCEEDED');
     } finally {
       await restarted.close();
-      setRuntime(server.runtime);
     }
   });
 
@@ -124,15 +121,14 @@ describe('the embedded engine', () => {
       expect((await expired.json()).detail).toMatch(/expired/);
     } finally {
       await local.close();
-      setRuntime(server.runtime);
     }
   });
 
   it('fails an execution that a stopped server left running, with a reason', async () => {
     const { ExecutionStore } = await import('../../src/lib/engines/duckdb/executionStore.js');
-    const config = loadConfig({
+    const config = loadDuckDbConfig({
       TRAILHOUND_LOGS_DIR: logsDir,
-      TRAILHOUND_RESULTS_DIR: server.runtime.config.TRAILHOUND_RESULTS_DIR,
+      TRAILHOUND_RESULTS_DIR: (server.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR,
     });
     const store = new ExecutionStore(config.TRAILHOUND_RESULTS_DIR);
     const id = '11111111-2222-4333-8444-555555555555';
@@ -150,7 +146,6 @@ describe('the embedded engine', () => {
       expect(execution.body).toMatchObject({ state: 'FAILED', error: { category: 'INTERRUPTED' } });
     } finally {
       await restarted.close();
-      setRuntime(server.runtime);
     }
   });
 });

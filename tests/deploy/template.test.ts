@@ -9,8 +9,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generateGlueColumns.js';
 import { cfnLint, hasCfnLint, packageStack, TEMPLATE } from '../../scripts/packageStack.js';
-import { ROUTES } from '../../src/lib/http/routes.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
+import { API_ROUTES } from '../../src/routes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
 type Json = any;
@@ -100,13 +100,9 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
 
   it('authorizes every method with IAM (SigV4), and exposes exactly the API routes', () => {
     const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
-    expect(methods).toHaveLength(ROUTES.filter((r) => !r.localOnly).length);
+    expect(methods).toHaveLength(API_ROUTES.length);
     for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(
-      ROUTES.filter((r) => !r.localOnly)
-        .map((r) => r.method)
-        .sort(),
-    );
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(API_ROUTES.map((r) => r.method).sort());
   });
 
   it('throttles the stage', () => {

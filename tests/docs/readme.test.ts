@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../src/lib/http/routes.js';
 import { QUERIES } from '../../src/queries/catalog.js';
+import { API_ROUTES } from '../../src/routes.js';
 
 const readme = readFileSync(
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../README.md'),
@@ -26,11 +26,8 @@ describe('README', () => {
     },
   );
 
-  it.each(ROUTES.filter((r) => !r.localOnly).map((r) => [`${r.method} ${r.resource}`]))(
-    'documents %s',
-    (route) => {
-      const documented = route.replace('{executionId}', '{id}');
-      expect(readme).toContain(`\`${documented}`);
-    },
-  );
+  it.each(API_ROUTES.map((r) => [`${r.method} ${r.resource}`]))('documents %s', (route) => {
+    const documented = route.replace('{executionId}', '{id}');
+    expect(readme).toContain(`\`${documented}`);
+  });
 });

@@ -1,13 +1,13 @@
-/** A real local server on an ephemeral port, over an embedded engine with its own results directory. */
+/** A real local server on an ephemeral port, with the runtime it is given. */
 import { mkdtemp } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/lib/config.js';
+import { loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
-import { createLocalServer } from '../../src/lib/http/localServer.js';
-import { type Runtime, setRuntime } from '../../src/lib/runtime.js';
+import type { Runtime } from '../../src/lib/runtime.js';
+import { createLocalServer } from '../../src/local/localServer.js';
+import { API_ROUTES } from '../../src/routes.js';
 
 export interface TestServer {
   readonly baseUrl: string;
@@ -15,19 +15,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The embedded engine over `logsDir`, with a results directory of its own. */
 export const duckDbTestRuntime = async (
   logsDir: string,
   env: Record<string, string> = {},
 ): Promise<Runtime> => {
   const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
   return createDuckDbRuntime(
-    loadConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir, ...env }),
+    loadDuckDbConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir, ...env }),
   );
 };
 
 export const startTestServer = async (runtime: Runtime): Promise<TestServer> => {
-  setRuntime(runtime);
-  const server: Server = createLocalServer();
+  const server = createLocalServer({ runtime, routes: API_ROUTES });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -62,8 +62,8 @@ describe('source-ip-activity', () => {
   });
 
   it('a CIDR compares addresses as numbers, and an AWS service name matches as written', async () => {
-    expect(cidrRange('192.168.10.0/24')).toEqual(['3232238080', '3232238335']);
-    expect(cidrRange('10.1.2.3/8')).toEqual(['167772160', '184549375']);
+    expect(cidrRange('192.168.10.0/24')).toEqual([3232238080, 3232238335]);
+    expect(cidrRange('10.1.2.3/8')).toEqual([167772160, 184549375]);
     const services = invictus().filter((r) => r.sourceIPAddress === 'ssm.amazonaws.com');
     const rows = await api.run('source-ip-activity', { ip: 'ssm.amazonaws.com' }, ...invictusDay);
     expect(rowIds(rows)).toEqual(ids(services));

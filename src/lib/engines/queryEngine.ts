@@ -1,22 +1,34 @@
 /**
- * The engine interface: what handlers need from whatever runs the SQL. The embedded DuckDB engine
- * and the Athena engine both implement it; handlers never know which one they talk to.
+ * The engine interface: what handlers need from whatever runs the SQL, and the types it speaks.
+ * The embedded DuckDB engine and the Athena engine both implement it; handlers never know which
+ * one they talk to. Engines raise the errors of src/lib/errors.ts, never HTTP errors.
  */
-import type { ResultColumn } from '../../queries/queryDefinition.js';
+import type { Statement } from '../sql/buildStatement.js';
 import type { TimeWindow } from '../sql/timeWindow.js';
+
+export const COLUMN_TYPES = ['varchar', 'integer', 'bigint', 'double', 'boolean'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
 
 export const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
 
-export const isTerminal = (state: ExecutionState): boolean =>
+export const isTerminal = (state: ExecutionState | string | undefined): boolean =>
   state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
 
+// Both engines name executions with a UUID (Athena's QueryExecutionId is one).
+const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `id` can name an execution at all; checked before any lookup or path is built from it. */
+export const isExecutionId = (id: string): boolean => EXECUTION_ID.test(id);
+
 export interface ExecutionRequest {
-  readonly queryName: string;
-  /** SQL in Athena's dialect with positional `?` placeholders. */
-  readonly sql: string;
-  /** One string per `?`, in order. */
-  readonly parameters: readonly string[];
+  /** Athena's dialect, `?` placeholders, one string per placeholder, and the header it opens with. */
+  readonly statement: Statement;
   readonly columns: readonly ResultColumn[];
   /** The scope the SQL is restricted to; an engine may use it to choose which files to read. */
   readonly window: TimeWindow;
@@ -70,10 +82,11 @@ export interface ResultLinkOptions {
 
 export interface QueryEngine {
   start(request: ExecutionRequest): Promise<{ executionId: string }>;
-  /** @throws NotFoundError when the id is unknown to this engine. */
+  /** @throws ExecutionNotFoundError when the id is unknown to this engine. */
   get(executionId: string): Promise<Execution>;
-  /** @throws ConflictError unless the execution SUCCEEDED. */
+  /** @throws ExecutionStateError unless the execution SUCCEEDED; PageTokenError for a foreign token. */
   getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage>;
   getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink>;
+  /** @throws ExecutionStateError when the execution already ended. */
   cancel(executionId: string): Promise<Execution>;
 }

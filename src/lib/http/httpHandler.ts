@@ -1,37 +1,37 @@
 /**
- * Builds a Lambda handler for one route: input parsed and validated by a zod schema before the
- * handler runs, errors turned into problem+json after. The same function serves API Gateway and
- * the local server.
+ * Turns a route into a Lambda handler: the runtime put on the request context, the input parsed
+ * and validated before the route runs, errors turned into problem+json after, one access log line
+ * per request. The same function serves API Gateway and the local server; only the runtime
+ * provider differs (a Lambda container makes its runtime once, the local server hands in its own).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
 import { logger } from '../logging/logger.js';
+import type { RuntimeProvider } from '../runtime.js';
 import { accessLog } from './middleware/accessLog.js';
+import { injectRuntime } from './middleware/injectRuntime.js';
 import { problemDetails } from './middleware/problemDetails.js';
-import { type EventWithInput, validateInput } from './middleware/validateInput.js';
+import { type InputContext, validateInput } from './middleware/validateInput.js';
+import type { Route } from './route.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-const NoInputSchema = z.object({});
+const logError = (error: unknown) => logger.error('unhandled error', error as Error);
 
-export const httpHandler = <Schema extends z.ZodType = typeof NoInputSchema>(
-  handle: (
-    input: z.infer<Schema>,
-    event: APIGatewayProxyEvent,
-    context: Context,
-  ) => Promise<APIGatewayProxyResult>,
-  schema?: Schema,
-): ProxyHandler => {
+export const httpHandler = (route: Route, provider?: RuntimeProvider): ProxyHandler => {
+  if (route.usesRuntime && !provider) throw new Error(`The ${route.name} route needs a runtime provider`);
   // onError runs in reverse order of use: problemDetails makes the response, then accessLog logs it.
-  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, InputContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(accessLog(logger))
-    .use(problemDetails({ logError: (error) => logger.error('unhandled error', error as Error) }))
-    .use(validateInput(schema ?? NoInputSchema))
-    .handler(async (event, context) =>
-      handle((event as EventWithInput<z.infer<Schema>>).input, event, context),
-    );
+    .use(problemDetails({ logError }));
+  if (route.usesRuntime && provider) chain.use(injectRuntime(provider));
+  const handler = chain.use(validateInput(route.input)).handler(async (event, context) => {
+    const { input, runtime } = context;
+    if (!route.usesRuntime) return route.handle(input, { event, context });
+    if (!runtime) throw new Error('the runtime was not injected');
+    return route.handle(input, { event, context, runtime });
+  });
   return (event, context) => handler(event, context);
 };

@@ -1,8 +1,8 @@
 /**
  * The embedded engine's nextToken: an opaque string to clients, an offset into one execution's
- * result to us. A token from another execution, or one that does not decode, is a 400.
+ * result to us. A token from another execution, or one that does not decode, is refused.
  */
-import { ValidationError } from '../errors.js';
+import { PageTokenError } from '../errors.js';
 
 export const encodePageToken = (executionId: string, offset: number): string =>
   Buffer.from(JSON.stringify({ e: executionId, o: offset })).toString('base64url');
@@ -17,10 +17,5 @@ export const decodePageToken = (executionId: string, token: string): number => {
   } catch {
     // falls through to the validation error
   }
-  throw new ValidationError([
-    {
-      pointer: '#/query/nextToken',
-      detail: 'not a nextToken of this execution; pass it back exactly as received',
-    },
-  ]);
+  throw new PageTokenError();
 };

@@ -3,8 +3,7 @@
  * the embedded engine keeps); the declared column type turns each into the same JSON value, so
  * that both engines answer the same query with identical JSON.
  */
-import type { ColumnType } from '../../queries/queryDefinition.js';
-import type { ResultValue } from '../engines/queryEngine.js';
+import type { ColumnType, ResultValue } from '../engines/queryEngine.js';
 
 export const fromResultText = (text: string | null | undefined, type: ColumnType): ResultValue => {
   if (text === null || text === undefined) return null;

@@ -7,6 +7,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Where the local server serves a result CSV behind a signed link (S3 does on AWS). */
+export const DOWNLOAD_ROUTE = '/v1/downloads/{executionId}';
+export const downloadPathname = (executionId: string): string =>
+  DOWNLOAD_ROUTE.replace('{executionId}', executionId);
+
 export class LinkSigner {
   readonly #key: Buffer;
 

@@ -6,10 +6,7 @@
  * (docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html)
  */
 
-export class SqlLiteralError extends Error {
-  override readonly name = 'SqlLiteralError';
-}
-
+import { SqlLiteralError } from '../errors.js';
 export const toSqlLiteral = (value: unknown): string => {
   if (typeof value !== 'string') {
     throw new SqlLiteralError(

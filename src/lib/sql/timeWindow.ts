@@ -60,10 +60,13 @@ export const resolveWindow = (
   const toMs = Math.ceil((input.to === undefined ? now : Date.parse(input.to)) / 1000) * 1000;
   if (toMs <= fromMs) return { problem: { field: 'to', detail: '`to` must be later than `from`' } };
   if (toMs - fromMs > maxDays * DAY_MS) {
+    // A forgotten `to` is the usual cause on old logs: say what it defaulted to.
+    const defaulted =
+      input.to === undefined ? `; \`to\` was not given, so it is now (${toEventTime(toMs)})` : '';
     return {
       problem: {
         field: 'to',
-        detail: `the window is at most ${maxDays} days (TRAILHOUND_MAX_WINDOW_DAYS); narrow from/to`,
+        detail: `the window is at most ${maxDays} days (TRAILHOUND_MAX_WINDOW_DAYS)${defaulted}; narrow from/to`,
       },
     };
   }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatement } from '../../../src/lib/sql/buildStatement.js';
+import { assertSqlName, buildStatement, integerValue } from '../../../src/lib/sql/buildStatement.js';
+import { readStatementHeader } from '../../../src/lib/sql/statementHeader.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
 import { QUERIES } from '../../../src/queries/catalog.js';
+import { planExecution } from '../../../src/queries/executionPlan.js';
+import { exampleRequest } from '../../../src/queries/queryDefinition.js';
 
 const windowOf = (extra: Record<string, unknown> = {}): TimeWindow => {
   const resolved = resolveWindow({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z', ...extra }, 366);
@@ -11,16 +14,18 @@ const windowOf = (extra: Record<string, unknown> = {}): TimeWindow => {
 
 const placeholders = (sql: string) => sql.replaceAll(/'[^']*'/g, '').split('?').length - 1;
 
+const template = { name: 'test-query', sql: 'SELECT eventid FROM events CROSS JOIN params' };
+
 describe('buildStatement', () => {
   it.each(QUERIES.map((q) => [q.name, q]))(
     '%s: one parameter per ?, example values never in the SQL',
     (_name, query) => {
-      const parameters = query.parameters.parse(query.example.parameters);
-      const statement = buildStatement(
-        query,
-        parameters,
-        windowOf({ accounts: ['123837392027'], regions: ['us-east-1'] }),
+      const planned = planExecution(
+        { ...exampleRequest(query), accounts: ['123837392027'], regions: ['us-east-1'] },
+        { TRAILHOUND_MAX_WINDOW_DAYS: 366, TRAILHOUND_LINK_TTL_SECONDS: 900 },
       );
+      if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
+      const { statement } = planned.plan;
       expect(placeholders(statement.sql)).toBe(statement.parameters.length);
       for (const value of Object.values(query.example.parameters)) {
         expect(statement.sql).not.toContain(String(value));
@@ -29,14 +34,22 @@ describe('buildStatement', () => {
     },
   );
 
+  it('opens with the header naming the query and window, which reads back', () => {
+    const statement = buildStatement(template, {}, windowOf());
+    expect(statement.header).toEqual({
+      query: 'test-query',
+      from: '2023-07-10T00:00:00Z',
+      to: '2023-07-11T00:00:00Z',
+    });
+    expect(readStatementHeader(statement.sql)).toEqual(statement.header);
+  });
+
   it('restricts partitions to the window plus a day and filters eventtime exactly', () => {
-    const [query] = QUERIES;
-    if (!query) throw new Error('empty catalog');
-    const statement = buildStatement(query, query.parameters.parse(query.example.parameters), windowOf());
+    const statement = buildStatement(template, {}, windowOf());
     expect(statement.sql).toContain('day BETWEEN ? AND ?');
     expect(statement.sql).toContain('eventtime >= ?');
     expect(statement.sql).toContain('eventtime < ?');
-    expect(statement.parameters.slice(0, 4)).toEqual([
+    expect(statement.parameters).toEqual([
       '2023/07/10',
       '2023/07/11',
       '2023-07-10T00:00:00Z',
@@ -45,11 +58,9 @@ describe('buildStatement', () => {
   });
 
   it('adds one placeholder per requested account and region, in order', () => {
-    const [query] = QUERIES;
-    if (!query) throw new Error('empty catalog');
     const statement = buildStatement(
-      query,
-      query.parameters.parse(query.example.parameters),
+      template,
+      {},
       windowOf({
         accounts: ['111122223333', '444455556666'],
         regions: ['us-east-1', 'eu-west-1', 'sa-east-1'],
@@ -57,7 +68,7 @@ describe('buildStatement', () => {
     );
     expect(statement.sql).toContain('account IN (?, ?)');
     expect(statement.sql).toContain('region IN (?, ?, ?)');
-    expect(statement.parameters.slice(4, 9)).toEqual([
+    expect(statement.parameters.slice(4)).toEqual([
       '111122223333',
       '444455556666',
       'us-east-1',
@@ -65,18 +76,39 @@ describe('buildStatement', () => {
       'sa-east-1',
     ]);
   });
-});
 
-describe('templates without parameters', () => {
-  it('follow the window CTE directly when they start with SELECT, and continue it when they start with a CTE', () => {
-    const resolved = resolveWindow({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' }, 366);
-    if (!('window' in resolved)) throw new Error('bad window');
-    const plain = QUERIES.find((q) => q.name === 'logging-tampering');
-    const withParams = QUERIES.find((q) => q.name === 'mentions');
-    if (!plain || !withParams) throw new Error('catalog changed');
-    expect(buildStatement(plain, {}, resolved.window).sql).toMatch(/\)\nSELECT/);
-    expect(buildStatement(withParams, { text: 'abc', caseSensitive: false }, resolved.window).sql).toMatch(
-      /\),\nparams AS \(/,
+  it('makes params from the bound values by name, in their order, casting typed ones', () => {
+    const statement = buildStatement(template, { user_name: "O'Brien", port: integerValue(22) }, windowOf());
+    expect(statement.sql).toContain(
+      'params AS (\n  SELECT ? AS user_name, try_cast(? AS integer) AS port\n)',
     );
+    expect(statement.parameters.slice(4)).toEqual(["O'Brien", '22']);
+    expect(statement.sql).not.toContain("O'Brien");
+  });
+
+  it('binds an absent number as the empty string, which try_cast makes NULL', () => {
+    const statement = buildStatement(template, { port: integerValue(undefined) }, windowOf());
+    expect(statement.parameters.at(-1)).toBe('');
+  });
+
+  it('has no params CTE when nothing is bound, and puts the CTEs of the template after it', () => {
+    const withCtes = {
+      ...template,
+      with: [{ name: 'picked', sql: 'SELECT * FROM events' }],
+      sql: 'SELECT eventid FROM picked',
+    };
+    const bare = buildStatement(withCtes, {}, windowOf()).sql;
+    expect(bare).not.toContain('params AS');
+    expect(bare).toMatch(/\n\),\npicked AS \(\n {2}SELECT \* FROM events\n\)\nSELECT eventid FROM picked$/);
+    const bound = buildStatement(withCtes, { a: 'x' }, windowOf()).sql;
+    expect(bound.indexOf('params AS')).toBeLessThan(bound.indexOf('picked AS'));
+  });
+
+  it('refuses a bound name or CTE name that is not a plain lower-case identifier', () => {
+    for (const bad of ['User', 'a-b', '1a', 'events', 'params', 'a b', "a'b"]) {
+      expect(() => buildStatement(template, { [bad]: 'x' }, windowOf()), bad).toThrow(/lower_snake_case/);
+      expect(() => assertSqlName(bad, 'A CTE'), bad).toThrow();
+    }
+    expect(() => assertSqlName('user_name2', 'A parameter')).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlLiteralError, toSqlLiteral } from '../../../src/lib/sql/sqlLiteral.js';
+import { SqlLiteralError } from '../../../src/lib/errors.js';
+import { toSqlLiteral } from '../../../src/lib/sql/sqlLiteral.js';
 import { HOSTILE_STRINGS } from '../../helpers/hostileStrings.js';
 
 describe('toSqlLiteral', () => {

@@ -16,10 +16,11 @@ import {
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
+import { readStatementHeader } from '../../sql/statementHeader.js';
 import type {
   Execution,
   ExecutionRequest,
@@ -29,7 +30,8 @@ import type {
   ResultLinkOptions,
   ResultPage,
 } from '../queryEngine.js';
-import { errorCategory, toApiError } from './athenaErrors.js';
+import { isExecutionId, isTerminal } from '../queryEngine.js';
+import { errorCategory, toEngineError } from './athenaErrors.js';
 
 export interface AthenaEngineOptions {
   readonly athena: AthenaClient;
@@ -44,27 +46,18 @@ export interface AthenaEngineOptions {
 
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
 const ATHENA_MAX_RESULTS = 1000;
-const QUERY_NAME = /^-- trailhound query=([a-z0-9-]+)$/m;
-const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Reads back a literal made by toSqlLiteral, for the window in the execution's parameters. */
-const fromLiteral = (literal: string | undefined) =>
-  literal?.startsWith("'") && literal.endsWith("'") ? literal.slice(1, -1).replaceAll("''", "'") : undefined;
-
 const toExecution = (q: QueryExecution): Execution => {
   const status = q.Status ?? {};
   const stats = q.Statistics ?? {};
-  // buildStatement puts the window first: firstDay, lastDay, from, to.
-  const from = fromLiteral(q.ExecutionParameters?.[2]);
-  const to = fromLiteral(q.ExecutionParameters?.[3]);
+  const header = readStatementHeader(q.Query);
   const failed = status.State === 'FAILED';
   return {
     executionId: q.QueryExecutionId ?? '',
-    query: QUERY_NAME.exec(q.Query ?? '')?.[1] ?? 'unknown',
+    query: header?.query ?? 'unknown',
     state: (status.State ?? 'QUEUED') as ExecutionState,
     submittedAt: (status.SubmissionDateTime ?? new Date(0)).toISOString(),
     ...(status.CompletionDateTime ? { completedAt: status.CompletionDateTime.toISOString() } : {}),
-    ...(from && to ? { window: { from, to } } : {}),
+    ...(header ? { window: { from: header.from, to: header.to } } : {}),
     statistics: {
       bytesScanned: stats.DataScannedInBytes ?? 0,
       engineMs: stats.EngineExecutionTimeInMillis ?? 0,
@@ -98,7 +91,7 @@ export class AthenaEngine implements QueryEngine {
     try {
       return await withThrottleRetry(call, { budgetMs: this.#options.retryBudgetMs });
     } catch (error) {
-      throw toApiError(error, operation, executionId);
+      throw toEngineError(error, operation, executionId);
     }
   }
 
@@ -107,8 +100,8 @@ export class AthenaEngine implements QueryEngine {
     const output = await this.#call('StartQueryExecution', () =>
       athena.send(
         new StartQueryExecutionCommand({
-          QueryString: request.sql,
-          ExecutionParameters: request.parameters.map(toSqlLiteral),
+          QueryString: request.statement.sql,
+          ExecutionParameters: request.statement.parameters.map(toSqlLiteral),
           WorkGroup: workGroup,
           QueryExecutionContext: { Database: database, Catalog: catalog },
           ...(request.idempotencyKey ? { ClientRequestToken: request.idempotencyKey } : {}),
@@ -131,7 +124,7 @@ export class AthenaEngine implements QueryEngine {
 
   /** The execution, if it belongs to our workgroup: the API must not read other people's results. */
   async #execution(executionId: string): Promise<QueryExecution> {
-    if (!EXECUTION_ID.test(executionId)) throw new NotFoundError(`No execution ${executionId}`);
+    if (!isExecutionId(executionId)) throw new ExecutionNotFoundError(executionId);
     const output = await this.#call(
       'GetQueryExecution',
       () => this.#options.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: executionId })),
@@ -139,7 +132,7 @@ export class AthenaEngine implements QueryEngine {
     );
     const execution = output.QueryExecution;
     if (!execution || execution.WorkGroup !== this.#options.workGroup) {
-      throw new NotFoundError(`No execution ${executionId}`);
+      throw new ExecutionNotFoundError(executionId);
     }
     return execution;
   }
@@ -153,9 +146,9 @@ export class AthenaEngine implements QueryEngine {
     const state = execution.Status?.State;
     if (state !== 'SUCCEEDED') {
       const reason = state === 'FAILED' ? ` (${toExecution(execution).error?.message})` : '';
-      throw new ConflictError(
+      throw new ExecutionStateError(
         `Execution ${executionId} is ${state}; results exist only once it SUCCEEDED${reason}`,
-        state,
+        state ?? 'UNKNOWN',
       );
     }
     return execution;
@@ -194,7 +187,7 @@ export class AthenaEngine implements QueryEngine {
   async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {
     const execution = await this.#succeeded(executionId);
     const location = execution.ResultConfiguration?.OutputLocation;
-    if (!location) throw new ConflictError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
+    if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
     const { query, window } = toExecution(execution);
     const presign = this.#options.presign ?? getSignedUrl;
     const url = await this.#call('the presigned result link', () =>
@@ -214,8 +207,8 @@ export class AthenaEngine implements QueryEngine {
   async cancel(executionId: string): Promise<Execution> {
     const execution = await this.#execution(executionId);
     const state = execution.Status?.State;
-    if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') {
-      throw new ConflictError(`Execution ${executionId} already ended as ${state}`, state);
+    if (isTerminal(state)) {
+      throw new ExecutionStateError(`Execution ${executionId} already ended as ${state}`, state ?? 'UNKNOWN');
     }
     await this.#call(
       'StopQueryExecution',

@@ -1,21 +1,21 @@
 /**
- * Turns what Athena and S3 answer into errors a caller can act on: an unknown execution is a 404,
- * throttling that outlasted its retries a 503 with Retry-After, a refused request a 400, and any
- * other AWS failure a 503 that says which call failed and why, never a raw stack.
+ * Turns what Athena and S3 answer into engine errors a caller can act on: an unknown execution,
+ * throttling that outlasted its retries (retry after a few seconds), a refused request, and any
+ * other AWS failure as "unavailable", saying which call failed and why, never a raw stack.
  */
 
 import { isThrottling } from '../../aws/throttleRetry.js';
-import { HttpError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors.js';
+import { EngineRefusedError, EngineUnavailableError, ExecutionNotFoundError } from '../../errors.js';
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : 'Error');
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const NETWORK_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']);
 
-export const toApiError = (error: unknown, operation: string, executionId?: string): Error => {
-  if (error instanceof HttpError) return error;
+export const toEngineError = (error: unknown, operation: string, executionId?: string): Error => {
   const name = nameOf(error);
   const message = messageOf(error);
   if (isThrottling(error)) {
-    return new ServiceUnavailableError(`Athena is throttling ${operation}; try again shortly.`, {
+    return new EngineUnavailableError(`Athena is throttling ${operation}; try again shortly.`, {
       cause: error,
       retryAfterSeconds: 5,
     });
@@ -25,46 +25,37 @@ export const toApiError = (error: unknown, operation: string, executionId?: stri
     name === 'InvalidRequestException' &&
     /not found|does not exist|invalid/i.test(message)
   ) {
-    return new NotFoundError(`No execution ${executionId}`);
+    return new ExecutionNotFoundError(executionId);
   }
   if (name === 'InvalidRequestException') {
-    const detail = `Athena refused ${operation}: ${message}`;
-    return new ValidationError([{ pointer: '#/body', detail }], detail);
+    return new EngineRefusedError(`Athena refused ${operation}: ${message}`, { cause: error });
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
-    return new ServiceUnavailableError(
+    return new EngineUnavailableError(
       `This deployment is not allowed to call ${operation}: ${message}. Check the function's IAM role.`,
       { cause: error },
     );
   }
   if (name === 'ResourceNotFoundException' || name === 'NoSuchBucket') {
-    return new ServiceUnavailableError(`${operation} failed, a configured resource is missing: ${message}`, {
+    return new EngineUnavailableError(`${operation} failed, a configured resource is missing: ${message}`, {
       cause: error,
     });
   }
   if (name === 'CredentialsProviderError') {
-    return new ServiceUnavailableError(
+    return new EngineUnavailableError(
       `No AWS credentials are available to call ${operation}: on Lambda check the function's role; locally set AWS_PROFILE or the AWS_* variables.`,
       { cause: error },
     );
   }
   const code = (error as { code?: string })?.code;
-  if (
-    name === 'TimeoutError' ||
-    ['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code ?? '')
-  ) {
-    return new ServiceUnavailableError(
+  if (name === 'TimeoutError' || NETWORK_CODES.has(code ?? '')) {
+    return new EngineUnavailableError(
       `Athena could not be reached for ${operation} (${code ?? name}); try again.`,
-      {
-        cause: error,
-        retryAfterSeconds: 5,
-      },
+      { cause: error, retryAfterSeconds: 5 },
     );
   }
   if (name === 'InternalServerException' || (error as { $fault?: string })?.$fault === 'server') {
-    return new ServiceUnavailableError(`Athena failed ${operation} on its side: ${message}`, {
-      cause: error,
-    });
+    return new EngineUnavailableError(`Athena failed ${operation} on its side: ${message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(message);
 };

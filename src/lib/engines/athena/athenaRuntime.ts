@@ -1,15 +1,17 @@
 /**
- * The Athena engine's runtime: SDK clients created once per container, configured from the
- * environment the deployment sets (workgroup, database, catalog, AWS_REGION).
+ * The Athena engine's runtime: SDK clients created once per runtime, configured from the
+ * environment the deployment sets (workgroup, database, catalog, AWS_REGION). `lambdaRuntime` is
+ * what each Lambda entry hands its handler: the runtime of this container, made on first use.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../../config.js';
-import type { Runtime } from '../../runtime.js';
+import { type AthenaConfig, loadConfig } from '../../config.js';
+import { ConfigurationError } from '../../errors.js';
+import { lazyRuntime, type Runtime } from '../../runtime.js';
 import { AthenaEngine } from './athenaEngine.js';
 
 export const createAthenaRuntime = async (
-  config: Config,
+  config: AthenaConfig,
   clients: { athena?: AthenaClient; s3?: S3Client } = {},
 ): Promise<Runtime> => {
   const engine = new AthenaEngine({
@@ -20,5 +22,16 @@ export const createAthenaRuntime = async (
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
     retryBudgetMs: config.TRAILHOUND_AWS_RETRY_MS,
   });
-  return { config: { ...config, TRAILHOUND_ENGINE: 'athena' }, engine };
+  return { config, engine };
 };
+
+/** The runtime of a Lambda container: Athena, as the template's TRAILHOUND_ENGINE must say. */
+export const lambdaRuntime = lazyRuntime(async () => {
+  const config = loadConfig(process.env);
+  if (config.TRAILHOUND_ENGINE !== 'athena') {
+    throw new ConfigurationError(
+      `TRAILHOUND_ENGINE is ${config.TRAILHOUND_ENGINE}; Lambda functions run the athena engine`,
+    );
+  }
+  return createAthenaRuntime(config);
+});

@@ -3,10 +3,7 @@
  * it was cancelled, and a promise that settles when its final record is saved.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-
-export class CancelledError extends Error {
-  override readonly name = 'CancelledError';
-}
+import { CancelledError } from '../../errors.js';
 
 export class ActiveExecution {
   connection: DuckDBConnection | undefined;
@@ -31,7 +28,7 @@ export class ActiveExecution {
    * so a cancel that lands between steps is honoured at the next one.
    */
   checkpoint(): void {
-    if (this.cancelled) throw new CancelledError('cancelled');
+    if (this.cancelled) throw new CancelledError();
   }
 
   /**

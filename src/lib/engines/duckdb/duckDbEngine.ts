@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
 import { resultFileName } from '../../results/resultFileName.js';
-import type { LinkSigner } from '../../signing/signedLink.js';
+import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
 import type {
   Execution,
   ExecutionRequest,
@@ -96,7 +96,7 @@ export class DuckDbEngine implements QueryEngine {
     if (request.idempotencyKey) this.#byIdempotencyKey.set(request.idempotencyKey, executionId);
     const execution: StoredExecution = {
       executionId,
-      query: request.queryName,
+      query: request.statement.header.query,
       state: 'QUEUED',
       submittedAt: now(),
       window: { from: request.window.from, to: request.window.to },
@@ -155,7 +155,7 @@ export class DuckDbEngine implements QueryEngine {
 
   async #load(executionId: string): Promise<StoredExecution> {
     const execution = await this.#store.load(executionId);
-    if (!execution) throw new NotFoundError(`No execution ${executionId}`);
+    if (!execution) throw new ExecutionNotFoundError(executionId);
     return execution;
   }
 
@@ -176,7 +176,7 @@ export class DuckDbEngine implements QueryEngine {
   async #succeeded(executionId: string): Promise<StoredExecution> {
     const execution = await this.#load(executionId);
     if (execution.state !== 'SUCCEEDED') {
-      throw new ConflictError(
+      throw new ExecutionStateError(
         `Execution ${executionId} is ${execution.state}; results exist only once it SUCCEEDED`,
         execution.state,
       );
@@ -191,7 +191,7 @@ export class DuckDbEngine implements QueryEngine {
   async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {
     await this.#succeeded(executionId);
     const expires = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
-    const pathname = `/v1/downloads/${executionId}`;
+    const pathname = downloadPathname(executionId);
     const base = this.#options.publicUrl ?? options.requestBaseUrl ?? 'http://127.0.0.1:3000';
     return {
       url: `${base}${pathname}?${this.#options.signer.sign(pathname, expires)}`,
@@ -211,7 +211,7 @@ export class DuckDbEngine implements QueryEngine {
   async cancel(executionId: string): Promise<Execution> {
     const execution = await this.#load(executionId);
     if (isTerminal(execution.state)) {
-      throw new ConflictError(
+      throw new ExecutionStateError(
         `Execution ${executionId} already ended as ${execution.state}`,
         execution.state,
       );

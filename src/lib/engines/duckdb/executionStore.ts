@@ -4,18 +4,13 @@
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ResultColumn } from '../../../queries/queryDefinition.js';
-import type { Execution } from '../queryEngine.js';
+import { type Execution, isExecutionId, type ResultColumn } from '../queryEngine.js';
 
 export interface StoredExecution extends Execution {
   readonly columns: readonly ResultColumn[];
   readonly rowCount?: number;
   readonly idempotencyKey?: string;
 }
-
-const EXECUTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export const isExecutionId = (id: string): boolean => EXECUTION_ID.test(id);
 
 export class ExecutionStore {
   constructor(readonly dir: string) {}

@@ -6,8 +6,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { DuckDBResult } from '@duckdb/node-api';
-import type { ResultColumn } from '../../../queries/queryDefinition.js';
 import { toCsvLine } from '../../results/csvFormat.js';
+import type { ResultColumn } from '../queryEngine.js';
 
 /** @returns the number of rows written. `checkpoint` may throw to stop between chunks. */
 export const writeResultCsv = async (

@@ -19,8 +19,8 @@ export const runStatement = async (
 ): Promise<number> => {
   await connection.run(createCloudTrailView(files));
   checkpoint();
-  const prepared = await connection.prepare(toDuckDbDialect(request.sql));
-  request.parameters.forEach((value, i) => {
+  const prepared = await connection.prepare(toDuckDbDialect(request.statement.sql));
+  request.statement.parameters.forEach((value, i) => {
     prepared.bindVarchar(i + 1, value);
   });
   checkpoint();

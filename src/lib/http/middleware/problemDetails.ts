@@ -1,12 +1,11 @@
 /**
  * middy onError middleware: the one place where an error becomes a response, always
- * application/problem+json. Errors that are not HttpErrors are logged with their stack and
- * answered with a 500 that exposes nothing.
+ * application/problem+json (see problem.ts). Errors that have no HTTP meaning are logged with
+ * their stack and answered with a 500 that exposes nothing.
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError } from '../../errors.js';
-import { problem } from '../responses.js';
+import { problem, toHttpError } from '../problem.js';
 
 export interface ProblemDetailsOptions {
   readonly logError?: (error: unknown, requestId: string | undefined) => void;
@@ -27,7 +26,7 @@ export const problemDetails = (
     request,
   ) => {
     const requestId = request.event?.requestContext?.requestId ?? request.context?.awsRequestId;
-    if (!(request.error instanceof HttpError)) logError(request.error, requestId);
+    if (!toHttpError(request.error)) logError(request.error, requestId);
     request.response = problem(request.error, requestId);
   };
   return { onError: problemDetailsOnError };

@@ -1,22 +1,17 @@
 /**
  * middy before middleware: parses the path, query string, headers and JSON body of an API
- * Gateway proxy event with one zod schema, so the handler receives typed input. Every invalid
- * field is reported, each with a JSON pointer into the request.
+ * Gateway proxy event with the route's input parser, so the handler receives typed input on the
+ * request context. Every invalid field is reported, each with a JSON pointer into the request.
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
-import { type FieldProblem, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
+import type { InputParser, RawInput } from '../route.js';
+import type { RuntimeContext } from './injectRuntime.js';
 
-export type EventWithInput<Input> = APIGatewayProxyEvent & { input: Input };
-
-export const issuesToProblems = (issues: readonly z.core.$ZodIssue[], prefix = '#'): FieldProblem[] =>
-  issues.map((issue) => ({
-    pointer: [prefix, ...issue.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1'))].join(
-      '/',
-    ),
-    detail: issue.message,
-  }));
+export interface InputContext extends RuntimeContext {
+  input?: unknown;
+}
 
 const lowerCaseKeys = (headers: Record<string, string | undefined> | null) =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -31,22 +26,23 @@ const parseBody = (event: APIGatewayProxyEvent): unknown => {
   }
 };
 
-export const validateInput = <Schema extends z.ZodType>(
-  schema: Schema,
-): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
-  const validateInputBefore: middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult> = async (
-    request,
-  ) => {
-    const { event } = request;
-    const raw = {
-      path: event.pathParameters ?? {},
-      query: event.queryStringParameters ?? {},
-      headers: lowerCaseKeys(event.headers),
-      body: parseBody(event),
-    };
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new ValidationError(issuesToProblems(parsed.error.issues));
-    (event as EventWithInput<z.infer<Schema>>).input = parsed.data;
+export const rawInput = (event: APIGatewayProxyEvent): RawInput => ({
+  path: event.pathParameters ?? {},
+  query: event.queryStringParameters ?? {},
+  headers: lowerCaseKeys(event.headers),
+  body: parseBody(event),
+});
+
+export const validateInput = (
+  parse: InputParser<unknown>,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, InputContext> => {
+  const validateInputBefore: middy.MiddlewareFn<
+    APIGatewayProxyEvent,
+    APIGatewayProxyResult,
+    Error,
+    InputContext
+  > = async (request) => {
+    request.context.input = parse(rawInput(request.event), request.context.runtime?.config);
   };
   return { before: validateInputBefore };
 };

@@ -5,10 +5,8 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildStatement } from '../../../../src/lib/sql/buildStatement.js';
 import { toSqlLiteral } from '../../../../src/lib/sql/sqlLiteral.js';
-import { resolveWindow } from '../../../../src/lib/sql/timeWindow.js';
-import { mentions } from '../../../../src/queries/mentions.js';
+import { planExecution } from '../../../../src/queries/executionPlan.js';
 import { AthenaDouble, substituteParameters } from '../../../helpers/athenaDouble.js';
 import { DATA_DIR } from '../../../helpers/cloudtrailData.js';
 
@@ -44,10 +42,18 @@ describe('substituteParameters', () => {
 });
 
 describe('a quoting bug in the literal function would be caught', () => {
-  const resolved = resolveWindow({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' }, 366);
-  if (!('window' in resolved)) throw new Error('window');
   const hostile = "zz' OR 'a'='a";
-  const statement = buildStatement(mentions, mentions.parameters.parse({ text: hostile }), resolved.window);
+  const planned = planExecution(
+    {
+      query: 'mentions',
+      parameters: { text: hostile },
+      from: '2023-07-10T00:00:00Z',
+      to: '2023-07-11T00:00:00Z',
+    },
+    { TRAILHOUND_MAX_WINDOW_DAYS: 366, TRAILHOUND_LINK_TTL_SECONDS: 900 },
+  );
+  if (!planned.ok) throw new Error('plan');
+  const { statement } = planned.plan;
 
   it('with toSqlLiteral the hostile text matches nothing', async () => {
     expect(await run(statement.parameters.map(toSqlLiteral), statement.sql)).toEqual({

@@ -4,7 +4,6 @@ import {
   GetQueryResultsCommand,
   InternalServerException,
   InvalidRequestException,
-  type QueryExecution,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   TooManyRequestsException,
@@ -14,16 +13,18 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
 import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  ValidationError,
+  EngineRefusedError,
+  EngineUnavailableError,
+  ExecutionNotFoundError,
+  ExecutionStateError,
 } from '../../../../src/lib/errors.js';
+import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
+import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js';
 
 const athena = new AthenaClient({ region: 'us-east-1' });
 const s3 = new S3Client({ region: 'us-east-1' });
 const athenaMock = mockClient(athena);
-const ID = '6f1a5f0e-4b1d-4e8e-9d55-0a2a2c9a9e11';
+const ID = EXECUTION_ID;
 const window = {
   from: '2023-07-10T00:00:00Z',
   to: '2023-07-11T00:00:00Z',
@@ -42,26 +43,7 @@ const engine = new AthenaEngine({
   presign: presign as never,
 });
 
-const execution = (overrides: Partial<QueryExecution> = {}, state = 'SUCCEEDED'): QueryExecution => ({
-  QueryExecutionId: ID,
-  Query: '-- trailhound query=principal-activity\nWITH events AS (SELECT 1)',
-  WorkGroup: 'trailhound',
-  ExecutionParameters: [
-    "'2023/07/10'",
-    "'2023/07/11'",
-    "'2023-07-10T00:00:00Z'",
-    "'2023-07-11T00:00:00Z'",
-    "'bert-jan'",
-  ],
-  ResultConfiguration: { OutputLocation: `s3://trailhound-results/athena/${ID}.csv` },
-  Status: {
-    State: state as never,
-    SubmissionDateTime: new Date('2026-01-01T00:00:00Z'),
-    CompletionDateTime: new Date('2026-01-01T00:00:02Z'),
-  },
-  Statistics: { DataScannedInBytes: 337195, EngineExecutionTimeInMillis: 1234, QueryQueueTimeInMillis: 56 },
-  ...overrides,
-});
+const execution = queryExecution;
 
 beforeEach(() => {
   athenaMock.reset();
@@ -69,10 +51,9 @@ beforeEach(() => {
 });
 
 describe('AthenaEngine.start', () => {
+  const header = { query: 'mentions', from: window.from, to: window.to };
   const request = {
-    queryName: 'mentions',
-    sql: '-- trailhound query=mentions\nSELECT ?, ?',
-    parameters: ["O'Brien", '%_'],
+    statement: { sql: `${writeStatementHeader(header)}\nSELECT ?, ?`, parameters: ["O'Brien", '%_'], header },
     columns: [],
     window,
   };
@@ -81,7 +62,7 @@ describe('AthenaEngine.start', () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: ID });
     expect(await engine.start(request)).toEqual({ executionId: ID });
     expect(athenaMock).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
-      QueryString: request.sql,
+      QueryString: request.statement.sql,
       ExecutionParameters: ["'O''Brien'", "'%_'"],
       WorkGroup: 'trailhound',
       QueryExecutionContext: { Database: 'trailhound', Catalog: 'AwsDataCatalog' },
@@ -114,7 +95,7 @@ describe('AthenaEngine.start', () => {
     expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 3);
   });
 
-  it('answers 503 with Retry-After when throttling outlasts the retry budget', async () => {
+  it('is unavailable, retry after 5 s, when throttling outlasts the retry budget', async () => {
     const quick = new AthenaEngine({
       athena,
       s3,
@@ -127,26 +108,26 @@ describe('AthenaEngine.start', () => {
       .on(StartQueryExecutionCommand)
       .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
     const error = await quick.start(request).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect((error as ServiceUnavailableError).headers['Retry-After']).toBe('5');
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect((error as EngineUnavailableError).retryAfterSeconds).toBe(5);
   });
 
-  it("maps Athena's refusal to a 400 and its internal failure to a 503, never retrying them", async () => {
+  it("maps Athena's refusal to a refusal and its internal failure to unavailable, never retrying them", async () => {
     athenaMock
       .on(StartQueryExecutionCommand)
       .rejects(new InvalidRequestException({ message: 'line 1:8: mismatched input', $metadata: {} }));
-    await expect(engine.start(request)).rejects.toBeInstanceOf(ValidationError);
+    await expect(engine.start(request)).rejects.toBeInstanceOf(EngineRefusedError);
     athenaMock.reset();
     athenaMock
       .on(StartQueryExecutionCommand)
       .rejects(new InternalServerException({ message: 'boom', $metadata: {} }));
-    await expect(engine.start(request)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(engine.start(request)).rejects.toBeInstanceOf(EngineUnavailableError);
     expect(athenaMock).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 1);
   });
 });
 
 describe('AthenaEngine.get', () => {
-  it('maps the execution: state, query name from the SQL, window from the parameters, statistics', async () => {
+  it('maps the execution: state, query name and window from the statement header, statistics', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
     expect(await engine.get(ID)).toEqual({
       executionId: ID,
@@ -180,15 +161,15 @@ describe('AthenaEngine.get', () => {
     });
   });
 
-  it('answers 404 for an execution of another workgroup, an unknown id, or a malformed one', async () => {
+  it('does not know an execution of another workgroup, an unknown id, or a malformed one', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution({ WorkGroup: 'primary' }) });
-    await expect(engine.get(ID)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(engine.get(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     athenaMock
       .on(GetQueryExecutionCommand)
       .rejects(new InvalidRequestException({ message: `QueryExecution ${ID} was not found`, $metadata: {} }));
-    await expect(engine.get(ID)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(engine.get(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     athenaMock.reset();
-    await expect(engine.get('../etc/passwd')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(engine.get('../etc/passwd')).rejects.toBeInstanceOf(ExecutionNotFoundError);
     expect(athenaMock).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 0);
   });
 });
@@ -266,14 +247,14 @@ describe('AthenaEngine.getResults', () => {
     expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, { MaxResults: 1000 });
   });
 
-  it('answers 409 with the reason while the execution is not SUCCEEDED', async () => {
+  it('refuses results with the reason while the execution is not SUCCEEDED', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({
       QueryExecution: execution({
         Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, ErrorMessage: 'TABLE_NOT_FOUND' } },
       }),
     });
     const error = await engine.getResults(ID, { limit: 10 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toBeInstanceOf(ExecutionStateError);
     expect((error as Error).message).toContain('TABLE_NOT_FOUND');
     expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
   });
@@ -335,11 +316,11 @@ describe('AthenaEngine.cancel', () => {
 
   it('refuses to stop one that ended, and one of another workgroup', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
-    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ConflictError);
+    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ExecutionStateError);
     athenaMock
       .on(GetQueryExecutionCommand)
       .resolves({ QueryExecution: execution({ WorkGroup: 'other' }, 'RUNNING') });
-    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
   });
 });

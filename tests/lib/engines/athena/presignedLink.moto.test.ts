@@ -10,10 +10,11 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
+import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js';
 import { hasMoto, type Moto, startMoto } from '../../../helpers/motoServer.js';
 
 const available = hasMoto();
-const ID = '6f1a5f0e-4b1d-4e8e-9d55-0a2a2c9a9e11';
+const ID = EXECUTION_ID;
 const CSV = '"eventtime","principal"\n"2023-07-10T12:10:08Z","bert-jan"\n';
 
 describe('presigned CSV link against S3 (moto_server)', () => {
@@ -37,19 +38,7 @@ describe('presigned CSV link against S3 (moto_server)', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'trailhound-results' }));
     await s3.send(new PutObjectCommand({ Bucket: 'trailhound-results', Key: `athena/${ID}.csv`, Body: CSV }));
     athenaMock.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: {
-        QueryExecutionId: ID,
-        Query: '-- trailhound query=security-group-ingress\nWITH events AS (SELECT 1)',
-        WorkGroup: 'trailhound',
-        ExecutionParameters: [
-          "'2023/07/10'",
-          "'2023/07/11'",
-          "'2023-07-10T00:00:00Z'",
-          "'2023-07-11T00:00:00Z'",
-        ],
-        ResultConfiguration: { OutputLocation: `s3://trailhound-results/athena/${ID}.csv` },
-        Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date() },
-      },
+      QueryExecution: queryExecution({}, 'SUCCEEDED', 'security-group-ingress'),
     });
   }, 30_000);
   afterAll(() => moto?.stop());

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
 import type { Execution, ExecutionRequest } from '../../../../src/lib/engines/queryEngine.js';
-import { ConflictError } from '../../../../src/lib/errors.js';
+import { ExecutionStateError } from '../../../../src/lib/errors.js';
 import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
+import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 
 let engine: DuckDbEngine;
 beforeAll(async () => {
@@ -25,10 +26,9 @@ const window = {
   firstDay: '2024/01/01',
   lastDay: '2024/01/02',
 };
+const header = { query: 'test', from: window.from, to: window.to };
 const request = (sql: string): ExecutionRequest => ({
-  queryName: 'test',
-  sql,
-  parameters: [],
+  statement: { sql: `${writeStatementHeader(header)}\n${sql}`, parameters: [], header },
   columns: [{ name: 'n', type: 'bigint' }],
   window,
 });
@@ -56,7 +56,7 @@ describe('DuckDbEngine', () => {
     const cancelled = await engine.cancel(executionId);
     expect(cancelled.state).toBe('CANCELLED');
     expect(Date.now() - started).toBeLessThan(5000);
-    await expect(engine.getResults(executionId, { limit: 10 })).rejects.toBeInstanceOf(ConflictError);
+    await expect(engine.getResults(executionId, { limit: 10 })).rejects.toBeInstanceOf(ExecutionStateError);
   });
 
   it('records a failure with the reason the engine gave', async () => {

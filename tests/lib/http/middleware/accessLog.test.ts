@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestServer } from '../../helpers/testServer.js';
+import type { TestServer } from '../../../helpers/testServer.js';
 
 // The logger takes its level when it is created, and goes back to it after each invocation:
 // this file's modules are loaded after setting it (each test file has its own module graph).
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-const { call } = await import('../../helpers/apiClient.js');
-const { DATA_DIR } = await import('../../helpers/cloudtrailData.js');
-const { duckDbTestRuntime, startTestServer } = await import('../../helpers/testServer.js');
+const { call } = await import('../../../helpers/apiClient.js');
+const { DATA_DIR } = await import('../../../helpers/cloudtrailData.js');
+const { duckDbTestRuntime, startTestServer } = await import('../../../helpers/testServer.js');
 
 let server: TestServer;
 beforeAll(async () => {

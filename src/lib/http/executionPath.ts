@@ -1,4 +1,4 @@
-/** Path parameter shared by the /v1/executions/{executionId} routes. */
+/** The path parameter of the /v1/executions/{executionId} routes. */
 import { z } from 'zod';
 
 export const ExecutionPathSchema = z.object({

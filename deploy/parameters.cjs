@@ -1,0 +1,92 @@
+// @ts-check
+'use strict';
+/**
+ * The deployment's parameters, listed once: serverless.yml takes its defaults from `defaults`,
+ * the stack plugin checks every resolved value against its pattern before anything is packaged,
+ * and a test checks the README's parameter table against `PARAMETERS`.
+ * A value is given with `--param="name=value"` (or per stage under `params:`).
+ */
+
+/**
+ * @typedef {object} Parameter
+ * @property {string} default the value when none is given
+ * @property {RegExp} pattern what a value must match, whole
+ * @property {string} meaning one line for the README
+ */
+
+const bool = /^(true|false)$/;
+const REGION = '[a-z]{2}(-[a-z]+)+-\\d';
+
+/** @type {Readonly<Record<string, Parameter>>} */
+const PARAMETERS = {
+  existingBucket: {
+    default: '',
+    pattern: /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/,
+    meaning: 'a bucket an existing trail already writes to; no bucket or trail is created',
+  },
+  createTrail: { default: 'true', pattern: bool, meaning: 'create a trail writing to the new bucket' },
+  organizationId: {
+    default: '',
+    pattern: /^(o-[a-z0-9]{10,32})?$/,
+    meaning: '`o-…`: an organization trail, and the table reads `AWSLogs/<org>/<account>/…`',
+  },
+  accounts: {
+    default: '',
+    pattern: /^(\d{12}(,\d{12})*)?$/,
+    meaning: 'accounts the table projects, comma-separated; empty: this account',
+  },
+  regions: {
+    default:
+      'us-east-2,us-west-1,us-west-2,ca-central-1,eu-west-1,eu-west-2,eu-west-3,eu-central-1,eu-north-1,eu-south-1,ap-south-1,ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-southeast-1,ap-southeast-2,sa-east-1',
+    pattern: new RegExp(`^(${REGION})?(,${REGION})*$`),
+    meaning:
+      'regions the table projects besides us-east-1, which is always included (listing it is refused); default: 17 commercial regions',
+  },
+  projectionStart: {
+    default: '2024/01/01',
+    pattern: /^\d{4}\/\d{2}\/\d{2}$/,
+    meaning: 'first day the table projects, `yyyy/MM/dd`',
+  },
+  scanCutoffBytes: {
+    default: '10737418240',
+    pattern: /^\d{8,}$/,
+    meaning: 'Athena cancels a query that would scan more (10 GiB, about 0.05 USD at 5 USD per TB)',
+  },
+  csvLinkSeconds: { default: '900', pattern: /^\d+$/, meaning: 'lifetime of a presigned CSV link' },
+  maxWindowDays: { default: '366', pattern: /^\d+$/, meaning: 'longest window a request may ask for' },
+  kmsKeyArn: {
+    default: '',
+    pattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+)?$/,
+    meaning: 'KMS key for the log bucket and the trail; empty: SSE-S3',
+  },
+  logTransitionDays: {
+    default: '90',
+    pattern: /^\d+$/,
+    meaning: 'days before logs move to Glacier Instant Retrieval; `0` never',
+  },
+  resultsExpireDays: { default: '30', pattern: /^[1-9]\d*$/, meaning: 'days query results are kept' },
+  s3DataEvents: { default: 'false', pattern: bool, meaning: 'record S3 object data events' },
+  lambdaDataEvents: { default: 'false', pattern: bool, meaning: 'record Lambda invoke data events' },
+  apiKeys: {
+    default: 'false',
+    pattern: bool,
+    meaning: 'also require an API key (one is created, in a usage plan of 10,000 requests a day)',
+  },
+  allowedVpcEndpoints: {
+    default: '',
+    pattern: /^(vpce-[0-9a-f]+(,vpce-[0-9a-f]+)*)?$/,
+    meaning: 'comma-separated VPC endpoint ids; when set, every other caller is refused',
+  },
+  allowedCidrs: {
+    default: '',
+    pattern: /^([0-9a-f.:]+\/\d{1,3}(,[0-9a-f.:]+\/\d{1,3})*)?$/,
+    meaning: 'comma-separated CIDRs; when set, every other caller is refused',
+  },
+  throttleRateLimit: { default: '20', pattern: /^\d+$/, meaning: 'stage throttling, requests per second' },
+  throttleBurstLimit: { default: '40', pattern: /^\d+$/, meaning: 'stage throttling, burst' },
+};
+
+/** @type {Record<string, string>} */
+const defaults = Object.fromEntries(Object.entries(PARAMETERS).map(([name, p]) => [name, p.default]));
+
+module.exports = { PARAMETERS, defaults };

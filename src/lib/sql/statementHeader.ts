@@ -1,0 +1,50 @@
+/**
+ * The first line of every statement trailhound sends: which query, and the window it covers.
+ * Athena keeps the statement text with each execution, so this line is how an execution read back
+ * from Athena says what it was. This module is its one writer and its one reader: no engine reads
+ * a statement's parameters by position.
+ *
+ * The line is a SQL comment: `-- trailhound query=principal-activity from=… to=…`. Values are
+ * percent-encoded beyond a small safe alphabet, so no value can end the comment (no line break
+ * survives) or be mistaken for another key.
+ */
+
+export interface StatementHeader {
+  readonly query: string;
+  /** The window, in CloudTrail's eventTime format. */
+  readonly from: string;
+  readonly to: string;
+}
+
+const PREFIX = '-- trailhound ';
+const KEYS = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
+
+const encode = (value: string): string =>
+  value.replaceAll(/[^A-Za-z0-9._:/@+-]/g, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+
+const decode = (value: string): string | undefined => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+};
+
+export const writeStatementHeader = (header: StatementHeader): string =>
+  `${PREFIX}${KEYS.map((key) => `${key}=${encode(header[key])}`).join(' ')}`;
+
+/** The header of a statement this module wrote, or undefined for any other text. */
+export const readStatementHeader = (sql: string | undefined): StatementHeader | undefined => {
+  const firstLine = sql?.split('\n', 1)[0];
+  if (!firstLine?.startsWith(PREFIX)) return undefined;
+  const fields = new Map<string, string>();
+  for (const pair of firstLine.slice(PREFIX.length).split(' ')) {
+    const at = pair.indexOf('=');
+    const value = at > 0 ? decode(pair.slice(at + 1)) : undefined;
+    if (value !== undefined) fields.set(pair.slice(0, at), value);
+  }
+  const [query, from, to] = KEYS.map((key) => fields.get(key));
+  return query && from && to ? { query, from, to } : undefined;
+};

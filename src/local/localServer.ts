@@ -1,0 +1,88 @@
+/**
+ * The local HTTP server: a real node:http server that turns each request into an API Gateway
+ * proxy event, runs the route's Lambda handler with this server's runtime, and writes the
+ * handler's result back. It adds nothing of its own but what API Gateway itself answers (unknown
+ * routes, wrong methods, bodies over the size limit) and the download route that stands in for
+ * S3's presigned links.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../lib/errors.js';
+import { httpHandler } from '../lib/http/httpHandler.js';
+import { problem, toHttpError } from '../lib/http/problem.js';
+import type { Route } from '../lib/http/route.js';
+import type { Runtime } from '../lib/runtime.js';
+import { downloadResult } from './downloadResult.js';
+import { localContext, toProxyEvent } from './proxyEvent.js';
+import { createRouter } from './router.js';
+
+/** API Gateway's payload limit for a REST API is 10 MB; our bodies are small JSON. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway's integration timeout. */
+const HANDLER_TIMEOUT_MS = 29_000;
+
+export interface LocalServerOptions {
+  readonly runtime: Runtime;
+  /** The API's routes; the local download route is added to them. */
+  readonly routes: readonly Route[];
+}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new PayloadTooLargeError(MAX_BODY_BYTES));
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, result: APIGatewayProxyResult, requestId: string) => {
+  const headers: Record<string, string | number | boolean | string[]> = { 'X-Request-Id': requestId };
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = v;
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body, 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
+  response.writeHead(result.statusCode, { ...headers, 'Content-Length': body.length });
+  response.end(body);
+};
+
+export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Server => {
+  const provider = () => Promise.resolve(runtime);
+  const router = createRouter(
+    [...routes, downloadResult].map((route) => ({ route, handler: httpHandler(route, provider) })),
+  );
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const match = router(request.method ?? 'GET', url.pathname);
+      if (match.kind === 'not-found')
+        throw new NotFoundError(`No route for ${request.method} ${url.pathname}`);
+      if (match.kind === 'method-not-allowed') throw new MethodNotAllowedError(match.allow);
+      const body = await readBody(request);
+      const { route, handler } = match.served;
+      const event = toProxyEvent(request, url, route.resource, match.pathParameters, body, requestId);
+      send(
+        response,
+        await handler(event, localContext(route.name, requestId, HANDLER_TIMEOUT_MS)),
+        requestId,
+      );
+    } catch (error) {
+      if (!toHttpError(error)) console.error(error);
+      send(response, problem(error, requestId), requestId);
+    }
+  };
+  return createServer((request, response) => {
+    void handle(request, response);
+  });
+};

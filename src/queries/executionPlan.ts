@@ -1,0 +1,69 @@
+/**
+ * The body of POST /v1/executions, and the one function that turns it into what an engine runs
+ * (the query, its statement and its window) or into the list of field problems: the catalog's
+ * front door. Validation happens here, at the edge, before any handler or engine sees the request.
+ */
+import { z } from 'zod';
+import type { RequestLimits } from '../lib/config.js';
+import { type FieldProblem, UnknownQueryError } from '../lib/errors.js';
+import { issuesToProblems } from '../lib/http/fieldProblems.js';
+import { buildStatement, type Statement } from '../lib/sql/buildStatement.js';
+import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
+import { findQuery, QUERIES } from './catalog.js';
+import type { Query } from './queryDefinition.js';
+
+export const ExecutionBodySchema = WindowFieldsSchema.extend({
+  query: z.string().min(1).max(64),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
+}).strict();
+
+export type ExecutionBody = z.output<typeof ExecutionBodySchema>;
+
+export interface ExecutionPlan {
+  readonly body: ExecutionBody;
+  readonly query: Query;
+  readonly statement: Statement;
+  readonly window: TimeWindow;
+}
+
+export type ExecutionPlanResult =
+  | { readonly ok: true; readonly plan: ExecutionPlan }
+  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+
+/**
+ * The plan for a request body, or every problem with it (pointers under `#/body`).
+ * @throws UnknownQueryError when the body is well formed but names no query of the catalog.
+ */
+export const planExecution = (
+  rawBody: unknown,
+  limits: RequestLimits,
+  now: number = Date.now(),
+): ExecutionPlanResult => {
+  const body = ExecutionBodySchema.safeParse(rawBody);
+  if (!body.success) return { ok: false, problems: issuesToProblems(body.error.issues, '#/body') };
+  const query = findQuery(body.data.query);
+  if (!query)
+    throw new UnknownQueryError(
+      body.data.query,
+      QUERIES.map((q) => q.name),
+    );
+  const parameters = query.parseParameters(body.data.parameters);
+  const resolved = resolveWindow(body.data, limits.TRAILHOUND_MAX_WINDOW_DAYS, now);
+  const problems = [
+    ...(parameters.success ? [] : issuesToProblems(parameters.issues, '#/body/parameters')),
+    ...('problem' in resolved
+      ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
+      : []),
+  ];
+  if (!parameters.success || 'problem' in resolved) return { ok: false, problems };
+  return {
+    ok: true,
+    plan: {
+      body: body.data,
+      query,
+      statement: buildStatement(query, parameters.values, resolved.window),
+      window: resolved.window,
+    },
+  };
+};

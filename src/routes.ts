@@ -1,0 +1,23 @@
+/**
+ * Every route of API v1, each from its handler module in src/handlers (one per Lambda function
+ * of the template). The local server serves this table; the deployment's functions are checked
+ * against it.
+ */
+import { cancelExecution } from './handlers/cancelExecution.js';
+import { getCsv } from './handlers/getCsv.js';
+import { getExecution } from './handlers/getExecution.js';
+import { getResults } from './handlers/getResults.js';
+import { health } from './handlers/health.js';
+import { listQueries } from './handlers/listQueries.js';
+import { startExecution } from './handlers/startExecution.js';
+import type { Route } from './lib/http/route.js';
+
+export const API_ROUTES: readonly Route[] = [
+  health,
+  listQueries,
+  startExecution,
+  getExecution,
+  cancelExecution,
+  getResults,
+  getCsv,
+];
