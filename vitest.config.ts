@@ -1,13 +1,55 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects, one command each: `unit` is the fast loop (no engine over real logs, no
+ * packaging, under a minute), `queries` runs every catalog query on the real records, and
+ * `integration` runs the contract suite on both engines, the packaged stack and the bundles.
+ * `npm test` runs all three.
+ */
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
     // Handlers log JSON lines on every request; tests that read them turn the level back up.
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'tests/lib/**/*.test.ts',
+            'tests/local/**/*.test.ts',
+            'tests/docs/**/*.test.ts',
+            'tests/deploy/stackPlugin.test.ts',
+            'tests/queries/executionPlan.test.ts',
+          ],
+          exclude: ['tests/**/*.moto.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'queries',
+          include: ['tests/queries/**/*.test.ts'],
+          exclude: ['tests/queries/executionPlan.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [
+            'tests/contract/**/*.test.ts',
+            'tests/build/**/*.test.ts',
+            'tests/deploy/template.test.ts',
+            'tests/**/*.moto.test.ts',
+            'tests/process/**/*.test.ts',
+          ],
+        },
+      },
+    ],
   },
 });

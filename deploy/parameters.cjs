@@ -12,6 +12,7 @@
  * @property {string} default the value when none is given
  * @property {RegExp} pattern what a value must match, whole
  * @property {string} meaning one line for the README
+ * @property {string} [shownDefault] how the README shows a default too long to print
  */
 
 const bool = /^(true|false)$/;
@@ -22,7 +23,8 @@ const PARAMETERS = {
   existingBucket: {
     default: '',
     pattern: /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/,
-    meaning: 'a bucket an existing trail already writes to; no bucket or trail is created',
+    meaning:
+      'a bucket an existing trail already writes to, and then no bucket or trail is created; empty: a new private bucket',
   },
   createTrail: { default: 'true', pattern: bool, meaning: 'create a trail writing to the new bucket' },
   organizationId: {
@@ -39,8 +41,8 @@ const PARAMETERS = {
     default:
       'us-east-2,us-west-1,us-west-2,ca-central-1,eu-west-1,eu-west-2,eu-west-3,eu-central-1,eu-north-1,eu-south-1,ap-south-1,ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-southeast-1,ap-southeast-2,sa-east-1',
     pattern: new RegExp(`^(${REGION})?(,${REGION})*$`),
-    meaning:
-      'regions the table projects besides us-east-1, which is always included (listing it is refused); default: 17 commercial regions',
+    meaning: 'regions the table projects besides us-east-1, which is always included (listing it is refused)',
+    shownDefault: '17 commercial regions',
   },
   projectionStart: {
     default: '2024/01/01',
@@ -86,7 +88,17 @@ const PARAMETERS = {
   throttleBurstLimit: { default: '40', pattern: /^\d+$/, meaning: 'stage throttling, burst' },
 };
 
+/**
+ * The README's row for a parameter: name, default, meaning (tests/docs checks the table).
+ * @param {string} name
+ * @param {Parameter} parameter
+ */
+const readmeRow = (name, parameter) => {
+  const shown = parameter.shownDefault ?? (parameter.default === '' ? '(empty)' : `\`${parameter.default}\``);
+  return `| \`${name}\` | ${shown} | ${parameter.meaning} |`;
+};
+
 /** @type {Record<string, string>} */
 const defaults = Object.fromEntries(Object.entries(PARAMETERS).map(([name, p]) => [name, p.default]));
 
-module.exports = { PARAMETERS, defaults };
+module.exports = { PARAMETERS, defaults, readmeRow };

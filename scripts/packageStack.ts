@@ -5,7 +5,8 @@
  *   npm run package -- --stage prod --param="organizationId=o-abcdef1234"
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GLUE_TABLE_FILE, glueTableDocument } from './generateGlueColumns.js';
@@ -17,13 +18,39 @@ export const TEMPLATE = 'cloudformation-template-update-stack.json';
 export const hasCfnLint = (): boolean =>
   spawnSync('cfn-lint', ['--version'], { stdio: 'ignore' }).status === 0;
 
-/** Packages the stack into `outDir` with the given serverless arguments; throws with the output on failure. */
-export const packageStack = (outDir: string, args: readonly string[] = []): void => {
+/** What `serverless package` reads: the service, its resources, the handlers and the manifest. */
+const SERVICE_FILES = [
+  'serverless.yml',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'deploy',
+  'src',
+];
+
+/**
+ * A copy of the service in a temporary directory, sharing node_modules. The framework empties
+ * `<service>/.serverless` whenever it packages, wherever the package goes: packaging a copy leaves
+ * the checkout's own `.serverless` (what `npm run package` made) alone.
+ */
+export const stageService = async (): Promise<string> => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-service-'));
+  for (const name of SERVICE_FILES)
+    await cp(path.join(root, name), path.join(dir, name), { recursive: true });
+  await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+};
+
+/**
+ * Packages the stack into `outDir` with the given serverless arguments, from `serviceDir` (the
+ * checkout by default); throws with the output on failure.
+ */
+export const packageStack = (outDir: string, args: readonly string[] = [], serviceDir = root): void => {
   const result = spawnSync(
     path.join(root, 'node_modules/.bin/serverless'),
     ['package', '--package', outDir, ...args],
     {
-      cwd: root,
+      cwd: serviceDir,
       encoding: 'utf8',
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     },

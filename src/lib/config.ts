@@ -46,10 +46,7 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_AWS_RETRY_MS: positiveInt(8000),
 });
 
-export const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [
-  DuckDbConfigSchema,
-  AthenaConfigSchema,
-]);
+const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [DuckDbConfigSchema, AthenaConfigSchema]);
 
 /** Where `npm start` listens: the local server's own settings, not an engine's. */
 export const ServerConfigSchema = z.object({

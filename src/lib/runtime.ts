@@ -9,7 +9,7 @@ import type { QueryEngine } from './engines/queryEngine.js';
 import type { LinkSigner } from './signing/signedLink.js';
 
 /** Serving a result CSV from the local results directory: only the embedded engine has this. */
-export interface LocalDownloads {
+interface LocalDownloads {
   readonly signer: LinkSigner;
   readResultCsv(executionId: string): Promise<{ csv: string; fileName: string }>;
 }

@@ -18,7 +18,7 @@ import { localContext, toProxyEvent } from './proxyEvent.js';
 import { createRouter } from './router.js';
 
 /** API Gateway's payload limit for a REST API is 10 MB; our bodies are small JSON. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout. */
 const HANDLER_TIMEOUT_MS = 29_000;
 

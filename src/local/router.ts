@@ -10,7 +10,7 @@ export interface ServedRoute {
   readonly handler: ProxyHandler;
 }
 
-export type RouteMatch =
+type RouteMatch =
   | { kind: 'found'; served: ServedRoute; pathParameters: Record<string, string> }
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };

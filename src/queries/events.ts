@@ -16,7 +16,7 @@ import {
 import { AccessKeyIdSchema, PrincipalRefSchema, SourceAddressSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
-export const EventsParametersSchema = z.strictObject({
+const EventsParametersSchema = z.strictObject({
   eventNames: z
     .array(z.string().regex(/^[A-Za-z0-9]{2,128}$/, 'an event name such as ConsoleLogin'))
     .min(1)

@@ -12,13 +12,13 @@ import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/t
 import { findQuery, QUERIES } from './catalog.js';
 import type { Query } from './queryDefinition.js';
 
-export const ExecutionBodySchema = WindowFieldsSchema.extend({
+const ExecutionBodySchema = WindowFieldsSchema.extend({
   query: z.string().min(1).max(64),
   parameters: z.record(z.string(), z.unknown()).default({}),
   reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
 }).strict();
 
-export type ExecutionBody = z.output<typeof ExecutionBodySchema>;
+type ExecutionBody = z.output<typeof ExecutionBodySchema>;
 
 export interface ExecutionPlan {
   readonly body: ExecutionBody;

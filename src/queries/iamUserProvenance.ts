@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
-export const USER_LIFECYCLE_EVENTS = [
+const USER_LIFECYCLE_EVENTS = [
   'CreateUser',
   'UpdateUser',
   'DeleteUser',
@@ -39,7 +39,7 @@ export const USER_LIFECYCLE_EVENTS = [
   'UntagUser',
 ] as const;
 
-export const IamUserProvenanceParametersSchema = z.strictObject({
+const IamUserProvenanceParametersSchema = z.strictObject({
   userName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM user name: letters, digits and +=,.@_-'),
 });
 

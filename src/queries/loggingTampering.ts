@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
-export const TAMPERING_EVENTS = {
+const TAMPERING_EVENTS = {
   'cloudtrail.amazonaws.com': [
     'StopLogging',
     'DeleteTrail',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
-export const MentionsParametersSchema = z.strictObject({
+const MentionsParametersSchema = z.strictObject({
   text: z
     .string()
     .min(3, 'at least 3 characters, or nearly every event matches')

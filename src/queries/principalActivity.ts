@@ -14,7 +14,7 @@ import { DETAIL_COLUMNS, DETAIL_COLUMNS_SQL, EVENT_COLUMNS, EVENT_COLUMNS_SQL } 
 import { AccessKeyIdSchema, UserNameSchema } from './parameterSchemas.js';
 import { defineQuery } from './queryDefinition.js';
 
-export const PrincipalActivityParametersSchema = z
+const PrincipalActivityParametersSchema = z
   .strictObject({
     userName: UserNameSchema.optional(),
     arn: z

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import type { ResultColumn } from '../lib/engines/queryEngine.js';
 import { assertSqlName, type BoundValues, type StatementTemplate } from '../lib/sql/buildStatement.js';
 
-export interface QueryExample {
+interface QueryExample {
   readonly parameters: Record<string, unknown>;
   readonly from: string;
   readonly to: string;
@@ -31,7 +31,7 @@ export interface QueryDefinition<Schema extends z.ZodType> extends StatementTemp
   readonly example: QueryExample;
 }
 
-export type ParametersResult =
+type ParametersResult =
   | { readonly success: true; readonly values: BoundValues }
   | { readonly success: false; readonly issues: readonly z.core.$ZodIssue[] };
 

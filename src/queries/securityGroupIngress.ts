@@ -29,7 +29,7 @@ import {
 const ipv4Cidr = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const ipv6Cidr = /^[0-9a-fA-F:]{2,39}\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 
-export const SecurityGroupIngressParametersSchema = z
+const SecurityGroupIngressParametersSchema = z
   .strictObject({
     groupId: z
       .string()

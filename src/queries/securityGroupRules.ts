@@ -84,7 +84,7 @@ export const SECURITY_GROUP_RULE_CTES: readonly Cte[] = [
 ];
 
 /** Columns a query selects from `changes c JOIN distinct_rules r`, after the event columns. */
-export const SECURITY_GROUP_RULE_SQL = `c.group_id,
+const SECURITY_GROUP_RULE_SQL = `c.group_id,
     c.group_name,
     r.protocol,
     r.from_port,

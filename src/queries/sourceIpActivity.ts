@@ -26,7 +26,7 @@ export const cidrRange = (cidr: string): [number, number] => {
   return [first, first + size - 1];
 };
 
-export const SourceIpActivityParametersSchema = z
+const SourceIpActivityParametersSchema = z
   .strictObject({
     ip: z
       .string()

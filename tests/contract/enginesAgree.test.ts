@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAthenaConfig } from '../../src/lib/config.js';
 import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
 import { QUERIES } from '../../src/queries/catalog.js';
-import { call } from '../helpers/apiClient.js';
+import { exampleRequest } from '../../src/queries/queryDefinition.js';
+import { runToEnd } from '../helpers/apiClient.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
 import { mergedLogsDir } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
@@ -31,34 +32,12 @@ afterAll(async () => {
 
 /** Every page, in order, from one server. */
 const allPages = async (server: TestServer, request: Record<string, unknown>) => {
-  const started = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', request);
-  expect(started.body.state).toBe('SUCCEEDED');
-  const pages = [];
-  let token: string | undefined;
-  do {
-    const query = new URLSearchParams({ limit: '500', ...(token ? { nextToken: token } : {}) });
-    const page = await call(
-      server.baseUrl,
-      'GET',
-      `/v1/executions/${started.body.executionId}/results?${query}`,
-    );
-    pages.push({ columns: page.body.columns, rows: page.body.rows });
-    token = page.body.nextToken;
-  } while (token);
-  return {
-    bytesScanned: started.body.statistics.bytesScanned,
-    columns: pages[0]?.columns,
-    rows: pages.flatMap((p) => p.rows),
-  };
+  const run = await runToEnd(server.baseUrl, request, 500);
+  return { bytesScanned: run.execution.body.statistics.bytesScanned, columns: run.columns, rows: run.rows };
 };
 
 const requests = [
-  ...QUERIES.map((q) => ({
-    query: q.name,
-    parameters: q.example.parameters,
-    from: q.example.from,
-    to: q.example.to,
-  })),
+  ...QUERIES.map(exampleRequest),
   {
     query: 'security-group-ingress',
     parameters: { groupId: 'sg-0123456789abcdef0', cidr: 'any' },

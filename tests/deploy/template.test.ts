@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generateGlueColumns.js';
-import { cfnLint, hasCfnLint, packageStack, TEMPLATE } from '../../scripts/packageStack.js';
+import { cfnLint, hasCfnLint, packageStack, stageService, TEMPLATE } from '../../scripts/packageStack.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
 import { API_ROUTES } from '../../src/routes.js';
 
@@ -36,10 +36,14 @@ type SetName = keyof typeof PARAMETER_SETS;
 
 const templates = {} as Record<SetName, { file: string; json: Json }>;
 
+let serviceDir: string;
+
 beforeAll(async () => {
+  // A staged copy: packaging the checkout itself would empty its .serverless (npm run package's).
+  serviceDir = await stageService();
   for (const name of Object.keys(PARAMETER_SETS) as SetName[]) {
     const dir = await mkdtemp(path.join(tmpdir(), `trailhound-stack-${name}-`));
-    packageStack(dir, PARAMETER_SETS[name]);
+    packageStack(dir, PARAMETER_SETS[name], serviceDir);
     const file = path.join(dir, TEMPLATE);
     templates[name] = { file, json: JSON.parse(readFileSync(file, 'utf8')) };
   }
@@ -274,7 +278,11 @@ describe('parameter sets', () => {
 
   it('refuses regions that repeat us-east-1, with a clear message', () => {
     expect(() =>
-      packageStack(path.join(tmpdir(), 'trailhound-bad'), ['--param=regions=us-east-1,eu-west-1']),
+      packageStack(
+        path.join(tmpdir(), 'trailhound-bad'),
+        ['--param=regions=us-east-1,eu-west-1'],
+        serviceDir,
+      ),
     ).toThrow(/always includes: list only the other regions/);
   });
 });

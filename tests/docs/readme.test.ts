@@ -1,8 +1,13 @@
-/** The README is part of the product: it must name every query and every public route the code has. */
+/**
+ * The README is part of the product: it must name every query, every public route, every
+ * configuration variable and every deployment parameter the code has, and nothing it lacks.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import parameters from '../../deploy/parameters.cjs';
+import { AthenaConfigSchema, DuckDbConfigSchema, ServerConfigSchema } from '../../src/lib/config.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { API_ROUTES } from '../../src/routes.js';
 
@@ -10,7 +15,8 @@ const readme = readFileSync(
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../README.md'),
   'utf8',
 );
-const catalogTable = readme.slice(readme.indexOf('## Query catalog'), readme.indexOf('## API reference'));
+const section = (from: string, to: string) => readme.slice(readme.indexOf(from), readme.indexOf(to));
+const catalogTable = section('## Query catalog', '## API reference');
 
 describe('README', () => {
   it.each(QUERIES.map((q) => [q.name, q]))(
@@ -29,5 +35,29 @@ describe('README', () => {
   it.each(API_ROUTES.map((r) => [`${r.method} ${r.resource}`]))('documents %s', (route) => {
     const documented = route.replace('{executionId}', '{id}');
     expect(readme).toContain(`\`${documented}`);
+  });
+
+  it('lists every configuration variable in a table, and no variable the code does not read', () => {
+    const inCode = new Set(
+      [DuckDbConfigSchema, AthenaConfigSchema, ServerConfigSchema].flatMap((schema) =>
+        Object.keys(schema.shape),
+      ),
+    );
+    const inTables = new Set(
+      [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?:, `([A-Z][A-Z0-9_]+)`)? \|/gm)].flatMap((m) =>
+        [m[1], m[2]].filter((v): v is string => v !== undefined),
+      ),
+    );
+    expect([...inTables].sort()).toEqual([...inCode].sort());
+  });
+
+  it('has the deployment parameter table exactly as deploy/parameters.cjs lists them', () => {
+    const table = section('| parameter | default | meaning |', 'Outputs: `ApiUrl`')
+      .trim()
+      .split('\n')
+      .slice(2);
+    expect(table).toEqual(
+      Object.entries(parameters.PARAMETERS).map(([name, parameter]) => parameters.readmeRow(name, parameter)),
+    );
   });
 });

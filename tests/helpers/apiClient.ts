@@ -34,12 +34,18 @@ export const runToEnd = async (
   baseUrl: string,
   request: Record<string, unknown>,
   limit = 1000,
-): Promise<{ execution: ApiResponse; rows: Record<string, unknown>[]; pages: number }> => {
+): Promise<{
+  execution: ApiResponse;
+  columns: unknown;
+  rows: Record<string, unknown>[];
+  pages: number;
+}> => {
   const execution = await call(baseUrl, 'POST', '/v1/executions?wait=20', request);
   if (execution.status !== 200 || execution.body.state !== 'SUCCEEDED') {
     throw new Error(`execution did not succeed: ${execution.status} ${JSON.stringify(execution.body)}`);
   }
   const rows: Record<string, unknown>[] = [];
+  let columns: unknown;
   let pages = 0;
   let token: string | undefined;
   do {
@@ -48,8 +54,9 @@ export const runToEnd = async (
     if (page.status !== 200)
       throw new Error(`results page failed: ${page.status} ${JSON.stringify(page.body)}`);
     rows.push(...page.body.rows);
+    columns ??= page.body.columns;
     token = page.body.nextToken;
     pages += 1;
   } while (token);
-  return { execution, rows, pages };
+  return { execution, columns, rows, pages };
 };

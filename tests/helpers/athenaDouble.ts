@@ -12,7 +12,7 @@
  * - StopQueryExecution cancels; the result CSV is kept as an S3 object.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import {
   AthenaClient,
@@ -30,9 +30,10 @@ import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRel
 import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { toCsvLine } from '../../src/lib/results/csvFormat.js';
+import { logFilePaths } from './cloudtrailData.js';
 
-export const DOUBLE_REGION = 'us-east-1';
-export const RESULTS_BUCKET = 'trailhound-results-test';
+const DOUBLE_REGION = 'us-east-1';
+const RESULTS_BUCKET = 'trailhound-results-test';
 
 const invalid = (message: string) => new InvalidRequestException({ message, $metadata: {} });
 
@@ -69,15 +70,7 @@ export const substituteParameters = (sql: string, parameters: readonly string[])
 };
 
 const allLogFiles = (logsDir: string): LogFile[] => {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? walk(path.join(dir, e.name))
-        : e.name.endsWith('.json.gz')
-          ? [path.join(dir, e.name)]
-          : [],
-    );
-  return walk(path.join(logsDir, 'AWSLogs')).flatMap((file) => {
+  return logFilePaths(path.join(logsDir, 'AWSLogs')).flatMap((file) => {
     const m = /\/(\d{12})\/CloudTrail\/([^/]+)\/(\d{4}\/\d{2}\/\d{2})\/[^/]+$/.exec(file);
     return m
       ? [

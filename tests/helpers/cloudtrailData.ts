@@ -11,12 +11,12 @@ import { gunzipSync } from 'node:zlib';
 
 export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/cloudtrail');
 /** Records written from AWS's published examples, for shapes no real set holds (see its README). */
-export const DOC_EXAMPLES_DIR = path.resolve(
+const DOC_EXAMPLES_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../fixtures/aws-doc-examples',
 );
 
-export const SETS = [
+const SETS = [
   'invictus-attack-simulation',
   'grycap-research-account',
   'stratus-detonations-pseudonymized',
@@ -27,10 +27,11 @@ export type DataSet = (typeof SETS)[number];
 // biome-ignore lint/suspicious/noExplicitAny: raw CloudTrail records are free-form JSON
 export type RawRecord = Record<string, any>;
 
-const files = (dir: string): string[] =>
+/** Every .json.gz file below `dir`, at any depth. */
+export const logFilePaths = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory()
-      ? files(path.join(dir, e.name))
+      ? logFilePaths(path.join(dir, e.name))
       : e.name.endsWith('.json.gz')
         ? [path.join(dir, e.name)]
         : [],
@@ -41,7 +42,7 @@ const cache = new Map<string, RawRecord[]>();
 export const rawRecords = (set: DataSet): RawRecord[] => {
   let records = cache.get(set);
   if (!records) {
-    records = files(path.join(DATA_DIR, set)).flatMap(
+    records = logFilePaths(path.join(DATA_DIR, set)).flatMap(
       (f) => (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: RawRecord[] }).Records,
     );
     cache.set(set, records);

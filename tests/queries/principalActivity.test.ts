@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type RawRecord, rawRecords } from '../helpers/cloudtrailData.js';
-import { useQueryServer } from '../helpers/queryHarness.js';
+import { rawRecords } from '../helpers/cloudtrailData.js';
+import { ids, rowIds, useQueryServer } from '../helpers/queryHarness.js';
 
 const api = useQueryServer();
 const activity = (parameters: Record<string, unknown>, from: string, to: string) =>
   api.run('principal-activity', parameters, from, to);
-
-const ids = (records: RawRecord[]) => records.map((r) => r.eventID as string).sort();
-const rowIds = (rows: Record<string, unknown>[]) => rows.map((r) => r.eventid as string).sort();
 
 describe('principal-activity on real records', () => {
   it('by userName: every call bert-jan made in the invictus simulation', async () => {

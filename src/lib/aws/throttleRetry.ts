@@ -4,7 +4,7 @@
  * (Full jitter: aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/)
  */
 
-export const THROTTLING_ERRORS = new Set([
+const THROTTLING_ERRORS = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
   'Throttling',

@@ -6,7 +6,7 @@
 import type { Statement } from '../sql/buildStatement.js';
 import type { TimeWindow } from '../sql/timeWindow.js';
 
-export const COLUMN_TYPES = ['varchar', 'integer', 'bigint', 'double', 'boolean'] as const;
+const COLUMN_TYPES = ['varchar', 'integer', 'bigint', 'double', 'boolean'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface ResultColumn {
@@ -14,7 +14,7 @@ export interface ResultColumn {
   readonly type: ColumnType;
 }
 
-export const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
 
 export const isTerminal = (state: ExecutionState | string | undefined): boolean =>
@@ -38,7 +38,7 @@ export interface ExecutionRequest {
   readonly reuseResultsMinutes?: number;
 }
 
-export interface ExecutionError {
+interface ExecutionError {
   /** Short machine-readable category, e.g. USER, SYSTEM, INTERRUPTED. */
   readonly category: string;
   readonly message: string;

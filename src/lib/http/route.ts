@@ -24,12 +24,12 @@ export interface RawInput {
  */
 export type InputParser<Input> = (raw: RawInput, config: Config | undefined) => Input;
 
-export interface RouteRequest {
+interface RouteRequest {
   readonly event: APIGatewayProxyEvent;
   readonly context: Context;
 }
 
-export interface EngineRouteRequest extends RouteRequest {
+interface EngineRouteRequest extends RouteRequest {
   readonly runtime: Runtime;
 }
 

@@ -96,7 +96,6 @@ export const CLOUDTRAIL_FIELDS: readonly Field[] = Object.entries({
  * `day` keeps the slashes of the key so that a projected partition is the key prefix itself.
  */
 export const PARTITION_COLUMNS = ['account', 'region', 'day'] as const;
-export type PartitionColumn = (typeof PARTITION_COLUMNS)[number];
 
 export const TABLE_NAME = 'cloudtrail_logs';
 

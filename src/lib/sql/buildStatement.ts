@@ -30,7 +30,7 @@ export interface TypedValue {
 }
 
 /** Every value is a string or a typed string; an absent optional value is '' (no filter). */
-export type BoundValue = string | TypedValue;
+type BoundValue = string | TypedValue;
 export type BoundValues = Readonly<Record<string, BoundValue>>;
 
 export const integerValue = (value: number | undefined): TypedValue => ({
@@ -62,7 +62,7 @@ export const assertSqlName = (name: string, what: string): void => {
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
-export const windowPredicate = (window: TimeWindow): { sql: string; parameters: string[] } => {
+const windowPredicate = (window: TimeWindow): { sql: string; parameters: string[] } => {
   const clauses = ['day BETWEEN ? AND ?', 'eventtime >= ?', 'eventtime < ?'];
   const parameters = [window.firstDay, window.lastDay, window.from, window.to];
   if (window.accounts) {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 
-export const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
+const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 // Real region names and the pseudonymised ones of the Stratus set (sagov-westsouth-1r) alike.
 export const RegionSchema = z
   .string()
@@ -39,9 +39,8 @@ export interface TimeWindow {
 }
 
 /** CloudTrail's eventTime format: compared as text, which orders as time for this format. */
-export const toEventTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
-export const toPartitionDay = (ms: number): string =>
-  new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
+const toEventTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const toPartitionDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 
 export interface WindowInput {
   readonly from: string;

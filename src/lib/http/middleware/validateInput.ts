@@ -26,7 +26,7 @@ const parseBody = (event: APIGatewayProxyEvent): unknown => {
   }
 };
 
-export const rawInput = (event: APIGatewayProxyEvent): RawInput => ({
+const rawInput = (event: APIGatewayProxyEvent): RawInput => ({
   path: event.pathParameters ?? {},
   query: event.queryStringParameters ?? {},
   headers: lowerCaseKeys(event.headers),

@@ -1,0 +1,130 @@
+/** The stack plugin's parts, on small templates: parameter checks, condition folding, the API stage. */
+import { describe, expect, it } from 'vitest';
+import parameters from '../../deploy/parameters.cjs';
+import { foldConditions } from '../../deploy/plugins/foldConditions.cjs';
+import stackPlugin from '../../deploy/plugins/trailhound-stack.cjs';
+
+const { decorateApi, parameterProblems } = stackPlugin;
+
+describe('parameterProblems', () => {
+  it('accepts the defaults', () => {
+    expect(parameterProblems(parameters.defaults)).toEqual([]);
+  });
+
+  it('names each invalid parameter, and refuses us-east-1 among the extra regions', () => {
+    const problems = parameterProblems({
+      ...parameters.defaults,
+      organizationId: 'org-1',
+      accounts: '1234',
+      regions: 'us-east-1,eu-west-1',
+      apiKeys: 'yes',
+    });
+    expect(problems.map((p) => p.split('=')[0])).toEqual([
+      'Parameter organizationId',
+      'Parameter accounts',
+      'Parameter apiKeys',
+      'Parameter regions lists us-east-1, which the table always includes: list only the other regions',
+    ]);
+  });
+
+  it('treats a missing parameter as empty, which only optional ones accept', () => {
+    const { createTrail: _left, ...rest } = parameters.defaults;
+    expect(parameterProblems(rest)).toEqual([expect.stringContaining('Parameter createTrail=undefined')]);
+  });
+});
+
+describe('foldConditions', () => {
+  const template = () => ({
+    Conditions: {
+      CreateBucket: { 'Fn::Equals': ['', ''] },
+      UseKms: { 'Fn::Not': [{ 'Fn::Equals': ['arn:aws:kms:x', ''] }] },
+      Both: { 'Fn::And': [{ Condition: 'CreateBucket' }, { Condition: 'UseKms' }] },
+      Never: { 'Fn::Or': [{ 'Fn::Equals': ['a', 'b'] }, { 'Fn::Not': [{ Condition: 'CreateBucket' }] }] },
+      Loop: { Condition: 'Loop' },
+    },
+    Resources: {
+      Bucket: { Type: 'AWS::S3::Bucket', Condition: 'CreateBucket', Properties: {} },
+      Gone: { Type: 'AWS::SNS::Topic', Condition: 'Never' },
+      Role: {
+        Type: 'AWS::IAM::Role',
+        DependsOn: ['Gone', 'Bucket'],
+        Properties: {
+          Statements: [
+            { 'Fn::If': ['UseKms', { Sid: 'Kms' }, { Ref: 'AWS::NoValue' }] },
+            { 'Fn::If': ['Never', { Sid: 'Not' }, { Ref: 'AWS::NoValue' }] },
+            { 'Fn::If': ['Loop', 'a', 'b'] },
+          ],
+          Key: { 'Fn::If': ['Both', 'yes', 'no'] },
+        },
+      },
+    },
+    Outputs: { GoneName: { Condition: 'Never', Value: 'x' } },
+  });
+
+  it('keeps the chosen branches, drops what is false, and leaves the undecidable to CloudFormation', () => {
+    const t: ReturnType<typeof template> & Record<string, unknown> = template();
+    foldConditions(t);
+    expect(t.Conditions).toEqual({ Loop: { Condition: 'Loop' } });
+    expect(t.Resources).toEqual({
+      Bucket: { Type: 'AWS::S3::Bucket', Properties: {} },
+      Role: {
+        Type: 'AWS::IAM::Role',
+        DependsOn: ['Bucket'],
+        Properties: { Statements: [{ Sid: 'Kms' }, { 'Fn::If': ['Loop', 'a', 'b'] }], Key: 'yes' },
+      },
+    });
+    expect(t.Outputs).toEqual({});
+  });
+
+  it('removes the Conditions section once every condition is decided', () => {
+    const t: Record<string, unknown> = {
+      Conditions: { On: { 'Fn::Equals': ['true', 'true'] } },
+      Resources: { A: { Type: 'X', Condition: 'On', DependsOn: 'B', Properties: {} } },
+    };
+    foldConditions(t);
+    expect(t).toEqual({ Resources: { A: { Type: 'X', DependsOn: ['B'], Properties: {} } } });
+  });
+});
+
+describe('decorateApi', () => {
+  const resources = () => ({
+    ApiGatewayRestApi: { Type: 'AWS::ApiGateway::RestApi', Properties: {} as Record<string, unknown> },
+    ApiGatewayDeployment123: {
+      Type: 'AWS::ApiGateway::Deployment',
+      Properties: {} as Record<string, unknown>,
+    },
+  });
+
+  it('throttles the stage and turns its metrics on', () => {
+    const r = resources();
+    decorateApi(r, parameters.defaults);
+    expect(r.ApiGatewayDeployment123.Properties.StageDescription).toMatchObject({
+      ThrottlingRateLimit: 20,
+      ThrottlingBurstLimit: 40,
+      MetricsEnabled: true,
+    });
+    expect(r.ApiGatewayRestApi.Properties).not.toHaveProperty('Policy');
+  });
+
+  it('refuses every caller outside the listed endpoints and ranges, one Deny per kind', () => {
+    const r = resources();
+    decorateApi(r, {
+      ...parameters.defaults,
+      allowedVpcEndpoints: 'vpce-0a1b',
+      allowedCidrs: '10.0.0.0/8,192.0.2.0/24',
+    });
+    const policy = r.ApiGatewayRestApi.Properties.Policy as { Statement: Record<string, unknown>[] };
+    expect(policy.Statement.map((s) => [s.Sid, s.Effect])).toEqual([
+      ['AllowThisAccount', 'Allow'],
+      ['DenyUnlessListedVpcEndpoint', 'Deny'],
+      ['DenyUnlessListedCidr', 'Deny'],
+    ]);
+    expect(policy.Statement[2]?.Condition).toEqual({
+      NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '192.0.2.0/24'] },
+    });
+  });
+
+  it('fails loudly when the framework made no deployment', () => {
+    expect(() => decorateApi({}, parameters.defaults)).toThrow(/No API Gateway deployment/);
+  });
+});
