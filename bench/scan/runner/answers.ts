@@ -1,0 +1,37 @@
+/**
+ * Checks a side's rows against planted.json: the same rows, each as often (every side), and in
+ * the same order for sides that promise the API's order. Says what differs, briefly.
+ */
+import type { ExpectedAnswer } from '../generator/plantedAnswers.js';
+import type { SideAnswer } from './sides.js';
+
+export interface Verdict {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+const keys = (rows: readonly unknown[][]) => rows.map((row) => JSON.stringify(row));
+
+export const checkAnswer = (expected: ExpectedAnswer, answer: SideAnswer): Verdict => {
+  const want = keys(expected.rows);
+  const got = keys(answer.rows);
+  const remaining = new Map<string, number>();
+  for (const k of want) remaining.set(k, (remaining.get(k) ?? 0) + 1);
+  const unexpected: string[] = [];
+  for (const k of got) {
+    const left = remaining.get(k) ?? 0;
+    if (left > 0) remaining.set(k, left - 1);
+    else unexpected.push(k);
+  }
+  const missing = [...remaining.entries()].flatMap(([k, n]) => Array<string>(n).fill(k));
+  if (missing.length > 0 || unexpected.length > 0) {
+    return {
+      ok: false,
+      detail: `${got.length} rows for ${want.length} expected: ${missing.length} missing (${missing.slice(0, 2).join(' ')}), ${unexpected.length} unexpected (${unexpected.slice(0, 2).join(' ')})`,
+    };
+  }
+  if (answer.ordered && got.some((k, i) => k !== want[i])) {
+    return { ok: false, detail: `the ${want.length} expected rows, in another order than the API's` };
+  }
+  return { ok: true, detail: `${got.length} rows as planted${answer.ordered ? ', in order' : ''}` };
+};

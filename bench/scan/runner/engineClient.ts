@@ -1,0 +1,84 @@
+/**
+ * Asks the running server one question as a client would: POST /v1/executions, poll
+ * GET /v1/executions/{id} until it ends (the server's ?wait is capped at 25 s, and a year takes
+ * longer), then read every page of results. The time is taken from the POST to the last page.
+ */
+
+export interface EngineAnswer {
+  readonly ms: number;
+  readonly rows: readonly Record<string, unknown>[];
+  readonly bytesScanned: number;
+  readonly engineMs: number;
+}
+
+interface Execution {
+  executionId: string;
+  state: string;
+  statistics?: { bytesScanned?: number; engineMs?: number; progressPercent?: number };
+  error?: { category: string; message: string };
+}
+
+const json = async <T>(response: Response, what: string): Promise<T> => {
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${body.slice(0, 1000)}`);
+  return JSON.parse(body) as T;
+};
+
+const POLL_MS = 250;
+
+export const askEngine = async (
+  baseUrl: string,
+  request: { query: string; parameters: unknown; from: string; to: string },
+  options: { timeoutMs: number; onWait?: (elapsedMs: number, progress?: number) => void },
+): Promise<EngineAnswer> => {
+  const started = performance.now();
+  const { executionId } = await json<Execution>(
+    await fetch(`${baseUrl}/v1/executions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    }),
+    `POST ${request.query}`,
+  );
+  let execution: Execution;
+  let lastNote = performance.now();
+  for (;;) {
+    execution = await json<Execution>(
+      await fetch(`${baseUrl}/v1/executions/${executionId}`),
+      'GET execution',
+    );
+    if (!['QUEUED', 'RUNNING'].includes(execution.state)) break;
+    const elapsed = performance.now() - started;
+    if (elapsed > options.timeoutMs) {
+      await fetch(`${baseUrl}/v1/executions/${executionId}`, { method: 'DELETE' });
+      throw new Error(
+        `${request.query}: still ${execution.state} after ${(elapsed / 1000).toFixed(0)} s; cancelled`,
+      );
+    }
+    if (performance.now() - lastNote > 30_000) {
+      lastNote = performance.now();
+      options.onWait?.(elapsed, execution.statistics?.progressPercent);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  if (execution.state !== 'SUCCEEDED') {
+    throw new Error(`${request.query}: ${execution.state} ${JSON.stringify(execution.error ?? {})}`);
+  }
+  const rows: Record<string, unknown>[] = [];
+  let nextToken: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: '1000', ...(nextToken ? { nextToken } : {}) });
+    const page = await json<{ rows: Record<string, unknown>[]; nextToken?: string }>(
+      await fetch(`${baseUrl}/v1/executions/${executionId}/results?${query}`),
+      'GET results',
+    );
+    rows.push(...page.rows);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return {
+    ms: performance.now() - started,
+    rows,
+    bytesScanned: execution.statistics?.bytesScanned ?? 0,
+    engineMs: execution.statistics?.engineMs ?? 0,
+  };
+};
