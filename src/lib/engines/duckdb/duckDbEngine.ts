@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
 import { resultFileName } from '../../results/resultFileName.js';
@@ -80,9 +81,9 @@ export class DuckDbEngine implements QueryEngine {
         });
       }
     }
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: String(Math.max(1, options.maxConcurrent)),
-    });
+    // Every core for the engine, however many executions run at once: one execution alone
+    // should scan as fast as the machine allows.
+    const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
     const setup = await instance.connect();
     for (const macro of TRINO_MACROS) await setup.run(macro);
     setup.closeSync();

@@ -3,10 +3,11 @@
  *   AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz
  *   AWSLogs/o-<org>/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz (organization trails)
  * Only the directories of the window's days (and of the requested accounts and regions) are
- * opened, as partition projection restricts an Athena scan.
+ * opened, as partition projection restricts an Athena scan. Directories are listed many at a
+ * time: a year is some 1,500 day directories per account and region. Directories reached through a
+ * symbolic link (a synced bucket spread over disks) are followed; a link back up the tree is not.
  */
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TimeWindow } from '../../sql/timeWindow.js';
 
@@ -16,34 +17,70 @@ export interface LogFile {
   readonly region: string;
   /** YYYY/MM/DD */
   readonly day: string;
-  /** Compressed size: what Athena counts as data scanned. */
+  /** Size on disk, compressed: what Athena counts as data scanned. */
   readonly bytes: number;
+  /** Size of the JSON inside (from the gzip trailer), so the reader's buffer fits the file. */
+  readonly jsonBytes: number;
+  readonly modifiedMs: number;
 }
 
 const ACCOUNT = /^\d{12}$/;
 const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
 const LOG_FILE = /\.json(\.gz)?$/;
+/** Directories listed at once. */
+const PARALLEL = 32;
 
-const list = async (dir: string): Promise<Dirent[]> => {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+/** Maps `items` through `fn` with at most PARALLEL calls in flight, keeping their order. */
+const mapLimited = async <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+  return out;
 };
 
-/** Every account directory under AWSLogs/, in either layout. */
+const missing = (error: unknown) =>
+  ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/** Entries of `dir` that are directories (following links) and files, by name; none if it is absent. */
+const list = async (dir: string): Promise<{ dirs: string[]; files: string[] }> => {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (missing(error)) return { dirs: [], files: [] };
+    throw error;
+  }
+  const dirs: string[] = [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) dirs.push(entry.name);
+    else if (entry.isFile()) files.push(entry.name);
+    else if (entry.isSymbolicLink()) {
+      const target = await stat(path.join(dir, entry.name)).catch(() => undefined);
+      if (target?.isDirectory()) dirs.push(entry.name);
+      else if (target?.isFile()) files.push(entry.name);
+    }
+  }
+  return { dirs, files };
+};
+
+/** Every account directory under AWSLogs/, in either layout, each real directory once. */
 const accountDirs = async (awsLogs: string): Promise<{ account: string; dir: string }[]> => {
   const found: { account: string; dir: string }[] = [];
-  for (const entry of await list(awsLogs)) {
-    if (!entry.isDirectory()) continue;
-    if (ACCOUNT.test(entry.name)) found.push({ account: entry.name, dir: path.join(awsLogs, entry.name) });
-    else if (ORGANIZATION.test(entry.name)) {
-      for (const inner of await list(path.join(awsLogs, entry.name))) {
-        if (inner.isDirectory() && ACCOUNT.test(inner.name)) {
-          found.push({ account: inner.name, dir: path.join(awsLogs, entry.name, inner.name) });
-        }
+  const seen = new Set<string>();
+  const add = async (account: string, dir: string) => {
+    const real = await realpath(dir);
+    if (!seen.has(real)) found.push({ account, dir });
+    seen.add(real);
+  };
+  for (const name of (await list(awsLogs)).dirs) {
+    if (ACCOUNT.test(name)) await add(name, path.join(awsLogs, name));
+    else if (ORGANIZATION.test(name)) {
+      for (const inner of (await list(path.join(awsLogs, name))).dirs) {
+        if (ACCOUNT.test(inner)) await add(inner, path.join(awsLogs, name, inner));
       }
     }
   }
@@ -59,32 +96,50 @@ export const daysBetween = (firstDay: string, lastDay: string): string[] => {
   return days;
 };
 
+/** Size on disk, time of last change, and the size of the JSON a gzip member holds (its ISIZE). */
+const describeFile = async (file: string) => {
+  const handle = await open(file, 'r');
+  try {
+    const { size, mtimeMs } = await handle.stat();
+    if (!file.endsWith('.gz') || size < 18) return { bytes: size, jsonBytes: size, modifiedMs: mtimeMs };
+    const trailer = Buffer.alloc(4);
+    await handle.read(trailer, 0, 4, size - 4);
+    return { bytes: size, jsonBytes: trailer.readUInt32LE(0), modifiedMs: mtimeMs };
+  } finally {
+    await handle.close();
+  }
+};
+
+interface DayDir {
+  readonly account: string;
+  readonly region: string;
+  readonly day: string;
+  readonly dir: string;
+}
+
 export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise<LogFile[]> => {
   const accounts = (await accountDirs(path.join(logsDir, 'AWSLogs'))).filter(
     (a) => !window.accounts || window.accounts.includes(a.account),
   );
   const days = daysBetween(window.firstDay, window.lastDay);
-  const files: LogFile[] = [];
+  const dayDirs: DayDir[] = [];
   for (const { account, dir } of accounts) {
-    const regions = (await list(path.join(dir, 'CloudTrail'))).filter(
-      (r) => r.isDirectory() && (!window.regions || window.regions.includes(r.name)),
+    const regions = (await list(path.join(dir, 'CloudTrail'))).dirs.filter(
+      (region) => !window.regions || window.regions.includes(region),
     );
     for (const region of regions) {
       for (const day of days) {
-        const dayDir = path.join(dir, 'CloudTrail', region.name, ...day.split('/'));
-        for (const file of await list(dayDir)) {
-          if (!file.isFile() || !LOG_FILE.test(file.name)) continue;
-          const filePath = path.join(dayDir, file.name);
-          files.push({
-            path: filePath,
-            account,
-            region: region.name,
-            day,
-            bytes: (await stat(filePath)).size,
-          });
-        }
+        dayDirs.push({ account, region, day, dir: path.join(dir, 'CloudTrail', region, ...day.split('/')) });
       }
     }
   }
-  return files;
+  const named = (
+    await mapLimited(dayDirs, async (d) =>
+      (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
+    )
+  ).flat();
+  return mapLimited(named, async ({ account, region, day, dir, name }) => {
+    const filePath = path.join(dir, name);
+    return { path: filePath, account, region, day, ...(await describeFile(filePath)) };
+  });
 };

@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { objectBufferBytes } from '../../../../src/lib/engines/duckdb/cloudtrailRelation.js';
 import { daysBetween, findLogFiles } from '../../../../src/lib/engines/duckdb/logFiles.js';
 import { resolveWindow, type TimeWindow } from '../../../../src/lib/sql/timeWindow.js';
 
@@ -62,6 +64,30 @@ describe('findLogFiles', () => {
     ]);
   });
 
+  it('reads the size of the JSON inside each gzip file from its trailer', async () => {
+    const json = JSON.stringify({ Records: [{ eventID: 'x'.repeat(5000) }] });
+    const file = path.join(dir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/10/big.json.gz');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, gzipSync(json));
+    const [found] = await findLogFiles(dir, windowOf('2024-03-10T00:00:00Z', '2024-03-10T01:00:00Z'));
+    expect(found).toMatchObject({ jsonBytes: Buffer.byteLength(json), bytes: gzipSync(json).length });
+    expect(found?.modifiedMs).toBeGreaterThan(0);
+  });
+
+  it('follows directories reached through symbolic links, each real directory once', async () => {
+    const linked = await mkdtemp(path.join(tmpdir(), 'trailhound-linked-'));
+    const target = await mkdtemp(path.join(tmpdir(), 'trailhound-target-'));
+    const day = path.join(target, 'CloudTrail/us-east-1/2024/03/05');
+    await mkdir(day, { recursive: true });
+    await writeFile(path.join(day, 'z.json.gz'), 'zz');
+    await mkdir(path.join(linked, 'AWSLogs/o-abcdef1234'), { recursive: true });
+    await symlink(target, path.join(linked, 'AWSLogs/777788889999'));
+    // The same account again, through a second link: read once.
+    await symlink(target, path.join(linked, 'AWSLogs/o-abcdef1234/777788889999'));
+    const files = await findLogFiles(linked, windowOf('2024-03-05T10:00:00Z', '2024-03-05T11:00:00Z'));
+    expect(names(files)).toEqual(['z.json.gz']);
+  });
+
   it('finds nothing, without error, where no AWSLogs directory exists', async () => {
     expect(
       await findLogFiles(path.join(dir, 'nowhere'), windowOf('2024-03-05T00:00:00Z', '2024-03-06T00:00:00Z')),
@@ -72,5 +98,26 @@ describe('findLogFiles', () => {
 describe('daysBetween', () => {
   it('lists every day, across a month end and a leap day', () => {
     expect(daysBetween('2024/02/28', '2024/03/01')).toEqual(['2024/02/28', '2024/02/29', '2024/03/01']);
+  });
+});
+
+describe('objectBufferBytes', () => {
+  const file = (jsonBytes: number, bytes = 10) => ({
+    path: 'p',
+    account: 'a',
+    region: 'r',
+    day: 'd',
+    bytes,
+    jsonBytes,
+    modifiedMs: 0,
+  });
+  it('fits the largest JSON, as a power of two of at least 1 MiB', () => {
+    expect(objectBufferBytes([])).toBe(1 << 20);
+    expect(objectBufferBytes([file(1000), file(200_000)])).toBe(1 << 20);
+    expect(objectBufferBytes([file(1 << 20)])).toBe(1 << 21);
+    expect(objectBufferBytes([file(5_000_000)])).toBe(1 << 23);
+  });
+  it('never trusts a trailer smaller than the file itself (a file of several gzip members)', () => {
+    expect(objectBufferBytes([file(100, 3_000_000)])).toBe(1 << 27);
   });
 });
