@@ -26,6 +26,9 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_ENGINE: z.literal('duckdb'),
   TRAILHOUND_LOGS_DIR: z.string().min(1).default(SAMPLE_LOGS_DIR),
   TRAILHOUND_RESULTS_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/results')),
+  TRAILHOUND_STORE_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/store')),
+  /** `background`: the server compacts closed days into the store; `off`: only `npm run compact` does. */
+  TRAILHOUND_COMPACT: z.enum(['background', 'off']).default('background'),
   TRAILHOUND_MAX_CONCURRENT: positiveInt(2),
   TRAILHOUND_SIGNING_KEY: z.string().min(32).optional(),
   TRAILHOUND_PUBLIC_URL: z.url().optional(),

@@ -18,6 +18,8 @@ export interface Runtime {
   readonly config: Config;
   readonly engine: QueryEngine;
   readonly downloads?: LocalDownloads;
+  /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
+  compaction?(): Promise<void>;
   /** Releases what the engine holds (files, native handles); the runtime is unusable after. */
   close?(): Promise<void>;
 }

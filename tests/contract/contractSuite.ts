@@ -337,6 +337,7 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
             parameters: { text: 'bert-jan' },
             ...invictusDay,
           });
+          let scanned: number | undefined;
           for (const value of [...HOSTILE_STRINGS, 'a\u0000b']) {
             const response = await call(base, 'POST', '/v1/executions?wait=20', {
               query,
@@ -349,8 +350,10 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
             }
             expect(response.status, `${name}=${JSON.stringify(value.slice(0, 30))}`).toBe(200);
             expect(response.body.state).toBe('SUCCEEDED');
-            // It read exactly what the window allows, and any row it found holds the text itself.
-            expect(response.body.statistics.bytesScanned).toBe(baseline.body.statistics.bytesScanned);
+            // Whatever the value, the query read the same files and columns (what the window
+            // allows), and any row it found holds the text itself.
+            scanned ??= response.body.statistics.bytesScanned;
+            expect(response.body.statistics.bytesScanned).toBe(scanned);
             for (const row of response.body.results.rows) {
               expect(JSON.stringify(Object.values(row)).toLowerCase()).toContain(
                 JSON.stringify(value).slice(1, -1).toLowerCase(),

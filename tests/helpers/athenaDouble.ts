@@ -80,8 +80,6 @@ const allLogFiles = (logsDir: string): LogFile[] => {
             region: m[2] as string,
             day: m[3] as string,
             bytes: statSync(file).size,
-            // The double reads files whole with a generous buffer; it has no use for these.
-            jsonBytes: 0,
             modifiedMs: 0,
           },
         ]
@@ -214,7 +212,13 @@ export class AthenaDouble {
     run.bytes = files.reduce((sum, f) => sum + f.bytes, 0);
     const connection = await (await this.#instance).connect();
     try {
-      await connection.run(createCloudTrailView(files));
+      // Athena reads the raw table; a generous object buffer stands in for its JSON reader.
+      await connection.run(
+        createCloudTrailView({
+          json: { paths: files.map((f) => f.path), objectBytes: 1 << 26 },
+          parquet: [],
+        }),
+      );
       const reader = await connection.runAndReadAll(toDuckDbDialect(sql));
       run.columns = reader.columnNames().map((name, i) => ({
         Name: name,

@@ -15,14 +15,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The embedded engine over `logsDir`, with a results directory of its own. */
+/**
+ * The embedded engine over `logsDir`, with results and store directories of its own and no
+ * background compaction unless `env` asks for it.
+ */
 export const duckDbTestRuntime = async (
   logsDir: string,
   env: Record<string, string> = {},
 ): Promise<Runtime> => {
   const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
+  const storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
   return createDuckDbRuntime(
-    loadDuckDbConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir, ...env }),
+    loadDuckDbConfig({
+      TRAILHOUND_LOGS_DIR: logsDir,
+      TRAILHOUND_RESULTS_DIR: resultsDir,
+      TRAILHOUND_STORE_DIR: storeDir,
+      TRAILHOUND_COMPACT: 'off',
+      ...env,
+    }),
   );
 };
 

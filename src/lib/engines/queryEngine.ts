@@ -57,6 +57,8 @@ export interface Execution {
     readonly queueMs?: number;
     /** Rough share of the work done while RUNNING, 0 to 100, when the engine can tell. */
     readonly progressPercent?: number;
+    /** Days of one account and region the scan reads compacted (columnar) and raw. */
+    readonly days?: { readonly compacted: number; readonly raw: number };
   };
   readonly error?: ExecutionError;
 }

@@ -1,6 +1,7 @@
 /**
- * The `cloudtrail_logs` relation on DuckDB: the chosen log files read with the columns of the one
- * CloudTrail schema, named and typed as Athena's table names them, plus the partition columns.
+ * The `cloudtrail_logs` relation on DuckDB: the window's raw log files (JSON) and compacted days
+ * (Parquet) read with the columns of the one CloudTrail schema, named and typed as Athena's table
+ * names them, plus the partition columns taken from each file's path, which both kinds share.
  */
 import {
   CLOUDTRAIL_FIELDS,
@@ -10,7 +11,6 @@ import {
   TABLE_NAME,
 } from '../../schema/cloudtrailTable.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
-import type { LogFile } from './logFiles.js';
 
 const recordType = `STRUCT(${CLOUDTRAIL_FIELDS.map((f) => `"${f.key}" ${duckDbType(f.type)}`).join(', ')})`;
 
@@ -20,44 +20,73 @@ const projection = (field: Field): string =>
     ? `CAST(r."${field.key}" AS VARCHAR) AS ${columnName(field)}`
     : `r."${field.key}" AS ${columnName(field)}`;
 
-const columns = CLOUDTRAIL_FIELDS.map(projection).join(',\n  ');
+/** The table's columns from a CloudTrail record `r`: what the JSON view shows and compaction writes. */
+export const RECORD_COLUMNS_SQL = CLOUDTRAIL_FIELDS.map(projection).join(',\n  ');
+
+const COLUMN_NAMES_SQL = CLOUDTRAIL_FIELDS.map(columnName).join(', ');
+
+/** The path of a log file or a compacted day: …/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>. */
+const PARTITIONS_IN_PATH = String.raw`'/(\d{12})/CloudTrail/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;
+const partitionsOf = (source: string) =>
+  ['account', 'region', 'day']
+    .map((name, i) => `regexp_extract(${source}, ${PARTITIONS_IN_PATH}, ${i + 1}) AS ${name}`)
+    .join(',\n  ');
 
 const MIN_OBJECT_BYTES = 1 << 20;
 const MAX_OBJECT_BYTES = 2 ** 31 - 1;
 
 /**
- * The reader's object buffer for these files: each file is one JSON object, so the largest file's
- * JSON must fit. Sized from the files rather than set to the largest possible, because the
- * reader's cost grows with it: 1 GiB made a year's scan 1.9 times as long as 16 MiB.
+ * The JSON reader's object buffer: each file is one JSON object, so the largest file's JSON must
+ * fit. Sized from the files rather than set to the largest possible, because the reader's cost
+ * grows with it: 1 GiB made a year's scan 1.9 times as long as 16 MiB.
+ * `jsonSizes[i]` is what file i's gzip trailer says; one smaller than the file itself is the last
+ * member's of a multi-member gzip, so the worst is assumed.
  */
-export const objectBufferBytes = (files: readonly LogFile[]): number => {
-  // A trailer smaller than the file is the last member's of a multi-member gzip: assume the worst.
-  const jsonOf = (f: LogFile) => (f.jsonBytes >= f.bytes ? f.jsonBytes : f.bytes * 32);
-  const largest = files.reduce((max, f) => Math.max(max, jsonOf(f)), 0);
+export const objectBufferBytes = (
+  files: readonly { bytes: number }[],
+  jsonSizes: readonly number[],
+): number => {
+  const largest = files.reduce((max, f, i) => {
+    const json = jsonSizes[i] ?? 0;
+    return Math.max(max, json >= f.bytes ? json : f.bytes * 32);
+  }, 0);
   let size = MIN_OBJECT_BYTES;
   while (size <= largest && size < MAX_OBJECT_BYTES) size = Math.min(size * 2, MAX_OBJECT_BYTES);
   return size;
 };
 
+/** The JSON read of raw log files, one row per record as `r`, with `filename`. */
+export const readRecordsSql = (paths: readonly string[], objectBytes: number): string =>
+  `(SELECT unnest(Records) AS r, filename FROM read_json([${paths.map((p) => toSqlLiteral(p.replaceAll('\\', '/'))).join(', ')}],
+      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes}))`;
+
+export interface RelationSources {
+  /** Raw log files, and the object buffer their largest JSON needs. */
+  readonly json: { readonly paths: readonly string[]; readonly objectBytes: number };
+  /** Compacted days' Parquet files. */
+  readonly parquet: readonly string[];
+}
+
 /**
- * CREATE statement for a connection-local view over `files`. Paths come from our own directory
- * listing, never from a request, and still pass through the literal function.
+ * CREATE statement for a connection-local view over the sources. Paths come from our own
+ * directory listing, never from a request, and still pass through the literal function.
  */
-export const createCloudTrailView = (files: readonly LogFile[]): string => {
-  const partitions = (source: string) =>
-    files.length === 0
-      ? 'NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS day'
-      : `regexp_extract(${source}, '/(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 1) AS account,
-  regexp_extract(${source}, '/(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 2) AS region,
-  regexp_extract(${source}, '/(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 3) AS day`;
-  const source =
-    files.length === 0
-      ? `(SELECT NULL::${recordType} AS r, NULL::VARCHAR AS filename WHERE false)`
-      : `(SELECT unnest(Records) AS r, filename FROM read_json([${files.map((f) => toSqlLiteral(f.path.replaceAll('\\', '/'))).join(', ')}],
-      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBufferBytes(files)}))`;
-  return `CREATE OR REPLACE TEMP VIEW ${TABLE_NAME} AS
-SELECT
-  ${columns},
-  ${partitions('filename')}
-FROM ${source}`;
+export const createCloudTrailView = ({ json, parquet }: RelationSources): string => {
+  const parts: string[] = [];
+  if (json.paths.length > 0) {
+    parts.push(
+      `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${partitionsOf('filename')}\nFROM ${readRecordsSql(json.paths, json.objectBytes)}`,
+    );
+  }
+  if (parquet.length > 0) {
+    parts.push(
+      `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${partitionsOf('filename')}\nFROM read_parquet([${parquet.map((p) => toSqlLiteral(p.replaceAll('\\', '/'))).join(', ')}], filename = true)`,
+    );
+  }
+  if (parts.length === 0) {
+    parts.push(
+      `SELECT\n  ${RECORD_COLUMNS_SQL},\n  NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS day\nFROM (SELECT NULL::${recordType} AS r WHERE false)`,
+    );
+  }
+  return `CREATE OR REPLACE TEMP VIEW ${TABLE_NAME} AS\n${parts.join('\nUNION ALL\n')}`;
 };

@@ -1,7 +1,9 @@
 /**
  * The embedded engine: DuckDB over CloudTrail files on disk, behaving as Athena does. Executions
  * are queued and run in the background (at most `maxConcurrent` at once), their results written
- * as CSV beside a JSON record, and bytesScanned is the compressed size of the files read.
+ * as CSV beside a JSON record. Each reads compacted days from the columnar store where they are
+ * current and raw files elsewhere (store/scanPlan.ts); bytesScanned is what it reads: raw files
+ * whole, and the column chunks it needs of each compacted day.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -21,14 +23,16 @@ import type {
 import { isTerminal } from '../queryEngine.js';
 import { ActiveExecution } from './activeExecution.js';
 import { ExecutionStore, type StoredExecution } from './executionStore.js';
-import { findLogFiles } from './logFiles.js';
 import { ResultPages } from './resultPages.js';
 import { RunQueue } from './runQueue.js';
 import { runStatement } from './runStatement.js';
+import { planScan } from './store/scanPlan.js';
 import { TRINO_MACROS } from './trinoCompat.js';
 
 export interface DuckDbEngineOptions {
   readonly logsDir: string;
+  /** The columnar store of compacted days; without one, every day is read raw. */
+  readonly storeDir?: string | undefined;
   readonly resultsDir: string;
   readonly signer: LinkSigner;
   /** Base URL of the server that serves /v1/downloads; by default the one the request came to. */
@@ -125,12 +129,16 @@ export class DuckDbEngine implements QueryEngine {
     const connection = await this.#instance.connect();
     active.connection = connection;
     try {
-      const files = await findLogFiles(this.#options.logsDir, request.window);
-      const bytesScanned = files.reduce((sum, f) => sum + f.bytes, 0);
-      execution = { ...execution, statistics: { ...execution.statistics, bytesScanned } };
+      const plan = await planScan(this.#options.logsDir, this.#options.storeDir, request.window);
+      execution = { ...execution, statistics: { ...execution.statistics, days: plan.days } };
       active.checkpoint();
       const csvPath = this.#store.csvPath(queued.executionId);
-      const rowCount = await runStatement(connection, files, request, csvPath, () => active.checkpoint());
+      const rowCount = await runStatement(connection, plan, request, csvPath, {
+        checkpoint: () => active.checkpoint(),
+        onScanned: (bytesScanned) => {
+          execution = { ...execution, statistics: { ...execution.statistics, bytesScanned } };
+        },
+      });
       execution = {
         ...execution,
         state: active.cancelled ? 'CANCELLED' : 'SUCCEEDED',
@@ -228,6 +236,11 @@ export class DuckDbEngine implements QueryEngine {
       active?.finish();
     }
     return this.get(executionId);
+  }
+
+  /** Whether any execution is queued or running: background compaction waits meanwhile. */
+  get busy(): boolean {
+    return this.#active.size > 0;
   }
 
   close(): void {

@@ -1,8 +1,12 @@
-/** The embedded engine's runtime: DuckDB over the configured logs directory, with local downloads. */
+/**
+ * The embedded engine's runtime: DuckDB over the configured logs directory and columnar store,
+ * with local downloads and, unless TRAILHOUND_COMPACT=off, compaction in the background.
+ */
 import type { DuckDbConfig } from '../../config.js';
 import type { Runtime } from '../../runtime.js';
 import { LinkSigner, loadSigningKey } from '../../signing/signedLink.js';
 import { DuckDbEngine } from './duckDbEngine.js';
+import { BackgroundCompactor } from './store/backgroundCompactor.js';
 
 export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime> => {
   const signer = new LinkSigner(
@@ -10,15 +14,29 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
   );
   const engine = await DuckDbEngine.create({
     logsDir: config.TRAILHOUND_LOGS_DIR,
+    storeDir: config.TRAILHOUND_STORE_DIR,
     resultsDir: config.TRAILHOUND_RESULTS_DIR,
     signer,
     publicUrl: config.TRAILHOUND_PUBLIC_URL,
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
   });
+  const compactor =
+    config.TRAILHOUND_COMPACT === 'background'
+      ? new BackgroundCompactor({
+          logsDir: config.TRAILHOUND_LOGS_DIR,
+          storeDir: config.TRAILHOUND_STORE_DIR,
+          busy: () => engine.busy,
+        })
+      : undefined;
+  compactor?.start();
   return {
     config,
     engine,
     downloads: { signer, readResultCsv: (id) => engine.readResultCsv(id) },
-    close: async () => engine.close(),
+    ...(compactor ? { compaction: () => compactor.idle } : {}),
+    close: async () => {
+      await compactor?.stop();
+      engine.close();
+    },
   };
 };

@@ -19,8 +19,6 @@ export interface LogFile {
   readonly day: string;
   /** Size on disk, compressed: what Athena counts as data scanned. */
   readonly bytes: number;
-  /** Size of the JSON inside (from the gzip trailer), so the reader's buffer fits the file. */
-  readonly jsonBytes: number;
   readonly modifiedMs: number;
 }
 
@@ -96,43 +94,74 @@ export const daysBetween = (firstDay: string, lastDay: string): string[] => {
   return days;
 };
 
-/** Size on disk, time of last change, and the size of the JSON a gzip member holds (its ISIZE). */
-const describeFile = async (file: string) => {
-  const handle = await open(file, 'r');
-  try {
-    const { size, mtimeMs } = await handle.stat();
-    if (!file.endsWith('.gz') || size < 18) return { bytes: size, jsonBytes: size, modifiedMs: mtimeMs };
-    const trailer = Buffer.alloc(4);
-    await handle.read(trailer, 0, 4, size - 4);
-    return { bytes: size, jsonBytes: trailer.readUInt32LE(0), modifiedMs: mtimeMs };
-  } finally {
-    await handle.close();
-  }
-};
+/**
+ * The size of the JSON inside each file: a gzip file ends with the size of what its last member
+ * holds (ISIZE), and a CloudTrail file is one member. Read only for files the JSON reader opens.
+ */
+export const readJsonSizes = (files: readonly LogFile[]): Promise<number[]> =>
+  mapLimited(files, async (file) => {
+    if (!file.path.endsWith('.gz') || file.bytes < 18) return file.bytes;
+    const handle = await open(file.path, 'r');
+    try {
+      const trailer = Buffer.alloc(4);
+      await handle.read(trailer, 0, 4, file.bytes - 4);
+      return trailer.readUInt32LE(0);
+    } finally {
+      await handle.close();
+    }
+  });
 
-interface DayDir {
+/** A directory of one account, region and day, where the trail writes that day's files. */
+export interface DayDir {
   readonly account: string;
   readonly region: string;
+  /** YYYY/MM/DD */
   readonly day: string;
   readonly dir: string;
 }
 
-export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise<LogFile[]> => {
+const DIGITS = (n: number) => new RegExp(`^\\d{${n}}$`);
+
+/** Every day directory under a region's directory, found by walking YYYY/MM/DD. */
+const daysIn = async (regionDir: string): Promise<string[]> => {
+  const days: string[] = [];
+  for (const year of (await list(regionDir)).dirs.filter((n) => DIGITS(4).test(n))) {
+    for (const month of (await list(path.join(regionDir, year))).dirs.filter((n) => DIGITS(2).test(n))) {
+      const dayNames = (await list(path.join(regionDir, year, month))).dirs.filter((n) => DIGITS(2).test(n));
+      days.push(...dayNames.map((d) => `${year}/${month}/${d}`));
+    }
+  }
+  return days.sort();
+};
+
+/**
+ * The day directories of the given days (all that exist when `days` is undefined), accounts and
+ * regions (all when undefined). A listed day need not exist: it then lists no files.
+ */
+export const findDayDirs = async (
+  logsDir: string,
+  scope: { days?: readonly string[]; accounts?: readonly string[]; regions?: readonly string[] },
+): Promise<DayDir[]> => {
   const accounts = (await accountDirs(path.join(logsDir, 'AWSLogs'))).filter(
-    (a) => !window.accounts || window.accounts.includes(a.account),
+    (a) => !scope.accounts || scope.accounts.includes(a.account),
   );
-  const days = daysBetween(window.firstDay, window.lastDay);
   const dayDirs: DayDir[] = [];
   for (const { account, dir } of accounts) {
     const regions = (await list(path.join(dir, 'CloudTrail'))).dirs.filter(
-      (region) => !window.regions || window.regions.includes(region),
+      (region) => !scope.regions || scope.regions.includes(region),
     );
     for (const region of regions) {
-      for (const day of days) {
-        dayDirs.push({ account, region, day, dir: path.join(dir, 'CloudTrail', region, ...day.split('/')) });
+      const regionDir = path.join(dir, 'CloudTrail', region);
+      for (const day of scope.days ?? (await daysIn(regionDir))) {
+        dayDirs.push({ account, region, day, dir: path.join(regionDir, ...day.split('/')) });
       }
     }
   }
+  return dayDirs;
+};
+
+/** The log files in these day directories, with their size and modification time. */
+export const listLogFiles = async (dayDirs: readonly DayDir[]): Promise<LogFile[]> => {
   const named = (
     await mapLimited(dayDirs, async (d) =>
       (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
@@ -140,6 +169,16 @@ export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise
   ).flat();
   return mapLimited(named, async ({ account, region, day, dir, name }) => {
     const filePath = path.join(dir, name);
-    return { path: filePath, account, region, day, ...(await describeFile(filePath)) };
+    const { size, mtimeMs } = await stat(filePath);
+    return { path: filePath, account, region, day, bytes: size, modifiedMs: mtimeMs };
   });
 };
+
+export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise<LogFile[]> =>
+  listLogFiles(
+    await findDayDirs(logsDir, {
+      days: daysBetween(window.firstDay, window.lastDay),
+      ...(window.accounts ? { accounts: window.accounts } : {}),
+      ...(window.regions ? { regions: window.regions } : {}),
+    }),
+  );

@@ -1,28 +1,63 @@
 /**
- * One statement on the embedded engine: the `cloudtrail_logs` view over the chosen files, the
- * Trino SQL in DuckDB's spelling with every value bound as a string, the result streamed to CSV.
+ * One statement on the embedded engine: the `cloudtrail_logs` view over the planned files (raw
+ * JSON and compacted Parquet), the Trino SQL in DuckDB's spelling with every value bound as a
+ * string, the result streamed to CSV.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
 import type { ExecutionRequest } from '../queryEngine.js';
-import { createCloudTrailView } from './cloudtrailRelation.js';
-import type { LogFile } from './logFiles.js';
+import { createCloudTrailView, objectBufferBytes } from './cloudtrailRelation.js';
+import { readJsonSizes } from './logFiles.js';
 import { writeResultCsv } from './resultCsvWriter.js';
+import { bytesOfColumns, parquetColumnsRead } from './store/columnsRead.js';
+import type { ScanPlan } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
-/** @returns the number of result rows written to `csvPath`. `checkpoint` may throw to stop. */
+const COLUMN_NAMES = CLOUDTRAIL_FIELDS.map(columnName);
+
+/** What the statement reads: every raw file whole, and the columns it needs of each compacted day. */
+const scannedBytes = async (
+  connection: DuckDBConnection,
+  plan: ScanPlan,
+  sql: string,
+  parameters: readonly string[],
+): Promise<number> => {
+  const raw = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
+  if (plan.compacted.length === 0) return raw;
+  const columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES);
+  return plan.compacted.reduce((sum, day) => sum + bytesOfColumns(day.manifest, columns), raw);
+};
+
+/** Defines `cloudtrail_logs` on the connection over the plan's files. */
+const defineRelation = async (connection: DuckDBConnection, plan: ScanPlan): Promise<void> => {
+  const objectBytes = objectBufferBytes(plan.raw, await readJsonSizes(plan.raw));
+  await connection.run(
+    createCloudTrailView({
+      json: { paths: plan.raw.map((f) => f.path), objectBytes },
+      parquet: plan.compacted.map((d) => d.path),
+    }),
+  );
+};
+
+/**
+ * Runs the request over the plan. `onScanned` hears the bytes scanned before the rows are read;
+ * `checkpoint` may throw to stop. @returns the number of result rows written to `csvPath`.
+ */
 export const runStatement = async (
   connection: DuckDBConnection,
-  files: readonly LogFile[],
+  plan: ScanPlan,
   request: ExecutionRequest,
   csvPath: string,
-  checkpoint: () => void,
+  hooks: { checkpoint: () => void; onScanned: (bytes: number) => void },
 ): Promise<number> => {
-  await connection.run(createCloudTrailView(files));
-  checkpoint();
-  const prepared = await connection.prepare(toDuckDbDialect(request.statement.sql));
+  await defineRelation(connection, plan);
+  hooks.checkpoint();
+  const sql = toDuckDbDialect(request.statement.sql);
+  hooks.onScanned(await scannedBytes(connection, plan, sql, request.statement.parameters));
+  const prepared = await connection.prepare(sql);
   request.statement.parameters.forEach((value, i) => {
     prepared.bindVarchar(i + 1, value);
   });
-  checkpoint();
-  return writeResultCsv(csvPath, request.columns, await prepared.stream(), checkpoint);
+  hooks.checkpoint();
+  return writeResultCsv(csvPath, request.columns, await prepared.stream(), hooks.checkpoint);
 };

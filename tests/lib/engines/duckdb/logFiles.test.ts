@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { objectBufferBytes } from '../../../../src/lib/engines/duckdb/cloudtrailRelation.js';
-import { daysBetween, findLogFiles } from '../../../../src/lib/engines/duckdb/logFiles.js';
+import { daysBetween, findLogFiles, readJsonSizes } from '../../../../src/lib/engines/duckdb/logFiles.js';
 import { resolveWindow, type TimeWindow } from '../../../../src/lib/sql/timeWindow.js';
 
 const windowOf = (from: string, to: string, extra: Record<string, string[]> = {}): TimeWindow => {
@@ -69,9 +69,10 @@ describe('findLogFiles', () => {
     const file = path.join(dir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/10/big.json.gz');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, gzipSync(json));
-    const [found] = await findLogFiles(dir, windowOf('2024-03-10T00:00:00Z', '2024-03-10T01:00:00Z'));
-    expect(found).toMatchObject({ jsonBytes: Buffer.byteLength(json), bytes: gzipSync(json).length });
-    expect(found?.modifiedMs).toBeGreaterThan(0);
+    const found = await findLogFiles(dir, windowOf('2024-03-10T00:00:00Z', '2024-03-10T01:00:00Z'));
+    expect(found).toMatchObject([{ bytes: gzipSync(json).length }]);
+    expect(found[0]?.modifiedMs).toBeGreaterThan(0);
+    expect(await readJsonSizes(found)).toEqual([Buffer.byteLength(json)]);
   });
 
   it('follows directories reached through symbolic links, each real directory once', async () => {
@@ -102,22 +103,19 @@ describe('daysBetween', () => {
 });
 
 describe('objectBufferBytes', () => {
-  const file = (jsonBytes: number, bytes = 10) => ({
-    path: 'p',
-    account: 'a',
-    region: 'r',
-    day: 'd',
-    bytes,
-    jsonBytes,
-    modifiedMs: 0,
-  });
+  const sized = (jsonBytes: number, bytes = 10) => [{ bytes }, jsonBytes] as const;
+  const buffer = (...files: (readonly [{ bytes: number }, number])[]) =>
+    objectBufferBytes(
+      files.map(([f]) => f),
+      files.map(([, json]) => json),
+    );
   it('fits the largest JSON, as a power of two of at least 1 MiB', () => {
-    expect(objectBufferBytes([])).toBe(1 << 20);
-    expect(objectBufferBytes([file(1000), file(200_000)])).toBe(1 << 20);
-    expect(objectBufferBytes([file(1 << 20)])).toBe(1 << 21);
-    expect(objectBufferBytes([file(5_000_000)])).toBe(1 << 23);
+    expect(buffer()).toBe(1 << 20);
+    expect(buffer(sized(1000), sized(200_000))).toBe(1 << 20);
+    expect(buffer(sized(1 << 20))).toBe(1 << 21);
+    expect(buffer(sized(5_000_000))).toBe(1 << 23);
   });
   it('never trusts a trailer smaller than the file itself (a file of several gzip members)', () => {
-    expect(objectBufferBytes([file(100, 3_000_000)])).toBe(1 << 27);
+    expect(buffer(sized(100, 3_000_000))).toBe(1 << 27);
   });
 });

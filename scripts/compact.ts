@@ -1,0 +1,57 @@
+/**
+ * `npm run compact [-- --from YYYY-MM-DD] [--to YYYY-MM-DD]`: compacts the closed days of
+ * TRAILHOUND_LOGS_DIR into the columnar store at TRAILHOUND_STORE_DIR (Parquet, zstd, one file
+ * per account, region and day, sorted by event time). Days already compacted from the raw files as
+ * they are now are skipped; a day whose files changed is rebuilt. Prints progress (days done of
+ * total, MB/s of raw logs, time left) and a summary; exits 1 if any day failed.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadDuckDbConfig } from '../src/lib/config.js';
+import { type CompactionProgress, compactStore } from '../src/lib/engines/duckdb/store/compactStore.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const { values } = parseArgs({
+  options: { from: { type: 'string' }, to: { type: 'string' } },
+  strict: true,
+});
+for (const [name, value] of Object.entries(values)) {
+  if (value !== undefined && !DAY.test(value)) {
+    console.error(`--${name} takes a day, YYYY-MM-DD (got ${value})`);
+    process.exit(2);
+  }
+}
+const config = loadDuckDbConfig(process.env);
+const asDay = (day: string | undefined) => day?.replaceAll('-', '/');
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const duration = (ms: number) =>
+  ms >= 60_000
+    ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+    : `${(ms / 1000).toFixed(1)} s`;
+const progressLine = (p: CompactionProgress) =>
+  `${p.done}/${p.total} days  ${mb(p.rawBytes)} MB at ${(p.rawBytes / 1e6 / Math.max(p.elapsedMs / 1000, 0.001)).toFixed(1)} MB/s` +
+  `${p.remainingMs === undefined ? '' : `, ${duration(p.remainingMs)} left`}  (${p.day})`;
+
+// On a terminal one line is rewritten in place; piped, every day is a line of its own.
+const interactive = process.stderr.isTTY;
+console.error(`compacting ${config.TRAILHOUND_LOGS_DIR} into ${config.TRAILHOUND_STORE_DIR}`);
+const summary = await compactStore({
+  logsDir: config.TRAILHOUND_LOGS_DIR,
+  storeDir: config.TRAILHOUND_STORE_DIR,
+  from: asDay(values.from),
+  to: asDay(values.to),
+  threads: availableParallelism(),
+  onProgress: (p) =>
+    process.stderr.write(interactive ? `\r\x1b[K${progressLine(p)}` : `${progressLine(p)}\n`),
+});
+if (interactive && summary.built + summary.failed.length > 0) process.stderr.write('\n');
+const ratio =
+  summary.rawBytes > 0 ? ` (${(summary.parquetBytes / summary.rawBytes).toFixed(2)} of the raw)` : '';
+console.log(
+  `${summary.days} closed days: ${summary.built} compacted, ${summary.current} already current, ${summary.failed.length} failed; ` +
+    `${mb(summary.rawBytes)} MB of logs into ${mb(summary.parquetBytes)} MB of Parquet${ratio}, ${summary.rows} rows, in ${duration(summary.elapsedMs)}`,
+);
+for (const failure of summary.failed) console.error(`failed: ${failure.day}: ${failure.error}`);
+process.exit(summary.failed.length > 0 ? 1 : 0);

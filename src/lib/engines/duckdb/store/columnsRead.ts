@@ -1,0 +1,48 @@
+/**
+ * The bytes a statement reads from compacted days: Parquet is read column by column, so what a
+ * scan costs is the compressed size of the column chunks it reads, as Athena counts Parquet.
+ * Which columns those are, DuckDB's own plan says (EXPLAIN: the projections and filters of each
+ * Parquet scan); each day's manifest holds the size of every leaf column.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DayManifest } from './dayManifest.js';
+
+interface PlanNode {
+  readonly name?: string;
+  readonly extra_info?: { readonly Projections?: string[] | string; readonly Filters?: string[] | string };
+  readonly children?: readonly PlanNode[];
+}
+
+const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.children ?? []).flatMap(nodes)];
+const asList = (v: string[] | string | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Column paths (`eventtime`, `useridentity.userName`) that the plan's Parquet scans read. */
+export const parquetColumnsRead = async (
+  connection: DuckDBConnection,
+  sql: string,
+  parameters: readonly string[],
+  columns: readonly string[],
+): Promise<Set<string>> => {
+  const explain = await connection.prepare(`EXPLAIN (FORMAT json) ${sql}`);
+  parameters.forEach((value, i) => {
+    explain.bindVarchar(i + 1, value);
+  });
+  const reader = await explain.runAndReadAll();
+  const plan = JSON.parse(String(reader.getRows()[0]?.[1] ?? '[]')) as PlanNode[];
+  const read = new Set<string>();
+  for (const node of plan.flatMap(nodes)) {
+    if (node.extra_info === undefined || !/PARQUET/i.test(node.name ?? '')) continue;
+    for (const projection of asList(node.extra_info.Projections)) read.add(projection);
+    // A column used only by a pushed-down filter is read too, though not projected.
+    const filters = asList(node.extra_info.Filters).join(' ');
+    for (const column of columns) if (new RegExp(`\\b${column}\\b`, 'i').test(filters)) read.add(column);
+  }
+  read.delete('filename');
+  return read;
+};
+
+/** Bytes of the leaf columns under `paths` in one compacted day. */
+export const bytesOfColumns = (manifest: DayManifest, paths: ReadonlySet<string>): number =>
+  Object.entries(manifest.columnBytes)
+    .filter(([leaf]) => [...paths].some((p) => leaf === p || leaf.startsWith(`${p}.`)))
+    .reduce((sum, [, bytes]) => sum + bytes, 0);
