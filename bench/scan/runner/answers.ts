@@ -1,9 +1,11 @@
 /**
  * Checks a side's rows against planted.json: the same rows, each as often (every side), and in
- * the same order for sides that promise the API's order. Says what differs, briefly.
+ * the same order for sides that promise the API's order; for an engine side, also that every day
+ * was read where the side says (all compacted for engine-store, all raw for engine-raw). Says what
+ * differs, briefly.
  */
 import type { ExpectedAnswer } from '../generator/plantedAnswers.js';
-import type { SideAnswer } from './sides.js';
+import type { DaysFrom, SideAnswer } from './sides.js';
 
 export interface Verdict {
   readonly ok: boolean;
@@ -12,7 +14,7 @@ export interface Verdict {
 
 const keys = (rows: readonly unknown[][]) => rows.map((row) => JSON.stringify(row));
 
-export const checkAnswer = (expected: ExpectedAnswer, answer: SideAnswer): Verdict => {
+const checkRows = (expected: ExpectedAnswer, answer: SideAnswer): Verdict => {
   const want = keys(expected.rows);
   const got = keys(answer.rows);
   const remaining = new Map<string, number>();
@@ -34,4 +36,19 @@ export const checkAnswer = (expected: ExpectedAnswer, answer: SideAnswer): Verdi
     return { ok: false, detail: `the ${want.length} expected rows, in another order than the API's` };
   }
   return { ok: true, detail: `${got.length} rows as planted${answer.ordered ? ', in order' : ''}` };
+};
+
+/** All days from one place: statistics.days.raw (or .compacted) must be 0, and days reported. */
+const checkDays = (daysFrom: DaysFrom, answer: SideAnswer): Verdict => {
+  const days = answer.days;
+  if (!days) return { ok: false, detail: 'no statistics.days in the execution' };
+  const other = daysFrom === 'compacted' ? days.raw : days.compacted;
+  return other === 0
+    ? { ok: true, detail: `all ${days[daysFrom]} days ${daysFrom}` }
+    : { ok: false, detail: `${days.raw} days raw and ${days.compacted} compacted, expected all ${daysFrom}` };
+};
+
+export const checkAnswer = (expected: ExpectedAnswer, answer: SideAnswer, daysFrom?: DaysFrom): Verdict => {
+  const verdicts = [checkRows(expected, answer), ...(daysFrom ? [checkDays(daysFrom, answer)] : [])];
+  return { ok: verdicts.every((v) => v.ok), detail: verdicts.map((v) => v.detail).join('; ') };
 };

@@ -1,7 +1,8 @@
 /**
  * Asks the running server one question as a client would: POST /v1/executions, poll
  * GET /v1/executions/{id} until it ends (the server's ?wait is capped at 25 s, and a year takes
- * longer), then read every page of results. The time is taken from the POST to the last page.
+ * longer), then read every page of results. The time is taken from the POST to the last page;
+ * the execution's statistics (bytes scanned, engine time, days compacted and raw) come along.
  */
 
 export interface EngineAnswer {
@@ -9,12 +10,19 @@ export interface EngineAnswer {
   readonly rows: readonly Record<string, unknown>[];
   readonly bytesScanned: number;
   readonly engineMs: number;
+  /** Days of one account and region read from the columnar store and from raw files. */
+  readonly days?: ScanDays;
+}
+
+export interface ScanDays {
+  readonly compacted: number;
+  readonly raw: number;
 }
 
 interface Execution {
   executionId: string;
   state: string;
-  statistics?: { bytesScanned?: number; engineMs?: number; progressPercent?: number };
+  statistics?: { bytesScanned?: number; engineMs?: number; progressPercent?: number; days?: ScanDays };
   error?: { category: string; message: string };
 }
 
@@ -80,5 +88,6 @@ export const askEngine = async (
     rows,
     bytesScanned: execution.statistics?.bytesScanned ?? 0,
     engineMs: execution.statistics?.engineMs ?? 0,
+    ...(execution.statistics?.days ? { days: execution.statistics.days } : {}),
   };
 };

@@ -4,11 +4,12 @@
  * for GET /health; reads its peak resident memory (VmHWM) from /proc; stops it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../generator/sourceRecords.js';
+import { peakRssTracker } from './procStatus.js';
 
 export interface RunningServer {
   readonly baseUrl: string;
@@ -29,15 +30,6 @@ const freePort = (): Promise<number> =>
       probe.close(() => resolve(port));
     });
   });
-
-const readVmHwm = (pid: number): number | undefined => {
-  try {
-    const line = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return line ? Number(line[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const waitForHealth = async (baseUrl: string, child: ChildProcess, log: () => string) => {
   const deadline = Date.now() + 120_000;
@@ -80,11 +72,7 @@ export const startServer = async (
   child.stderr?.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
   const pid = child.pid ?? -1;
-  let peak: number | undefined;
-  const peakRssKb = () => {
-    peak = Math.max(peak ?? 0, readVmHwm(pid) ?? 0) || undefined;
-    return peak;
-  };
+  const peakRssKb = peakRssTracker(pid);
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,

@@ -1,93 +1,97 @@
 /**
- * Turns the timings into the bench's table (markdown, to stdout) and its JSON record: medians per
- * question and side, the ratios engine/jq, engine/(gzip -dc) and jq/(gzip -dc), and how much of
- * the window's compressed bytes each engine side reports it scanned.
+ * Turns the record into the bench's printout (markdown, to stdout): the compaction step, a table
+ * of medians per question with the three per-question ratios and their goals, then every goal
+ * with its measured value and whether it is met.
  */
-import type { Verdict } from './answers.js';
+import { type BenchRecord, median } from './benchRecord.js';
+import { fixed, meets, questionMeasures, TARGETS, targetText } from './goals.js';
+import { ENGINE_RAW, ENGINE_STORE } from './sides.js';
 
-export interface SideSamples {
-  readonly ms: number[];
-  readonly engineMs: number[];
-  readonly verdicts: Verdict[];
-  bytesScanned?: number;
-}
+const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : 'n/a');
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const verdict = (met: boolean) => (met ? 'met' : 'not met');
 
-export interface BenchRecord {
-  readonly trail: string;
-  readonly window: { from: string; to: string };
-  readonly files: number;
-  readonly gzBytes: number;
-  readonly jsonBytes: number;
-  readonly runs: number;
-  readonly machine: { cpus: number; node: string; platform: string };
-  readonly gzipMs: number[];
-  readonly questions: {
-    query: string;
-    parameters: unknown;
-    expectedRows: number;
-    sides: Record<string, SideSamples>;
-  }[];
-  readonly engineSides: string[];
-  serverPeakRssKb: Record<string, number | null>;
-  errors: string[];
-}
+/** A markdown table row; a `|` inside a cell is escaped. */
+const row = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+const table = (header: readonly string[], rows: readonly (readonly string[])[]) => [
+  row(header),
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map(row),
+];
 
-export const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+const ratioCell = (key: keyof typeof TARGETS, value: number) =>
+  Number.isFinite(value) ? `${fixed(value)} ${verdict(meets(TARGETS[key], value))}` : 'n/a';
+
+const compactionLines = (record: BenchRecord): string[] => {
+  const c = record.compaction;
+  const peak = c.peakRssKb === null ? 'unreadable' : `${(c.peakRssKb / 1024).toFixed(0)} MiB`;
+  return [
+    `compaction (once, before the questions, into ${c.storeDir}): exit ${c.exitCode}, ${secs(c.ms)} wall, ` +
+      `peak RSS ${peak}, store ${mb(c.storeBytes)} of Parquet for ${mb(record.gzBytes)} of .json.gz`,
+    `  scripts/compact.ts: ${c.summary || '(no summary)'}`,
+  ];
 };
 
-const secs = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : 'n/a');
-
-export const renderTable = (record: BenchRecord): string => {
-  const gzip = median(record.gzipMs);
-  const engines = record.engineSides;
+const questionTable = (record: BenchRecord): string[] => {
   const header = [
     'question',
     'rows',
+    'zcat | jq',
+    ENGINE_RAW,
+    ENGINE_STORE,
     'gzip -dc',
-    'zcat \\| jq',
-    ...engines,
-    ...engines.flatMap((e) => [`${e}/jq`, `${e}/gzip`]),
-    'jq/gzip',
-    ...engines.map((e) => `${e} bytesScanned/raw`),
+    `jq/${ENGINE_STORE} (${targetText(TARGETS.jqOverStore)})`,
+    `${ENGINE_RAW}/gzip (${targetText(TARGETS.rawOverGzip)})`,
+    `${ENGINE_STORE} bytesScanned/raw (${targetText(TARGETS.scannedOverRaw)})`,
+    `${ENGINE_STORE} days compacted/raw`,
     'answers',
   ];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const q of record.questions) {
-    const m = (side: string) => median(q.sides[side]?.ms ?? []);
-    const jq = m('jq');
-    const verdicts = Object.entries(q.sides).flatMap(([side, s]) =>
+  const rows = record.questions.map((q) => {
+    const m = questionMeasures(q, record);
+    const days = q.sides[ENGINE_STORE]?.days;
+    const failures = Object.entries(q.sides).flatMap(([side, s]) =>
       s.verdicts.filter((v) => !v.ok).map((v) => `${side}: ${v.detail}`),
     );
-    lines.push(
-      `| ${[
-        q.query,
-        String(q.expectedRows),
-        secs(gzip),
-        secs(jq),
-        ...engines.map((e) => secs(m(e))),
-        ...engines.flatMap((e) => [ratio(m(e), jq), ratio(m(e), gzip)]),
-        ratio(jq, gzip),
-        ...engines.map((e) => ratio(q.sides[e]?.bytesScanned ?? Number.NaN, record.gzBytes)),
-        verdicts.length === 0 ? 'all as planted' : verdicts.join('; '),
-      ].join(' | ')} |`,
-    );
-  }
+    return [
+      q.query,
+      String(q.expectedRows),
+      secs(m.jq),
+      secs(m.raw),
+      secs(m.store),
+      secs(m.gzip),
+      ratioCell('jqOverStore', m.jqOverStore),
+      ratioCell('rawOverGzip', m.rawOverGzip),
+      ratioCell('scannedOverRaw', m.scannedOverRaw),
+      days ? `${days.compacted}/${days.raw}` : 'n/a',
+      Object.values(q.sides).every((side) => side.verdicts.length === 0)
+        ? 'not asked'
+        : failures.length === 0
+          ? 'all as planted'
+          : failures.join('; '),
+    ];
+  });
+  return table(header, rows);
+};
+
+export const renderReport = (record: BenchRecord): string => {
+  const gzipMs = median(record.gzipMs);
   const rss = Object.entries(record.serverPeakRssKb)
     .map(([side, kb]) => `${side} ${kb === null ? 'unreadable' : `${(kb / 1024).toFixed(0)} MiB`}`)
     .join(', ');
   return [
-    `trail ${record.trail}: ${record.files} files, ${(record.gzBytes / 1e6).toFixed(1)} MB gzipped, ${(record.jsonBytes / 1e6).toFixed(1)} MB JSON; window ${record.window.from} to ${record.window.to}`,
+    `trail ${record.trail}: ${record.files} files, ${mb(record.gzBytes)} gzipped, ${mb(record.jsonBytes)} JSON; window ${record.window.from} to ${record.window.to}`,
     `median of ${record.runs} run(s), interleaved; ${record.machine.cpus} CPUs, node ${record.machine.node}`,
     '',
-    ...lines,
+    ...compactionLines(record),
     '',
-    `gzip -dc: ${(record.jsonBytes / 1e6 / (gzip / 1000)).toFixed(0)} MB/s of JSON. Server peak RSS (VmHWM): ${rss}`,
+    ...questionTable(record),
+    '',
+    ...table(
+      ['goal', 'target', 'measured', ''],
+      record.goals.map((g) => [g.name, g.target, g.measured, verdict(g.met)]),
+    ),
+    '',
+    `gzip -dc: ${Number.isFinite(gzipMs) ? (record.jsonBytes / 1e6 / (gzipMs / 1000)).toFixed(0) : 'n/a'} MB/s of JSON. Server peak RSS (VmHWM): ${rss || 'n/a'}`,
     ...record.errors.map((e) => `ERROR ${e}`),
   ].join('\n');
 };

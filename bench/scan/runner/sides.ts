@@ -1,22 +1,42 @@
 /**
  * The sides that answer the bench questions. A side takes a question (from planted.json) and
  * returns its rows and its time. The engine sides are a list: each is the real server started
- * with its own extra environment, so another engine configuration (say a columnar store switched
- * on by an environment variable) is one more entry in ENGINE_SIDES.
+ * with its own extra environment. Two here, on the same files: `engine-raw` with an empty store
+ * (every day read from the raw .json.gz) and `engine-store` over the store the bench compacted;
+ * background compaction is off in both, so nothing else runs while a question is timed.
  */
 import type { ExpectedAnswer } from '../generator/plantedAnswers.js';
-import { askEngine } from './engineClient.js';
+import { askEngine, type ScanDays } from './engineClient.js';
 import { type RunningServer, startServer } from './engineServer.js';
 import { jqQuestion, parseJqRows } from './shellSides.js';
+
+/** Where an engine side must read every day of the window from: the columnar store, or raw files. */
+export type DaysFrom = 'compacted' | 'raw';
 
 export interface EngineSideSpec {
   readonly name: string;
   /** Extra environment for the server child, on top of the logs and results directories. */
   readonly env: Readonly<Record<string, string>>;
+  /** Checked on every answer: the execution's statistics.days must be all of this kind. */
+  readonly daysFrom: DaysFrom;
 }
 
-/** Add a configuration here, e.g. { name: 'engine-columnar', env: { TRAILHOUND_STORE: 'parquet' } }. */
-export const ENGINE_SIDES: readonly EngineSideSpec[] = [{ name: 'engine', env: {} }];
+export const ENGINE_RAW = 'engine-raw';
+export const ENGINE_STORE = 'engine-store';
+
+/** Another configuration is one more entry: a name, the server's environment, where days come from. */
+export const engineSideSpecs = (dirs: { emptyStore: string; store: string }): EngineSideSpec[] => [
+  {
+    name: ENGINE_RAW,
+    env: { TRAILHOUND_COMPACT: 'off', TRAILHOUND_STORE_DIR: dirs.emptyStore },
+    daysFrom: 'raw',
+  },
+  {
+    name: ENGINE_STORE,
+    env: { TRAILHOUND_COMPACT: 'off', TRAILHOUND_STORE_DIR: dirs.store },
+    daysFrom: 'compacted',
+  },
+];
 
 export interface SideAnswer {
   readonly ms: number;
@@ -25,10 +45,13 @@ export interface SideAnswer {
   readonly ordered: boolean;
   readonly bytesScanned?: number;
   readonly engineMs?: number;
+  readonly days?: ScanDays;
 }
 
 export interface QuestionSide {
   readonly name: string;
+  /** For engine sides: where every day must be read from (statistics.days). */
+  readonly daysFrom?: DaysFrom;
   start(): Promise<void>;
   ask(question: ExpectedAnswer): Promise<SideAnswer>;
   stop(): Promise<void>;
@@ -71,6 +94,7 @@ export const engineSide = (
   };
   return {
     name: spec.name,
+    daysFrom: spec.daysFrom,
     start: async () => {
       server = await startServer(trailDir, spec.env);
     },
@@ -94,6 +118,7 @@ export const engineSide = (
         ordered: true,
         bytesScanned: answer.bytesScanned,
         engineMs: answer.engineMs,
+        ...(answer.days ? { days: answer.days } : {}),
       };
     },
   };
