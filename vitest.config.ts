@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'tests/lib/**/*.test.ts',
+            'tests/handlers/**/*.test.ts',
             'tests/local/**/*.test.ts',
             'tests/docs/**/*.test.ts',
             'tests/deploy/stackPlugin.test.ts',

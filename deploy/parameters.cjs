@@ -84,6 +84,26 @@ const PARAMETERS = {
     pattern: /^([0-9a-f.:]+\/\d{1,3}(,[0-9a-f.:]+\/\d{1,3})*)?$/,
     meaning: 'comma-separated CIDRs; when set, every other caller is refused',
   },
+  auditors: {
+    default: '',
+    pattern:
+      /^((arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+|apiKey:[A-Za-z0-9]+)(,(arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+|apiKey:[A-Za-z0-9]+))*)?$/,
+    meaning:
+      "comma-separated principal ARNs (or `apiKey:<id>`) that may read and cancel every caller's executions; everyone else sees only their own",
+  },
+  tracing: { default: 'false', pattern: bool, meaning: 'X-Ray tracing of the API stage and every function' },
+  apiGatewayLogsRole: {
+    default: 'true',
+    pattern: bool,
+    meaning:
+      "create the account's API Gateway CloudWatch role that access logs need (`false` when the account has one already)",
+  },
+  reservedConcurrency: {
+    default: '5',
+    pattern: /^\d{1,4}$/,
+    meaning:
+      'concurrent executions reserved for each function (`0`: none reserved, the account pool is shared)',
+  },
   throttleRateLimit: { default: '20', pattern: /^\d+$/, meaning: 'stage throttling, requests per second' },
   throttleBurstLimit: { default: '40', pattern: /^\d+$/, meaning: 'stage throttling, burst' },
 };

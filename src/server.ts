@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { loadConfig, loadServerConfig } from './lib/config.js';
+import { logger } from './lib/logging/logger.js';
 import { createLocalRuntime } from './local/localRuntime.js';
 import { createLocalServer } from './local/localServer.js';
 import { API_ROUTES } from './routes.js';
@@ -34,5 +35,7 @@ const stop = (signal: NodeJS.Signals) => {
   // Keep-alive connections would hold close() open; the port must be free when we exit.
   server.closeAllConnections();
 };
+// A bug that escapes a request must not take the server, and every other request, down with it.
+process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason as Error));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

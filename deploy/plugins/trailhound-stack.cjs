@@ -7,10 +7,12 @@
  *   packaged, so the template checked offline is exactly the template deployed;
  * - stage-wide throttling and metrics on the REST API stage (StageDescription of the framework's
  *   Deployment, whose logical id the framework makes up at packaging time);
- * - an optional resource policy that refuses every caller but the listed VPC endpoints or CIDRs.
+ * - an optional resource policy that refuses every caller but the listed VPC endpoints or CIDRs;
+ * - access logs, tracing and reserved concurrency (observability.cjs).
  */
 const { PARAMETERS } = require('../parameters.cjs');
 const { foldConditions } = require('./foldConditions.cjs');
+const { addObservability } = require('./observability.cjs');
 
 /** @typedef {any} Json CloudFormation templates are free-form JSON. */
 
@@ -120,6 +122,10 @@ class TrailhoundStack {
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
     foldConditions(template);
     decorateApi(template.Resources, this.params());
+    addObservability(template.Resources, this.params(), {
+      service: this.serverless.service.service,
+      stage: this.serverless.service.provider.stage,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 /** DELETE /v1/executions/{executionId}: cancels a queued or running execution. */
 import { z } from 'zod';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
@@ -11,10 +12,10 @@ export const cancelExecution = engineRoute({
   name: 'cancelExecution',
   method: 'DELETE',
   resource: '/v1/executions/{executionId}',
-  input: schemaInput(z.object({ path: ExecutionPathSchema })),
-  handle: async ({ path }, { runtime }) => {
+  input: schemaInput(z.object({ path: ExecutionPathSchema, principal: z.string().optional() })),
+  handle: async ({ path, principal }, { runtime }) => {
     logger.appendKeys({ executionId: path.executionId });
-    return json(200, await runtime.engine.cancel(path.executionId));
+    return json(200, await runtime.engine.cancel(path.executionId, callerOf(principal, runtime.config)));
   },
 });
 

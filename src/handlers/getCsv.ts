@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
@@ -17,22 +18,22 @@ export const getCsv = engineRoute({
   input: schemaInput(
     z.object({
       path: ExecutionPathSchema,
-      headers: z.object({
-        host: z
-          .string()
-          .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/)
-          .optional(),
-        'x-forwarded-proto': z.enum(['http', 'https']).optional(),
-      }),
+      principal: z.string().optional(),
     }),
   ),
-  handle: async ({ path, headers }, { runtime }) => {
+  handle: async ({ path, principal }, { runtime, event }) => {
     logger.appendKeys({ executionId: path.executionId });
-    const proto = headers['x-forwarded-proto'] ?? 'http';
-    const link = await runtime.engine.getResultsLink(path.executionId, {
-      expiresInSeconds: runtime.config.TRAILHOUND_LINK_TTL_SECONDS,
-      ...(headers.host ? { requestBaseUrl: `${proto}://${headers.host}` } : {}),
-    });
+    // The address the server was reached on, as API Gateway (or the local server) gives it, not
+    // the Host header: a client's Host must not choose where a link points.
+    const { domainName, stage } = event.requestContext;
+    const link = await runtime.engine.getResultsLink(
+      path.executionId,
+      {
+        expiresInSeconds: runtime.config.TRAILHOUND_LINK_TTL_SECONDS,
+        ...(domainName ? { requestBaseUrl: `${stage === 'local' ? 'http' : 'https'}://${domainName}` } : {}),
+      },
+      callerOf(principal, runtime.config),
+    );
     return json(303, link, { Location: link.url });
   },
 });

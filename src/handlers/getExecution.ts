@@ -1,6 +1,7 @@
 /** GET /v1/executions/{executionId}: state, timings, bytes scanned and, on failure, why. */
 import { z } from 'zod';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
@@ -11,10 +12,10 @@ export const getExecution = engineRoute({
   name: 'getExecution',
   method: 'GET',
   resource: '/v1/executions/{executionId}',
-  input: schemaInput(z.object({ path: ExecutionPathSchema })),
-  handle: async ({ path }, { runtime }) => {
+  input: schemaInput(z.object({ path: ExecutionPathSchema, principal: z.string().optional() })),
+  handle: async ({ path, principal }, { runtime }) => {
     logger.appendKeys({ executionId: path.executionId });
-    const execution = await runtime.engine.get(path.executionId);
+    const execution = await runtime.engine.get(path.executionId, callerOf(principal, runtime.config));
     logger.appendKeys({
       query: execution.query,
       state: execution.state,

@@ -6,8 +6,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
-import { type Execution, isTerminal, type QueryEngine } from '../lib/engines/queryEngine.js';
+import { type Caller, type Execution, isTerminal, type QueryEngine } from '../lib/engines/queryEngine.js';
 import { ValidationError } from '../lib/errors.js';
+import { callerOf } from '../lib/http/caller.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
@@ -36,12 +37,14 @@ export interface StartExecutionInput {
   readonly waitSeconds: number;
   readonly idempotencyKey: string | undefined;
   readonly plan: ExecutionPlan;
+  readonly principal: string | undefined;
 }
 
 const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
   if (!config) throw new Error('POST /v1/executions needs the runtime configuration');
   const options = StartExecutionOptionsSchema.safeParse(raw);
-  const planned = planExecution(raw.body, config);
+  // The caller owns the execution: the statement header says so, and Athena keeps it.
+  const planned = planExecution(raw.body, config, { owner: raw.principal });
   const problems = [
     ...(options.success ? [] : issuesToProblems(options.error.issues)),
     ...(planned.ok ? [] : planned.problems),
@@ -51,17 +54,23 @@ const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
     waitSeconds: options.data.query.wait,
     idempotencyKey: options.data.headers['idempotency-key'],
     plan: planned.plan,
+    principal: raw.principal,
   };
 };
 
-const waitForEnd = async (engine: QueryEngine, executionId: string, seconds: number): Promise<Execution> => {
+const waitForEnd = async (
+  engine: QueryEngine,
+  executionId: string,
+  caller: Caller,
+  seconds: number,
+): Promise<Execution> => {
   const deadline = Date.now() + seconds * 1000;
-  let execution = await engine.get(executionId);
+  let execution = await engine.get(executionId, caller);
   while (!isTerminal(execution.state) && Date.now() < deadline) {
     await new Promise((resolve) =>
       setTimeout(resolve, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))),
     );
-    execution = await engine.get(executionId);
+    execution = await engine.get(executionId, caller);
   }
   return execution;
 };
@@ -70,12 +79,14 @@ export const startExecution = engineRoute({
   name: 'startExecution',
   method: 'POST',
   resource: '/v1/executions',
+  body: 'json',
   input: parseStartExecution,
   handle: async (
-    { waitSeconds, idempotencyKey, plan },
+    { waitSeconds, idempotencyKey, plan, principal },
     { runtime, context },
   ): Promise<APIGatewayProxyResult> => {
     const { engine } = runtime;
+    const caller = callerOf(principal, runtime.config);
     const { executionId } = await engine.start({
       statement: plan.statement,
       columns: plan.query.columns,
@@ -87,14 +98,15 @@ export const startExecution = engineRoute({
     const location = `/v1/executions/${executionId}`;
     // Stay inside the function's own time as well as API Gateway's 29 seconds.
     const wait = Math.min(waitSeconds, Math.max(0, (context.getRemainingTimeInMillis() - 2000) / 1000));
-    const execution = wait > 0 ? await waitForEnd(engine, executionId, wait) : await engine.get(executionId);
+    const execution =
+      wait > 0 ? await waitForEnd(engine, executionId, caller, wait) : await engine.get(executionId, caller);
     logger.appendKeys({ state: execution.state, bytesScanned: execution.statistics.bytesScanned });
     if (!isTerminal(execution.state)) {
       return json(202, { executionId, state: execution.state }, { Location: location });
     }
     const results =
       execution.state === 'SUCCEEDED'
-        ? await engine.getResults(executionId, { limit: INLINE_PAGE_SIZE })
+        ? await engine.getResults(executionId, { limit: INLINE_PAGE_SIZE }, caller)
         : undefined;
     return json(200, { ...execution, ...(results ? { results } : {}) }, { Location: location });
   },

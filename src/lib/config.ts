@@ -30,6 +30,10 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   /** `background`: the server compacts closed days into the store; `off`: only `npm run compact` does. */
   TRAILHOUND_COMPACT: z.enum(['background', 'off']).default('background'),
   TRAILHOUND_MAX_CONCURRENT: positiveInt(2),
+  /** Executions that may wait for a turn; beyond them a start is refused with 429. */
+  TRAILHOUND_MAX_QUEUED: positiveInt(100),
+  /** A running execution is stopped, FAILED, after this long (Athena's own limit is 30 minutes). */
+  TRAILHOUND_EXECUTION_TIMEOUT_SECONDS: positiveInt(1800),
   TRAILHOUND_SIGNING_KEY: z.string().min(32).optional(),
   TRAILHOUND_PUBLIC_URL: z.url().optional(),
 });
@@ -47,6 +51,16 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_ATHENA_CATALOG: z.string().min(1).max(256).default('AwsDataCatalog'),
   /** How long throttled AWS calls are retried, well within a Lambda's 29 s behind API Gateway. */
   TRAILHOUND_AWS_RETRY_MS: positiveInt(8000),
+  /** Principals (ARNs, or apiKey:<id>) who may read and cancel every caller's executions. */
+  TRAILHOUND_AUDITORS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
 });
 
 const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [DuckDbConfigSchema, AthenaConfigSchema]);

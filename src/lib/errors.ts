@@ -52,6 +52,27 @@ export class EngineUnavailableError extends Error {
   }
 }
 
+/** The engine has as many executions waiting as it takes: try again later. */
+export class QueueFullError extends Error {
+  override readonly name = 'QueueFullError';
+  constructor(
+    readonly waiting: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`${waiting} executions are already waiting to run; try again in ${retryAfterSeconds} s`);
+  }
+}
+
+/** An Idempotency-Key already used for a different request. */
+export class IdempotencyMismatchError extends Error {
+  override readonly name = 'IdempotencyMismatchError';
+  constructor(readonly executionId?: string) {
+    super(
+      `This Idempotency-Key started ${executionId ? `execution ${executionId}` : 'an execution'} for a different request; use a new key for a new request`,
+    );
+  }
+}
+
 /** A request named a query the catalog does not have. */
 export class UnknownQueryError extends Error {
   override readonly name = 'UnknownQueryError';
@@ -63,11 +84,11 @@ export class UnknownQueryError extends Error {
   }
 }
 
-/** A run of the embedded engine stopped because its execution was cancelled. */
+/** A run of the embedded engine stopped because its execution was cancelled or ran out of time. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
-  constructor() {
-    super('cancelled');
+  constructor(reason = 'cancelled') {
+    super(reason);
   }
 }
 
@@ -161,6 +182,35 @@ export class ConflictError extends HttpError {
   }
   override extensions(): Record<string, unknown> {
     return this.state ? { state: this.state } : {};
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  constructor(accepted: string) {
+    super(
+      415,
+      'Unsupported media type',
+      `The body must be ${accepted}, with a Content-Type header saying so`,
+      {
+        headers: { Accept: accepted },
+      },
+    );
+  }
+}
+
+/** A well-formed request that cannot be carried out as asked (an Idempotency-Key reused). */
+export class UnprocessableError extends HttpError {
+  override readonly name = 'UnprocessableError';
+  constructor(title: string, detail: string) {
+    super(422, title, detail);
+  }
+}
+
+export class TooManyRequestsError extends HttpError {
+  override readonly name = 'TooManyRequestsError';
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, 'Too many requests', detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });
   }
 }
 

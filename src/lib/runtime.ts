@@ -4,6 +4,7 @@
  * Lambda entry makes one lazily, once per container, through a RuntimeProvider. Nothing holds a
  * runtime globally, so two servers in one process never share one.
  */
+import type { Readable } from 'node:stream';
 import type { Config } from './config.js';
 import type { QueryEngine } from './engines/queryEngine.js';
 import type { LinkSigner } from './signing/signedLink.js';
@@ -11,7 +12,8 @@ import type { LinkSigner } from './signing/signedLink.js';
 /** Serving a result CSV from the local results directory: only the embedded engine has this. */
 interface LocalDownloads {
   readonly signer: LinkSigner;
-  readResultCsv(executionId: string): Promise<{ csv: string; fileName: string }>;
+  /** The result's CSV as a stream, and the name to save it under. */
+  openResultCsv(executionId: string): Promise<{ stream: Readable; fileName: string }>;
 }
 
 export interface Runtime {

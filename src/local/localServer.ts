@@ -3,7 +3,7 @@
  * proxy event, runs the route's Lambda handler with this server's runtime, and writes the
  * handler's result back. It adds nothing of its own but what API Gateway itself answers (unknown
  * routes, wrong methods, bodies over the size limit) and the download route that stands in for
- * S3's presigned links.
+ * S3's presigned links (streamed, so it is served here rather than as a Lambda handler).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,9 +12,11 @@ import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../l
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { problem, toHttpError } from '../lib/http/problem.js';
 import type { Route } from '../lib/http/route.js';
+import { logger } from '../lib/logging/logger.js';
 import type { Runtime } from '../lib/runtime.js';
-import { downloadResult } from './downloadResult.js';
-import { localContext, toProxyEvent } from './proxyEvent.js';
+import { DOWNLOAD_ROUTE } from '../lib/signing/signedLink.js';
+import { serveDownload } from './downloadResult.js';
+import { decodePathPart, localContext, toProxyEvent } from './proxyEvent.js';
 import { createRouter } from './router.js';
 
 /** API Gateway's payload limit for a REST API is 10 MB; our bodies are small JSON. */
@@ -56,15 +58,27 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult, requestId
   response.end(body);
 };
 
+const DOWNLOAD_PATH = new RegExp(`^${DOWNLOAD_ROUTE.replace('{executionId}', '([^/]+)')}$`);
+
 export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Server => {
   const provider = () => Promise.resolve(runtime);
-  const router = createRouter(
-    [...routes, downloadResult].map((route) => ({ route, handler: httpHandler(route, provider) })),
-  );
+  const router = createRouter(routes.map((route) => ({ route, handler: httpHandler(route, provider) })));
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      const download = DOWNLOAD_PATH.exec(url.pathname);
+      if (download && request.method === 'GET') {
+        const executionId = decodePathPart('executionId', download[1] as string);
+        await serveDownload(
+          runtime,
+          { path: { executionId }, query: Object.fromEntries(url.searchParams) },
+          response,
+          requestId,
+        );
+        logger.info('request', { route: `GET ${DOWNLOAD_ROUTE}`, status: 200, executionId, requestId });
+        return;
+      }
       const match = router(request.method ?? 'GET', url.pathname);
       if (match.kind === 'not-found')
         throw new NotFoundError(`No route for ${request.method} ${url.pathname}`);
@@ -78,8 +92,9 @@ export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Serv
         requestId,
       );
     } catch (error) {
-      if (!toHttpError(error)) console.error(error);
-      send(response, problem(error, requestId), requestId);
+      if (!toHttpError(error)) logger.error('unhandled error', error as Error);
+      if (response.headersSent) response.destroy();
+      else send(response, problem(error, requestId), requestId);
     }
   };
   return createServer((request, response) => {

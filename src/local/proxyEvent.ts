@@ -5,12 +5,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { ValidationError } from '../lib/errors.js';
 
 const single = (multi: Record<string, string[]>): Record<string, string> | null => {
   const entries = Object.entries(multi);
   return entries.length === 0
     ? null
     : Object.fromEntries(entries.map(([k, v]) => [k, v[v.length - 1] as string]));
+};
+
+/** A path parameter as API Gateway hands it over, decoded; a malformed escape is the client's error. */
+export const decodePathPart = (name: string, value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ValidationError([
+      { pointer: `#/path/${name}`, detail: 'not a valid percent-encoded path segment' },
+    ]);
+  }
 };
 
 export const toProxyEvent = (
@@ -29,7 +41,7 @@ export const toProxyEvent = (
   const multiValueQuery: Record<string, string[]> = {};
   for (const [k, v] of url.searchParams) multiValueQuery[k] = [...(multiValueQuery[k] ?? []), v];
   const decodedPathParameters = Object.fromEntries(
-    Object.entries(pathParameters).map(([k, v]) => [k, decodeURIComponent(v)]),
+    Object.entries(pathParameters).map(([k, v]) => [k, decodePathPart(k, v)]),
   );
   const method = request.method ?? 'GET';
   const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
@@ -70,6 +82,9 @@ export const toProxyEvent = (
         userArn: null,
       },
       path: url.pathname,
+      // The server's own address, as API Gateway gives the API's domain: never the Host header,
+      // which the client writes.
+      domainName: `${request.socket.localAddress?.includes(':') ? `[${request.socket.localAddress}]` : request.socket.localAddress}:${request.socket.localPort}`,
       stage: 'local',
       requestId,
       requestTimeEpoch: now,

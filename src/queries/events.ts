@@ -21,6 +21,8 @@ const EventsParametersSchema = z.strictObject({
     .array(z.string().regex(/^[A-Za-z0-9]{2,128}$/, 'an event name such as ConsoleLogin'))
     .min(1)
     .max(50)
+    // Bound as one comma-joined value, which Athena takes up to 1,024 characters long (quoted).
+    .refine((names) => names.join(',').length <= 1022, 'the names, joined by commas, exceed 1,022 characters')
     .optional(),
   eventSource: z
     .string()

@@ -27,6 +27,9 @@ export interface ExecutionPlan {
   readonly window: TimeWindow;
 }
 
+/** Athena's limit on one ExecutionParameter. */
+const MAX_PARAMETER_LITERAL = 1024;
+
 export type ExecutionPlanResult =
   | { readonly ok: true; readonly plan: ExecutionPlan }
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
@@ -38,7 +41,7 @@ export type ExecutionPlanResult =
 export const planExecution = (
   rawBody: unknown,
   limits: RequestLimits,
-  now: number = Date.now(),
+  options: { now?: number; owner?: string | undefined } = {},
 ): ExecutionPlanResult => {
   const body = ExecutionBodySchema.safeParse(rawBody);
   if (!body.success) return { ok: false, problems: issuesToProblems(body.error.issues, '#/body') };
@@ -49,7 +52,7 @@ export const planExecution = (
       QUERIES.map((q) => q.name),
     );
   const parameters = query.parseParameters(body.data.parameters);
-  const resolved = resolveWindow(body.data, limits.TRAILHOUND_MAX_WINDOW_DAYS, now);
+  const resolved = resolveWindow(body.data, limits.TRAILHOUND_MAX_WINDOW_DAYS, options.now);
   const problems = [
     ...(parameters.success ? [] : issuesToProblems(parameters.issues, '#/body/parameters')),
     ...('problem' in resolved
@@ -57,13 +60,21 @@ export const planExecution = (
       : []),
   ];
   if (!parameters.success || 'problem' in resolved) return { ok: false, problems };
-  return {
-    ok: true,
-    plan: {
-      body: body.data,
-      query,
-      statement: buildStatement(query, parameters.values, resolved.window),
-      window: resolved.window,
-    },
-  };
+  const statement = buildStatement(query, parameters.values, resolved.window, { owner: options.owner });
+  // Athena takes each ExecutionParameter, a quoted literal (quotes doubled, see toSqlLiteral), up
+  // to 1,024 characters: a request
+  // that one engine would refuse is refused here, on both.
+  const literalLength = (value: string) => value.length + 2 + (value.match(/'/g)?.length ?? 0);
+  if (statement.parameters.some((value) => literalLength(value) > MAX_PARAMETER_LITERAL)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          pointer: '#/body/parameters',
+          detail: 'a value is too long: Athena takes 1,024 characters at most, quotes included',
+        },
+      ],
+    };
+  }
+  return { ok: true, plan: { body: body.data, query, statement, window: resolved.window } };
 };

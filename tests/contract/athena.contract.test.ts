@@ -5,7 +5,8 @@ import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.
 import { AthenaDouble } from '../helpers/athenaDouble.js';
 import { mergedLogsDir } from '../helpers/cloudtrailData.js';
 import { startTestServer } from '../helpers/testServer.js';
-import { defineContractSuite } from './contractSuite.js';
+import { type ContractTarget, defineContractSuite } from './contractSuite.js';
+import { defineHardeningSuite } from './hardeningSuite.js';
 
 const WORKGROUP = 'trailhound-test';
 let double: Promise<AthenaDouble> | undefined;
@@ -16,11 +17,14 @@ const getDouble = () => {
 
 afterAll(async () => (await double)?.close());
 
-defineContractSuite('Athena (test double)', {
+const athenaTarget: ContractTarget = {
   start: async () => {
     const { athena, s3 } = await getDouble();
     const config = loadAthenaConfig({ TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP });
     return startTestServer(await createAthenaRuntime(config, { athena, s3 }));
   },
   download: async (url) => (await getDouble()).download(url),
-});
+};
+
+defineContractSuite('Athena (test double)', athenaTarget);
+defineHardeningSuite('Athena (test double)', athenaTarget);

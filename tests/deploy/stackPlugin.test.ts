@@ -2,9 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import parameters from '../../deploy/parameters.cjs';
 import { foldConditions } from '../../deploy/plugins/foldConditions.cjs';
+import { ACCESS_LOG_FORMAT, addObservability } from '../../deploy/plugins/observability.cjs';
 import stackPlugin from '../../deploy/plugins/trailhound-stack.cjs';
 
 const { decorateApi, parameterProblems } = stackPlugin;
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
+type Json = any;
 
 describe('parameterProblems', () => {
   it('accepts the defaults', () => {
@@ -126,5 +129,55 @@ describe('decorateApi', () => {
 
   it('fails loudly when the framework made no deployment', () => {
     expect(() => decorateApi({}, parameters.defaults)).toThrow(/No API Gateway deployment/);
+  });
+});
+
+describe('addObservability', () => {
+  const template = () => ({
+    ApiGatewayDeployment1: {
+      Type: 'AWS::ApiGateway::Deployment',
+      Properties: { StageDescription: { MetricsEnabled: true } },
+    },
+    HealthLambdaFunction: {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Role: { 'Fn::GetAtt': ['NoAwsRole', 'Arn'] } },
+    },
+    NoAwsRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: { Policies: [{ PolicyDocument: { Statement: [{ Sid: 'WriteOwnLogs' }] } }] },
+    },
+  });
+
+  it('adds access logs to the stage, keeping what it had, and reserves concurrency', () => {
+    const r: Record<string, Json> = template();
+    addObservability(r, { ...parameters.defaults }, { service: 'trailhound', stage: 'prod' });
+    expect(r.ApiGatewayDeployment1.Properties.StageDescription).toMatchObject({
+      MetricsEnabled: true,
+      TracingEnabled: false,
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] },
+        Format: ACCESS_LOG_FORMAT,
+      },
+    });
+    expect(r.ApiAccessLogGroup.Properties.LogGroupName).toBe('/aws/api-gateway/trailhound-prod-access');
+    expect(r.ApiGatewayDeployment1.DependsOn).toEqual(['ApiGatewayAccountSettings']);
+    expect(r.HealthLambdaFunction.Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(r.NoAwsRole.Properties.Policies[0].PolicyDocument.Statement).toHaveLength(1);
+  });
+
+  it('traces when asked, letting only the functions roles send traces, and reserves none at 0', () => {
+    const r: Record<string, Json> = template();
+    addObservability(
+      r,
+      { ...parameters.defaults, tracing: 'true', apiGatewayLogsRole: 'false', reservedConcurrency: '0' },
+      { service: 'trailhound', stage: 'dev' },
+    );
+    expect(r.HealthLambdaFunction.Properties).toMatchObject({ TracingConfig: { Mode: 'Active' } });
+    expect(r.HealthLambdaFunction.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(r.NoAwsRole.Properties.Policies[0].PolicyDocument.Statement.map((s: Json) => s.Sid)).toEqual([
+      'WriteOwnLogs',
+      'SendTraces',
+    ]);
+    expect(r).not.toHaveProperty('ApiGatewayAccountSettings');
   });
 });

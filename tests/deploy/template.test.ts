@@ -30,6 +30,9 @@ const PARAMETER_SETS = {
     '--param=apiKeys=true',
     '--param=allowedVpcEndpoints=vpce-0123456789abcdef0',
     '--param=allowedCidrs=10.20.0.0/16',
+    '--param=tracing=true',
+    '--param=apiGatewayLogsRole=false',
+    '--param=reservedConcurrency=3',
   ],
 } as const;
 type SetName = keyof typeof PARAMETER_SETS;
@@ -109,6 +112,28 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(methods.map((m) => m.HttpMethod).sort()).toEqual(API_ROUTES.map((r) => r.method).sort());
   });
 
+  it('writes one JSON access log line per request: request id, caller, route, status, latency', () => {
+    const [, deployment] = resources(t(), 'AWS::ApiGateway::Deployment')[0] as [string, Json];
+    const setting = deployment.Properties.StageDescription.AccessLogSetting;
+    expect(setting.DestinationArn).toEqual({ 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
+    expect(JSON.parse(setting.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.caller',
+      userArn: '$context.identity.userArn',
+      resourcePath: '$context.resourcePath',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+    });
+    expect(t().Resources.ApiAccessLogGroup.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('reserves concurrency for every function', () => {
+    const reserved = name === 'organization' ? 3 : 5;
+    for (const [id, fn] of resources(t(), 'AWS::Lambda::Function')) {
+      expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(reserved);
+    }
+  });
+
   it('throttles the stage', () => {
     const [, deployment] = resources(t(), 'AWS::ApiGateway::Deployment')[0] as [string, Json];
     expect(deployment.Properties.StageDescription).toMatchObject({
@@ -147,7 +172,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
           /(:::|:workgroup\/|:table\/|:database\/|:key\/|:catalog)\*/,
         );
         if (literal.includes('*'))
-          expect(literal, `${s.role} ${s.Sid}`).toMatch(/\/(AWSLogs|athena)\/\*"?\]*\}?$/);
+          expect(literal, `${s.role} ${s.Sid}`).toMatch(/\/(AWSLogs|athena)\/\*(\.safe\.csv)?"?\]*\}?$/);
       }
     }
   });
@@ -156,15 +181,27 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     const byRole = (role: string) =>
       statements(t())
         .filter((s) => s.role === role)
-        .flatMap((s) => [].concat(s.Action));
+        .flatMap((s) => ([] as string[]).concat(s.Action));
     const starters = statements(t())
       .filter((s) => [].concat(s.Action).includes('athena:StartQueryExecution' as never))
       .map((s) => s.role);
     expect(starters).toEqual(['StartExecutionRole']);
-    expect(byRole('NoAwsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // Sending traces, where tracing is on, is no AWS service of ours.
+    expect(byRole('NoAwsRole').filter((a) => !a.startsWith('xray:'))).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     expect(byRole('CancelExecutionRole')).toContain('athena:StopQueryExecution');
-    expect(byRole('GetCsvRole')).toEqual(expect.arrayContaining(['s3:GetObject']));
-    expect(byRole('GetCsvRole')).not.toContain('s3:PutObject');
+    expect(byRole('GetCsvRole')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+    // It writes only the spreadsheet-safe copies beside the results, and lists only the results.
+    const csvWrites = statements(t()).filter(
+      (s) => s.role === 'GetCsvRole' && [].concat(s.Action).includes('s3:PutObject' as never),
+    );
+    expect(csvWrites.map((s) => text(s.Resource).replaceAll('","', ''))).toEqual([
+      expect.stringMatching(/\/athena\/\*\.safe\.csv"\]\]\}$/),
+    ]);
+    const listing = statements(t()).find((s) => s.role === 'GetCsvRole' && s.Sid === 'ListResults');
+    expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['athena/*'] } });
   });
 
   it('enforces the workgroup: engine 3, scan cutoff, metrics, encrypted results that expire', () => {
@@ -213,6 +250,18 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
 });
 
 describe('parameter sets', () => {
+  it('by default: the account role that access logs need, and no tracing', () => {
+    const t = templates.default.json;
+    expect(only(t, 'AWS::ApiGateway::Account').CloudWatchRoleArn).toEqual({
+      'Fn::GetAtt': ['ApiGatewayCloudWatchLogsRole', 'Arn'],
+    });
+    const [, deployment] = resources(t, 'AWS::ApiGateway::Deployment')[0] as [string, Json];
+    expect(deployment.Properties.StageDescription.TracingEnabled).toBe(false);
+    for (const [id, fn] of resources(t, 'AWS::Lambda::Function'))
+      expect(fn.Properties, id).not.toHaveProperty('TracingConfig');
+    expect(statements(t).filter((s) => s.Sid === 'SendTraces')).toEqual([]);
+  });
+
   it('the default stack creates the bucket and a validated, multi-region trail that CloudTrail alone may write', () => {
     const t = templates.default.json;
     expect(only(t, 'AWS::CloudTrail::Trail')).toMatchObject({
@@ -232,6 +281,24 @@ describe('parameter sets', () => {
         Ref: 'AWS::AccountId',
       },
     );
+  });
+
+  it('with tracing on: the stage and every function traced, each role allowed to send traces; no account role when asked', () => {
+    const t = templates.organization.json;
+    const [, deployment] = resources(t, 'AWS::ApiGateway::Deployment')[0] as [string, Json];
+    expect(deployment.Properties.StageDescription.TracingEnabled).toBe(true);
+    const functions = resources(t, 'AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.ReservedConcurrentExecutions, id).toBe(3);
+    }
+    const tracedRoles = statements(t)
+      .filter((s) => s.Sid === 'SendTraces')
+      .map((s) => s.role)
+      .sort();
+    const functionRoles = [...new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]))].sort();
+    expect(tracedRoles).toEqual(functionRoles);
+    expect(resources(t, 'AWS::ApiGateway::Account')).toEqual([]);
   });
 
   it('with an existing bucket and trail, creates neither and reads the given bucket', () => {

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -23,7 +24,15 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRelation.js';
@@ -145,6 +154,8 @@ export class AthenaDouble {
     },
   });
   readonly athenaMock = mockClient(this.athena);
+  /** S3 as far as the engine calls it (HEAD, GET, PUT and multipart PUT of result objects). */
+  readonly s3Mock = mockClient(this.s3);
   /** The results bucket: key to CSV text. */
   readonly objects = new Map<string, string>();
   readonly #runs = new Map<string, Run>();
@@ -168,6 +179,53 @@ export class AthenaDouble {
     this.athenaMock
       .on(StopQueryExecutionCommand)
       .callsFake(async (input) => this.#stop(input.QueryExecutionId));
+    this.#mockS3();
+  }
+
+  /** The results bucket as S3 answers: HEAD and GET of an object, PUT of a whole one or in parts. */
+  #mockS3() {
+    const notFound = () =>
+      Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    const known = (input: { Bucket?: string; Key?: string }) =>
+      input.Bucket === RESULTS_BUCKET ? this.objects.get(input.Key ?? '') : undefined;
+    const parts = new Map<string, Map<number, string>>();
+    const text = async (body: unknown) =>
+      typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+    this.s3Mock.on(HeadObjectCommand).callsFake(async (input) => {
+      const body = known(input);
+      if (body === undefined) throw notFound();
+      return { ContentLength: Buffer.byteLength(body) };
+    });
+    this.s3Mock.on(GetObjectCommand).callsFake(async (input) => {
+      const body = known(input);
+      if (body === undefined) throw Object.assign(notFound(), { name: 'NoSuchKey' });
+      // In Node the SDK's Body is a Readable; the engine reads it as one.
+      return { Body: Readable.from([Buffer.from(body)]) as never };
+    });
+    this.s3Mock.on(PutObjectCommand).callsFake(async (input) => {
+      this.objects.set(input.Key ?? '', await text(input.Body));
+      return {};
+    });
+    this.s3Mock.on(CreateMultipartUploadCommand).callsFake(async () => {
+      const id = randomUUID();
+      parts.set(id, new Map());
+      return { UploadId: id };
+    });
+    this.s3Mock.on(UploadPartCommand).callsFake(async (input) => {
+      parts.get(input.UploadId ?? '')?.set(input.PartNumber ?? 0, await text(input.Body));
+      return { ETag: `"${input.PartNumber}"` };
+    });
+    this.s3Mock.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
+      const uploaded = parts.get(input.UploadId ?? '') ?? new Map<number, string>();
+      this.objects.set(
+        input.Key ?? '',
+        [...uploaded.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([, part]) => part)
+          .join(''),
+      );
+      return {};
+    });
   }
 
   async #start(input: {
@@ -180,6 +238,17 @@ export class AthenaDouble {
       throw invalid(`WorkGroup ${input.WorkGroup} is not found`);
     if (input.ClientRequestToken) {
       const known = this.#tokens.get(input.ClientRequestToken);
+      const first = known ? this.#runs.get(known) : undefined;
+      // Athena: "An error is returned if a parameter, such as QueryString, has changed."
+      if (
+        first &&
+        (first.sql !== input.QueryString ||
+          first.parameters.join('\n') !== (input.ExecutionParameters ?? []).join('\n'))
+      ) {
+        throw invalid(
+          'Idempotent parameters do not match the request that first used this ClientRequestToken',
+        );
+      }
       if (known) return { QueryExecutionId: known };
     }
     for (const p of input.ExecutionParameters ?? []) {
@@ -356,5 +425,6 @@ export class AthenaDouble {
   async close() {
     (await this.#instance).closeSync();
     this.athenaMock.restore();
+    this.s3Mock.restore();
   }
 }

@@ -53,7 +53,7 @@ describe('planExecution', () => {
 
   it('says that a missing `to` defaulted to now when the window is too long', () => {
     const { to: _to, ...open } = body;
-    const planned = planExecution(open, limits, Date.parse('2026-11-27T12:00:00Z'));
+    const planned = planExecution(open, limits, { now: Date.parse('2026-11-27T12:00:00Z') });
     expect(planned.ok).toBe(false);
     if (planned.ok) return;
     expect(planned.problems).toEqual([

@@ -38,7 +38,7 @@ export interface ExecutionRequest {
   readonly reuseResultsMinutes?: number;
 }
 
-interface ExecutionError {
+export interface ExecutionError {
   /** Short machine-readable category, e.g. USER, SYSTEM, INTERRUPTED. */
   readonly category: string;
   readonly message: string;
@@ -61,7 +61,13 @@ export interface Execution {
     readonly days?: { readonly compacted: number; readonly raw: number };
   };
   readonly error?: ExecutionError;
+  /** What a client should know of an answer that is not wrong but may surprise (no data read). */
+  readonly warnings?: readonly string[];
 }
+
+/** The warning of an execution that read no log at all: an empty answer that says why. */
+export const NO_LOGS_WARNING =
+  'No log file of the window was read: the logs do not reach these days, accounts or regions. Check the window, the accounts and regions asked, and where the logs are.';
 
 export type ResultValue = string | number | boolean | null;
 
@@ -82,13 +88,28 @@ export interface ResultLinkOptions {
   readonly requestBaseUrl?: string;
 }
 
+/**
+ * Who asks about an execution. On AWS an execution belongs to the principal that started it, and
+ * another caller is told it does not exist, unless listed as an auditor. The local server is
+ * single-user: the embedded engine answers every caller.
+ */
+export interface Caller {
+  /** The IAM principal's ARN, or `apiKey:<id>`; absent where no identity is known (locally). */
+  readonly principal?: string | undefined;
+  readonly auditor: boolean;
+}
+
 export interface QueryEngine {
   start(request: ExecutionRequest): Promise<{ executionId: string }>;
-  /** @throws ExecutionNotFoundError when the id is unknown to this engine. */
-  get(executionId: string): Promise<Execution>;
+  /** @throws ExecutionNotFoundError when the id is unknown to this engine, or not the caller's. */
+  get(executionId: string, caller: Caller): Promise<Execution>;
   /** @throws ExecutionStateError unless the execution SUCCEEDED; PageTokenError for a foreign token. */
-  getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage>;
-  getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink>;
+  getResults(
+    executionId: string,
+    page: { limit: number; nextToken?: string },
+    caller: Caller,
+  ): Promise<ResultPage>;
+  getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink>;
   /** @throws ExecutionStateError when the execution already ended. */
-  cancel(executionId: string): Promise<Execution>;
+  cancel(executionId: string, caller: Caller): Promise<Execution>;
 }

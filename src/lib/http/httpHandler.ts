@@ -27,11 +27,13 @@ export const httpHandler = (route: Route, provider?: RuntimeProvider): ProxyHand
     .use(accessLog(logger))
     .use(problemDetails({ logError }));
   if (route.usesRuntime && provider) chain.use(injectRuntime(provider));
-  const handler = chain.use(validateInput(route.input)).handler(async (event, context) => {
-    const { input, runtime } = context;
-    if (!route.usesRuntime) return route.handle(input, { event, context });
-    if (!runtime) throw new Error('the runtime was not injected');
-    return route.handle(input, { event, context, runtime });
-  });
+  const handler = chain
+    .use(validateInput(route.input, { body: route.body }))
+    .handler(async (event, context) => {
+      const { input, runtime } = context;
+      if (!route.usesRuntime) return route.handle(input, { event, context });
+      if (!runtime) throw new Error('the runtime was not injected');
+      return route.handle(input, { event, context, runtime });
+    });
   return (event, context) => handler(event, context);
 };

@@ -12,10 +12,14 @@ import {
   ExecutionNotFoundError,
   ExecutionStateError,
   HttpError,
+  IdempotencyMismatchError,
   NotFoundError,
   PageTokenError,
+  QueueFullError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   UnknownQueryError,
+  UnprocessableError,
   ValidationError,
 } from '../errors.js';
 
@@ -31,6 +35,11 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
   }
   if (error instanceof EngineRefusedError) {
     return new ValidationError([{ pointer: '#/body', detail: error.message }], error.message);
+  }
+  if (error instanceof QueueFullError)
+    return new TooManyRequestsError(error.message, error.retryAfterSeconds);
+  if (error instanceof IdempotencyMismatchError) {
+    return new UnprocessableError('Idempotency key reused', error.message);
   }
   if (error instanceof EngineUnavailableError) {
     return new ServiceUnavailableError(error.message, { retryAfterSeconds: error.retryAfterSeconds });

@@ -16,6 +16,8 @@ export interface RawInput {
   readonly query: Record<string, string | undefined>;
   readonly headers: Record<string, string | undefined>;
   readonly body: unknown;
+  /** Who is asking, as API Gateway authenticated them (see caller.ts). */
+  readonly principal: string | undefined;
 }
 
 /**
@@ -40,6 +42,8 @@ interface RouteBase<Input> {
   /** API Gateway resource path, with {name} for a path parameter. */
   readonly resource: string;
   readonly input: InputParser<Input>;
+  /** The route takes a JSON body: a request without `Content-Type: application/json` is a 415. */
+  readonly body?: 'json';
 }
 
 /** A route answered from the runtime's engine. */

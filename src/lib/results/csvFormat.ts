@@ -11,12 +11,11 @@ const field = (value: CsvValue): string =>
 
 export const toCsvLine = (values: readonly CsvValue[]): string => `${values.map(field).join(',')}\n`;
 
-/** Rows of text after the header, with null where the field was empty and unquoted. */
-export const parseCsvRows = (csv: string): (string | null)[][] => {
-  const records: (string | null)[][] = parse(csv, {
-    from_line: 2,
-    relax_column_count: false,
-    cast: (value, context) => (value === '' && !context.quoting ? null : value),
-  });
-  return records;
+/** How csv-parse reads this CSV: every row as long as the header, an empty unquoted field as null. */
+export const CSV_CELLS = {
+  relax_column_count: false,
+  cast: (value: string, context: { quoting: boolean }) => (value === '' && !context.quoting ? null : value),
 };
+
+/** Rows of text after the header, with null where the field was empty and unquoted. */
+export const parseCsvRows = (csv: string): (string | null)[][] => parse(csv, { from_line: 2, ...CSV_CELLS });

@@ -83,6 +83,7 @@ export const buildStatement = (
   template: StatementTemplate,
   values: BoundValues,
   window: TimeWindow,
+  started: { owner?: string | undefined } = {},
 ): Statement => {
   const scope = windowPredicate(window);
   const bound = Object.entries(values);
@@ -99,7 +100,12 @@ export const buildStatement = (
       : []),
     ...(template.with ?? []),
   ];
-  const header = { query: template.name, from: window.from, to: window.to };
+  const header = {
+    query: template.name,
+    from: window.from,
+    to: window.to,
+    ...(started.owner ? { owner: started.owner } : {}),
+  };
   const sql = [
     writeStatementHeader(header),
     `WITH ${ctes.map((cte) => `${cte.name} AS (\n  ${cte.sql.trim()}\n)`).join(',\n')}`,

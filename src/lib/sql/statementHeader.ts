@@ -14,10 +14,13 @@ export interface StatementHeader {
   /** The window, in CloudTrail's eventTime format. */
   readonly from: string;
   readonly to: string;
+  /** Who started the execution (an IAM principal's ARN, or `apiKey:<id>`), where that matters. */
+  readonly owner?: string;
 }
 
 const PREFIX = '-- trailhound ';
-const KEYS = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
+const REQUIRED = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
+const OPTIONAL = ['owner'] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>
   value.replaceAll(/[^A-Za-z0-9._:/@+-]/g, (c) =>
@@ -33,7 +36,9 @@ const decode = (value: string): string | undefined => {
 };
 
 export const writeStatementHeader = (header: StatementHeader): string =>
-  `${PREFIX}${KEYS.map((key) => `${key}=${encode(header[key])}`).join(' ')}`;
+  `${PREFIX}${[...REQUIRED, ...OPTIONAL]
+    .flatMap((key) => (header[key] === undefined ? [] : [`${key}=${encode(header[key])}`]))
+    .join(' ')}`;
 
 /** The header of a statement this module wrote, or undefined for any other text. */
 export const readStatementHeader = (sql: string | undefined): StatementHeader | undefined => {
@@ -45,6 +50,8 @@ export const readStatementHeader = (sql: string | undefined): StatementHeader | 
     const value = at > 0 ? decode(pair.slice(at + 1)) : undefined;
     if (value !== undefined) fields.set(pair.slice(0, at), value);
   }
-  const [query, from, to] = KEYS.map((key) => fields.get(key));
-  return query && from && to ? { query, from, to } : undefined;
+  const [query, from, to] = REQUIRED.map((key) => fields.get(key));
+  if (!query || !from || !to) return undefined;
+  const owner = fields.get('owner');
+  return { query, from, to, ...(owner ? { owner } : {}) };
 };

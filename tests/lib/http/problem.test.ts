@@ -5,7 +5,9 @@ import {
   EngineUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
+  IdempotencyMismatchError,
   PageTokenError,
+  QueueFullError,
   UnknownQueryError,
   ValidationError,
 } from '../../../src/lib/errors.js';
@@ -24,6 +26,8 @@ describe('toHttpError', () => {
         { errors: [{ pointer: '#/body', detail: 'Athena refused it' }] },
       ],
       [new EngineUnavailableError('throttled', { retryAfterSeconds: 5 }), 503, {}],
+      [new QueueFullError(100, 5), 429, {}],
+      [new IdempotencyMismatchError('x'), 422, {}],
     ];
     for (const [error, status, extensions] of cases) {
       const mapped = toHttpError(error);
@@ -34,6 +38,10 @@ describe('toHttpError', () => {
     expect(toHttpError(new EngineUnavailableError('throttled', { retryAfterSeconds: 5 }))?.headers).toEqual({
       'Retry-After': '5',
     });
+    expect(toHttpError(new QueueFullError(100, 5))?.headers).toEqual({ 'Retry-After': '5' });
+    expect(JSON.parse(problem(new IdempotencyMismatchError(), 'r').body).type).toBe(
+      'urn:trailhound:problem:idempotency-key-reused',
+    );
   });
 
   it('has no meaning for a bug, which problem() answers as a plain 500', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,22 @@ describe('loadSigningKey', () => {
     expect(first.length).toBe(32);
     expect(second.equals(first)).toBe(true);
     expect((await stat(path.join(dir, '.signing-key'))).mode & 0o777).toBe(0o600);
+  });
+  it('replaces an empty key file (a crash at first start) with a whole key, and never signs with an empty one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-key-'));
+    await writeFile(path.join(dir, '.signing-key'), '');
+    const key = await loadSigningKey(undefined, dir);
+    expect(key.length).toBe(32);
+    expect((await loadSigningKey(undefined, dir)).equals(key)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['.signing-key']);
+  });
+  it('refuses to start, saying why, when the key cannot be written', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-key-'));
+    // A directory where the key file should be: nothing can be written there or read from it.
+    await mkdir(path.join(dir, '.signing-key'));
+    await expect(loadSigningKey(undefined, dir)).rejects.toThrow(
+      /signing key .*\.signing-key cannot be written and read back whole \(EISDIR\).*TRAILHOUND_SIGNING_KEY/,
+    );
   });
   it('prefers a configured key', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-key-'));

@@ -31,3 +31,13 @@ describe('statement header', () => {
     expect(readStatementHeader('-- trailhound query=a from=%E0%A4%A to=b')).toBeUndefined();
   });
 });
+
+describe('statement header owner', () => {
+  it('carries who started the execution, and reads back without one when none was written', () => {
+    const owned = { ...header, owner: 'arn:aws:sts::111122223333:assumed-role/incident-responder/jo=doe' };
+    const line = writeStatementHeader(owned);
+    expect(line).toContain('owner=arn:aws:sts::111122223333:assumed-role/incident-responder/jo%3Ddoe');
+    expect(readStatementHeader(line)).toEqual(owned);
+    expect(readStatementHeader(writeStatementHeader(header))).not.toHaveProperty('owner');
+  });
+});

@@ -22,6 +22,7 @@ import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { readStatementHeader } from '../../sql/statementHeader.js';
 import type {
+  Caller,
   Execution,
   ExecutionRequest,
   ExecutionState,
@@ -30,8 +31,9 @@ import type {
   ResultLinkOptions,
   ResultPage,
 } from '../queryEngine.js';
-import { isExecutionId, isTerminal } from '../queryEngine.js';
+import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
+import { ensureSafeCsv } from './safeResultCsv.js';
 
 export interface AthenaEngineOptions {
   readonly athena: AthenaClient;
@@ -63,6 +65,10 @@ const toExecution = (q: QueryExecution): Execution => {
       engineMs: stats.EngineExecutionTimeInMillis ?? 0,
       queueMs: stats.QueryQueueTimeInMillis ?? 0,
     },
+    // Partition projection answers a window with no logs with an empty scan, not an error.
+    ...(status.State === 'SUCCEEDED' && (stats.DataScannedInBytes ?? 0) === 0
+      ? { warnings: [NO_LOGS_WARNING] }
+      : {}),
     ...(failed
       ? {
           error: {
@@ -122,8 +128,11 @@ export class AthenaEngine implements QueryEngine {
     return { executionId: output.QueryExecutionId };
   }
 
-  /** The execution, if it belongs to our workgroup: the API must not read other people's results. */
-  async #execution(executionId: string): Promise<QueryExecution> {
+  /**
+   * The execution, if it belongs to our workgroup and to the caller (its statement header names
+   * who started it), or the caller is an auditor: nobody reads another's executions or results.
+   */
+  async #execution(executionId: string, caller: Caller): Promise<QueryExecution> {
     if (!isExecutionId(executionId)) throw new ExecutionNotFoundError(executionId);
     const output = await this.#call(
       'GetQueryExecution',
@@ -134,15 +143,19 @@ export class AthenaEngine implements QueryEngine {
     if (!execution || execution.WorkGroup !== this.#options.workGroup) {
       throw new ExecutionNotFoundError(executionId);
     }
+    // Without an identity (the local server) a caller sees what was started without one.
+    if (!caller.auditor && readStatementHeader(execution.Query)?.owner !== caller.principal) {
+      throw new ExecutionNotFoundError(executionId);
+    }
     return execution;
   }
 
-  async get(executionId: string): Promise<Execution> {
-    return toExecution(await this.#execution(executionId));
+  async get(executionId: string, caller: Caller): Promise<Execution> {
+    return toExecution(await this.#execution(executionId, caller));
   }
 
-  async #succeeded(executionId: string): Promise<QueryExecution> {
-    const execution = await this.#execution(executionId);
+  async #succeeded(executionId: string, caller: Caller): Promise<QueryExecution> {
+    const execution = await this.#execution(executionId, caller);
     const state = execution.Status?.State;
     if (state !== 'SUCCEEDED') {
       const reason = state === 'FAILED' ? ` (${toExecution(execution).error?.message})` : '';
@@ -154,8 +167,12 @@ export class AthenaEngine implements QueryEngine {
     return execution;
   }
 
-  async getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
-    await this.#succeeded(executionId);
+  async getResults(
+    executionId: string,
+    page: { limit: number; nextToken?: string },
+    caller: Caller,
+  ): Promise<ResultPage> {
+    await this.#succeeded(executionId, caller);
     const first = page.nextToken === undefined;
     // The first page starts with the header row: ask for one more so the page holds `limit` rows.
     const maxResults = Math.min(ATHENA_MAX_RESULTS, first ? page.limit + 1 : page.limit);
@@ -184,17 +201,20 @@ export class AthenaEngine implements QueryEngine {
     return { columns, rows, ...(output.NextToken ? { nextToken: output.NextToken } : {}) };
   }
 
-  async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {
-    const execution = await this.#succeeded(executionId);
+  async getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink> {
+    const execution = await this.#succeeded(executionId, caller);
     const location = execution.ResultConfiguration?.OutputLocation;
     if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
     const { query, window } = toExecution(execution);
+    const safe = await this.#call('the spreadsheet-safe copy of the result', () =>
+      ensureSafeCsv(this.#options.s3, parseS3Uri(location)),
+    );
     const presign = this.#options.presign ?? getSignedUrl;
     const url = await this.#call('the presigned result link', () =>
       presign(
         this.#options.s3,
         new GetObjectCommand({
-          ...parseS3Uri(location),
+          ...safe,
           ResponseContentType: 'text/csv; charset=utf-8',
           ResponseContentDisposition: `attachment; filename="${resultFileName(query, window, executionId)}"`,
         }),
@@ -204,8 +224,8 @@ export class AthenaEngine implements QueryEngine {
     return { url, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
   }
 
-  async cancel(executionId: string): Promise<Execution> {
-    const execution = await this.#execution(executionId);
+  async cancel(executionId: string, caller: Caller): Promise<Execution> {
+    const execution = await this.#execution(executionId, caller);
     const state = execution.Status?.State;
     if (isTerminal(state)) {
       throw new ExecutionStateError(`Execution ${executionId} already ended as ${state}`, state ?? 'UNKNOWN');
@@ -215,6 +235,6 @@ export class AthenaEngine implements QueryEngine {
       () => this.#options.athena.send(new StopQueryExecutionCommand({ QueryExecutionId: executionId })),
       executionId,
     );
-    return this.get(executionId);
+    return this.get(executionId, caller);
   }
 }

@@ -5,7 +5,12 @@
  */
 
 import { isThrottling } from '../../aws/throttleRetry.js';
-import { EngineRefusedError, EngineUnavailableError, ExecutionNotFoundError } from '../../errors.js';
+import {
+  EngineRefusedError,
+  EngineUnavailableError,
+  ExecutionNotFoundError,
+  IdempotencyMismatchError,
+} from '../../errors.js';
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : 'Error');
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -26,6 +31,9 @@ export const toEngineError = (error: unknown, operation: string, executionId?: s
     /not found|does not exist|invalid/i.test(message)
   ) {
     return new ExecutionNotFoundError(executionId);
+  }
+  if (name === 'InvalidRequestException' && /idempoten/i.test(message)) {
+    return new IdempotencyMismatchError();
   }
   if (name === 'InvalidRequestException') {
     return new EngineRefusedError(`Athena refused ${operation}: ${message}`, { cause: error });

@@ -7,7 +7,8 @@ import { CancelledError } from '../../errors.js';
 
 export class ActiveExecution {
   connection: DuckDBConnection | undefined;
-  cancelled = false;
+  /** Why the run must stop, once it must: a cancel, or the time limit. */
+  stopReason: 'cancelled' | 'timed-out' | undefined;
   readonly done: Promise<void>;
   #finish: () => void = () => {};
   #ended = false;
@@ -28,15 +29,19 @@ export class ActiveExecution {
    * so a cancel that lands between steps is honoured at the next one.
    */
   checkpoint(): void {
-    if (this.cancelled) throw new CancelledError();
+    if (this.stopReason) throw new CancelledError(this.stopReason);
+  }
+
+  get stopping(): boolean {
+    return this.stopReason !== undefined;
   }
 
   /**
    * Cancels and waits, up to `timeoutMs`, for the run to record its end. A statement that starts
    * just after one interrupt would run on, so the connection is interrupted again until then.
    */
-  async stop(timeoutMs = 5000): Promise<void> {
-    this.cancelled = true;
+  async stop(reason: 'cancelled' | 'timed-out' = 'cancelled', timeoutMs = 5000): Promise<void> {
+    this.stopReason ??= reason;
     const deadline = Date.now() + timeoutMs;
     while (!this.#ended && Date.now() < deadline) {
       try {

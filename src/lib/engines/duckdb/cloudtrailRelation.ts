@@ -55,10 +55,31 @@ export const objectBufferBytes = (
   return size;
 };
 
-/** The JSON read of raw log files, one row per record as `r`, with `filename`. */
-export const readRecordsSql = (paths: readonly string[], objectBytes: number): string =>
-  `(SELECT unnest(Records) AS r, filename FROM read_json([${paths.map((p) => toSqlLiteral(p.replaceAll('\\', '/'))).join(', ')}],
-      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes}))`;
+/**
+ * A path as DuckDB's file readers take it: they expand glob characters even in a list of paths,
+ * so each is put in brackets, which match the character itself (a file named `x_in*.json.gz`
+ * must not also read its neighbours).
+ */
+export const literalPath = (p: string): string =>
+  toSqlLiteral(p.replaceAll('\\', '/').replaceAll(/[*?[\]]/g, (c) => `[${c}]`));
+
+const readJson = (paths: readonly string[], compression: 'gzip' | 'none', objectBytes: number) =>
+  `SELECT unnest(Records) AS r, filename FROM read_json([${paths.map(literalPath).join(', ')}],
+      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes}, compression = '${compression}')`;
+
+/**
+ * The JSON read of raw log files, one row per record as `r`, with `filename`. The compression is
+ * told, not guessed from the name, which a `?` in it would defeat.
+ */
+export const readRecordsSql = (paths: readonly string[], objectBytes: number): string => {
+  const gzipped = paths.filter((p) => p.endsWith('.gz'));
+  const plain = paths.filter((p) => !p.endsWith('.gz'));
+  const reads = [
+    ...(gzipped.length > 0 ? [readJson(gzipped, 'gzip', objectBytes)] : []),
+    ...(plain.length > 0 ? [readJson(plain, 'none', objectBytes)] : []),
+  ];
+  return `(${reads.join('\n    UNION ALL ')})`;
+};
 
 export interface RelationSources {
   /** Raw log files, and the object buffer their largest JSON needs. */
@@ -80,7 +101,7 @@ export const createCloudTrailView = ({ json, parquet }: RelationSources): string
   }
   if (parquet.length > 0) {
     parts.push(
-      `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${partitionsOf('filename')}\nFROM read_parquet([${parquet.map((p) => toSqlLiteral(p.replaceAll('\\', '/'))).join(', ')}], filename = true)`,
+      `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${partitionsOf('filename')}\nFROM read_parquet([${parquet.map(literalPath).join(', ')}], filename = true)`,
     );
   }
   if (parts.length === 0) {

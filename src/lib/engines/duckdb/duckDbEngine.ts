@@ -1,15 +1,23 @@
 /**
  * The embedded engine: DuckDB over CloudTrail files on disk, behaving as Athena does. Executions
- * are queued and run in the background (at most `maxConcurrent` at once), their results written
- * as CSV beside a JSON record. Each reads compacted days from the columnar store where they are
- * current and raw files elsewhere (store/scanPlan.ts); bytesScanned is what it reads: raw files
- * whole, and the column chunks it needs of each compacted day.
+ * are queued (a bounded queue) and run in the background (at most `maxConcurrent` at once, each
+ * within a time limit), their results written as CSV beside a JSON record. Each reads compacted
+ * days from the columnar store where they are current and raw files elsewhere (store/scanPlan.ts);
+ * bytesScanned is what it reads: raw files whole, and the column chunks it needs of each
+ * compacted day.
  */
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
+import {
+  EngineUnavailableError,
+  ExecutionNotFoundError,
+  ExecutionStateError,
+  IdempotencyMismatchError,
+  QueueFullError,
+} from '../../errors.js';
+import { logger } from '../../logging/logger.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
 import type {
@@ -22,11 +30,11 @@ import type {
 } from '../queryEngine.js';
 import { isTerminal } from '../queryEngine.js';
 import { ActiveExecution } from './activeExecution.js';
+import { type RunContext, runExecution, storageReason } from './executionRun.js';
 import { ExecutionStore, type StoredExecution } from './executionStore.js';
+import { nodeFileSystem, type ResultFileSystem } from './resultFileSystem.js';
 import { ResultPages } from './resultPages.js';
 import { RunQueue } from './runQueue.js';
-import { runStatement } from './runStatement.js';
-import { planScan } from './store/scanPlan.js';
 import { TRINO_MACROS } from './trinoCompat.js';
 
 export interface DuckDbEngineOptions {
@@ -35,17 +43,34 @@ export interface DuckDbEngineOptions {
   readonly storeDir?: string | undefined;
   readonly resultsDir: string;
   readonly signer: LinkSigner;
-  /** Base URL of the server that serves /v1/downloads; by default the one the request came to. */
+  /** Base URL of the server that serves the download route, for the links it signs. */
   readonly publicUrl?: string | undefined;
   readonly maxConcurrent: number;
+  /** Executions that may wait for a turn; more are refused (429). */
+  readonly maxQueued?: number;
+  /** A running execution is stopped, FAILED, after this long. */
+  readonly timeoutMs?: number;
+  readonly files?: ResultFileSystem;
 }
 
 const now = () => new Date().toISOString();
 
+/** What a retried start must repeat to be the same request: its SQL, values and reuse. */
+const fingerprintOf = (request: ExecutionRequest) =>
+  createHash('sha256')
+    .update(
+      JSON.stringify([
+        request.statement.sql,
+        request.statement.parameters,
+        request.reuseResultsMinutes ?? null,
+      ]),
+    )
+    .digest('hex');
+
 export class DuckDbEngine implements QueryEngine {
-  readonly #instance: DuckDBInstance;
   readonly #store: ExecutionStore;
   readonly #options: DuckDbEngineOptions;
+  readonly #context: RunContext;
   readonly #active = new Map<string, ActiveExecution>();
   readonly #queue: RunQueue;
   readonly #pages: ResultPages;
@@ -53,37 +78,35 @@ export class DuckDbEngine implements QueryEngine {
   readonly #byIdempotencyKey = new Map<string, string>();
 
   private constructor(
-    instance: DuckDBInstance,
-    store: ExecutionStore,
+    context: RunContext,
     options: DuckDbEngineOptions,
     executions: readonly StoredExecution[],
   ) {
-    this.#instance = instance;
-    this.#store = store;
+    this.#context = context;
+    this.#store = context.store;
     this.#options = options;
     this.#queue = new RunQueue(options.maxConcurrent);
-    this.#pages = new ResultPages(store);
+    this.#pages = new ResultPages(context.store, context.files);
     for (const e of executions)
       if (e.idempotencyKey) this.#byIdempotencyKey.set(e.idempotencyKey, e.executionId);
   }
 
   static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
-    const store = new ExecutionStore(options.resultsDir);
+    const files = options.files ?? nodeFileSystem;
+    const store = new ExecutionStore(options.resultsDir, files);
     await store.init();
     // An execution still QUEUED or RUNNING on disk belonged to a server that stopped mid-way.
     const executions = await store.all();
     for (const execution of executions) {
-      if (!isTerminal(execution.state)) {
-        await store.save({
-          ...execution,
-          state: 'FAILED',
-          completedAt: now(),
-          error: {
-            category: 'INTERRUPTED',
-            message: 'The server stopped before this execution ended; start it again.',
-          },
-        });
-      }
+      await store.update(execution.executionId, (stale) => ({
+        ...stale,
+        state: 'FAILED',
+        completedAt: now(),
+        error: {
+          category: 'INTERRUPTED',
+          message: 'The server stopped before this execution ended; start it again.',
+        },
+      }));
     }
     // Every core for the engine, however many executions run at once: one execution alone
     // should scan as fast as the machine allows.
@@ -91,14 +114,32 @@ export class DuckDbEngine implements QueryEngine {
     const setup = await instance.connect();
     for (const macro of TRINO_MACROS) await setup.run(macro);
     setup.closeSync();
-    return new DuckDbEngine(instance, store, options, executions);
+    const context: RunContext = {
+      instance,
+      store,
+      files,
+      logsDir: options.logsDir,
+      storeDir: options.storeDir,
+      timeoutMs: options.timeoutMs ?? 30 * 60_000,
+    };
+    return new DuckDbEngine(context, options, executions);
+  }
+
+  async #sameRequest(executionId: string, request: ExecutionRequest): Promise<{ executionId: string }> {
+    const first = await this.#store.load(executionId);
+    if (first?.requestFingerprint && first.requestFingerprint !== fingerprintOf(request)) {
+      throw new IdempotencyMismatchError(executionId);
+    }
+    return { executionId };
   }
 
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
     const known = request.idempotencyKey && this.#byIdempotencyKey.get(request.idempotencyKey);
-    if (known) return { executionId: known };
+    if (known) return this.#sameRequest(known, request);
+    const waiting = this.#active.size - Math.min(this.#active.size, this.#options.maxConcurrent);
+    const maxQueued = this.#options.maxQueued ?? 100;
+    if (waiting >= maxQueued) throw new QueueFullError(waiting, 5);
     const executionId = randomUUID();
-    if (request.idempotencyKey) this.#byIdempotencyKey.set(request.idempotencyKey, executionId);
     const execution: StoredExecution = {
       executionId,
       query: request.statement.header.query,
@@ -107,59 +148,26 @@ export class DuckDbEngine implements QueryEngine {
       window: { from: request.window.from, to: request.window.to },
       statistics: { bytesScanned: 0, engineMs: 0 },
       columns: request.columns,
+      requestFingerprint: fingerprintOf(request),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     };
-    await this.#store.save(execution);
-    this.#active.set(executionId, new ActiveExecution());
-    void this.#queue.run(() => this.#run(execution, request));
-    return { executionId };
-  }
-
-  async #run(queued: StoredExecution, request: ExecutionRequest): Promise<void> {
-    const active = this.#active.get(queued.executionId);
-    if (!active || active.cancelled) return;
-    const startedMs = Date.now();
-    const queueMs = startedMs - Date.parse(queued.submittedAt);
-    let execution: StoredExecution = {
-      ...queued,
-      state: 'RUNNING',
-      statistics: { bytesScanned: 0, engineMs: 0, queueMs },
-    };
-    await this.#store.save(execution);
-    const connection = await this.#instance.connect();
-    active.connection = connection;
-    try {
-      const plan = await planScan(this.#options.logsDir, this.#options.storeDir, request.window);
-      execution = { ...execution, statistics: { ...execution.statistics, days: plan.days } };
-      active.checkpoint();
-      const csvPath = this.#store.csvPath(queued.executionId);
-      const rowCount = await runStatement(connection, plan, request, csvPath, {
-        checkpoint: () => active.checkpoint(),
-        onScanned: (bytesScanned) => {
-          execution = { ...execution, statistics: { ...execution.statistics, bytesScanned } };
-        },
+    await this.#store.create(execution).catch((error: unknown) => {
+      const storage = storageReason(error);
+      if (!storage) throw error;
+      logger.error('execution could not be recorded', { executionId, error: error as Error });
+      throw new EngineUnavailableError(`No execution can start: ${storage}.`, { cause: error });
+    });
+    if (request.idempotencyKey) this.#byIdempotencyKey.set(request.idempotencyKey, executionId);
+    const active = new ActiveExecution();
+    this.#active.set(executionId, active);
+    void this.#queue
+      .run(() => runExecution(this.#context, executionId, request, active))
+      .catch((error: unknown) => logger.error('execution run failed', { executionId, error: error as Error }))
+      .finally(() => {
+        this.#active.delete(executionId);
+        active.finish();
       });
-      execution = {
-        ...execution,
-        state: active.cancelled ? 'CANCELLED' : 'SUCCEEDED',
-        completedAt: now(),
-        rowCount,
-        statistics: { ...execution.statistics, engineMs: Date.now() - startedMs },
-      };
-    } catch (error) {
-      execution = {
-        ...execution,
-        state: active.cancelled ? 'CANCELLED' : 'FAILED',
-        completedAt: now(),
-        statistics: { ...execution.statistics, engineMs: Date.now() - startedMs },
-        ...(active.cancelled ? {} : { error: { category: 'SYSTEM', message: (error as Error).message } }),
-      };
-    } finally {
-      connection.closeSync();
-    }
-    await this.#store.save(execution);
-    this.#active.delete(queued.executionId);
-    active.finish();
+    return { executionId };
   }
 
   async #load(executionId: string): Promise<StoredExecution> {
@@ -173,6 +181,7 @@ export class DuckDbEngine implements QueryEngine {
       columns: _columns,
       rowCount: _rows,
       idempotencyKey: _key,
+      requestFingerprint: _fingerprint,
       ...execution
     } = await this.#load(executionId);
     const connection = this.#active.get(executionId)?.connection;
@@ -208,11 +217,11 @@ export class DuckDbEngine implements QueryEngine {
     };
   }
 
-  /** The CSV and the name to save it under, for the local download route. */
-  async readResultCsv(executionId: string): Promise<{ csv: string; fileName: string }> {
+  /** The CSV, as a stream, and the name to save it under, for the local download route. */
+  async openResultCsv(executionId: string): Promise<{ stream: Readable; fileName: string }> {
     const execution = await this.#succeeded(executionId);
     return {
-      csv: await readFile(this.#store.csvPath(executionId), 'utf8'),
+      stream: await this.#context.files.createReadStream(this.#store.csvPath(executionId), { start: 0 }),
       fileName: resultFileName(execution.query, execution.window, executionId),
     };
   }
@@ -226,14 +235,21 @@ export class DuckDbEngine implements QueryEngine {
       );
     }
     const active = this.#active.get(executionId);
-    if (active?.connection) {
-      await active.stop();
-    } else {
-      // Still queued: it will never start; record the end now.
-      if (active) active.cancelled = true;
-      this.#active.delete(executionId);
-      await this.#store.save({ ...execution, state: 'CANCELLED', completedAt: now() });
-      active?.finish();
+    // Marked first: a run that has not started yet then never starts.
+    if (active) active.stopReason ??= 'cancelled';
+    const recorded = await this.#store.update(executionId, (current) =>
+      current.state === 'QUEUED' ? { ...current, state: 'CANCELLED', completedAt: now() } : undefined,
+    );
+    // A running one is interrupted until its run records the end.
+    if (recorded?.state === 'RUNNING') await active?.stop('cancelled');
+    const after = await this.get(executionId);
+    if (!isTerminal(after.state)) {
+      // The run did not end in time (a statement deaf to interrupts): record the cancel anyway.
+      await this.#store.update(executionId, (current) => ({
+        ...current,
+        state: 'CANCELLED',
+        completedAt: now(),
+      }));
     }
     return this.get(executionId);
   }
@@ -244,6 +260,6 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   close(): void {
-    this.#instance.closeSync();
+    this.#context.instance.closeSync();
   }
 }

@@ -19,6 +19,8 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     signer,
     publicUrl: config.TRAILHOUND_PUBLIC_URL,
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
+    maxQueued: config.TRAILHOUND_MAX_QUEUED,
+    timeoutMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
   });
   const compactor =
     config.TRAILHOUND_COMPACT === 'background'
@@ -32,7 +34,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
   return {
     config,
     engine,
-    downloads: { signer, readResultCsv: (id) => engine.readResultCsv(id) },
+    downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     close: async () => {
       await compactor?.stop();

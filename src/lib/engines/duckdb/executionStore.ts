@@ -1,43 +1,139 @@
 /**
- * Where the embedded engine keeps executions, as Athena keeps them in S3: one JSON record and one
- * CSV per execution in the results directory, written atomically, readable after a restart.
+ * Where the embedded engine keeps executions, as Athena keeps them in S3: one JSON record, one
+ * CSV and its page index per execution in the results directory, readable by the owner only and
+ * readable after a restart.
+ *
+ * A record is written to a temporary file of its own and renamed into place, so a reader sees a
+ * whole record or the one before. Changes to one execution are applied one at a time, each to the
+ * record as it then stands, and an ended execution's record no longer changes: a cancel, the run's
+ * start and its end can land in any order without losing a state.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { type Execution, isExecutionId, type ResultColumn } from '../queryEngine.js';
+import { type Execution, isExecutionId, isTerminal, type ResultColumn } from '../queryEngine.js';
+import {
+  nodeFileSystem,
+  OWNER_ONLY_DIR,
+  OWNER_ONLY_FILE,
+  type ResultFileSystem,
+} from './resultFileSystem.js';
 
 export interface StoredExecution extends Execution {
   readonly columns: readonly ResultColumn[];
   readonly rowCount?: number;
   readonly idempotencyKey?: string;
+  /** What the Idempotency-Key was first used for: a retry must ask the same. */
+  readonly requestFingerprint?: string;
 }
 
-export class ExecutionStore {
-  constructor(readonly dir: string) {}
+const RECORD = /^(.+)\.json$/;
+const TEMPORARY = /\.tmp$/;
 
+export class ExecutionStore {
+  readonly #files: ResultFileSystem;
+  /** The last change queued for each execution: the next one waits for it. */
+  readonly #pending = new Map<string, Promise<unknown>>();
+  /**
+   * Records that could not be written (a full disk): newer than the file, so they are what this
+   * process answers with until a write succeeds. A restart sees the file's state, and fails it if
+   * it had not ended.
+   */
+  readonly #unsaved = new Map<string, StoredExecution>();
+
+  constructor(
+    readonly dir: string,
+    files: ResultFileSystem = nodeFileSystem,
+  ) {
+    this.#files = files;
+  }
+
+  /** Creates the directory (owner only), and removes what a crash left half-written. */
   async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await this.#files.mkdir(this.dir, { recursive: true, mode: OWNER_ONLY_DIR });
+    await this.#files.chmod(this.dir, OWNER_ONLY_DIR);
+    for (const name of await this.#files.readdir(this.dir)) {
+      if (TEMPORARY.test(name)) await this.#files.rm(path.join(this.dir, name), { force: true });
+    }
   }
 
   csvPath(executionId: string): string {
     return path.join(this.dir, `${executionId}.csv`);
   }
 
+  indexPath(executionId: string): string {
+    return path.join(this.dir, `${executionId}.index`);
+  }
+
+  /** A unique temporary name beside `target`: two writers never share one. */
+  temporaryPath(target: string): string {
+    return `${target}.${randomUUID()}.tmp`;
+  }
+
   #recordPath(executionId: string): string {
     return path.join(this.dir, `${executionId}.json`);
   }
 
-  async save(execution: StoredExecution): Promise<void> {
+  async #write(execution: StoredExecution): Promise<void> {
     const target = this.#recordPath(execution.executionId);
-    await writeFile(`${target}.tmp`, JSON.stringify(execution, null, 2));
-    await rename(`${target}.tmp`, target);
+    const temporary = this.temporaryPath(target);
+    try {
+      await this.#files.writeFile(temporary, JSON.stringify(execution, null, 2), {
+        mode: OWNER_ONLY_FILE,
+        flag: 'wx',
+      });
+      await this.#files.rename(temporary, target);
+      this.#unsaved.delete(execution.executionId);
+    } catch (error) {
+      this.#unsaved.set(execution.executionId, execution);
+      await this.#files.rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs `change` after every change already queued for the execution. */
+  #serialized<T>(executionId: string, change: () => Promise<T>): Promise<T> {
+    const previous = this.#pending.get(executionId) ?? Promise.resolve();
+    const next = previous.then(change, change);
+    const settled = next.catch(() => undefined);
+    this.#pending.set(executionId, settled);
+    void settled.then(() => {
+      if (this.#pending.get(executionId) === settled) this.#pending.delete(executionId);
+    });
+    return next;
+  }
+
+  /** Saves a new execution's first record. */
+  create(execution: StoredExecution): Promise<void> {
+    return this.#serialized(execution.executionId, () => this.#write(execution));
+  }
+
+  /**
+   * Applies `change` to the record as it stands and saves the result, unless the execution has
+   * ended (an ended record never changes) or `change` returns undefined. @returns the record now.
+   */
+  update(
+    executionId: string,
+    change: (current: StoredExecution) => StoredExecution | undefined,
+  ): Promise<StoredExecution | undefined> {
+    return this.#serialized(executionId, async () => {
+      const current = await this.load(executionId);
+      if (!current || isTerminal(current.state)) return current;
+      const next = change(current);
+      if (!next) return current;
+      await this.#write(next);
+      return next;
+    });
   }
 
   /** The record, or undefined for an id this store never saw (ids are checked before any path is built). */
   async load(executionId: string): Promise<StoredExecution | undefined> {
     if (!isExecutionId(executionId)) return undefined;
+    const unsaved = this.#unsaved.get(executionId);
+    if (unsaved) return unsaved;
     try {
-      return JSON.parse(await readFile(this.#recordPath(executionId), 'utf8')) as StoredExecution;
+      return JSON.parse(
+        (await this.#files.readFile(this.#recordPath(executionId))).toString('utf8'),
+      ) as StoredExecution;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -45,8 +141,8 @@ export class ExecutionStore {
   }
 
   async all(): Promise<StoredExecution[]> {
-    const names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
-    const loaded = await Promise.all(names.map((n) => this.load(n.slice(0, -'.json'.length))));
+    const ids = (await this.#files.readdir(this.dir)).flatMap((name) => RECORD.exec(name)?.[1] ?? []);
+    const loaded = await Promise.all(ids.map((id) => this.load(id)));
     return loaded.filter((e): e is StoredExecution => e !== undefined);
   }
 }

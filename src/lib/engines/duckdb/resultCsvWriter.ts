@@ -1,24 +1,60 @@
 /**
  * Writes a DuckDB result stream to CSV as Athena writes results (see csvFormat), chunk by chunk,
- * into a temporary file renamed into place only when complete.
+ * with a page index beside it: the byte offset of every PAGE_INDEX_STEP-th row, so that any page
+ * is read from near its first row, whatever the size of the result. Both are written to temporary
+ * files of their own and renamed into place only when complete; a failed or stopped write
+ * removes them. A write error (a full disk) fails the write, never the process.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { DuckDBResult } from '@duckdb/node-api';
 import { toCsvLine } from '../../results/csvFormat.js';
 import type { ResultColumn } from '../queryEngine.js';
+import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
+
+/** Rows between two entries of the page index. */
+export const PAGE_INDEX_STEP = 256;
+
+/** Writes `text` and waits when the stream asks to (a large result must not pile up in memory). */
+const writeText = async (out: Writable, failure: { error?: Error }, text: string) => {
+  if (failure.error) throw failure.error;
+  if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (failure.error) throw failure.error;
+};
+
+const closeStream = async (out: Writable, failure: { error?: Error }) => {
+  out.end();
+  if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  if (failure.error) throw failure.error;
+};
+
+export interface ResultFiles {
+  readonly csv: string;
+  readonly index: string;
+  /** A unique temporary path beside a target. */
+  temporary(target: string): string;
+}
 
 /** @returns the number of rows written. `checkpoint` may throw to stop between chunks. */
 export const writeResultCsv = async (
-  target: string,
+  files: ResultFileSystem,
+  target: ResultFiles,
   columns: readonly ResultColumn[],
   result: DuckDBResult,
   checkpoint: () => void,
 ): Promise<number> => {
-  const out = createWriteStream(`${target}.tmp`);
+  const csvTemporary = target.temporary(target.csv);
+  const indexTemporary = target.temporary(target.index);
+  const failure: { error?: Error } = {};
+  const out = files.createWriteStream(csvTemporary, { mode: OWNER_ONLY_FILE });
+  out.on('error', (error) => {
+    failure.error = error;
+  });
   try {
-    out.write(toCsvLine(columns.map((c) => c.name)));
+    const header = toCsvLine(columns.map((c) => c.name));
+    let offset = Buffer.byteLength(header);
+    const offsets: number[] = [];
+    await writeText(out, failure, header);
     let rows = 0;
     for (
       let chunk = await result.fetchChunk();
@@ -26,19 +62,29 @@ export const writeResultCsv = async (
       chunk = await result.fetchChunk()
     ) {
       checkpoint();
+      let text = '';
       for (const row of chunk.getRows()) {
-        out.write(toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v))));
+        if (rows % PAGE_INDEX_STEP === 0) offsets.push(offset + Buffer.byteLength(text));
+        text += toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v)));
+        rows += 1;
       }
-      rows += chunk.rowCount;
+      offset += Buffer.byteLength(text);
+      await writeText(out, failure, text);
     }
-    out.end();
-    await finished(out);
-    await rename(`${target}.tmp`, target);
+    await closeStream(out, failure);
+    const index = new Float64Array([offset, ...offsets]);
+    await files.writeFile(indexTemporary, new Uint8Array(index.buffer), {
+      mode: OWNER_ONLY_FILE,
+      flag: 'wx',
+    });
+    await files.rename(indexTemporary, target.index);
+    await files.rename(csvTemporary, target.csv);
     return rows;
   } catch (error) {
     // A half-written result must not outlive its execution.
     out.destroy();
-    await rm(`${target}.tmp`, { force: true });
-    throw error;
+    await files.rm(csvTemporary, { force: true }).catch(() => undefined);
+    await files.rm(indexTemporary, { force: true }).catch(() => undefined);
+    throw failure.error ?? error;
   }
 };

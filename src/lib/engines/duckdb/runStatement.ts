@@ -8,7 +8,8 @@ import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
 import type { ExecutionRequest } from '../queryEngine.js';
 import { createCloudTrailView, objectBufferBytes } from './cloudtrailRelation.js';
 import { readJsonSizes } from './logFiles.js';
-import { writeResultCsv } from './resultCsvWriter.js';
+import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
+import type { ResultFileSystem } from './resultFileSystem.js';
 import { bytesOfColumns, parquetColumnsRead } from './store/columnsRead.js';
 import type { ScanPlan } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
@@ -41,13 +42,13 @@ const defineRelation = async (connection: DuckDBConnection, plan: ScanPlan): Pro
 
 /**
  * Runs the request over the plan. `onScanned` hears the bytes scanned before the rows are read;
- * `checkpoint` may throw to stop. @returns the number of result rows written to `csvPath`.
+ * `checkpoint` may throw to stop. @returns the number of result rows written to the result files.
  */
 export const runStatement = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   request: ExecutionRequest,
-  csvPath: string,
+  output: { files: ResultFileSystem; target: ResultFiles },
   hooks: { checkpoint: () => void; onScanned: (bytes: number) => void },
 ): Promise<number> => {
   await defineRelation(connection, plan);
@@ -59,5 +60,11 @@ export const runStatement = async (
     prepared.bindVarchar(i + 1, value);
   });
   hooks.checkpoint();
-  return writeResultCsv(csvPath, request.columns, await prepared.stream(), hooks.checkpoint);
+  return writeResultCsv(
+    output.files,
+    output.target,
+    request.columns,
+    await prepared.stream(),
+    hooks.checkpoint,
+  );
 };

@@ -5,7 +5,8 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ValidationError } from '../../errors.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../../errors.js';
+import { principalOf } from '../caller.js';
 import type { InputParser, RawInput } from '../route.js';
 import type { RuntimeContext } from './injectRuntime.js';
 
@@ -26,15 +27,29 @@ const parseBody = (event: APIGatewayProxyEvent): unknown => {
   }
 };
 
-const rawInput = (event: APIGatewayProxyEvent): RawInput => ({
-  path: event.pathParameters ?? {},
-  query: event.queryStringParameters ?? {},
-  headers: lowerCaseKeys(event.headers),
-  body: parseBody(event),
-});
+const JSON_MEDIA_TYPE = 'application/json';
+
+/** The media type of a Content-Type header, without its parameters (charset). */
+const mediaType = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase();
+
+/** The request's parts; a route that takes JSON refuses any other body with 415 before parsing it. */
+const rawInput = (event: APIGatewayProxyEvent, takesJson: boolean): RawInput => {
+  const headers = lowerCaseKeys(event.headers);
+  if (takesJson && mediaType(headers['content-type']) !== JSON_MEDIA_TYPE) {
+    throw new UnsupportedMediaTypeError(JSON_MEDIA_TYPE);
+  }
+  return {
+    path: event.pathParameters ?? {},
+    query: event.queryStringParameters ?? {},
+    headers,
+    body: parseBody(event),
+    principal: principalOf(event),
+  };
+};
 
 export const validateInput = (
   parse: InputParser<unknown>,
+  options: { body?: 'json' | undefined } = {},
 ): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, InputContext> => {
   const validateInputBefore: middy.MiddlewareFn<
     APIGatewayProxyEvent,
@@ -42,7 +57,8 @@ export const validateInput = (
     Error,
     InputContext
   > = async (request) => {
-    request.context.input = parse(rawInput(request.event), request.context.runtime?.config);
+    const raw = rawInput(request.event, options.body === 'json');
+    request.context.input = parse(raw, request.context.runtime?.config);
   };
   return { before: validateInputBefore };
 };

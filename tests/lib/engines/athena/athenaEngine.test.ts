@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -8,7 +9,7 @@ import {
   StopQueryExecutionCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
@@ -24,7 +25,10 @@ import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js
 const athena = new AthenaClient({ region: 'us-east-1' });
 const s3 = new S3Client({ region: 'us-east-1' });
 const athenaMock = mockClient(athena);
+const s3Mock = mockClient(s3);
 const ID = EXECUTION_ID;
+/** A caller without an identity, as the local server has: it sees executions started without one. */
+const NO_IDENTITY = { auditor: false };
 const window = {
   from: '2023-07-10T00:00:00Z',
   to: '2023-07-11T00:00:00Z',
@@ -47,6 +51,9 @@ const execution = queryExecution;
 
 beforeEach(() => {
   athenaMock.reset();
+  s3Mock.reset();
+  // The spreadsheet-safe copy of a result exists unless a test says otherwise.
+  s3Mock.on(HeadObjectCommand).resolves({});
   presign.mockClear();
 });
 
@@ -129,7 +136,7 @@ describe('AthenaEngine.start', () => {
 describe('AthenaEngine.get', () => {
   it('maps the execution: state, query name and window from the statement header, statistics', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
-    expect(await engine.get(ID)).toEqual({
+    expect(await engine.get(ID, NO_IDENTITY)).toEqual({
       executionId: ID,
       query: 'principal-activity',
       state: 'SUCCEEDED',
@@ -155,7 +162,7 @@ describe('AthenaEngine.get', () => {
         },
       }),
     });
-    expect((await engine.get(ID)).error).toEqual({
+    expect((await engine.get(ID, NO_IDENTITY)).error).toEqual({
       category: 'USER',
       message: 'Bytes scanned limit was exceeded',
     });
@@ -163,13 +170,13 @@ describe('AthenaEngine.get', () => {
 
   it('does not know an execution of another workgroup, an unknown id, or a malformed one', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution({ WorkGroup: 'primary' }) });
-    await expect(engine.get(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.get(ID, NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     athenaMock
       .on(GetQueryExecutionCommand)
       .rejects(new InvalidRequestException({ message: `QueryExecution ${ID} was not found`, $metadata: {} }));
-    await expect(engine.get(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.get(ID, NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     athenaMock.reset();
-    await expect(engine.get('../etc/passwd')).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.get('../etc/passwd', NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     expect(athenaMock).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 0);
   });
 });
@@ -207,7 +214,7 @@ describe('AthenaEngine.getResults', () => {
       },
       NextToken: 'opaque-athena-token',
     });
-    const page = await engine.getResults(ID, { limit: 1 });
+    const page = await engine.getResults(ID, { limit: 1 }, NO_IDENTITY);
     expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
       QueryExecutionId: ID,
       MaxResults: 2,
@@ -231,7 +238,7 @@ describe('AthenaEngine.getResults', () => {
         Rows: [{ Data: [{ VarCharValue: 'CreateUser' }, {}, { VarCharValue: 'true' }] }],
       },
     });
-    const page = await engine.getResults(ID, { limit: 1000, nextToken: 'opaque-athena-token' });
+    const page = await engine.getResults(ID, { limit: 1000, nextToken: 'opaque-athena-token' }, NO_IDENTITY);
     expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
       NextToken: 'opaque-athena-token',
       MaxResults: 1000,
@@ -243,7 +250,7 @@ describe('AthenaEngine.getResults', () => {
   it('never asks Athena for more than 1,000 rows', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
     athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
-    await engine.getResults(ID, { limit: 1000 });
+    await engine.getResults(ID, { limit: 1000 }, NO_IDENTITY);
     expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, { MaxResults: 1000 });
   });
 
@@ -253,7 +260,7 @@ describe('AthenaEngine.getResults', () => {
         Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, ErrorMessage: 'TABLE_NOT_FOUND' } },
       }),
     });
-    const error = await engine.getResults(ID, { limit: 10 }).catch((e: unknown) => e);
+    const error = await engine.getResults(ID, { limit: 10 }, NO_IDENTITY).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExecutionStateError);
     expect((error as Error).message).toContain('TABLE_NOT_FOUND');
     expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
@@ -263,7 +270,7 @@ describe('AthenaEngine.getResults', () => {
 describe('AthenaEngine.getResultsLink', () => {
   it('presigns a GET of the result object for the lifetime asked, named after query and window', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
-    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 });
+    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 }, NO_IDENTITY);
     expect(link.url).toBe('https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=x');
     expect(Date.parse(link.expiresAt) - Date.now()).toBeGreaterThan(895_000);
     const [client, command, options] = presign.mock.calls[0] as unknown as [
@@ -275,27 +282,51 @@ describe('AthenaEngine.getResultsLink', () => {
     expect(command).toBeInstanceOf(GetObjectCommand);
     expect(command.input).toEqual({
       Bucket: 'trailhound-results',
-      Key: `athena/${ID}.csv`,
+      Key: `athena/${ID}.safe.csv`,
       ResponseContentType: 'text/csv; charset=utf-8',
       ResponseContentDisposition: `attachment; filename="trailhound_principal-activity_20230710T000000Z-20230711T000000Z_6f1a5f0e.csv"`,
     });
     expect(options).toEqual({ expiresIn: 900 });
   });
 
+  it('writes the spreadsheet-safe copy of the result the first time, from the result itself', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound' }));
+    const csv = '"eventname","user_agent"\n"GetCallerIdentity","=HYPERLINK(""x"")"\n"PutObject",\n';
+    s3Mock.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from(csv)]) as never });
+    s3Mock.on(PutObjectCommand).resolves({});
+    await engine.getResultsLink(ID, { expiresInSeconds: 900 }, NO_IDENTITY);
+    expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: 'trailhound-results',
+      Key: `athena/${ID}.csv`,
+    });
+    const put = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      Bucket: 'trailhound-results',
+      Key: `athena/${ID}.safe.csv`,
+      ContentType: 'text/csv; charset=utf-8',
+    });
+    expect(Buffer.from(put?.Body as Uint8Array).toString('utf8')).toBe(
+      '"eventname","user_agent"\n"GetCallerIdentity","\'=HYPERLINK(""x"")"\n"PutObject",\n',
+    );
+  });
+
   it('produces a real SigV4 presigned URL with the expiry and file name in it', async () => {
+    const realS3 = new S3Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    mockClient(realS3).on(HeadObjectCommand).resolves({});
     const real = new AthenaEngine({
       athena,
-      s3: new S3Client({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      }),
+      s3: realS3,
       workGroup: 'trailhound',
       database: 'd',
       catalog: 'c',
       retryBudgetMs: 100,
     });
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
-    const url = new URL((await real.getResultsLink(ID, { expiresInSeconds: 600 })).url);
+    const url = new URL((await real.getResultsLink(ID, { expiresInSeconds: 600 }, NO_IDENTITY)).url);
     expect(url.hostname).toBe('trailhound-results.s3.us-east-1.amazonaws.com');
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
@@ -310,17 +341,47 @@ describe('AthenaEngine.cancel', () => {
       .resolvesOnce({ QueryExecution: execution({}, 'RUNNING') })
       .resolves({ QueryExecution: execution({}, 'CANCELLED') });
     athenaMock.on(StopQueryExecutionCommand).resolves({});
-    expect((await engine.cancel(ID)).state).toBe('CANCELLED');
+    expect((await engine.cancel(ID, NO_IDENTITY)).state).toBe('CANCELLED');
     expect(athenaMock).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: ID });
   });
 
   it('refuses to stop one that ended, and one of another workgroup', async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
-    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ExecutionStateError);
+    await expect(engine.cancel(ID, NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionStateError);
     athenaMock
       .on(GetQueryExecutionCommand)
       .resolves({ QueryExecution: execution({ WorkGroup: 'other' }, 'RUNNING') });
-    await expect(engine.cancel(ID)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.cancel(ID, NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
+  });
+});
+
+describe('AthenaEngine per-caller isolation', () => {
+  const ALICE = 'arn:aws:sts::111122223333:assumed-role/responder/alice';
+  const owned = () =>
+    execution({
+      Query: `${writeStatementHeader({ query: 'mentions', from: window.from, to: window.to, owner: ALICE })}\nSELECT 1`,
+    });
+
+  it('shows an execution to the principal that started it, and to auditors', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: owned() });
+    expect((await engine.get(ID, { principal: ALICE, auditor: false })).query).toBe('mentions');
+    expect(
+      (await engine.get(ID, { principal: 'arn:aws:iam::111122223333:user/audit', auditor: true })).query,
+    ).toBe('mentions');
+  });
+
+  it('tells anyone else, and a caller without identity, that it does not exist; cancels nothing for them', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: owned() });
+    const bob = { principal: 'arn:aws:sts::111122223333:assumed-role/responder/bob', auditor: false };
+    await expect(engine.get(ID, bob)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.get(ID, NO_IDENTITY)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.getResults(ID, { limit: 10 }, bob)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    await expect(engine.getResultsLink(ID, { expiresInSeconds: 60 }, bob)).rejects.toBeInstanceOf(
+      ExecutionNotFoundError,
+    );
+    await expect(engine.cancel(ID, bob)).rejects.toBeInstanceOf(ExecutionNotFoundError);
+    expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
+    expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
   });
 });

@@ -15,6 +15,8 @@ import { hasMoto, type Moto, startMoto } from '../../../helpers/motoServer.js';
 
 const available = hasMoto();
 const ID = EXECUTION_ID;
+/** A caller without an identity, as the local server has: it sees executions started without one. */
+const NO_IDENTITY = { auditor: false };
 const CSV = '"eventtime","principal"\n"2023-07-10T12:10:08Z","bert-jan"\n';
 
 describe('presigned CSV link against S3 (moto_server)', () => {
@@ -53,7 +55,7 @@ describe('presigned CSV link against S3 (moto_server)', () => {
       catalog: 'c',
       retryBudgetMs: 100,
     });
-    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 });
+    const link = await engine.getResultsLink(ID, { expiresInSeconds: 900 }, NO_IDENTITY);
     const response = await fetch(link.url);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(CSV);

@@ -12,7 +12,7 @@ describe('ActiveExecution', () => {
   it('lets a run pass checkpoints until it is cancelled, then stops it at the next one', () => {
     const active = new ActiveExecution();
     expect(() => active.checkpoint()).not.toThrow();
-    active.cancelled = true;
+    active.stopReason = 'cancelled';
     expect(() => active.checkpoint()).toThrow(CancelledError);
   });
 
@@ -23,8 +23,8 @@ describe('ActiveExecution', () => {
     // The run ignores the first interrupts, as a statement starting just after one would.
     setTimeout(() => active.finish(), 250);
     const started = Date.now();
-    await active.stop(5000);
-    expect(active.cancelled).toBe(true);
+    await active.stop('cancelled', 5000);
+    expect(active.stopReason).toBe('cancelled');
     expect(interrupt.mock.calls.length).toBeGreaterThanOrEqual(2);
     expect(Date.now() - started).toBeLessThan(2000);
     await expect(active.done).resolves.toBeUndefined();
@@ -38,8 +38,9 @@ describe('ActiveExecution', () => {
       },
     } as unknown as DuckDBConnection;
     const started = Date.now();
-    await active.stop(150);
+    await active.stop('timed-out', 150);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(active.cancelled).toBe(true);
+    expect(active.stopReason).toBe('timed-out');
+    expect(() => active.checkpoint()).toThrow('timed-out');
   });
 });

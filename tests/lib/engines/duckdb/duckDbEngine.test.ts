@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
 import type { Execution, ExecutionRequest } from '../../../../src/lib/engines/queryEngine.js';
-import { ExecutionStateError } from '../../../../src/lib/errors.js';
+import { ExecutionStateError, QueueFullError } from '../../../../src/lib/errors.js';
 import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 
@@ -59,11 +59,12 @@ describe('DuckDbEngine', () => {
     await expect(engine.getResults(executionId, { limit: 10 })).rejects.toBeInstanceOf(ExecutionStateError);
   });
 
-  it('records a failure with the reason the engine gave', async () => {
+  it("records a failure with the kind of error the engine gave, never the engine's own text", async () => {
     const { executionId } = await engine.start(request('SELECT no_such_column AS n FROM range(3)'));
     const failed = await until(executionId, (e) => e.state === 'FAILED');
     expect(failed.error?.category).toBe('SYSTEM');
-    expect(failed.error?.message).toMatch(/no_such_column/);
+    expect(failed.error?.message).toMatch(/Binder Error/);
+    expect(failed.error?.message).not.toMatch(/no_such_column|SELECT|\//);
     expect(failed.completedAt).toEqual(expect.any(String));
   });
 
@@ -78,5 +79,54 @@ describe('DuckDbEngine', () => {
     const done = await until(second.executionId, (e) => e.state === 'SUCCEEDED');
     expect(done.statistics.queueMs).toBeGreaterThanOrEqual(0);
     expect((await engine.getResults(second.executionId, { limit: 10 })).rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('DuckDbEngine limits', () => {
+  it('stops an execution at its time limit: FAILED, category TIMEOUT, saying which setting', async () => {
+    const limited = await DuckDbEngine.create({
+      logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
+      resultsDir: await mkdtemp(path.join(tmpdir(), 'trailhound-engine-')),
+      signer: new LinkSigner('k'.repeat(32)),
+      maxConcurrent: 1,
+      timeoutMs: 300,
+    });
+    try {
+      const { executionId } = await limited.start(
+        request('SELECT count(*) AS n FROM range(100000000000) t(i) WHERE hash(i) % 7 = 0'),
+      );
+      let execution = await limited.get(executionId);
+      for (let i = 0; i < 200 && execution.state !== 'FAILED'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        execution = await limited.get(executionId);
+      }
+      expect(execution.error).toEqual({
+        category: 'TIMEOUT',
+        message: expect.stringMatching(/longer than 0 s \(TRAILHOUND_EXECUTION_TIMEOUT_SECONDS\)/),
+      });
+    } finally {
+      limited.close();
+    }
+  });
+
+  it('refuses a start beyond the queue with QueueFullError, and takes one again once it drains', async () => {
+    const bounded = await DuckDbEngine.create({
+      logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
+      resultsDir: await mkdtemp(path.join(tmpdir(), 'trailhound-engine-')),
+      signer: new LinkSigner('k'.repeat(32)),
+      maxConcurrent: 1,
+      maxQueued: 2,
+    });
+    try {
+      const long = request('SELECT count(*) AS n FROM range(100000000000) t(i) WHERE hash(i) % 7 = 0');
+      const running = await bounded.start(long);
+      const queued = [await bounded.start(long), await bounded.start(long)];
+      await expect(bounded.start(long)).rejects.toBeInstanceOf(QueueFullError);
+      for (const { executionId } of [...queued, running]) await bounded.cancel(executionId);
+      const { executionId } = await bounded.start(request('SELECT 1 AS n'));
+      expect(executionId).toEqual(expect.any(String));
+    } finally {
+      bounded.close();
+    }
   });
 });

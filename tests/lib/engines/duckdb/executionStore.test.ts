@@ -1,8 +1,12 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExecutionStore, type StoredExecution } from '../../../../src/lib/engines/duckdb/executionStore.js';
+import {
+  nodeFileSystem,
+  type ResultFileSystem,
+} from '../../../../src/lib/engines/duckdb/resultFileSystem.js';
 
 const ID = '5dd2becb-5b63-4b5e-a3f2-3a7a9c1e0f11';
 const record = (overrides: Partial<StoredExecution> = {}): StoredExecution => ({
@@ -15,18 +19,63 @@ const record = (overrides: Partial<StoredExecution> = {}): StoredExecution => ({
   ...overrides,
 });
 
-const newStore = async () => {
-  const store = new ExecutionStore(await mkdtemp(path.join(tmpdir(), 'trailhound-store-')));
+const newStore = async (files: ResultFileSystem = nodeFileSystem) => {
+  const store = new ExecutionStore(await mkdtemp(path.join(tmpdir(), 'trailhound-store-')), files);
   await store.init();
   return store;
 };
 
+const enospc = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+
 describe('ExecutionStore', () => {
-  it('saves a record and loads it back, the latest save winning, with no temporary file left', async () => {
+  it('creates a record and updates it, with no temporary file left, readable by the owner only', async () => {
     const store = await newStore();
-    await store.save(record());
-    await store.save(record({ state: 'SUCCEEDED', rowCount: 3 }));
-    expect(await store.load(ID)).toEqual(record({ state: 'SUCCEEDED', rowCount: 3 }));
+    await store.create(record());
+    expect(await store.update(ID, (e) => ({ ...e, state: 'RUNNING' }))).toMatchObject({ state: 'RUNNING' });
+    expect(await store.load(ID)).toEqual(record({ state: 'RUNNING' }));
+    expect(await readdir(store.dir)).toEqual([`${ID}.json`]);
+    expect((await stat(path.join(store.dir, `${ID}.json`))).mode & 0o777).toBe(0o600);
+    expect((await stat(store.dir)).mode & 0o777).toBe(0o700);
+  });
+
+  it('never changes an ended record: whichever of cancel and finish lands first wins', async () => {
+    const store = await newStore();
+    await store.create(record({ state: 'RUNNING' }));
+    await store.update(ID, (e) => ({ ...e, state: 'CANCELLED' }));
+    expect(await store.update(ID, (e) => ({ ...e, state: 'SUCCEEDED' }))).toMatchObject({
+      state: 'CANCELLED',
+    });
+    expect((await store.load(ID))?.state).toBe('CANCELLED');
+  });
+
+  it('applies concurrent changes one at a time, each to the record as it then stands', async () => {
+    const store = await newStore();
+    await store.create(record({ state: 'RUNNING', statistics: { bytesScanned: 0, engineMs: 0 } }));
+    const bump = () =>
+      store.update(ID, (e) => ({
+        ...e,
+        statistics: { ...e.statistics, bytesScanned: e.statistics.bytesScanned + 1 },
+      }));
+    await Promise.all(Array.from({ length: 50 }, bump));
+    expect((await store.load(ID))?.statistics.bytesScanned).toBe(50);
+    expect((await readdir(store.dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('answers with a record it could not write (a full disk), and keeps no half-written file', async () => {
+    let full = false;
+    const store = await newStore({
+      ...nodeFileSystem,
+      writeFile: async (...args) => {
+        if (full) throw enospc();
+        return nodeFileSystem.writeFile(...args);
+      },
+    });
+    await store.create(record());
+    full = true;
+    await expect(store.update(ID, (e) => ({ ...e, state: 'FAILED' }))).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
+    expect((await store.load(ID))?.state).toBe('FAILED');
     expect(await readdir(store.dir)).toEqual([`${ID}.json`]);
   });
 
@@ -38,18 +87,16 @@ describe('ExecutionStore', () => {
     expect(await store.load('x')).toBeUndefined();
   });
 
-  it('lists every record in the directory and ignores other files', async () => {
+  it('lists every record and ignores other files; removes what a crash left half-written', async () => {
     const store = await newStore();
     const other = '6f1a5f0e-4b1d-4e8e-9d55-0a2a2c9a9e11';
-    await store.save(record());
-    await store.save(record({ executionId: other }));
+    await store.create(record());
+    await store.create(record({ executionId: other }));
     await writeFile(path.join(store.dir, `${ID}.csv`), '"a"\n');
+    await writeFile(path.join(store.dir, `${ID}.csv.1234.tmp`), '"partial');
     await writeFile(path.join(store.dir, 'notes.json'), '{}');
     expect((await store.all()).map((e) => e.executionId).sort()).toEqual([ID, other].sort());
-  });
-
-  it('keeps the CSV beside the record', async () => {
-    const store = await newStore();
-    expect(store.csvPath(ID)).toBe(path.join(store.dir, `${ID}.csv`));
+    await store.init();
+    expect((await readdir(store.dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ describe('validateInput', () => {
       query: { wait: '5' },
       headers: { 'idempotency-key': 'k', 'content-type': 'application/json' },
       body: { a: [1, 2] },
+      // Who signed the request, as API Gateway says: the fixture's assumed-role session.
+      principal: 'arn:aws:sts::111122223333:assumed-role/incident-responder/responder',
     });
   });
 

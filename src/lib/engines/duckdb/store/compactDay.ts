@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../../schema/cloudtrailTable.js';
 import { toSqlLiteral } from '../../../sql/sqlLiteral.js';
-import { objectBufferBytes, RECORD_COLUMNS_SQL, readRecordsSql } from '../cloudtrailRelation.js';
+import { literalPath, objectBufferBytes, RECORD_COLUMNS_SQL, readRecordsSql } from '../cloudtrailRelation.js';
 import { type LogFile, readJsonSizes } from '../logFiles.js';
 import {
   type DayKey,
@@ -32,6 +32,7 @@ const COLUMNS = CLOUDTRAIL_FIELDS.map(columnName).join(', ');
 /** A superseded or half-written file outlives its replacement by this much: a query may still read it. */
 const GRACE_MS = 10 * 60_000;
 
+/** A path to write to: COPY takes it as it is (it expands no glob characters). */
 const literal = (p: string) => toSqlLiteral(p.replaceAll('\\', '/'));
 
 /** Where a day is written before it is published; a name no reader ever opens. */
@@ -80,9 +81,11 @@ export const writeDayFromTable = async (
 /** Compressed bytes of each leaf column of a Parquet file, by dotted path, and its row count. */
 const describeParquet = async (connection: DuckDBConnection, file: string) => {
   const columns = await connection.runAndReadAll(
-    `SELECT path_in_schema, sum(total_compressed_size)::BIGINT FROM parquet_metadata(${literal(file)}) GROUP BY 1`,
+    `SELECT path_in_schema, sum(total_compressed_size)::BIGINT FROM parquet_metadata(${literalPath(file)}) GROUP BY 1`,
   );
-  const rows = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${literal(file)})`);
+  const rows = await connection.runAndReadAll(
+    `SELECT num_rows FROM parquet_file_metadata(${literalPath(file)})`,
+  );
   return {
     rows: Number(rows.getRows()[0]?.[0] ?? 0),
     columnBytes: Object.fromEntries(

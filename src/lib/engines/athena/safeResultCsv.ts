@@ -1,0 +1,50 @@
+/**
+ * The CSV a presigned link hands out on AWS: Athena's result file, rewritten once by trailhound
+ * with every cell made safe for spreadsheets (see results/csvForSpreadsheets.ts) beside the
+ * original, so that a download is the same file whichever engine ran the query. The copy is made
+ * on the first link asked for an execution, streamed (a multipart upload), never held whole.
+ */
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { neutralizedCsv } from '../../results/csvForSpreadsheets.js';
+
+interface S3Location {
+  readonly Bucket: string;
+  readonly Key: string;
+}
+
+/** Where the safe copy of a result file is kept: beside it, with a suffix the template's IAM names. */
+const safeCopyOf = (result: S3Location): S3Location => ({
+  Bucket: result.Bucket,
+  Key: result.Key.replace(/\.csv$/, '.safe.csv'),
+});
+
+const exists = async (s3: S3Client, location: S3Location): Promise<boolean> => {
+  try {
+    await s3.send(new HeadObjectCommand(location));
+    return true;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if ((error as Error).name === 'NotFound' || status === 404) return false;
+    throw error;
+  }
+};
+
+/** Makes the safe copy of `result` unless it exists already. @returns its location. */
+export const ensureSafeCsv = async (s3: S3Client, result: S3Location): Promise<S3Location> => {
+  const copy = safeCopyOf(result);
+  if (await exists(s3, copy)) return copy;
+  const original = await s3.send(new GetObjectCommand(result));
+  if (!original.Body) throw new Error(`The result file ${result.Key} has no content`);
+  const upload = new Upload({
+    client: s3,
+    params: {
+      ...copy,
+      Body: neutralizedCsv(original.Body as Readable),
+      ContentType: 'text/csv; charset=utf-8',
+    },
+  });
+  await upload.done();
+  return copy;
+};

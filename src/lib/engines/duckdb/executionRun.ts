@@ -1,0 +1,161 @@
+/**
+ * One execution's run on the embedded engine, from QUEUED to its end: the scan planned, the
+ * statement run within the time limit, the result written, each state recorded through the
+ * execution store (which never changes an ended record, so a cancel that lands first wins).
+ * Nothing it meets escapes: an engine error, a full disk or an unwritable directory ends the
+ * execution FAILED with a reason a client may read, and the details go to the server log.
+ */
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { CancelledError } from '../../errors.js';
+import { logger } from '../../logging/logger.js';
+import { type ExecutionError, type ExecutionRequest, NO_LOGS_WARNING } from '../queryEngine.js';
+import type { ActiveExecution } from './activeExecution.js';
+import type { ExecutionStore, StoredExecution } from './executionStore.js';
+import type { ResultFileSystem } from './resultFileSystem.js';
+import { runStatement } from './runStatement.js';
+import { planScan } from './store/scanPlan.js';
+
+export interface RunContext {
+  readonly instance: DuckDBInstance;
+  readonly store: ExecutionStore;
+  readonly files: ResultFileSystem;
+  readonly logsDir: string;
+  readonly storeDir: string | undefined;
+  readonly timeoutMs: number;
+}
+
+const now = () => new Date().toISOString();
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOSPC: 'the results directory is full',
+  EDQUOT: 'the results directory is over its quota',
+  EACCES: 'the results directory cannot be written',
+  EPERM: 'the results directory cannot be written',
+  EROFS: 'the results directory is read-only',
+};
+
+/** Why the results directory failed, in words without its path, for a file-system error. */
+export const storageReason = (error: unknown): string | undefined => {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code && FILE_ERRORS[code] ? `${FILE_ERRORS[code]} (${code})` : undefined;
+};
+
+/**
+ * What a client is told of a failure: its kind, never the engine's own text, which can hold the
+ * SQL and the paths of log files.
+ */
+const clientError = (error: unknown, executionId: string): ExecutionError => {
+  const storage = storageReason(error);
+  if (storage) return { category: 'STORAGE', message: `The result could not be kept: ${storage}.` };
+  const kind = /^([A-Z][A-Za-z ]*Error):/.exec(error instanceof Error ? error.message : '')?.[1] ?? 'Error';
+  return {
+    category: 'SYSTEM',
+    message: `The engine failed (${kind}); the server log has the details of execution ${executionId}.`,
+  };
+};
+
+interface Outcome {
+  readonly state: StoredExecution['state'];
+  readonly error?: ExecutionError;
+  readonly rowCount?: number;
+  readonly warnings?: readonly string[];
+}
+
+const ended = (execution: StoredExecution, outcome: Outcome, startedMs: number): StoredExecution => ({
+  ...execution,
+  state: outcome.state,
+  completedAt: now(),
+  statistics: { ...execution.statistics, engineMs: Date.now() - startedMs },
+  ...(outcome.rowCount === undefined ? {} : { rowCount: outcome.rowCount }),
+  ...(outcome.error ? { error: outcome.error } : {}),
+  ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
+});
+
+const timedOut = (timeoutMs: number): ExecutionError => ({
+  category: 'TIMEOUT',
+  message: `The execution ran longer than ${Math.round(timeoutMs / 1000)} s (TRAILHOUND_EXECUTION_TIMEOUT_SECONDS) and was stopped; narrow the window.`,
+});
+
+/** Runs a queued execution to its end. Never rejects. */
+export const runExecution = async (
+  context: RunContext,
+  executionId: string,
+  request: ExecutionRequest,
+  active: ActiveExecution,
+): Promise<void> => {
+  const startedMs = Date.now();
+  let running: StoredExecution | undefined;
+  try {
+    running = await context.store.update(executionId, (queued) =>
+      queued.state === 'QUEUED' && !active.stopping
+        ? {
+            ...queued,
+            state: 'RUNNING',
+            statistics: { bytesScanned: 0, engineMs: 0, queueMs: startedMs - Date.parse(queued.submittedAt) },
+          }
+        : undefined,
+    );
+  } catch (error) {
+    logger.error('execution could not start', { executionId, error: error as Error });
+    await context.store
+      .update(executionId, (queued) =>
+        ended(queued, { state: 'FAILED', error: clientError(error, executionId) }, startedMs),
+      )
+      .catch(() => undefined);
+    return;
+  }
+  if (running?.state !== 'RUNNING') return;
+
+  const connection = await context.instance.connect();
+  active.connection = connection;
+  const timer = setTimeout(() => void active.stop('timed-out'), context.timeoutMs);
+  let statistics = running.statistics;
+  let outcome: Outcome;
+  try {
+    const plan = await planScan(context.logsDir, context.storeDir, request.window);
+    statistics = { ...statistics, days: plan.days };
+    active.checkpoint();
+    const rowCount = await runStatement(
+      connection,
+      plan,
+      request,
+      {
+        files: context.files,
+        target: {
+          csv: context.store.csvPath(executionId),
+          index: context.store.indexPath(executionId),
+          temporary: (target) => context.store.temporaryPath(target),
+        },
+      },
+      {
+        checkpoint: () => active.checkpoint(),
+        onScanned: (bytesScanned) => {
+          statistics = { ...statistics, bytesScanned };
+        },
+      },
+    );
+    const read = plan.days.compacted + plan.days.raw;
+    outcome = active.stopping
+      ? stoppedOutcome(active, context)
+      : { state: 'SUCCEEDED', rowCount, ...(read === 0 ? { warnings: [NO_LOGS_WARNING] } : {}) };
+  } catch (error) {
+    if (active.stopping || error instanceof CancelledError) outcome = stoppedOutcome(active, context);
+    else {
+      logger.error('execution failed', { executionId, error: error as Error });
+      outcome = { state: 'FAILED', error: clientError(error, executionId) };
+    }
+  } finally {
+    clearTimeout(timer);
+    connection.closeSync();
+  }
+  await context.store
+    .update(executionId, (current) => ended({ ...current, statistics }, outcome, startedMs))
+    .catch((error: unknown) =>
+      logger.error('execution end could not be recorded', { executionId, error: error as Error }),
+    );
+};
+
+const stoppedOutcome = (active: ActiveExecution, context: RunContext) =>
+  active.stopReason === 'timed-out'
+    ? { state: 'FAILED' as const, error: timedOut(context.timeoutMs) }
+    : { state: 'CANCELLED' as const };

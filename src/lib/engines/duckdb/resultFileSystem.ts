@@ -1,0 +1,45 @@
+/**
+ * The file operations the embedded engine keeps executions and results with. Passed in, so that
+ * tests can make a disk fill up or a directory refuse writes at a chosen moment; the server uses
+ * node:fs. Every file is created readable by its owner only: results hold what the logs hold.
+ */
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+
+export interface ResultFileSystem {
+  writeFile(path: string, data: string | Uint8Array, options: { mode: number; flag?: string }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: boolean }): Promise<void>;
+  readFile(path: string): Promise<Buffer>;
+  readdir(path: string): Promise<string[]>;
+  mkdir(path: string, options: { recursive: boolean; mode: number }): Promise<unknown>;
+  chmod(path: string, mode: number): Promise<void>;
+  size(path: string): Promise<number>;
+  createWriteStream(path: string, options: { mode: number }): Writable;
+  /** Reads `[start, end)` of a file, as a stream. */
+  createReadStream(path: string, range: { start: number; end?: number }): Promise<Readable>;
+}
+
+export const OWNER_ONLY_FILE = 0o600;
+export const OWNER_ONLY_DIR = 0o700;
+
+export const nodeFileSystem: ResultFileSystem = {
+  writeFile: (path, data, options) => writeFile(path, data, options),
+  rename,
+  rm,
+  readFile: (path) => readFile(path),
+  readdir: (path) => readdir(path),
+  mkdir,
+  chmod,
+  size: async (path) => (await stat(path)).size,
+  createWriteStream: (path, options) => createWriteStream(path, { mode: options.mode, flags: 'wx' }),
+  createReadStream: async (path, range) => {
+    const handle = await open(path, 'r');
+    return handle.createReadStream({
+      start: range.start,
+      ...(range.end !== undefined ? { end: range.end - 1 } : {}),
+      autoClose: true,
+    });
+  },
+};
