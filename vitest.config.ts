@@ -48,6 +48,7 @@ export default defineConfig({
             'tests/deploy/template.test.ts',
             'tests/**/*.moto.test.ts',
             'tests/process/**/*.test.ts',
+            'tests/fuzz/**/*.test.ts',
           ],
         },
       },

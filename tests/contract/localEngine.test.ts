@@ -1,6 +1,6 @@
 /** What only the embedded engine promises: bytes scanned as on disk, results that outlive a restart, link refusal. */
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -76,6 +76,36 @@ describe('the embedded engine', () => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('pages a result kept before page indexes existed, from its CSV alone', async () => {
+    const run = await runToEnd(server.baseUrl, {
+      query: 'principal-activity',
+      parameters: { userName: 'alucloud171' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+    });
+    const id = run.execution.body.executionId;
+    await rm(path.join((server.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR, `${id}.index`));
+    const again = await runToEnd(server.baseUrl, {
+      query: 'principal-activity',
+      parameters: { userName: 'alucloud171' },
+      from: '2017-06-01T00:00:00Z',
+      to: '2017-06-02T00:00:00Z',
+    });
+    expect(again.rows).toEqual(run.rows);
+    const pages: unknown[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call(
+        server.baseUrl,
+        'GET',
+        `/v1/executions/${id}/results?limit=7${token ? `&nextToken=${token}` : ''}`,
+      );
+      pages.push(...page.body.rows);
+      token = page.body.nextToken;
+    } while (token);
+    expect(pages).toEqual(run.rows);
   });
 
   it('remembers Idempotency-Keys across a restart', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsvRows, toCsvLine } from '../../../src/lib/results/csvFormat.js';
+import { parseCsvRows, readCsvRows, toCsvLine } from '../../../src/lib/results/csvFormat.js';
 import { fromResultText, toColumnType } from '../../../src/lib/results/resultValues.js';
 
 describe('CSV as Athena writes it', () => {
@@ -27,5 +27,25 @@ describe('result values', () => {
     expect(
       ['integer', 'bigint', 'boolean', 'double', 'varchar', 'timestamp', undefined].map(toColumnType),
     ).toEqual(['integer', 'bigint', 'boolean', 'double', 'varchar', 'varchar', 'varchar']);
+  });
+});
+
+describe('readCsvRows', () => {
+  it('reads back what toCsvLine wrote, NULL and empty string apart, commas, quotes and line breaks inside', () => {
+    const rows = [
+      ['a', null, '', 'say "hi"', 'a,b\nc', '"'],
+      [null, null, null, null, null, null],
+      ['ünïcödé ✓', '22', 'true', '\r\n', ',', ''],
+    ];
+    expect(readCsvRows(rows.map((r) => toCsvLine(r)).join(''))).toEqual(rows);
+    expect(readCsvRows(rows.map((r) => toCsvLine(r)).join(''))).toEqual(
+      parseCsvRows(
+        `${toCsvLine(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])}${rows.map((r) => toCsvLine(r)).join('')}`,
+      ),
+    );
+  });
+  it('refuses text that is not whole rows', () => {
+    expect(() => readCsvRows('"a","b')).toThrow(/unterminated/);
+    expect(() => readCsvRows('"a"x\n')).toThrow(/unexpected/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Writes a DuckDB result stream to CSV as Athena writes results (see csvFormat), chunk by chunk,
- * with a page index beside it: the byte offset of every PAGE_INDEX_STEP-th row, so that any page
- * is read from near its first row, whatever the size of the result. Both are written to temporary
- * files of their own and renamed into place only when complete; a failed or stopped write
- * removes them. A write error (a full disk) fails the write, never the process.
+ * with a page index beside it: the byte offset where each row starts (a float64 each, then the
+ * offset of the end), so that a page is read as exactly its own bytes, whatever the size of the
+ * result. Both are written to temporary files of their own and renamed into place only when
+ * complete; a failed or stopped write removes them. A write error (a full disk) fails the write,
+ * never the process.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -12,11 +13,8 @@ import { toCsvLine } from '../../results/csvFormat.js';
 import type { ResultColumn } from '../queryEngine.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 
-/** Rows between two entries of the page index. */
-export const PAGE_INDEX_STEP = 256;
-
 /** Writes `text` and waits when the stream asks to (a large result must not pile up in memory). */
-const writeText = async (out: Writable, failure: { error?: Error }, text: string) => {
+const writeText = async (out: Writable, failure: { error?: Error }, text: string | Uint8Array) => {
   if (failure.error) throw failure.error;
   if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
   if (failure.error) throw failure.error;
@@ -47,13 +45,15 @@ export const writeResultCsv = async (
   const indexTemporary = target.temporary(target.index);
   const failure: { error?: Error } = {};
   const out = files.createWriteStream(csvTemporary, { mode: OWNER_ONLY_FILE });
-  out.on('error', (error) => {
-    failure.error = error;
-  });
+  const index = files.createWriteStream(indexTemporary, { mode: OWNER_ONLY_FILE });
+  for (const stream of [out, index]) {
+    stream.on('error', (error) => {
+      failure.error ??= error;
+    });
+  }
   try {
     const header = toCsvLine(columns.map((c) => c.name));
     let offset = Buffer.byteLength(header);
-    const offsets: number[] = [];
     await writeText(out, failure, header);
     let rows = 0;
     for (
@@ -62,27 +62,29 @@ export const writeResultCsv = async (
       chunk = await result.fetchChunk()
     ) {
       checkpoint();
+      const starts = new Float64Array(chunk.rowCount);
       let text = '';
-      for (const row of chunk.getRows()) {
-        if (rows % PAGE_INDEX_STEP === 0) offsets.push(offset + Buffer.byteLength(text));
-        text += toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v)));
-        rows += 1;
+      for (const [i, row] of chunk.getRows().entries()) {
+        starts[i] = offset;
+        const line = toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v)));
+        offset += Buffer.byteLength(line);
+        text += line;
       }
-      offset += Buffer.byteLength(text);
+      rows += chunk.rowCount;
       await writeText(out, failure, text);
+      await writeText(index, failure, new Uint8Array(starts.buffer));
     }
+    // The end of the last row: a page's range ends at the next row's start, or here.
+    await writeText(index, failure, new Uint8Array(new Float64Array([offset]).buffer));
     await closeStream(out, failure);
-    const index = new Float64Array([offset, ...offsets]);
-    await files.writeFile(indexTemporary, new Uint8Array(index.buffer), {
-      mode: OWNER_ONLY_FILE,
-      flag: 'wx',
-    });
+    await closeStream(index, failure);
     await files.rename(indexTemporary, target.index);
     await files.rename(csvTemporary, target.csv);
     return rows;
   } catch (error) {
     // A half-written result must not outlive its execution.
     out.destroy();
+    index.destroy();
     await files.rm(csvTemporary, { force: true }).catch(() => undefined);
     await files.rm(indexTemporary, { force: true }).catch(() => undefined);
     throw failure.error ?? error;

@@ -1,69 +1,85 @@
 /**
- * Pages of a finished execution's CSV, typed by its columns. A page is read from the row the page
- * index names nearest before it, so its time and memory follow the page, not the result: the
- * middle of a million-row result costs what its first page costs.
+ * Pages of a finished execution's CSV, typed by its columns. The page index holds where each row
+ * starts, so a page is read as exactly its own bytes: two offsets from the index, then that range
+ * of the CSV. Its time and memory follow the page, not the result: the middle of a million-row
+ * result costs what its first page costs.
  */
-import { parse } from 'csv-parse';
-import { CSV_CELLS } from '../../results/csvFormat.js';
+import { readCsvRows } from '../../results/csvFormat.js';
 import { decodePageToken, encodePageToken } from '../../results/pageToken.js';
 import { fromResultText } from '../../results/resultValues.js';
 import type { ResultPage } from '../queryEngine.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
-import { PAGE_INDEX_STEP } from './resultCsvWriter.js';
-import type { ResultFileSystem } from './resultFileSystem.js';
+import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 
-/** Page indexes are small (8 bytes per 256 rows) and never change: keep the recent ones. */
-const CACHED_INDEXES = 64;
+const OFFSET_BYTES = 8;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
 
 export class ResultPages {
-  readonly #indexes = new Map<string, Float64Array>();
-
   constructor(
     readonly store: ExecutionStore,
     readonly files: ResultFileSystem,
   ) {}
 
-  async #index(executionId: string): Promise<Float64Array> {
-    const cached = this.#indexes.get(executionId);
-    if (cached) return cached;
-    const bytes = await this.files.readFile(this.store.indexPath(executionId));
-    const index = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    if (this.#indexes.size >= CACHED_INDEXES)
-      this.#indexes.delete(this.#indexes.keys().next().value as string);
-    this.#indexes.set(executionId, index);
-    return index;
+  /** Bytes `[start, end)` of a file. */
+  async #read(file: string, start: number, end: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.files.createReadStream(file, { start, end }))
+      chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
-  /** `count` rows of text from row `first` on. */
-  async #rows(executionId: string, first: number, count: number): Promise<(string | null)[][]> {
-    const index = await this.#index(executionId);
-    const start = index[1 + Math.floor(first / PAGE_INDEX_STEP)];
-    if (start === undefined || count === 0) return [];
-    const source = await this.files.createReadStream(this.store.csvPath(executionId), {
-      start,
-      end: index[0] as number,
-    });
-    const parser = source.pipe(parse(CSV_CELLS));
-    const skip = first % PAGE_INDEX_STEP;
-    const rows: (string | null)[][] = [];
-    let seen = 0;
-    try {
-      for await (const record of parser) {
-        if (seen >= skip) rows.push(record as (string | null)[]);
-        seen += 1;
-        if (rows.length === count) break;
+  /**
+   * Writes the page index of a result kept before there were page indexes: one pass over the CSV,
+   * bytes only (a quote or a line break byte never occurs inside a UTF-8 character).
+   */
+  async #rebuildIndex(executionId: string): Promise<void> {
+    const offsets: number[] = [];
+    let position = 0;
+    let quoted = false;
+    let headerDone = false;
+    let rowStart = true;
+    for await (const chunk of await this.files.createReadStream(this.store.csvPath(executionId), {
+      start: 0,
+    })) {
+      for (const byte of chunk as Buffer) {
+        if (rowStart && headerDone) offsets.push(position);
+        rowStart = false;
+        if (byte === QUOTE) quoted = !quoted;
+        else if (byte === NEWLINE && !quoted) {
+          headerDone = true;
+          rowStart = true;
+        }
+        position += 1;
       }
-    } finally {
-      source.destroy();
     }
-    return rows;
+    offsets.push(position);
+    const target = this.store.indexPath(executionId);
+    const temporary = this.store.temporaryPath(target);
+    await this.files.writeFile(temporary, new Uint8Array(new Float64Array(offsets).buffer), {
+      mode: OWNER_ONLY_FILE,
+      flag: 'wx',
+    });
+    await this.files.rename(temporary, target);
+  }
+
+  /** Rows `[first, last)` of the result, as text. */
+  async #rows(executionId: string, first: number, last: number): Promise<(string | null)[][]> {
+    if (last <= first) return [];
+    const index = this.store.indexPath(executionId);
+    if (!(await this.files.size(index).catch(() => undefined))) await this.#rebuildIndex(executionId);
+    const at = async (row: number) =>
+      (await this.#read(index, row * OFFSET_BYTES, (row + 1) * OFFSET_BYTES)).readDoubleLE(0);
+    const [start, end] = await Promise.all([at(first), at(last)]);
+    return readCsvRows((await this.#read(this.store.csvPath(executionId), start, end)).toString('utf8'));
   }
 
   async page(execution: StoredExecution, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
     const { executionId, columns } = execution;
     const total = execution.rowCount ?? 0;
     const offset = page.nextToken === undefined ? 0 : decodePageToken(executionId, page.nextToken);
-    const texts = await this.#rows(executionId, offset, Math.max(0, Math.min(page.limit, total - offset)));
+    const last = Math.min(offset + page.limit, total);
+    const texts = await this.#rows(executionId, Math.min(offset, total), last);
     const rows = texts.map((values) =>
       Object.fromEntries(columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
     );
