@@ -1,11 +1,13 @@
 /** The embedded engine's life cycle, on SQL that takes long or fails. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
+import { nodeFileSystem } from '../../../../src/lib/engines/duckdb/resultFileSystem.js';
 import type { Execution, ExecutionRequest } from '../../../../src/lib/engines/queryEngine.js';
 import { ExecutionStateError, QueueFullError } from '../../../../src/lib/errors.js';
+import { encodePageToken } from '../../../../src/lib/results/pageToken.js';
 import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 
@@ -127,6 +129,53 @@ describe('DuckDbEngine limits', () => {
       expect(executionId).toEqual(expect.any(String));
     } finally {
       bounded.close();
+    }
+  });
+});
+
+describe('DuckDbEngine result pages', () => {
+  it('reads a page from the middle of a large result as its own bytes, not the whole result', async () => {
+    let bytesRead = 0;
+    const counting = {
+      ...nodeFileSystem,
+      createReadStream: async (file: string, range: { start: number; end?: number }) => {
+        const stream = await nodeFileSystem.createReadStream(file, range);
+        stream.on('data', (chunk) => {
+          bytesRead += (chunk as Buffer).length;
+        });
+        return stream;
+      },
+    };
+    const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-engine-'));
+    const paged = await DuckDbEngine.create({
+      logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
+      resultsDir,
+      signer: new LinkSigner('k'.repeat(32)),
+      maxConcurrent: 1,
+      files: counting,
+    });
+    try {
+      const { executionId } = await paged.start(
+        request("SELECT i AS n, repeat('x', 40) AS pad FROM range(200000) t(i)"),
+      );
+      let execution = await paged.get(executionId);
+      for (let i = 0; i < 400 && execution.state !== 'SUCCEEDED'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        execution = await paged.get(executionId);
+      }
+      const csvBytes = (await stat(path.join(resultsDir, `${executionId}.csv`))).size;
+      bytesRead = 0;
+      const page = await paged.getResults(executionId, {
+        limit: 10,
+        nextToken: encodePageToken(executionId, 100_000),
+      });
+      expect(page.rows.map((r) => r.n)).toEqual(Array.from({ length: 10 }, (_, i) => 100_000 + i));
+      expect(page.nextToken).toEqual(expect.any(String));
+      // Ten rows of some 50 bytes, and two offsets: a few hundred bytes of a file of megabytes.
+      expect(bytesRead).toBeLessThan(2_000);
+      expect(csvBytes).toBeGreaterThan(5_000_000);
+    } finally {
+      paged.close();
     }
   });
 });
