@@ -54,6 +54,17 @@ const PARAMETERS = {
     pattern: /^\d{8,}$/,
     meaning: 'Athena cancels a query that would scan more (10 GiB, about 0.05 USD at 5 USD per TB)',
   },
+  maxBytesScanned: {
+    default: '',
+    pattern: /^(\d{7,})?$/,
+    meaning:
+      'default budget of every execution in bytes scanned, refused before it starts when its estimate is over (a request may lower it); empty: none, only the scan cutoff',
+  },
+  pricePerTbUsd: {
+    default: '5',
+    pattern: /^\d+(\.\d+)?$/,
+    meaning: "Athena's price per TB scanned in USD, for the estimates' cost (5 in most regions)",
+  },
   csvLinkSeconds: { default: '900', pattern: /^\d+$/, meaning: 'lifetime of a presigned CSV link' },
   maxWindowDays: { default: '366', pattern: /^\d+$/, meaning: 'longest window a request may ask for' },
   kmsKeyArn: {

@@ -2,12 +2,23 @@
  * POST /v1/executions: starts the statement that the edge planned from the body (see
  * queries/executionPlan.ts). With ?wait=N it waits up to N seconds (25 at most, under API
  * Gateway's 29-second limit) and answers 200 with the first page of results if the execution ended.
+ * With "dryRun": true it validates the same way, starts nothing and answers with the engine's
+ * estimate of the scan; with a budget (the request's maxBytesScanned, else the deployment's) it
+ * estimates first and refuses, 422, a start the estimate puts over it.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
+import type { RequestLimits } from '../lib/config.js';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
-import { type Caller, type Execution, isTerminal, type QueryEngine } from '../lib/engines/queryEngine.js';
-import { ValidationError } from '../lib/errors.js';
+import {
+  type Caller,
+  type Execution,
+  type ExecutionRequest,
+  isTerminal,
+  type QueryEngine,
+  type ScanEstimate,
+} from '../lib/engines/queryEngine.js';
+import { BudgetExceededError, ValidationError } from '../lib/errors.js';
 import { callerOf } from '../lib/http/caller.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
@@ -19,6 +30,14 @@ import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
 export const MAX_WAIT_SECONDS = 25;
 export const INLINE_PAGE_SIZE = 100;
 const POLL_MS = 200;
+/** Athena bills at least 10 MB for a query, however little it scans. */
+const MIN_BILLED_BYTES = 10_000_000;
+
+/** The estimate with what it would cost at `pricePerTb` USD per TB (10^12 bytes), 10 MB at least. */
+const withCost = (estimate: ScanEstimate, pricePerTb: number) => ({
+  ...estimate,
+  costUsd: Number(((Math.max(estimate.bytesScanned, MIN_BILLED_BYTES) / 1e12) * pricePerTb).toFixed(8)),
+});
 
 /** Everything but the body, which planExecution reads. */
 export const StartExecutionOptionsSchema = z.object({
@@ -75,6 +94,38 @@ const waitForEnd = async (
   return execution;
 };
 
+/**
+ * The estimate a start needs, checked against what bounds it: the budget (an estimate is then
+ * required, and a start without one is refused), else the workgroup's scan cutoff (best effort:
+ * when the window is too large to list, Athena's cutoff still stands guard). None when neither
+ * applies: the embedded engine then counts the bytes as it starts.
+ */
+const estimateBeforeStart = async (
+  engine: QueryEngine,
+  request: ExecutionRequest,
+  budget: number | undefined,
+  config: RequestLimits,
+): Promise<ScanEstimate | undefined> => {
+  const cutoff = config.TRAILHOUND_SCAN_CUTOFF_BYTES;
+  if (budget === undefined && cutoff === undefined) return undefined;
+  let estimate: ScanEstimate;
+  try {
+    estimate = await engine.estimate(request);
+  } catch (error) {
+    if (budget !== undefined) throw error;
+    logger.warn('no estimate before start; the scan cutoff still applies', { error: error as Error });
+    return undefined;
+  }
+  const limit =
+    budget !== undefined
+      ? { bytes: budget, kind: 'budget' as const }
+      : { bytes: cutoff ?? Infinity, kind: 'cutoff' as const };
+  if (estimate.bytesScanned > limit.bytes) {
+    throw new BudgetExceededError(withCost(estimate, config.TRAILHOUND_PRICE_PER_TB_USD), limit);
+  }
+  return estimate;
+};
+
 export const startExecution = engineRoute({
   name: 'startExecution',
   method: 'POST',
@@ -87,13 +138,34 @@ export const startExecution = engineRoute({
   ): Promise<APIGatewayProxyResult> => {
     const { engine } = runtime;
     const caller = callerOf(principal, runtime.config);
-    const { executionId } = await engine.start({
+    const request: ExecutionRequest = {
       statement: plan.statement,
       columns: plan.query.columns,
       window: plan.window,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(plan.body.reuseResultsMinutes ? { reuseResultsMinutes: plan.body.reuseResultsMinutes } : {}),
-    });
+    };
+    const cutoff = runtime.config.TRAILHOUND_SCAN_CUTOFF_BYTES;
+    if (plan.body.dryRun) {
+      const estimate = await engine.estimate(request);
+      logger.appendKeys({
+        query: plan.query.name,
+        dryRun: true,
+        estimatedBytesScanned: estimate.bytesScanned,
+      });
+      return json(200, {
+        dryRun: true,
+        query: plan.query.name,
+        window: { from: plan.window.from, to: plan.window.to },
+        estimate: withCost(estimate, runtime.config.TRAILHOUND_PRICE_PER_TB_USD),
+        ...(plan.budget !== undefined ? { maxBytesScanned: plan.budget } : {}),
+        ...(cutoff !== undefined ? { scanCutoffBytes: cutoff } : {}),
+        // What the same request without dryRun would do: start, or be refused over its limit.
+        wouldStart: estimate.bytesScanned <= (plan.budget ?? cutoff ?? Number.POSITIVE_INFINITY),
+      });
+    }
+    const estimate = await estimateBeforeStart(engine, request, plan.budget, runtime.config);
+    const { executionId } = await engine.start({ ...request, ...(estimate ? { estimate } : {}) });
     logger.appendKeys({ query: plan.query.name, executionId });
     const location = `/v1/executions/${executionId}`;
     // Stay inside the function's own time as well as API Gateway's 29 seconds.

@@ -16,10 +16,31 @@ export const SAMPLE_LOGS_DIR = path.join(repoRoot, 'data/cloudtrail/invictus-att
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** What every engine's requests are bounded by. */
+// An unset template parameter arrives as an empty string: that is no value.
+const optionalPositiveInt = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.coerce.number().int().positive().optional(),
+);
+const list = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+/** What every engine's requests are bounded by, and what a scan costs. */
 const RequestLimitsSchema = z.object({
   TRAILHOUND_MAX_WINDOW_DAYS: positiveInt(366),
   TRAILHOUND_LINK_TTL_SECONDS: positiveInt(900),
+  /** A budget in bytes scanned for every execution that names none (a request may lower it). */
+  TRAILHOUND_MAX_BYTES_SCANNED: optionalPositiveInt,
+  /** The workgroup's cutoff: Athena cancels a query past it, so no budget may be higher. */
+  TRAILHOUND_SCAN_CUTOFF_BYTES: optionalPositiveInt,
+  /** Athena's price per TB (10^12 bytes) scanned, in USD, for the estimate's cost. */
+  TRAILHOUND_PRICE_PER_TB_USD: z.coerce.number().positive().default(5),
 });
 
 export const DuckDbConfigSchema = RequestLimitsSchema.extend({
@@ -52,15 +73,21 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   /** How long throttled AWS calls are retried, well within a Lambda's 29 s behind API Gateway. */
   TRAILHOUND_AWS_RETRY_MS: positiveInt(8000),
   /** Principals (ARNs, or apiKey:<id>) who may read and cancel every caller's executions. */
-  TRAILHOUND_AUDITORS: z
+  TRAILHOUND_AUDITORS: list,
+  /** The trail's bucket and prefix: a dry run lists the window's partitions there to estimate. */
+  TRAILHOUND_LOG_BUCKET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(3).max(63).optional(),
+  ),
+  TRAILHOUND_LOG_PREFIX: z
     .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    ),
+    .regex(/^AWSLogs\/(o-[a-z0-9]{10,32}\/)?$/)
+    .default('AWSLogs/'),
+  /** The accounts and regions the table's partitions project (the template sets both). */
+  TRAILHOUND_ACCOUNTS: list,
+  TRAILHOUND_REGIONS: list,
+  /** At most this many S3 listings per estimate; past it the estimate extrapolates from those read. */
+  TRAILHOUND_ESTIMATE_MAX_CALLS: positiveInt(2000),
 });
 
 const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [DuckDbConfigSchema, AthenaConfigSchema]);

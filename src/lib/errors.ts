@@ -73,6 +73,11 @@ export class IdempotencyMismatchError extends Error {
   }
 }
 
+/** An estimate the engine cannot make: no log location configured, or a window too large to list. */
+export class EstimateUnavailableError extends Error {
+  override readonly name = 'EstimateUnavailableError';
+}
+
 /** A request named a query the catalog does not have. */
 export class UnknownQueryError extends Error {
   override readonly name = 'UnknownQueryError';
@@ -169,6 +174,32 @@ export class MethodNotAllowedError extends HttpError {
     super(405, 'Method not allowed', `This path accepts ${allow.join(', ')}`, {
       headers: { Allow: allow.join(', ') },
     });
+  }
+}
+
+/** An execution refused before it started because its estimate is over the budget. */
+export class BudgetExceededError extends HttpError {
+  override readonly name = 'BudgetExceededError';
+  /** `limit` is the request's or deployment's budget, or the workgroup's scan cutoff. */
+  constructor(
+    readonly estimate: Record<string, unknown>,
+    readonly limit: { readonly bytes: number; readonly kind: 'budget' | 'cutoff' },
+  ) {
+    super(
+      422,
+      'Budget exceeded',
+      limit.kind === 'budget'
+        ? `The execution would scan up to ${estimate.bytesScanned} bytes, over its budget of ${limit.bytes} bytes (maxBytesScanned); nothing was started. Narrow the window, the accounts or the regions, or raise the budget.`
+        : `The execution would scan up to ${estimate.bytesScanned} bytes, over the workgroup's scan cutoff of ${limit.bytes} bytes: Athena would cancel it after billing the cutoff, so nothing was started. Narrow the window, the accounts or the regions.`,
+    );
+  }
+  override extensions(): Record<string, unknown> {
+    return {
+      estimate: this.estimate,
+      ...(this.limit.kind === 'budget'
+        ? { maxBytesScanned: this.limit.bytes }
+        : { scanCutoffBytes: this.limit.bytes }),
+    };
   }
 }
 

@@ -16,6 +16,10 @@ const ExecutionBodySchema = WindowFieldsSchema.extend({
   query: z.string().min(1).max(64),
   parameters: z.record(z.string(), z.unknown()).default({}),
   reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** Validate and estimate only: nothing starts. */
+  dryRun: z.boolean().default(false),
+  /** Refuse to start if the estimate is over this many bytes (it may only lower the default). */
+  maxBytesScanned: z.number().int().positive().optional(),
 }).strict();
 
 type ExecutionBody = z.output<typeof ExecutionBodySchema>;
@@ -25,7 +29,16 @@ export interface ExecutionPlan {
   readonly query: Query;
   readonly statement: Statement;
   readonly window: TimeWindow;
+  /**
+   * The budget in bytes scanned: the request's, else the deployment's default; none without
+   * either. A budget needs an estimate: without one the execution does not start.
+   */
+  readonly budget: number | undefined;
 }
+
+/** The limits a request is checked against (the configuration's). */
+type PlanLimits = Pick<RequestLimits, 'TRAILHOUND_MAX_WINDOW_DAYS'> &
+  Partial<Pick<RequestLimits, 'TRAILHOUND_MAX_BYTES_SCANNED' | 'TRAILHOUND_SCAN_CUTOFF_BYTES'>>;
 
 /** Athena's limit on one ExecutionParameter. */
 const MAX_PARAMETER_LITERAL = 1024;
@@ -40,7 +53,7 @@ export type ExecutionPlanResult =
  */
 export const planExecution = (
   rawBody: unknown,
-  limits: RequestLimits,
+  limits: PlanLimits,
   options: { now?: number; owner?: string | undefined } = {},
 ): ExecutionPlanResult => {
   const body = ExecutionBodySchema.safeParse(rawBody);
@@ -53,13 +66,23 @@ export const planExecution = (
     );
   const parameters = query.parseParameters(body.data.parameters);
   const resolved = resolveWindow(body.data, limits.TRAILHOUND_MAX_WINDOW_DAYS, options.now);
+  const cutoff = limits.TRAILHOUND_SCAN_CUTOFF_BYTES;
+  const asked = body.data.maxBytesScanned;
   const problems = [
     ...(parameters.success ? [] : issuesToProblems(parameters.issues, '#/body/parameters')),
     ...('problem' in resolved
       ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
       : []),
+    ...(cutoff !== undefined && asked !== undefined && asked > cutoff
+      ? [
+          {
+            pointer: '#/body/maxBytesScanned',
+            detail: `at most the workgroup's scan cutoff, ${cutoff} bytes`,
+          },
+        ]
+      : []),
   ];
-  if (!parameters.success || 'problem' in resolved) return { ok: false, problems };
+  if (problems.length > 0 || !parameters.success || 'problem' in resolved) return { ok: false, problems };
   const statement = buildStatement(query, parameters.values, resolved.window, { owner: options.owner });
   // Athena takes each ExecutionParameter, a quoted literal (quotes doubled, see toSqlLiteral), up
   // to 1,024 characters: a request
@@ -76,5 +99,8 @@ export const planExecution = (
       ],
     };
   }
-  return { ok: true, plan: { body: body.data, query, statement, window: resolved.window } };
+  // The deployment's default budget, if it has one, never above the cutoff either.
+  const fallback = limits.TRAILHOUND_MAX_BYTES_SCANNED;
+  const budget = asked ?? (fallback === undefined ? undefined : Math.min(fallback, cutoff ?? fallback));
+  return { ok: true, plan: { body: body.data, query, statement, window: resolved.window, budget } };
 };

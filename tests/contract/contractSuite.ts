@@ -4,11 +4,12 @@
  */
 
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { QUERIES } from '../../src/queries/catalog.js';
+import { exampleRequest } from '../../src/queries/queryDefinition.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
-import { rawRecords } from '../helpers/cloudtrailData.js';
+import { logBytesOfDays, rawRecords } from '../helpers/cloudtrailData.js';
 import { HOSTILE_STRINGS } from '../helpers/hostileStrings.js';
 import type { TestServer } from '../helpers/testServer.js';
 
@@ -191,6 +192,92 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         } finally {
           await busy.close();
         }
+      });
+    });
+
+    describe('dry runs and budgets', () => {
+      const request = { query: 'principal-activity', parameters: { userName: 'bert-jan' }, ...invictusDay };
+
+      it('a dry run validates, estimates and starts nothing', async () => {
+        const start = vi.spyOn(server.runtime.engine, 'start');
+        try {
+          const dry = await call(base, 'POST', '/v1/executions', { ...request, dryRun: true });
+          expect(dry.status).toBe(200);
+          expect(dry.body).toMatchObject({
+            dryRun: true,
+            query: 'principal-activity',
+            window: invictusDay,
+            estimate: {
+              bytesScanned: expect.any(Number),
+              files: expect.any(Number),
+              days: { compacted: expect.any(Number), raw: expect.any(Number) },
+              costUsd: expect.any(Number),
+            },
+            wouldStart: true,
+          });
+          // Athena bills 10 MB at least: 5 USD per TB of it.
+          expect(dry.body.estimate.costUsd).toBe(0.00005);
+          // The window is 2023-07-10 with the day of delivery slack: two day folders, read from disk.
+          if (dry.body.estimate.days.compacted === 0) {
+            expect(dry.body.estimate.bytesScanned).toBe(logBytesOfDays('2023/07/10', '2023/07/11'));
+          }
+          // Invalid as a real submission is invalid: the same 400.
+          const bad = await call(base, 'POST', '/v1/executions', {
+            ...request,
+            parameters: { userName: 'bert-jan', arn: 'arn:aws:iam::123456789012:user/x' },
+            dryRun: true,
+          });
+          expectProblem(bad, 400);
+          expect(start).not.toHaveBeenCalled();
+        } finally {
+          start.mockRestore();
+        }
+      });
+
+      it.each(QUERIES.map((q) => [q.name, q]))(
+        '%s: the dry run estimates exactly what its execution then reports',
+        async (_name, query) => {
+          const dry = await call(base, 'POST', '/v1/executions', { ...exampleRequest(query), dryRun: true });
+          expect(dry.status).toBe(200);
+          const run = await runToEnd(base, exampleRequest(query));
+          const { statistics } = run.execution.body;
+          expect(statistics.bytesScanned).toBe(dry.body.estimate.bytesScanned);
+          expect(statistics.estimatedBytesScanned).toBe(dry.body.estimate.bytesScanned);
+          expect(statistics.days ?? dry.body.estimate.days).toEqual(dry.body.estimate.days);
+        },
+      );
+
+      it('refuses, 422 with the estimate, a submission over its budget; under it, it runs', async () => {
+        const { body } = await call(base, 'POST', '/v1/executions', { ...request, dryRun: true });
+        const bytes: number = body.estimate.bytesScanned;
+        expect(bytes).toBeGreaterThan(1);
+        const start = vi.spyOn(server.runtime.engine, 'start');
+        try {
+          const over = await call(base, 'POST', '/v1/executions', { ...request, maxBytesScanned: bytes - 1 });
+          expectProblem(over, 422);
+          expect(over.body).toMatchObject({
+            type: 'urn:trailhound:problem:budget-exceeded',
+            maxBytesScanned: bytes - 1,
+            estimate: { bytesScanned: bytes, costUsd: expect.any(Number) },
+          });
+          const dryOver = await call(base, 'POST', '/v1/executions', {
+            ...request,
+            maxBytesScanned: bytes - 1,
+            dryRun: true,
+          });
+          expect(dryOver.body).toMatchObject({ maxBytesScanned: bytes - 1, wouldStart: false });
+          expect(start).not.toHaveBeenCalled();
+        } finally {
+          start.mockRestore();
+        }
+        const under = await call(base, 'POST', '/v1/executions?wait=20', {
+          ...request,
+          maxBytesScanned: bytes,
+        });
+        expect(under.status).toBe(200);
+        expect(under.body.state).toBe('SUCCEEDED');
+        expect(under.body.statistics).toMatchObject({ bytesScanned: bytes, estimatedBytesScanned: bytes });
+        expectProblem(await call(base, 'POST', '/v1/executions', { ...request, maxBytesScanned: 0 }), 400);
       });
     });
 

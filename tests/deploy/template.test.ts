@@ -33,6 +33,8 @@ const PARAMETER_SETS = {
     '--param=tracing=true',
     '--param=apiGatewayLogsRole=false',
     '--param=reservedConcurrency=3',
+    '--param=pricePerTbUsd=6.25',
+    '--param=maxBytesScanned=1073741824',
   ],
 } as const;
 type SetName = keyof typeof PARAMETER_SETS;
@@ -204,6 +206,25 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['athena/*'] } });
   });
 
+  it('lets estimates list only the log prefixes, and tells the functions the price and where the logs are', () => {
+    const listings = statements(t()).filter((s) => [].concat(s.Action).includes('s3:ListBucket' as never));
+    const onLogs = listings.filter((s) => s.Sid === 'ListCloudTrailLogs');
+    expect(onLogs.map((s) => s.role)).toEqual(['StartExecutionRole']);
+    expect(onLogs[0]?.Action).toEqual(['s3:ListBucket']);
+    expect(onLogs[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/*'] } });
+    // Every other listing is of the results bucket.
+    for (const s of listings.filter((l) => l.Sid !== 'ListCloudTrailLogs'))
+      expect(s.Resource, `${s.role} ${s.Sid}`).toEqual({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] });
+    for (const [id, fn] of resources(t(), 'AWS::Lambda::Function')) {
+      const env = fn.Properties.Environment.Variables;
+      expect(Number(env.TRAILHOUND_PRICE_PER_TB_USD), id).toBe(name === 'organization' ? 6.25 : 5);
+      expect(Number(env.TRAILHOUND_SCAN_CUTOFF_BYTES), id).toBe(10737418240);
+      expect(env.TRAILHOUND_LOG_BUCKET, id).toBeDefined();
+      expect(text(env.TRAILHOUND_LOG_PREFIX), id).toContain('AWSLogs/');
+      expect(text(env.TRAILHOUND_REGIONS), id).toContain('us-east-1');
+    }
+  });
+
   it('enforces the workgroup: engine 3, scan cutoff, metrics, encrypted results that expire', () => {
     const workgroup = only(t(), 'AWS::Athena::WorkGroup');
     // Parameters arrive as strings, which CloudFormation takes for numbers.
@@ -341,6 +362,11 @@ describe('parameter sets', () => {
       ['DenyUnlessListedCidr', 'Deny'],
     ]);
     expect(statements(t).find((s) => s.Sid === 'DecryptLogs')?.Resource).toContain(':key/1234abcd');
+    const env = resources(t, 'AWS::Lambda::Function')[0]?.[1].Properties.Environment.Variables;
+    expect(text(env.TRAILHOUND_LOG_PREFIX)).toContain('AWSLogs/o-abcdef1234/');
+    expect(text(env.TRAILHOUND_ACCOUNTS)).toContain('111122223333,444455556666');
+    expect(env.TRAILHOUND_PRICE_PER_TB_USD).toBe('6.25');
+    expect(Number(env.TRAILHOUND_MAX_BYTES_SCANNED)).toBe(1073741824);
   });
 
   it('refuses regions that repeat us-east-1, with a clear message', () => {

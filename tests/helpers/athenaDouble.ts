@@ -29,6 +29,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -43,6 +44,8 @@ import { logFilePaths } from './cloudtrailData.js';
 
 const DOUBLE_REGION = 'us-east-1';
 const RESULTS_BUCKET = 'trailhound-results-test';
+/** The trail's bucket: the log files, keyed as CloudTrail writes them (`AWSLogs/…`). */
+export const LOG_BUCKET = 'trailhound-logs-test';
 
 const invalid = (message: string) => new InvalidRequestException({ message, $metadata: {} });
 
@@ -142,6 +145,8 @@ interface Run {
 export interface AthenaDoubleOptions {
   readonly logsDir: string;
   readonly workGroup: string;
+  /** Keys per ListObjectsV2 page at most (S3's is 1,000): small, to make listings page. */
+  readonly listPageSize?: number;
 }
 
 export class AthenaDouble {
@@ -154,7 +159,7 @@ export class AthenaDouble {
     },
   });
   readonly athenaMock = mockClient(this.athena);
-  /** S3 as far as the engine calls it (HEAD, GET, PUT and multipart PUT of result objects). */
+  /** S3 as far as the engine calls it: result objects, and listing the log bucket. */
   readonly s3Mock = mockClient(this.s3);
   /** The results bucket: key to CSV text. */
   readonly objects = new Map<string, string>();
@@ -191,6 +196,7 @@ export class AthenaDouble {
     const parts = new Map<string, Map<number, string>>();
     const text = async (body: unknown) =>
       typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+    this.s3Mock.on(ListObjectsV2Command).callsFake(async (input) => this.#list(input));
     this.s3Mock.on(HeadObjectCommand).callsFake(async (input) => {
       const body = known(input);
       if (body === undefined) throw notFound();
@@ -226,6 +232,56 @@ export class AthenaDouble {
       );
       return {};
     });
+  }
+
+  /** The trail bucket's accounts and regions, as the template projects them. */
+  logLocation(): { accounts: string[]; regions: string[] } {
+    return {
+      accounts: [...new Set(this.#files.map((f) => f.account))].sort(),
+      regions: [...new Set(this.#files.map((f) => f.region))].sort(),
+    };
+  }
+
+  /**
+   * ListObjectsV2 as S3 answers it over the log bucket: keys in UTF-8 binary order under the
+   * prefix and after StartAfter, at most MaxKeys (and the page size) a page, an opaque continuation token.
+   */
+  #list(input: {
+    Bucket?: string;
+    Prefix?: string;
+    MaxKeys?: number;
+    ContinuationToken?: string;
+    StartAfter?: string;
+  }) {
+    if (input.Bucket !== LOG_BUCKET) {
+      throw Object.assign(new Error('The specified bucket does not exist'), {
+        name: 'NoSuchBucket',
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
+    const prefix = input.Prefix ?? '';
+    // A continuation token supersedes StartAfter, as in S3.
+    const after = input.ContinuationToken
+      ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
+      : (input.StartAfter ?? '');
+    const keys = this.#files
+      .map((f) => ({
+        Key: path.relative(this.options.logsDir, f.path).split(path.sep).join('/'),
+        Size: f.bytes,
+      }))
+      .filter((o) => o.Key.startsWith(prefix) && o.Key > after)
+      .sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
+    const pageSize = Math.min(input.MaxKeys ?? 1000, this.options.listPageSize ?? 1000);
+    const page = keys.slice(0, pageSize);
+    const truncated = keys.length > pageSize;
+    return {
+      Contents: page,
+      KeyCount: page.length,
+      IsTruncated: truncated,
+      ...(truncated
+        ? { NextContinuationToken: Buffer.from(page.at(-1)?.Key ?? '').toString('base64url') }
+        : {}),
+    };
   }
 
   async #start(input: {

@@ -2,7 +2,7 @@
  * The real CloudTrail records vendored under data/cloudtrail, read straight from the gzipped
  * files so that tests can work out expected answers independently of any SQL.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,19 @@ export const rawRecords = (set: DataSet): RawRecord[] => {
 };
 
 export const allRawRecords = (): RawRecord[] => SETS.flatMap(rawRecords);
+
+/**
+ * The compressed bytes of every vendored log file (all sets and the doc examples) in the day
+ * folders from `firstDay` to `lastDay` (`YYYY/MM/DD`, both included), read from the disk.
+ */
+export const logBytesOfDays = (firstDay: string, lastDay: string): number =>
+  [...SETS.map((set) => path.join(DATA_DIR, set)), DOC_EXAMPLES_DIR]
+    .flatMap((dir) => logFilePaths(dir))
+    .filter((file) => {
+      const day = /\/CloudTrail\/[^/]+\/(\d{4}\/\d{2}\/\d{2})\//.exec(file)?.[1];
+      return day !== undefined && day >= firstDay && day <= lastDay;
+    })
+    .reduce((sum, file) => sum + statSync(file).size, 0);
 
 /** A logs directory holding every vendored set and the doc examples under one AWSLogs/, as one bucket would. */
 export const mergedLogsDir = async (): Promise<string> => {

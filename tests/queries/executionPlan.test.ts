@@ -64,4 +64,40 @@ describe('planExecution', () => {
       },
     ]);
   });
+
+  describe('budgets', () => {
+    const budgetOf = (extra: Record<string, unknown>, deployment: Record<string, number> = {}) => {
+      const planned = planExecution({ ...body, ...extra }, { ...limits, ...deployment });
+      return planned.ok ? planned.plan.budget : planned.problems;
+    };
+    const GiB = 2 ** 30;
+
+    it("is the request's, else the deployment's default, else none", () => {
+      expect(budgetOf({})).toBeUndefined();
+      expect(budgetOf({}, { TRAILHOUND_MAX_BYTES_SCANNED: GiB })).toBe(GiB);
+      expect(budgetOf({ maxBytesScanned: 5_000_000 }, { TRAILHOUND_MAX_BYTES_SCANNED: GiB })).toBe(5_000_000);
+      // The scan cutoff alone is no budget: Athena enforces it, and a start estimates against it.
+      expect(budgetOf({}, { TRAILHOUND_SCAN_CUTOFF_BYTES: 10 * GiB })).toBeUndefined();
+    });
+
+    it("never exceeds the workgroup's cutoff: a default above it is lowered, a request above it refused", () => {
+      const cutoff = { TRAILHOUND_SCAN_CUTOFF_BYTES: 10 * GiB };
+      expect(budgetOf({}, { ...cutoff, TRAILHOUND_MAX_BYTES_SCANNED: 20 * GiB })).toBe(10 * GiB);
+      expect(budgetOf({ maxBytesScanned: 10 * GiB }, cutoff)).toBe(10 * GiB);
+      expect(budgetOf({ maxBytesScanned: 10 * GiB + 1 }, cutoff)).toEqual([
+        {
+          pointer: '#/body/maxBytesScanned',
+          detail: `at most the workgroup's scan cutoff, ${10 * GiB} bytes`,
+        },
+      ]);
+    });
+
+    it('takes a positive whole number of bytes, and dryRun as a boolean', () => {
+      for (const bad of [0, -1, 1.5, '100'])
+        expect(budgetOf({ maxBytesScanned: bad })).toEqual([
+          expect.objectContaining({ pointer: '#/body/maxBytesScanned' }),
+        ]);
+      expect(budgetOf({ dryRun: 'yes' })).toEqual([expect.objectContaining({ pointer: '#/body/dryRun' })]);
+    });
+  });
 });

@@ -36,6 +36,8 @@ export interface ExecutionRequest {
   readonly idempotencyKey?: string;
   /** Reuse a result of the same SQL and parameters no older than this (Athena result reuse). */
   readonly reuseResultsMinutes?: number;
+  /** The estimate made before starting, when one was (for a budget): recorded with the execution. */
+  readonly estimate?: ScanEstimate;
 }
 
 export interface ExecutionError {
@@ -59,6 +61,8 @@ export interface Execution {
     readonly progressPercent?: number;
     /** Days of one account and region the scan reads compacted (columnar) and raw. */
     readonly days?: { readonly compacted: number; readonly raw: number };
+    /** What the execution was estimated to scan before it started (see ScanEstimate). */
+    readonly estimatedBytesScanned?: number;
   };
   readonly error?: ExecutionError;
   /** What a client should know of an answer that is not wrong but may surprise (no data read). */
@@ -89,6 +93,18 @@ export interface ResultLinkOptions {
 }
 
 /**
+ * What an execution would read, known before it runs: the compressed size of every file it would
+ * open (raw log files whole; for compacted days, the columns it reads), an upper bound of what
+ * Athena bills, since Athena may read less of a file than all of it.
+ */
+export interface ScanEstimate {
+  readonly bytesScanned: number;
+  readonly files: number;
+  /** Days of one account and region it would read compacted and raw. */
+  readonly days: { readonly compacted: number; readonly raw: number };
+}
+
+/**
  * Who asks about an execution. On AWS an execution belongs to the principal that started it, and
  * another caller is told it does not exist, unless listed as an auditor. The local server is
  * single-user: the embedded engine answers every caller.
@@ -100,6 +116,8 @@ export interface Caller {
 }
 
 export interface QueryEngine {
+  /** What `request` would scan, without starting anything. */
+  estimate(request: ExecutionRequest): Promise<ScanEstimate>;
   start(request: ExecutionRequest): Promise<{ executionId: string }>;
   /** @throws ExecutionNotFoundError when the id is unknown to this engine, or not the caller's. */
   get(executionId: string, caller: Caller): Promise<Execution>;

@@ -9,6 +9,7 @@ import {
   ConflictError,
   EngineRefusedError,
   EngineUnavailableError,
+  EstimateUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
   HttpError,
@@ -40,6 +41,9 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
     return new TooManyRequestsError(error.message, error.retryAfterSeconds);
   if (error instanceof IdempotencyMismatchError) {
     return new UnprocessableError('Idempotency key reused', error.message);
+  }
+  if (error instanceof EstimateUnavailableError) {
+    return new UnprocessableError('Estimate unavailable', error.message);
   }
   if (error instanceof EngineUnavailableError) {
     return new ServiceUnavailableError(error.message, { retryAfterSeconds: error.retryAfterSeconds });

@@ -16,11 +16,13 @@ export interface StatementHeader {
   readonly to: string;
   /** Who started the execution (an IAM principal's ARN, or `apiKey:<id>`), where that matters. */
   readonly owner?: string;
+  /** The bytes the execution was estimated to scan before it started. */
+  readonly estimate?: string;
 }
 
 const PREFIX = '-- trailhound ';
 const REQUIRED = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
-const OPTIONAL = ['owner'] as const satisfies readonly (keyof StatementHeader)[];
+const OPTIONAL = ['owner', 'estimate'] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>
   value.replaceAll(/[^A-Za-z0-9._:/@+-]/g, (c) =>
@@ -52,6 +54,18 @@ export const readStatementHeader = (sql: string | undefined): StatementHeader | 
   }
   const [query, from, to] = REQUIRED.map((key) => fields.get(key));
   if (!query || !from || !to) return undefined;
-  const owner = fields.get('owner');
-  return { query, from, to, ...(owner ? { owner } : {}) };
+  const optional = Object.fromEntries(
+    OPTIONAL.flatMap((key) => (fields.has(key) ? [[key, fields.get(key)]] : [])),
+  );
+  return { query, from, to, ...optional };
+};
+
+/** `sql` with its header changed by `change`: for what is known only once the statement is built. */
+export const rewriteStatementHeader = (
+  sql: string,
+  change: (header: StatementHeader) => StatementHeader,
+): string => {
+  const header = readStatementHeader(sql);
+  if (!header) throw new Error('the statement has no header');
+  return `${writeStatementHeader(change(header))}${sql.slice(sql.indexOf('\n'))}`;
 };

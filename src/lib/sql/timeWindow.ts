@@ -80,3 +80,13 @@ export const resolveWindow = (
     },
   };
 };
+
+/** Every partition day from `firstDay` to `lastDay`, both included, `YYYY/MM/DD`. */
+export const daysBetween = (firstDay: string, lastDay: string): string[] => {
+  const days: string[] = [];
+  const end = Date.parse(`${lastDay.replaceAll('/', '-')}T00:00:00Z`);
+  for (let t = Date.parse(`${firstDay.replaceAll('/', '-')}T00:00:00Z`); t <= end; t += 86_400_000) {
+    days.push(new Date(t).toISOString().slice(0, 10).replaceAll('-', '/'));
+  }
+  return days;
+};

@@ -22,7 +22,7 @@ describe('buildStatement', () => {
     (_name, query) => {
       const planned = planExecution(
         { ...exampleRequest(query), accounts: ['123837392027'], regions: ['us-east-1'] },
-        { TRAILHOUND_MAX_WINDOW_DAYS: 366, TRAILHOUND_LINK_TTL_SECONDS: 900 },
+        { TRAILHOUND_MAX_WINDOW_DAYS: 366 },
       );
       if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
       const { statement } = planned.plan;

@@ -13,14 +13,14 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
-import { ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
+import { EstimateUnavailableError, ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
-import { readStatementHeader } from '../../sql/statementHeader.js';
+import { readStatementHeader, rewriteStatementHeader } from '../../sql/statementHeader.js';
 import type {
   Caller,
   Execution,
@@ -30,14 +30,19 @@ import type {
   ResultLink,
   ResultLinkOptions,
   ResultPage,
+  ScanEstimate,
 } from '../queryEngine.js';
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
+import { estimateFromListing, type LogLocation } from './partitionListing.js';
 import { ensureSafeCsv } from './safeResultCsv.js';
 
 export interface AthenaEngineOptions {
   readonly athena: AthenaClient;
   readonly s3: S3Client;
+  /** Where the trail writes: estimates list it. Without it no estimate can be made. */
+  readonly logs?: LogLocation | undefined;
+  readonly estimateMaxCalls?: number;
   readonly workGroup: string;
   readonly database: string;
   readonly catalog: string;
@@ -48,6 +53,7 @@ export interface AthenaEngineOptions {
 
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
 const ATHENA_MAX_RESULTS = 1000;
+const DEFAULT_ESTIMATE_MAX_CALLS = 2000;
 const toExecution = (q: QueryExecution): Execution => {
   const status = q.Status ?? {};
   const stats = q.Statistics ?? {};
@@ -64,6 +70,7 @@ const toExecution = (q: QueryExecution): Execution => {
       bytesScanned: stats.DataScannedInBytes ?? 0,
       engineMs: stats.EngineExecutionTimeInMillis ?? 0,
       queueMs: stats.QueryQueueTimeInMillis ?? 0,
+      ...(header?.estimate ? { estimatedBytesScanned: Number(header.estimate) } : {}),
     },
     // Partition projection answers a window with no logs with an empty scan, not an error.
     ...(status.State === 'SUCCEEDED' && (stats.DataScannedInBytes ?? 0) === 0
@@ -101,12 +108,37 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
+  async estimate(request: ExecutionRequest): Promise<ScanEstimate> {
+    const { logs, s3, estimateMaxCalls } = this.#options;
+    if (!logs) {
+      throw new EstimateUnavailableError(
+        'This deployment does not say where its logs are (TRAILHOUND_LOG_BUCKET): no estimate can be made.',
+      );
+    }
+    return estimateFromListing(
+      (input) => this.#call('ListObjectsV2', () => s3.send(new ListObjectsV2Command(input))),
+      logs,
+      request.window,
+      estimateMaxCalls ?? DEFAULT_ESTIMATE_MAX_CALLS,
+    );
+  }
+
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
     const { athena, workGroup, database, catalog } = this.#options;
+    // Athena keeps the statement: its header carries the estimate back with every execution. Not
+    // with an Idempotency-Key: Athena compares a retry's statement with the first one's, and a
+    // retry's estimate may differ (more logs arrived in between).
+    const estimate = request.idempotencyKey ? undefined : request.estimate;
+    const sql = estimate
+      ? rewriteStatementHeader(request.statement.sql, (header) => ({
+          ...header,
+          estimate: String(estimate.bytesScanned),
+        }))
+      : request.statement.sql;
     const output = await this.#call('StartQueryExecution', () =>
       athena.send(
         new StartQueryExecutionCommand({
-          QueryString: request.statement.sql,
+          QueryString: sql,
           ExecutionParameters: request.statement.parameters.map(toSqlLiteral),
           WorkGroup: workGroup,
           QueryExecutionContext: { Database: database, Catalog: catalog },

@@ -21,6 +21,15 @@ export const createAthenaRuntime = async (
     database: config.TRAILHOUND_ATHENA_DATABASE,
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
     retryBudgetMs: config.TRAILHOUND_AWS_RETRY_MS,
+    estimateMaxCalls: config.TRAILHOUND_ESTIMATE_MAX_CALLS,
+    logs: config.TRAILHOUND_LOG_BUCKET
+      ? {
+          bucket: config.TRAILHOUND_LOG_BUCKET,
+          prefix: config.TRAILHOUND_LOG_PREFIX,
+          accounts: config.TRAILHOUND_ACCOUNTS,
+          regions: config.TRAILHOUND_REGIONS,
+        }
+      : undefined,
   });
   return { config, engine };
 };

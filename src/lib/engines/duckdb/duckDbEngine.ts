@@ -27,6 +27,7 @@ import type {
   ResultLink,
   ResultLinkOptions,
   ResultPage,
+  ScanEstimate,
 } from '../queryEngine.js';
 import { isTerminal } from '../queryEngine.js';
 import { ActiveExecution } from './activeExecution.js';
@@ -35,6 +36,7 @@ import { ExecutionStore, type StoredExecution } from './executionStore.js';
 import { nodeFileSystem, type ResultFileSystem } from './resultFileSystem.js';
 import { ResultPages } from './resultPages.js';
 import { RunQueue } from './runQueue.js';
+import { estimateRequest } from './scanEstimate.js';
 import { TRINO_MACROS } from './trinoCompat.js';
 
 export interface DuckDbEngineOptions {
@@ -125,6 +127,10 @@ export class DuckDbEngine implements QueryEngine {
     return new DuckDbEngine(context, options, executions);
   }
 
+  estimate(request: ExecutionRequest): Promise<ScanEstimate> {
+    return estimateRequest(this.#context.instance, this.#context, request);
+  }
+
   async #sameRequest(executionId: string, request: ExecutionRequest): Promise<{ executionId: string }> {
     const first = await this.#store.load(executionId);
     if (first?.requestFingerprint && first.requestFingerprint !== fingerprintOf(request)) {
@@ -146,7 +152,11 @@ export class DuckDbEngine implements QueryEngine {
       state: 'QUEUED',
       submittedAt: now(),
       window: { from: request.window.from, to: request.window.to },
-      statistics: { bytesScanned: 0, engineMs: 0 },
+      statistics: {
+        bytesScanned: 0,
+        engineMs: 0,
+        ...(request.estimate ? { estimatedBytesScanned: request.estimate.bytesScanned } : {}),
+      },
       columns: request.columns,
       requestFingerprint: fingerprintOf(request),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),

@@ -91,7 +91,12 @@ export const runExecution = async (
         ? {
             ...queued,
             state: 'RUNNING',
-            statistics: { bytesScanned: 0, engineMs: 0, queueMs: startedMs - Date.parse(queued.submittedAt) },
+            statistics: {
+              ...queued.statistics,
+              bytesScanned: 0,
+              engineMs: 0,
+              queueMs: startedMs - Date.parse(queued.submittedAt),
+            },
           }
         : undefined,
     );
@@ -129,8 +134,9 @@ export const runExecution = async (
       },
       {
         checkpoint: () => active.checkpoint(),
+        // The bytes are counted before a row is read: what a dry run of this plan would say.
         onScanned: (bytesScanned) => {
-          statistics = { ...statistics, bytesScanned };
+          statistics = { estimatedBytesScanned: bytesScanned, ...statistics, bytesScanned };
         },
       },
     );

@@ -9,7 +9,7 @@
  */
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { TimeWindow } from '../../sql/timeWindow.js';
+import { daysBetween, type TimeWindow } from '../../sql/timeWindow.js';
 
 export interface LogFile {
   readonly path: string;
@@ -83,15 +83,6 @@ const accountDirs = async (awsLogs: string): Promise<{ account: string; dir: str
     }
   }
   return found;
-};
-
-export const daysBetween = (firstDay: string, lastDay: string): string[] => {
-  const days: string[] = [];
-  const end = Date.parse(`${lastDay.replaceAll('/', '-')}T00:00:00Z`);
-  for (let t = Date.parse(`${firstDay.replaceAll('/', '-')}T00:00:00Z`); t <= end; t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10).replaceAll('-', '/'));
-  }
-  return days;
 };
 
 /**

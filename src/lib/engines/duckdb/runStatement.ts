@@ -17,7 +17,7 @@ import { toDuckDbDialect } from './trinoCompat.js';
 const COLUMN_NAMES = CLOUDTRAIL_FIELDS.map(columnName);
 
 /** What the statement reads: every raw file whole, and the columns it needs of each compacted day. */
-const scannedBytes = async (
+export const scannedBytes = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   sql: string,
@@ -29,9 +29,17 @@ const scannedBytes = async (
   return plan.compacted.reduce((sum, day) => sum + bytesOfColumns(day.manifest, columns), raw);
 };
 
-/** Defines `cloudtrail_logs` on the connection over the plan's files. */
-const defineRelation = async (connection: DuckDBConnection, plan: ScanPlan): Promise<void> => {
-  const objectBytes = objectBufferBytes(plan.raw, await readJsonSizes(plan.raw));
+/**
+ * Defines `cloudtrail_logs` on the connection over the plan's files. `forPlanning` skips sizing the
+ * JSON reader's buffer from each raw file (a read of every file's gzip trailer): a statement that
+ * is only planned, never run, reads no JSON.
+ */
+export const defineRelation = async (
+  connection: DuckDBConnection,
+  plan: ScanPlan,
+  options: { forPlanning?: boolean } = {},
+): Promise<void> => {
+  const objectBytes = objectBufferBytes(plan.raw, options.forPlanning ? [] : await readJsonSizes(plan.raw));
   await connection.run(
     createCloudTrailView({
       json: { paths: plan.raw.map((f) => f.path), objectBytes },

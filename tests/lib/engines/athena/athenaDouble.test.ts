@@ -50,7 +50,7 @@ describe('a quoting bug in the literal function would be caught', () => {
       from: '2023-07-10T00:00:00Z',
       to: '2023-07-11T00:00:00Z',
     },
-    { TRAILHOUND_MAX_WINDOW_DAYS: 366, TRAILHOUND_LINK_TTL_SECONDS: 900 },
+    { TRAILHOUND_MAX_WINDOW_DAYS: 366 },
   );
   if (!planned.ok) throw new Error('plan');
   const { statement } = planned.plan;

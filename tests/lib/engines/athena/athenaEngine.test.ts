@@ -92,6 +92,25 @@ describe('AthenaEngine.start', () => {
     });
   });
 
+  it('records the estimate in the statement, for get to report it; not with an Idempotency-Key', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: ID });
+    const estimate = { bytesScanned: 337_000, files: 4, days: { compacted: 0, raw: 2 } };
+    await engine.start({ ...request, estimate });
+    const sent = athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
+    expect(sent).toMatch(/estimate=337000/);
+    expect(sent.endsWith('\nSELECT ?, ?')).toBe(true);
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution({ Query: sent }) });
+    expect((await engine.get(ID, NO_IDENTITY)).statistics).toMatchObject({
+      bytesScanned: 337195,
+      estimatedBytesScanned: 337000,
+    });
+    // A retry may estimate more (logs kept arriving): its statement must equal the first one's.
+    await engine.start({ ...request, estimate, idempotencyKey: 'ticket-4711-evidence-run-000000002' });
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[1]?.args[0].input.QueryString).toBe(
+      request.statement.sql,
+    );
+  });
+
   it('retries a throttled start with backoff, then succeeds', async () => {
     athenaMock
       .on(StartQueryExecutionCommand)

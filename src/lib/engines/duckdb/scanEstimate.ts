@@ -1,0 +1,43 @@
+/**
+ * The embedded engine's estimate of an execution: the scan it would plan now and the bytes that
+ * plan would read, counted as the execution counts them (runStatement.scannedBytes), so a dry run
+ * says exactly what the real execution reports, for the same files.
+ */
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
+import { defineRelation, scannedBytes } from './runStatement.js';
+import { planScan, type ScanPlan } from './store/scanPlan.js';
+import { toDuckDbDialect } from './trinoCompat.js';
+
+const estimateScan = async (
+  instance: DuckDBInstance,
+  plan: ScanPlan,
+  request: ExecutionRequest,
+): Promise<ScanEstimate> => {
+  const files = plan.raw.length + plan.compacted.length;
+  // Raw files are read whole: their sizes are the answer, and no statement need be planned.
+  if (plan.compacted.length === 0) {
+    const bytesScanned = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
+    return { bytesScanned, files, days: plan.days };
+  }
+  const connection = await instance.connect();
+  try {
+    await defineRelation(connection, plan, { forPlanning: true });
+    const bytes = await scannedBytes(
+      connection,
+      plan,
+      toDuckDbDialect(request.statement.sql),
+      request.statement.parameters,
+    );
+    return { bytesScanned: bytes, files, days: plan.days };
+  } finally {
+    connection.closeSync();
+  }
+};
+
+export const estimateRequest = async (
+  instance: DuckDBInstance,
+  dirs: { logsDir: string; storeDir: string | undefined },
+  request: ExecutionRequest,
+): Promise<ScanEstimate> =>
+  estimateScan(instance, await planScan(dirs.logsDir, dirs.storeDir, request.window), request);
