@@ -26,6 +26,7 @@ export default defineConfig({
             'tests/docs/**/*.test.ts',
             'tests/deploy/stackPlugin.test.ts',
             'tests/queries/executionPlan.test.ts',
+            'tests/detections/catalog.test.ts',
           ],
           exclude: ['tests/**/*.moto.test.ts'],
         },
@@ -34,8 +35,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'queries',
-          include: ['tests/queries/**/*.test.ts'],
-          exclude: ['tests/queries/executionPlan.test.ts'],
+          include: ['tests/queries/**/*.test.ts', 'tests/detections/**/*.test.ts'],
+          exclude: ['tests/queries/executionPlan.test.ts', 'tests/detections/catalog.test.ts'],
         },
       },
       {

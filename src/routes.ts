@@ -8,6 +8,7 @@ import { getCsv } from './handlers/getCsv.js';
 import { getExecution } from './handlers/getExecution.js';
 import { getResults } from './handlers/getResults.js';
 import { health } from './handlers/health.js';
+import { listDetections } from './handlers/listDetections.js';
 import { listQueries } from './handlers/listQueries.js';
 import { startExecution } from './handlers/startExecution.js';
 import type { Route } from './lib/http/route.js';
@@ -15,6 +16,7 @@ import type { Route } from './lib/http/route.js';
 export const API_ROUTES: readonly Route[] = [
   health,
   listQueries,
+  listDetections,
   startExecution,
   getExecution,
   cancelExecution,

@@ -16,6 +16,7 @@ import { s3Exposure } from './s3Exposure.js';
 import { securityGroupExposure } from './securityGroupExposure.js';
 import { securityGroupIngress } from './securityGroupIngress.js';
 import { sourceIpActivity } from './sourceIpActivity.js';
+import { sweep } from './sweep.js';
 
 export const QUERIES: readonly Query[] = [
   securityGroupIngress,
@@ -34,6 +35,7 @@ export const QUERIES: readonly Query[] = [
   events,
   activityTimeline,
   mentions,
+  sweep,
 ];
 
 const byName = new Map(QUERIES.map((q) => [q.name, q]));

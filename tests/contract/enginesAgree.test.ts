@@ -56,6 +56,9 @@ const requests = [
     from: '2017-06-01T00:00:00Z',
     to: '2017-06-02T00:00:00Z',
   },
+  // Every detection over the Stratus detonations: the same findings, in the same order.
+  { query: 'sweep', parameters: {}, from: '2024-07-30T00:00:00Z', to: '2024-12-01T00:00:00Z' },
+  { query: 'sweep', parameters: {}, from: '2017-05-01T00:00:00Z', to: '2018-05-01T00:00:00Z' },
   {
     query: 'mentions',
     parameters: { text: "it's" },

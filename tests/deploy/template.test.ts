@@ -146,7 +146,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
 
   it('runs every function on nodejs24.x, arm64, with a role of its own kind', () => {
     const functions = resources(t(), 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(API_ROUTES.length);
     for (const [id, f] of functions) {
       expect(f.Properties.Runtime, id).toBe('nodejs24.x');
       expect(f.Properties.Architectures, id).toEqual(['arm64']);
@@ -179,7 +179,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
-  it('lets only startExecution start queries, and health and listQueries touch no AWS service', () => {
+  it('lets only startExecution start queries, and health, listQueries and listDetections touch no AWS service', () => {
     const byRole = (role: string) =>
       statements(t())
         .filter((s) => s.role === role)
@@ -189,6 +189,8 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       .map((s) => s.role);
     expect(starters).toEqual(['StartExecutionRole']);
     // Sending traces, where tracing is on, is no AWS service of ours.
+    for (const id of ['HealthLambdaFunction', 'ListQueriesLambdaFunction', 'ListDetectionsLambdaFunction'])
+      expect(t().Resources[id]?.Properties.Role, id).toEqual({ 'Fn::GetAtt': ['NoAwsRole', 'Arn'] });
     expect(byRole('NoAwsRole').filter((a) => !a.startsWith('xray:'))).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -65,10 +65,21 @@ export const logBytesOfDays = (firstDay: string, lastDay: string): number =>
     })
     .reduce((sum, file) => sum + statSync(file).size, 0);
 
-/** A logs directory holding every vendored set and the doc examples under one AWSLogs/, as one bucket would. */
-export const mergedLogsDir = async (): Promise<string> => {
+/** Records written for the detection tests, where no real set holds an example (see its README). */
+export const DETECTION_EXAMPLES_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/detection-examples',
+);
+
+/**
+ * A logs directory holding every vendored set and the doc examples under one AWSLogs/, as one
+ * bucket would; with `detectionExamples`, the detection tests' records too (May 2024).
+ */
+export const mergedLogsDir = async (options: { detectionExamples?: boolean } = {}): Promise<string> => {
   const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-logs-'));
-  for (const source of [...SETS.map((set) => path.join(DATA_DIR, set)), DOC_EXAMPLES_DIR]) {
+  const sources = [...SETS.map((set) => path.join(DATA_DIR, set)), DOC_EXAMPLES_DIR];
+  if (options.detectionExamples) sources.push(DETECTION_EXAMPLES_DIR);
+  for (const source of sources) {
     await cp(path.join(source, 'AWSLogs'), path.join(dir, 'AWSLogs'), { recursive: true });
   }
   return dir;

@@ -4,10 +4,10 @@ import { runToEnd } from './apiClient.js';
 import { mergedLogsDir, type RawRecord } from './cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from './testServer.js';
 
-export const useQueryServer = () => {
+export const useQueryServer = (options: { detectionExamples?: boolean } = {}) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(await duckDbTestRuntime(await mergedLogsDir()));
+    server = await startTestServer(await duckDbTestRuntime(await mergedLogsDir(options)));
   });
   afterAll(async () => {
     await server.close();

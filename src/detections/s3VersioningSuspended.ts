@@ -1,0 +1,31 @@
+/**
+ * s3-versioning-suspended: bucket versioning suspended, so overwritten or deleted objects can
+ * no longer be recovered.
+ *
+ * No real set holds one: verified on detection-examples de000000-0000-4000-8000-000000000020
+ * (PutBucketVersioning), written from AWS documentation.
+ */
+import { defineDetection } from './detection.js';
+import { sigma } from './references.js';
+import { ACTOR, did, FAILURE, param } from './sqlFragments.js';
+
+export const s3VersioningSuspended = defineDetection({
+  name: 's3-versioning-suspended',
+  title: 'S3 bucket versioning suspended',
+  severity: 'medium',
+  techniques: ['T1490'],
+  description:
+    'Suspending versioning means overwritten or deleted objects can no longer be recovered; ransomware actors do it before deleting or encrypting objects.',
+  benignCauses: ['Cost control on buckets holding reproducible data'],
+  references: [sigma('aws_disable_bucket_versioning.yml (AWS S3 Bucket Versioning Disable)')],
+  condition: `eventsource = 's3.amazonaws.com'
+    AND eventname = 'PutBucketVersioning'
+    AND strpos(requestparameters, 'Suspended') > 0`,
+  summary: `concat(
+    ${ACTOR},
+    ${did('suspended versioning on', 'suspend versioning on')},
+    'bucket ',
+    coalesce(${param('$.bucketName')}, '?'),
+    ${FAILURE},
+    '.')`,
+});

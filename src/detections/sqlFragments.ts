@@ -1,0 +1,78 @@
+/**
+ * SQL text that several detections share: fixed expressions over one row of `events`, in Trino's
+ * dialect (run unchanged on DuckDB with the Trino macros), never a value of the data. Regular
+ * expressions read JSON text as CloudTrail writes it, with optional spaces around the colon.
+ */
+
+/** Who acted, for a summary: the sweep's display name, else the identity's ARN or principal id. */
+export const ACTOR = `coalesce(principal, useridentity.arn, useridentity.principalid, 'an unknown principal')`;
+
+/** The tail of a summary: ' (failed: <errorcode>)' for a refused call, '' for one that succeeded. */
+export const FAILURE = `CASE WHEN errorcode IS NULL THEN '' ELSE concat(' (failed: ', errorcode, ')') END`;
+
+/** A summary's verb as done or attempted: did('created', 'create') reads ' created ' or ' tried to create '. */
+export const did = (done: string, attempted: string): string =>
+  `CASE WHEN errorcode IS NULL THEN ' ${done} ' ELSE ' tried to ${attempted} ' END`;
+
+/** ' called ' or ' tried to call ', for summaries that name the event. */
+export const CALLED = did('called', 'call');
+
+/** A request parameter as text; NULL when absent, an object or an array. `path` is a JSON path. */
+export const param = (path: string): string => `json_extract_scalar(requestparameters, '${path}')`;
+
+/** The account the event belongs to (the account itself); '' when the record does not say. */
+export const OWN_ACCOUNT = `coalesce(recipientaccountid, useridentity.accountid, '')`;
+
+/** The caller used long-term credentials: an IAM user's or the root user's, not a role session. */
+export const LONG_TERM_CALLER = `useridentity.type IN ('IAMUser', 'Root')`;
+
+/** The request names an IAM user (userName) other than the caller. */
+export const TARGETS_ANOTHER_USER = `(${param('$.userName')} IS NOT NULL
+      AND coalesce(useridentity.username, '') <> ${param('$.userName')})`;
+
+/**
+ * A regular expression, as a SQL string literal, for `"key": value` in JSON text. `key` and `value`
+ * are regular expressions themselves (`"(a|b)"` keys, `"?false` values...).
+ */
+export const jsonPair = (key: string, value: string): string => `'"${key}"\\s*:\\s*${value}'`;
+
+/** `value` of jsonPair: a list whose first item is a string, `["...`. */
+export const STRING_LIST = String.raw`\[\s*"`;
+
+/** `value` of jsonPair: `"*"`, or a list whose first item is `"*"`. */
+export const WILDCARD = String.raw`(\[\s*)?"\*"`;
+
+/**
+ * The request holds a CIDR with prefix length 0 (every address: 0.0.0.0/0, ::/0, or any address
+ * written with /0) under one of `keys`.
+ */
+export const cidrOfPrefixZero = (...keys: string[]): string =>
+  `regexp_like(requestparameters, ${jsonPair(`(${keys.join('|')})`, '"[^"]*/0"')})`;
+
+/** A policy document (JSON text) grants everyone: Principal "*" or an AWS principal "*". */
+export const grantsEveryone = (doc: string): string =>
+  `(regexp_like(${doc}, ${jsonPair('Principal', String.raw`"\*"`)})
+      OR regexp_like(${doc}, ${jsonPair('AWS', String.raw`(\[[^\]]*)?"\*"`)}))`;
+
+/**
+ * A policy document names an AWS principal in another account: an account id or IAM/STS ARN left
+ * once the account's own id is removed (so "<own id>" and "arn:aws:iam::<own id>:root" never count).
+ */
+export const grantsAnotherAccount = (doc: string): string =>
+  `regexp_like(replace(${doc}, ${OWN_ACCOUNT}, ''),
+      ${jsonPair('AWS', String.raw`(\[[^\]]*)?"(arn:aws[a-z-]*:(iam|sts)::)?[0-9]{12}`)})`;
+
+/**
+ * For a summary: the first outside principal of a policy document, an ARN or account id of another
+ * account, else '*' when it grants everyone; NULL when it names neither. NULLIF because DuckDB's
+ * regexp_extract gives '' where Trino's gives NULL.
+ */
+export const outsidePrincipal = (doc: string): string =>
+  `coalesce(
+      NULLIF(regexp_extract(replace(${doc}, ${OWN_ACCOUNT}, ''), 'arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:[^"]*'), ''),
+      NULLIF(regexp_extract(replace(${doc}, ${OWN_ACCOUNT}, ''), ${jsonPair('AWS', String.raw`(\[[^\]]*)?"([0-9]{12})"`)}, 2), ''),
+      CASE WHEN ${grantsEveryone(doc)} THEN '*' END)`;
+
+/** A policy document text allows every action: `"Action": "*"` or `"Action": ["*"...`. */
+export const allowsAllActions = (doc: string): string =>
+  `regexp_like(${doc}, ${jsonPair('Action', WILDCARD)})`;
