@@ -6,9 +6,11 @@
 import { cancelExecution } from './handlers/cancelExecution.js';
 import { getCsv } from './handlers/getCsv.js';
 import { getExecution } from './handlers/getExecution.js';
+import { getOpenApi } from './handlers/getOpenApi.js';
 import { getResults } from './handlers/getResults.js';
 import { health } from './handlers/health.js';
 import { listDetections } from './handlers/listDetections.js';
+import { listExecutions } from './handlers/listExecutions.js';
 import { listQueries } from './handlers/listQueries.js';
 import { startExecution } from './handlers/startExecution.js';
 import type { Route } from './lib/http/route.js';
@@ -18,8 +20,10 @@ export const API_ROUTES: readonly Route[] = [
   listQueries,
   listDetections,
   startExecution,
+  listExecutions,
   getExecution,
   cancelExecution,
   getResults,
   getCsv,
+  getOpenApi,
 ];

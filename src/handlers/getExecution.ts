@@ -18,6 +18,7 @@ export const getExecution = engineRoute({
     const execution = await runtime.engine.get(path.executionId, callerOf(principal, runtime.config));
     logger.appendKeys({
       query: execution.query,
+      ...(execution.label ? { label: execution.label } : {}),
       state: execution.state,
       bytesScanned: execution.statistics.bytesScanned,
     });

@@ -1,14 +1,33 @@
-/** GET /v1/executions/{executionId}/results: one page of typed rows; nextToken fetches the next. */
+/**
+ * GET /v1/executions/{executionId}/results: the result, in the format the Accept header asks for.
+ * - application/json (the default): one page of typed rows; nextToken fetches the next.
+ * - text/markdown: that page as a table under one summary line, to paste into a ticket.
+ * - text/csv and application/x-ndjson: every row from nextToken on (CSV safe for spreadsheets,
+ *   as the download; JSON Lines one object a row), in bodies of at most MAX_BODY_BYTES (Lambda
+ *   answers 6 MB at most); a longer result goes on at the `Link: <…>; rel="next"` it names.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import type { Caller, QueryEngine, ResultPage } from '../lib/engines/queryEngine.js';
 import { callerOf } from '../lib/http/caller.js';
+import { negotiate } from '../lib/http/contentNegotiation.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
+import { csvHeader, csvRows, markdownTable, ndjsonRows } from '../lib/results/resultFormats.js';
 
 export const MAX_PAGE_SIZE = 1000;
+/** The most a CSV or JSON Lines answer holds before it continues at its next link. */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const RESULT_FORMATS = [
+  'application/json',
+  'text/csv',
+  'application/x-ndjson',
+  'text/markdown',
+] as const;
 
 export const GetResultsInputSchema = z.object({
   path: ExecutionPathSchema,
@@ -17,21 +36,91 @@ export const GetResultsInputSchema = z.object({
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
     nextToken: z.string().min(1).max(8192).optional(),
   }),
+  headers: z.object({ accept: z.string().max(1024).optional() }),
 });
+
+const text = (
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: { 'Content-Type': `${contentType}; charset=utf-8`, 'Cache-Control': 'no-store', ...headers },
+  body,
+});
+
+/** Rows a CSV or JSON Lines answer reads a page at a time: small, so a page rarely passes the bound. */
+const STREAM_PAGE_ROWS = 250;
+
+/**
+ * Every row from `nextToken` on, a page at a time, while the body stays within its bound: a page
+ * that would pass it is left for the next answer (unless it is the first, which always goes in).
+ */
+const rowsUpToBound = async (
+  engine: QueryEngine,
+  executionId: string,
+  caller: Caller,
+  nextToken: string | undefined,
+  write: (page: ResultPage) => string,
+): Promise<{ body: string; nextToken?: string }> => {
+  let body = '';
+  let token = nextToken;
+  do {
+    const page = await engine.getResults(
+      executionId,
+      { limit: STREAM_PAGE_ROWS, ...(token ? { nextToken: token } : {}) },
+      caller,
+    );
+    const written = write(page);
+    if (body !== '' && Buffer.byteLength(body) + Buffer.byteLength(written) > MAX_BODY_BYTES) break;
+    body += written;
+    token = page.nextToken;
+  } while (token);
+  return { body, ...(token ? { nextToken: token } : {}) };
+};
 
 export const getResults = engineRoute({
   name: 'getResults',
   method: 'GET',
   resource: '/v1/executions/{executionId}/results',
   input: schemaInput(GetResultsInputSchema),
-  handle: async ({ path, query, principal }, { runtime }) => {
+  handle: async ({ path, query, principal, headers }, { runtime }) => {
     logger.appendKeys({ executionId: path.executionId });
-    const page = await runtime.engine.getResults(
-      path.executionId,
+    const format = negotiate(headers.accept, RESULT_FORMATS);
+    const caller = callerOf(principal, runtime.config);
+    const { engine } = runtime;
+    const { executionId } = path;
+    const nextLink = (token: string) => ({
+      Link: `</v1/executions/${executionId}/results?${new URLSearchParams({ nextToken: token })}>; rel="next"`,
+    });
+    if (format === 'text/csv' || format === 'application/x-ndjson') {
+      let header = '';
+      const answer = await rowsUpToBound(engine, executionId, caller, query.nextToken, (page) => {
+        // The CSV header opens the result's first body only, as it opens the file.
+        if (format === 'text/csv' && !query.nextToken && header === '') header = csvHeader(page.columns);
+        return format === 'text/csv' ? csvRows(page.columns, page.rows) : ndjsonRows(page.columns, page.rows);
+      });
+      return text(format, header + answer.body, answer.nextToken ? nextLink(answer.nextToken) : {});
+    }
+    const page = await engine.getResults(
+      executionId,
       { limit: query.limit, ...(query.nextToken ? { nextToken: query.nextToken } : {}) },
-      callerOf(principal, runtime.config),
+      caller,
     );
-    return json(200, page);
+    if (format === 'application/json') return json(200, page);
+    const execution = await engine.get(executionId, caller);
+    const summary = [
+      `**${execution.query}**`,
+      ...(execution.label ? [`case ${execution.label}`] : []),
+      ...(execution.window ? [`${execution.window.from} to ${execution.window.to}`] : []),
+      `${page.rows.length} rows${page.nextToken ? ', more on the next page' : ''}`,
+      `execution ${executionId}`,
+    ].join(' · ');
+    return text(
+      'text/markdown',
+      markdownTable(summary, page.columns, page.rows),
+      page.nextToken ? nextLink(page.nextToken) : {},
+    );
   },
 });
 

@@ -156,6 +156,7 @@ export const startExecution = engineRoute({
       return json(200, {
         dryRun: true,
         query: plan.query.name,
+        ...(plan.body.label ? { label: plan.body.label } : {}),
         window: { from: plan.window.from, to: plan.window.to },
         estimate: withCost(estimate, runtime.config.TRAILHOUND_PRICE_PER_TB_USD),
         ...(plan.budget !== undefined ? { maxBytesScanned: plan.budget } : {}),
@@ -166,7 +167,11 @@ export const startExecution = engineRoute({
     }
     const estimate = await estimateBeforeStart(engine, request, plan.budget, runtime.config);
     const { executionId } = await engine.start({ ...request, ...(estimate ? { estimate } : {}) });
-    logger.appendKeys({ query: plan.query.name, executionId });
+    logger.appendKeys({
+      query: plan.query.name,
+      executionId,
+      ...(plan.body.label ? { label: plan.body.label } : {}),
+    });
     const location = `/v1/executions/${executionId}`;
     // Stay inside the function's own time as well as API Gateway's 29 seconds.
     const wait = Math.min(waitSeconds, Math.max(0, (context.getRemainingTimeInMillis() - 2000) / 1000));
@@ -174,7 +179,12 @@ export const startExecution = engineRoute({
       wait > 0 ? await waitForEnd(engine, executionId, caller, wait) : await engine.get(executionId, caller);
     logger.appendKeys({ state: execution.state, bytesScanned: execution.statistics.bytesScanned });
     if (!isTerminal(execution.state)) {
-      return json(202, { executionId, state: execution.state }, { Location: location });
+      // When to look again: a second, as the CLI and the README's examples poll.
+      return json(
+        202,
+        { executionId, state: execution.state, ...(execution.label ? { label: execution.label } : {}) },
+        { Location: location, 'Retry-After': '1' },
+      );
     }
     const results =
       execution.state === 'SUCCEEDED'

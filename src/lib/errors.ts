@@ -32,8 +32,8 @@ export class ExecutionStateError extends Error {
 /** A nextToken that is not one this execution handed out. */
 export class PageTokenError extends Error {
   override readonly name = 'PageTokenError';
-  constructor() {
-    super('not a nextToken of this execution; pass it back exactly as received');
+  constructor(of = 'this execution') {
+    super(`not a nextToken of ${of}; pass it back exactly as received`);
   }
 }
 
@@ -235,6 +235,17 @@ export class UnprocessableError extends HttpError {
   override readonly name = 'UnprocessableError';
   constructor(title: string, detail: string) {
     super(422, title, detail);
+  }
+}
+
+/** The Accept header names no format the route can answer in. */
+export class NotAcceptableError extends HttpError {
+  override readonly name = 'NotAcceptableError';
+  constructor(readonly available: readonly string[]) {
+    super(406, 'Not acceptable', `This route answers in ${available.join(', ')}; set Accept to one of them`);
+  }
+  override extensions(): Record<string, unknown> {
+    return { available: this.available };
   }
 }
 

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { RequestLimits } from '../lib/config.js';
 import { type FieldProblem, UnknownQueryError } from '../lib/errors.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
+import { LabelSchema } from '../lib/labels.js';
 import { buildStatement, type Statement } from '../lib/sql/buildStatement.js';
 import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
 import { findQuery, QUERIES } from './catalog.js';
 import type { Query } from './queryDefinition.js';
 
-const ExecutionBodySchema = WindowFieldsSchema.extend({
+export const ExecutionBodySchema = WindowFieldsSchema.extend({
   query: z.string().min(1).max(64),
   parameters: z.record(z.string(), z.unknown()).default({}),
   reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
@@ -20,6 +21,8 @@ const ExecutionBodySchema = WindowFieldsSchema.extend({
   dryRun: z.boolean().default(false),
   /** Refuse to start if the estimate is over this many bytes (it may only lower the default). */
   maxBytesScanned: z.number().int().positive().optional(),
+  /** The case the execution belongs to (a ticket id such as INC-1234): in every view of it. */
+  label: LabelSchema.optional(),
 }).strict();
 
 type ExecutionBody = z.output<typeof ExecutionBodySchema>;
@@ -83,7 +86,10 @@ export const planExecution = (
       : []),
   ];
   if (problems.length > 0 || !parameters.success || 'problem' in resolved) return { ok: false, problems };
-  const statement = buildStatement(query, parameters.values, resolved.window, { owner: options.owner });
+  const statement = buildStatement(query, parameters.values, resolved.window, {
+    owner: options.owner,
+    label: body.data.label,
+  });
   // Athena takes each ExecutionParameter, a quoted literal (quotes doubled, see toSqlLiteral), up
   // to 1,024 characters: a request
   // that one engine would refuse is refused here, on both.

@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { exampleRequest } from '../../src/queries/queryDefinition.js';
-import { call, runToEnd } from '../helpers/apiClient.js';
+import { API_ROUTES } from '../../src/routes.js';
+import { ANSWERS, call, runToEnd } from '../helpers/apiClient.js';
 import { logBytesOfDays, rawRecords } from '../helpers/cloudtrailData.js';
 import { HOSTILE_STRINGS } from '../helpers/hostileStrings.js';
+import { answerProblems } from '../helpers/openApiAnswers.js';
 import type { TestServer } from '../helpers/testServer.js';
 
 export interface ContractTarget {
@@ -75,6 +77,23 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
           const run = await runToEnd(base, query.example.request);
           expect(run.rows.length, `${query.name} example answers on the sample`).toBeGreaterThan(0);
         }
+      });
+    });
+
+    describe('detections and the OpenAPI document', () => {
+      it('GET /v1/detections lists the detections the sweep runs', async () => {
+        const response = await call(base, 'GET', '/v1/detections');
+        expect(response.status).toBe(200);
+        expect(response.body.detections.length).toBeGreaterThanOrEqual(40);
+      });
+
+      it('GET /v1/openapi.json serves the document, with every route of this API', async () => {
+        const response = await call(base, 'GET', '/v1/openapi.json');
+        expect(response.status).toBe(200);
+        expect(response.body.openapi).toBe('3.1.0');
+        expect(Object.keys(response.body.paths).sort()).toEqual(
+          [...new Set(API_ROUTES.map((r) => r.resource))].sort(),
+        );
       });
     });
 
@@ -281,6 +300,175 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
       });
     });
 
+    describe('cases: labels and listing', () => {
+      const label = `INC-${Date.now()}/sec#${Math.floor(Math.random() * 1e6)}`;
+      const started: string[] = [];
+      beforeAll(async () => {
+        const requests: Record<string, unknown>[] = [
+          { query: 'mentions', parameters: { text: 'bert-jan' }, ...invictusDay, label },
+          { query: 'principal-activity', parameters: { userName: 'bert-jan' }, ...invictusDay, label },
+          { query: 'mentions', parameters: { text: 'malicious' }, ...invictusDay },
+        ];
+        for (const request of requests) {
+          const response = await call(base, 'POST', '/v1/executions', request);
+          expect(response.status).toBe(202);
+          expect(response.headers.get('retry-after')).toBe('1');
+          started.push(response.body.executionId);
+          if (request.label) expect(response.body.label).toBe(label);
+          await poll(base, response.body.executionId);
+        }
+      });
+      const listing = (query: Record<string, string>) =>
+        call(base, 'GET', `/v1/executions?${new URLSearchParams(query)}`);
+
+      it('finds the executions of a label, newest first, each with its label, state and statistics', async () => {
+        const found = await listing({ label });
+        expect(found.status).toBe(200);
+        expect(found.body.executions.map((e: { executionId: string }) => e.executionId)).toEqual([
+          started[1],
+          started[0],
+        ]);
+        for (const execution of found.body.executions) {
+          expect(execution).toMatchObject({
+            label,
+            state: 'SUCCEEDED',
+            submittedAt: expect.any(String),
+            statistics: { bytesScanned: expect.any(Number) },
+          });
+        }
+        const one = await call(base, 'GET', `/v1/executions/${started[0]}`);
+        expect(one.body.label).toBe(label);
+        const other = await call(base, 'GET', `/v1/executions/${started[2]}`);
+        expect(other.body).not.toHaveProperty('label');
+      });
+
+      it('filters by query and state as well, and pages with nextToken, each execution once', async () => {
+        const byQuery = await listing({ label, query: 'principal-activity' });
+        expect(byQuery.body.executions.map((e: { executionId: string }) => e.executionId)).toEqual([
+          started[1],
+        ]);
+        expect((await listing({ label, state: 'FAILED' })).body.executions).toEqual([]);
+        const seen: string[] = [];
+        let token: string | undefined;
+        do {
+          const page = await listing({ label, limit: '1', ...(token ? { nextToken: token } : {}) });
+          expect(page.status).toBe(200);
+          expect(page.body.executions.length).toBeLessThanOrEqual(1);
+          seen.push(...page.body.executions.map((e: { executionId: string }) => e.executionId));
+          token = page.body.nextToken;
+        } while (token);
+        expect(seen).toEqual([started[1], started[0]]);
+      });
+
+      it('refuses a bad label, state, limit, unknown filter or foreign nextToken with 400', async () => {
+        const bad: Record<string, string>[] = [
+          { label: 'has space' },
+          { state: 'DONE' },
+          { limit: '0' },
+          { lable: label },
+          { nextToken: 'garbage' },
+        ];
+        for (const query of bad) {
+          expectProblem(await listing(query), 400);
+        }
+        expectProblem(
+          await call(base, 'POST', '/v1/executions', {
+            query: 'mentions',
+            parameters: { text: 'bert-jan' },
+            ...invictusDay,
+            label: 'x'.repeat(129),
+          }),
+          400,
+        );
+      });
+
+      it('names the CSV file after the label too', async () => {
+        const link = await call(base, 'GET', `/v1/executions/${started[0]}/csv`);
+        const download = await (target.download ?? fetch)(link.body.url);
+        const safe = label.replaceAll(/[/:#]/g, '-');
+        expect(download.headers.get('content-disposition')).toBe(
+          `attachment; filename="trailhound_${safe}_mentions_20230710T000000Z-20230711T000000Z_${started[0]?.slice(0, 8)}.csv"`,
+        );
+      });
+    });
+
+    describe('result formats', () => {
+      let executionId: string;
+      let rows: Record<string, unknown>[];
+      let columns: { name: string; type: string }[];
+      beforeAll(async () => {
+        // 2,642 events of bert-jan: three JSON pages of 1,000.
+        const run = await runToEnd(
+          base,
+          { query: 'principal-activity', parameters: { userName: 'bert-jan' }, ...invictusDay },
+          1000,
+        );
+        executionId = run.execution.body.executionId;
+        rows = run.rows;
+        columns = run.columns as typeof columns;
+        expect(rows).toHaveLength(2642);
+      });
+      const results = (accept: string, query = '') =>
+        fetch(`${base}/v1/executions/${executionId}/results${query}`, { headers: { accept } });
+
+      it('text/csv: a header and every row, the JSON rows as text, safe for spreadsheets', async () => {
+        const response = await results('text/csv');
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+        expect(response.headers.get('link')).toBeNull();
+        const [header, ...body] = parseCsv(await response.text(), {
+          relax_column_count: false,
+        }) as string[][];
+        expect(header).toEqual(columns.map((c) => c.name));
+        expect(body).toEqual(
+          rows.map((row) =>
+            columns.map((c) => {
+              const value = row[c.name];
+              if (value === null) return '';
+              const cell = String(value);
+              return typeof value === 'string' && /^[=+\-@\t\r]/.test(cell) && Number.isNaN(Number(cell))
+                ? `'${cell}`
+                : cell;
+            }),
+          ),
+        );
+      });
+
+      it('application/x-ndjson: every row, one JSON object a line, exactly the JSON rows', async () => {
+        const response = await results('application/x-ndjson');
+        expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+        const lines = (await response.text()).split('\n');
+        expect(lines.pop()).toBe('');
+        expect(lines.map((line) => JSON.parse(line))).toEqual(rows);
+      });
+
+      it('text/markdown: a summary line and the page as a table, with a link to the next page', async () => {
+        const response = await results('text/markdown', '?limit=3');
+        expect(response.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+        const [summary, blank, head, rule, ...table] = (await response.text()).trimEnd().split('\n');
+        expect(summary).toContain('**principal-activity**');
+        expect(summary).toContain('3 rows, more on the next page');
+        expect(blank).toBe('');
+        expect(head).toBe(`| ${columns.map((c) => c.name).join(' | ')} |`);
+        expect(rule).toBe(`|${columns.map(() => '---').join('|')}|`);
+        expect(table).toHaveLength(3);
+        expect(table[0]).toContain(String(rows[0]?.eventid));
+        expect(response.headers.get('link')).toMatch(
+          /^<\/v1\/executions\/[^>]+nextToken=[^>]+>; rel="next"$/,
+        );
+      });
+
+      it('answers JSON by default and for */*, and 406 for a format it does not have', async () => {
+        expect((await results('*/*', '?limit=2')).headers.get('content-type')).toBe('application/json');
+        const refused = await results('application/xml');
+        expect(refused.status).toBe(406);
+        expect(await refused.json()).toMatchObject({
+          status: 406,
+          available: expect.arrayContaining(['text/csv']),
+        });
+      });
+    });
+
     describe('CSV download', () => {
       it('303 to a signed link that serves the whole result as an attachment', async () => {
         const run = await runToEnd(base, {
@@ -482,6 +670,38 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
           expect(after.body.results.rows).toEqual(baseline.body.results.rows);
         },
       );
+    });
+
+    describe('the OpenAPI document', () => {
+      it('describes every answer this suite received: its status, content type and body', () => {
+        const routes = API_ROUTES.map((route) => ({
+          route,
+          pattern: new RegExp(`^${route.resource.replaceAll(/\{\w+\}/g, '[^/]+')}$`),
+        }));
+        const checked = new Set<string>();
+        for (const answer of ANSWERS) {
+          const path = answer.path.split('?')[0] ?? '';
+          const match = routes.find(
+            ({ route, pattern }) => route.method === answer.method && pattern.test(path),
+          );
+          // A route that does not exist, a wrong method: the common 404 and 405 answers.
+          if (!match) continue;
+          const { resource } = match.route;
+          checked.add(`${answer.method} ${resource} ${answer.status}`);
+          expect(
+            answerProblems(answer.method, resource, answer.status, answer.contentType, answer.body),
+            `${answer.method} ${answer.path} ${answer.status}`,
+          ).toEqual([]);
+        }
+        // The suite reaches every route, and the main outcomes of each.
+        for (const route of API_ROUTES) {
+          expect(
+            [...checked].some((c) => new RegExp(`^${route.method} ${route.resource} [23]\\d\\d$`).test(c)),
+            route.name,
+          ).toBe(true);
+        }
+        expect(checked.size).toBeGreaterThan(15);
+      });
     });
   });
 };

@@ -179,7 +179,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
-  it('lets only startExecution start queries, and health, listQueries and listDetections touch no AWS service', () => {
+  it('lets only startExecution start queries, and health, listQueries, listDetections and getOpenApi touch no AWS service', () => {
     const byRole = (role: string) =>
       statements(t())
         .filter((s) => s.role === role)
@@ -189,13 +189,23 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       .map((s) => s.role);
     expect(starters).toEqual(['StartExecutionRole']);
     // Sending traces, where tracing is on, is no AWS service of ours.
-    for (const id of ['HealthLambdaFunction', 'ListQueriesLambdaFunction', 'ListDetectionsLambdaFunction'])
+    for (const id of [
+      'HealthLambdaFunction',
+      'ListQueriesLambdaFunction',
+      'ListDetectionsLambdaFunction',
+      'GetOpenApiLambdaFunction',
+    ])
       expect(t().Resources[id]?.Properties.Role, id).toEqual({ 'Fn::GetAtt': ['NoAwsRole', 'Arn'] });
     expect(byRole('NoAwsRole').filter((a) => !a.startsWith('xray:'))).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
     expect(byRole('CancelExecutionRole')).toContain('athena:StopQueryExecution');
+    // Listing reads the workgroup's history, and nothing else.
+    expect(byRole('ListExecutionsRole').filter((a) => !/^(logs|xray):/.test(a))).toEqual([
+      'athena:ListQueryExecutions',
+      'athena:BatchGetQueryExecution',
+    ]);
     expect(byRole('GetCsvRole')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
     // It writes only the spreadsheet-safe copies beside the results, and lists only the results.
     const csvWrites = statements(t()).filter(

@@ -10,6 +10,7 @@ import { cancelExecution } from '../../src/handlers/cancelExecution.js';
 import { getCsv } from '../../src/handlers/getCsv.js';
 import { getExecution } from '../../src/handlers/getExecution.js';
 import { getResults } from '../../src/handlers/getResults.js';
+import { listExecutions } from '../../src/handlers/listExecutions.js';
 import { startExecution } from '../../src/handlers/startExecution.js';
 import { loadAthenaConfig } from '../../src/lib/config.js';
 import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
@@ -62,5 +63,29 @@ describe('per-caller isolation on the Athena engine', () => {
     expect((await invoke(getExecution, ALICE, on)).statusCode).toBe(200);
     expect((await invoke(getResults, ALICE, on)).statusCode).toBe(200);
     expect((await invoke(getExecution, AUDITOR, on)).statusCode).toBe(200);
+  });
+
+  it('lists an execution of a label to its owner and to auditors only', async () => {
+    const label = 'INC-4711';
+    const started = await invoke(startExecution, ALICE, {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mentions',
+        parameters: { text: 'malicious-iam-user' },
+        from: '2023-07-10T00:00:00Z',
+        to: '2023-07-11T00:00:00Z',
+        label,
+      }),
+    });
+    const { executionId } = JSON.parse(started.body);
+    const listed = async (principal: string) =>
+      JSON.parse((await invoke(listExecutions, principal, { queryStringParameters: { label } })).body) as {
+        executions: { executionId: string; label: string }[];
+      };
+    expect((await listed(ALICE)).executions.map((e) => [e.executionId, e.label])).toEqual([
+      [executionId, label],
+    ]);
+    expect((await listed(BOB)).executions).toEqual([]);
+    expect((await listed(AUDITOR)).executions.map((e) => e.executionId)).toEqual([executionId]);
   });
 });

@@ -22,12 +22,18 @@ export const call = async (
   });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return {
+  const answer = {
     status: response.status,
     headers: response.headers,
     body: type.includes('json') ? JSON.parse(text) : text,
   };
+  ANSWERS.push({ method, path, status: answer.status, contentType: type, body: answer.body });
+  return answer;
 };
+
+/** Every answer `call` received in this test file, for checking against the OpenAPI document. */
+export const ANSWERS: { method: string; path: string; status: number; contentType: string; body: unknown }[] =
+  [];
 
 /** Starts an execution, waits for it, and reads every page of its results. */
 export const runToEnd = async (

@@ -17,9 +17,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   AthenaClient,
+  BatchGetQueryExecutionCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   InvalidRequestException,
+  ListQueryExecutionsCommand,
   type QueryExecution,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
@@ -124,6 +126,8 @@ const ATHENA_TYPES: Record<string, string> = {
   DOUBLE: 'double',
 };
 
+type RunState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
 interface Run {
   id: string;
   workGroup: string;
@@ -181,6 +185,10 @@ export class AthenaDouble {
       .on(GetQueryExecutionCommand)
       .callsFake(async (input) => this.#get(input.QueryExecutionId));
     this.athenaMock.on(GetQueryResultsCommand).callsFake(async (input) => this.#results(input));
+    this.athenaMock.on(ListQueryExecutionsCommand).callsFake(async (input) => this.#listIds(input));
+    this.athenaMock
+      .on(BatchGetQueryExecutionCommand)
+      .callsFake(async (input) => this.#batchGet(input.QueryExecutionIds ?? []));
     this.athenaMock
       .on(StopQueryExecutionCommand)
       .callsFake(async (input) => this.#stop(input.QueryExecutionId));
@@ -368,7 +376,7 @@ export class AthenaDouble {
     return run;
   }
 
-  #state(run: Run): 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' {
+  #state(run: Run): RunState {
     if (run.cancelled) return 'CANCELLED';
     if (run.polls === 0) return 'QUEUED';
     if (run.polls === 1) return 'RUNNING';
@@ -381,31 +389,64 @@ export class AthenaDouble {
     const state = this.#state(run);
     run.polls += 1;
     run.reported = state;
+    return { QueryExecution: this.#described(run, state) };
+  }
+
+  /**
+   * ListQueryExecutions: the workgroup's execution ids, newest first, at most MaxResults (0 to 50)
+   * a page, with an opaque NextToken.
+   */
+  #listIds(input: { WorkGroup?: string; MaxResults?: number; NextToken?: string }) {
+    const max = input.MaxResults ?? 50;
+    if (max < 0 || max > 50) throw invalid('MaxResults must be between 0 and 50');
+    const ids = [...this.#runs.values()]
+      .filter((run) => run.workGroup === (input.WorkGroup ?? 'primary'))
+      .reverse()
+      .map((run) => run.id);
+    const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64url').toString()) : 0;
+    if (!Number.isSafeInteger(start)) throw invalid('Invalid NextToken');
+    const page = ids.slice(start, start + max);
+    const next =
+      start + max < ids.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+    return { QueryExecutionIds: page, ...(next ? { NextToken: next } : {}) };
+  }
+
+  /** BatchGetQueryExecution: 1 to 50 ids, each as GetQueryExecution describes it, without polling it. */
+  #batchGet(ids: readonly string[]) {
+    if (ids.length < 1 || ids.length > 50) throw invalid('QueryExecutionIds must hold 1 to 50 ids');
+    const known = ids.flatMap((id) => this.#runs.get(id) ?? []);
+    return {
+      QueryExecutions: known.map((run) => this.#described(run, run.reported as RunState)),
+      UnprocessedQueryExecutionIds: ids
+        .filter((id) => !this.#runs.has(id))
+        .map((id) => ({ QueryExecutionId: id, ErrorCode: 'InvalidRequestException' })),
+    };
+  }
+
+  #described(run: Run, state: RunState): QueryExecution {
     const ended = state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
     return {
-      QueryExecution: {
-        QueryExecutionId: run.id,
-        Query: run.sql,
-        StatementType: 'DML',
-        WorkGroup: run.workGroup,
-        ExecutionParameters: run.parameters,
-        ResultConfiguration: { OutputLocation: `s3://${RESULTS_BUCKET}/trailhound/${run.id}.csv` },
-        Status: {
-          State: state,
-          SubmissionDateTime: run.submitted,
-          ...(ended ? { CompletionDateTime: run.completed ?? new Date() } : {}),
-          ...(state === 'FAILED'
-            ? {
-                StateChangeReason: run.error,
-                AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: run.error },
-              }
-            : {}),
-        },
-        Statistics: {
-          DataScannedInBytes: state === 'SUCCEEDED' ? run.bytes : 0,
-          EngineExecutionTimeInMillis: ended ? 42 : 0,
-          QueryQueueTimeInMillis: 3,
-        },
+      QueryExecutionId: run.id,
+      Query: run.sql,
+      StatementType: 'DML',
+      WorkGroup: run.workGroup,
+      ExecutionParameters: run.parameters,
+      ResultConfiguration: { OutputLocation: `s3://${RESULTS_BUCKET}/trailhound/${run.id}.csv` },
+      Status: {
+        State: state,
+        SubmissionDateTime: run.submitted,
+        ...(ended ? { CompletionDateTime: run.completed ?? new Date() } : {}),
+        ...(state === 'FAILED'
+          ? {
+              StateChangeReason: run.error,
+              AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: run.error },
+            }
+          : {}),
+      },
+      Statistics: {
+        DataScannedInBytes: state === 'SUCCEEDED' ? run.bytes : 0,
+        EngineExecutionTimeInMillis: ended ? 42 : 0,
+        QueryQueueTimeInMillis: 3,
       },
     };
   }

@@ -14,7 +14,7 @@ export interface ResultColumn {
   readonly type: ColumnType;
 }
 
-const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
 
 export const isTerminal = (state: ExecutionState | string | undefined): boolean =>
@@ -49,6 +49,8 @@ export interface ExecutionError {
 export interface Execution {
   readonly executionId: string;
   readonly query: string;
+  /** The case it belongs to, as the request named it. */
+  readonly label?: string;
   readonly state: ExecutionState;
   readonly submittedAt: string;
   readonly completedAt?: string;
@@ -115,6 +117,19 @@ export interface Caller {
   readonly auditor: boolean;
 }
 
+/** Which executions a listing asks for: each field given must match. */
+export interface ExecutionFilter {
+  readonly label?: string | undefined;
+  readonly query?: string | undefined;
+  readonly state?: ExecutionState | undefined;
+}
+
+export interface ExecutionList {
+  /** Newest first. A page may hold fewer than asked and still have a nextToken. */
+  readonly executions: readonly Execution[];
+  readonly nextToken?: string;
+}
+
 export interface QueryEngine {
   /** What `request` would scan, without starting anything. */
   estimate(request: ExecutionRequest): Promise<ScanEstimate>;
@@ -130,4 +145,10 @@ export interface QueryEngine {
   getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink>;
   /** @throws ExecutionStateError when the execution already ended. */
   cancel(executionId: string, caller: Caller): Promise<Execution>;
+  /** The caller's executions matching `filter`, newest first. @throws PageTokenError for a foreign token. */
+  list(
+    filter: ExecutionFilter,
+    page: { limit: number; nextToken?: string },
+    caller: Caller,
+  ): Promise<ExecutionList>;
 }

@@ -83,7 +83,7 @@ export const buildStatement = (
   template: StatementTemplate,
   values: BoundValues,
   window: TimeWindow,
-  started: { owner?: string | undefined } = {},
+  started: { owner?: string | undefined; label?: string | undefined } = {},
 ): Statement => {
   const scope = windowPredicate(window);
   const bound = Object.entries(values);
@@ -105,6 +105,7 @@ export const buildStatement = (
     from: window.from,
     to: window.to,
     ...(started.owner ? { owner: started.owner } : {}),
+    ...(started.label ? { label: started.label } : {}),
   };
   const sql = [
     writeStatementHeader(header),

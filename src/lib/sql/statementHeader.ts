@@ -18,11 +18,13 @@ export interface StatementHeader {
   readonly owner?: string;
   /** The bytes the execution was estimated to scan before it started. */
   readonly estimate?: string;
+  /** The case the execution belongs to, as the request named it (a ticket id such as INC-1234). */
+  readonly label?: string;
 }
 
 const PREFIX = '-- trailhound ';
 const REQUIRED = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
-const OPTIONAL = ['owner', 'estimate'] as const satisfies readonly (keyof StatementHeader)[];
+const OPTIONAL = ['owner', 'estimate', 'label'] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>
   value.replaceAll(/[^A-Za-z0-9._:/@+-]/g, (c) =>

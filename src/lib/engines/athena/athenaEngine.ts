@@ -7,23 +7,29 @@
  */
 import {
   type AthenaClient,
+  BatchGetQueryExecutionCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
+  ListQueryExecutionsCommand,
   type QueryExecution,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { z } from 'zod';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
 import { EstimateUnavailableError, ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { readStatementHeader, rewriteStatementHeader } from '../../sql/statementHeader.js';
+import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
 import type {
   Caller,
   Execution,
+  ExecutionFilter,
+  ExecutionList,
   ExecutionRequest,
   ExecutionState,
   QueryEngine,
@@ -54,6 +60,21 @@ export interface AthenaEngineOptions {
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
 const ATHENA_MAX_RESULTS = 1000;
 const DEFAULT_ESTIMATE_MAX_CALLS = 2000;
+/** Athena's most ids per ListQueryExecutions (and per BatchGetQueryExecution). */
+const ATHENA_LIST_BATCH = 50;
+/** Executions of the history one listing page reads at most: four calls of each. */
+const MAX_SCANNED_PER_PAGE = 200;
+/** Where a listing's next page starts: Athena's token for the batch (none: the newest), and how far into it. */
+const AthenaListCursorSchema = z
+  .object({
+    t: z.string().min(1).max(1024).optional(),
+    s: z
+      .number()
+      .int()
+      .min(0)
+      .max(ATHENA_LIST_BATCH - 1),
+  })
+  .strict();
 const toExecution = (q: QueryExecution): Execution => {
   const status = q.Status ?? {};
   const stats = q.Statistics ?? {};
@@ -62,6 +83,7 @@ const toExecution = (q: QueryExecution): Execution => {
   return {
     executionId: q.QueryExecutionId ?? '',
     query: header?.query ?? 'unknown',
+    ...(header?.label ? { label: header.label } : {}),
     state: (status.State ?? 'QUEUED') as ExecutionState,
     submittedAt: (status.SubmissionDateTime ?? new Date(0)).toISOString(),
     ...(status.CompletionDateTime ? { completedAt: status.CompletionDateTime.toISOString() } : {}),
@@ -172,14 +194,78 @@ export class AthenaEngine implements QueryEngine {
       executionId,
     );
     const execution = output.QueryExecution;
-    if (!execution || execution.WorkGroup !== this.#options.workGroup) {
-      throw new ExecutionNotFoundError(executionId);
-    }
-    // Without an identity (the local server) a caller sees what was started without one.
-    if (!caller.auditor && readStatementHeader(execution.Query)?.owner !== caller.principal) {
-      throw new ExecutionNotFoundError(executionId);
-    }
+    if (!execution || !this.#visible(execution, caller)) throw new ExecutionNotFoundError(executionId);
     return execution;
+  }
+
+  /**
+   * Whether the caller may see an execution: one of trailhound's (its statement opens with our
+   * header) in our workgroup, started by the caller, or any of them for an auditor. Without an
+   * identity (the local server) a caller sees what was started without one.
+   */
+  #visible(execution: QueryExecution, caller: Caller): boolean {
+    if (execution.WorkGroup !== this.#options.workGroup) return false;
+    const header = readStatementHeader(execution.Query);
+    return header !== undefined && (caller.auditor || header.owner === caller.principal);
+  }
+
+  /**
+   * The caller's executions, newest first, read from Athena's own history of the workgroup (45
+   * days): ListQueryExecutions, 50 ids a call, and BatchGetQueryExecution for the 50. A page reads
+   * at most MAX_SCANNED_PER_PAGE executions of the history, so it answers in a second or so
+   * however rare the matches; it may then hold fewer than asked, with a nextToken to go on.
+   */
+  async list(
+    filter: ExecutionFilter,
+    page: { limit: number; nextToken?: string },
+    caller: Caller,
+  ): Promise<ExecutionList> {
+    const { athena, workGroup } = this.#options;
+    let cursor = page.nextToken ? decodeListToken(page.nextToken, AthenaListCursorSchema) : { s: 0 };
+    const found: Execution[] = [];
+    let scanned = 0;
+    for (;;) {
+      const from = cursor;
+      const listed = await this.#call('ListQueryExecutions', () =>
+        athena.send(
+          new ListQueryExecutionsCommand({
+            WorkGroup: workGroup,
+            MaxResults: ATHENA_LIST_BATCH,
+            ...(from.t ? { NextToken: from.t } : {}),
+          }),
+        ),
+      );
+      const ids = listed.QueryExecutionIds ?? [];
+      const batch: QueryExecution[] =
+        ids.length > 0
+          ? ((
+              await this.#call('BatchGetQueryExecution', () =>
+                athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids })),
+              )
+            ).QueryExecutions ?? [])
+          : [];
+      const byId = new Map(batch.map((q) => [q.QueryExecutionId, q]));
+      for (let i = from.s; i < ids.length; i += 1) {
+        scanned += 1;
+        const execution = byId.get(ids[i]);
+        if (execution && this.#visible(execution, caller)) {
+          const view = toExecution(execution);
+          if (matchesFilter(view, filter)) found.push(view);
+        }
+        if (found.length === page.limit) {
+          const next =
+            i + 1 < ids.length
+              ? { ...(from.t ? { t: from.t } : {}), s: i + 1 }
+              : listed.NextToken
+                ? { t: listed.NextToken, s: 0 }
+                : undefined;
+          return { executions: found, ...(next ? { nextToken: encodeListToken(next) } : {}) };
+        }
+      }
+      if (!listed.NextToken) return { executions: found };
+      cursor = { t: listed.NextToken, s: 0 };
+      if (scanned >= MAX_SCANNED_PER_PAGE) return { executions: found, nextToken: encodeListToken(cursor) };
+    }
   }
 
   async get(executionId: string, caller: Caller): Promise<Execution> {
@@ -237,7 +323,6 @@ export class AthenaEngine implements QueryEngine {
     const execution = await this.#succeeded(executionId, caller);
     const location = execution.ResultConfiguration?.OutputLocation;
     if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
-    const { query, window } = toExecution(execution);
     const safe = await this.#call('the spreadsheet-safe copy of the result', () =>
       ensureSafeCsv(this.#options.s3, parseS3Uri(location)),
     );
@@ -248,7 +333,7 @@ export class AthenaEngine implements QueryEngine {
         new GetObjectCommand({
           ...safe,
           ResponseContentType: 'text/csv; charset=utf-8',
-          ResponseContentDisposition: `attachment; filename="${resultFileName(query, window, executionId)}"`,
+          ResponseContentDisposition: `attachment; filename="${resultFileName(toExecution(execution))}"`,
         }),
         { expiresIn: options.expiresInSeconds },
       ),

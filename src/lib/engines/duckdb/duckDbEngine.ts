@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { z } from 'zod';
 import {
   EngineUnavailableError,
   ExecutionNotFoundError,
@@ -20,8 +21,11 @@ import {
 import { logger } from '../../logging/logger.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
+import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
 import type {
   Execution,
+  ExecutionFilter,
+  ExecutionList,
   ExecutionRequest,
   QueryEngine,
   ResultLink,
@@ -38,6 +42,9 @@ import { ResultPages } from './resultPages.js';
 import { RunQueue } from './runQueue.js';
 import { estimateRequest } from './scanEstimate.js';
 import { TRINO_MACROS } from './trinoCompat.js';
+
+/** Where a listing's next page starts: after this execution, in newest-first order. */
+const ListCursorSchema = z.object({ at: z.string(), id: z.string() }).strict();
 
 export interface DuckDbEngineOptions {
   readonly logsDir: string;
@@ -149,6 +156,7 @@ export class DuckDbEngine implements QueryEngine {
     const execution: StoredExecution = {
       executionId,
       query: request.statement.header.query,
+      ...(request.statement.header.label ? { label: request.statement.header.label } : {}),
       state: 'QUEUED',
       submittedAt: now(),
       window: { from: request.window.from, to: request.window.to },
@@ -187,18 +195,47 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async get(executionId: string): Promise<Execution> {
+    return this.#view(await this.#load(executionId));
+  }
+
+  /** What a client sees of a stored execution: no internals, and the progress of a running one. */
+  #view(stored: StoredExecution): Execution {
     const {
       columns: _columns,
       rowCount: _rows,
       idempotencyKey: _key,
       requestFingerprint: _fingerprint,
       ...execution
-    } = await this.#load(executionId);
-    const connection = this.#active.get(executionId)?.connection;
+    } = stored;
+    const connection = this.#active.get(execution.executionId)?.connection;
     const percentage = connection?.progress.percentage;
     return execution.state === 'RUNNING' && percentage !== undefined && percentage >= 0
       ? { ...execution, statistics: { ...execution.statistics, progressPercent: Math.round(percentage) } }
       : execution;
+  }
+
+  /**
+   * Every execution of the results directory that matches, newest first (the local server is
+   * single-user: all of them are the caller's), after the cursor of `nextToken`.
+   */
+  async list(filter: ExecutionFilter, page: { limit: number; nextToken?: string }): Promise<ExecutionList> {
+    const after = page.nextToken ? decodeListToken(page.nextToken, ListCursorSchema) : undefined;
+    const newestFirst = (a: Execution, b: Execution) =>
+      b.submittedAt.localeCompare(a.submittedAt) || b.executionId.localeCompare(a.executionId);
+    // Older than the cursor's execution: after it in newest-first order.
+    const pastCursor = (e: Execution) =>
+      !after || e.submittedAt < after.at || (e.submittedAt === after.at && e.executionId < after.id);
+    const matching = (await this.#store.all())
+      .filter((e) => matchesFilter(e, filter) && pastCursor(e))
+      .sort(newestFirst);
+    const executions = matching.slice(0, page.limit);
+    const last = executions.at(-1);
+    return {
+      executions: executions.map((e) => this.#view(e)),
+      ...(matching.length > page.limit && last
+        ? { nextToken: encodeListToken({ at: last.submittedAt, id: last.executionId }) }
+        : {}),
+    };
   }
 
   async #succeeded(executionId: string): Promise<StoredExecution> {
@@ -232,7 +269,7 @@ export class DuckDbEngine implements QueryEngine {
     const execution = await this.#succeeded(executionId);
     return {
       stream: await this.#context.files.createReadStream(this.#store.csvPath(executionId), { start: 0 }),
-      fileName: resultFileName(execution.query, execution.window, executionId),
+      fileName: resultFileName(execution),
     };
   }
 

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import {
   AthenaClient,
+  BatchGetQueryExecutionCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   InternalServerException,
   InvalidRequestException,
+  ListQueryExecutionsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   TooManyRequestsException,
@@ -402,5 +404,77 @@ describe('AthenaEngine per-caller isolation', () => {
     await expect(engine.cancel(ID, bob)).rejects.toBeInstanceOf(ExecutionNotFoundError);
     expect(athenaMock).toHaveReceivedCommandTimes(StopQueryExecutionCommand, 0);
     expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
+  });
+});
+
+describe('AthenaEngine.list', () => {
+  // A history of 260 executions, newest first: every 7th is labelled INC-1, one is another
+  // principal's, one a statement that is not trailhound's.
+  const ids = Array.from({ length: 260 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  const history = ids.map((id, i) =>
+    queryExecution({
+      QueryExecutionId: id,
+      Query:
+        i === 5
+          ? 'SELECT 1'
+          : `${writeStatementHeader({
+              query: 'mentions',
+              from: window.from,
+              to: window.to,
+              ...(i === 12 ? { owner: 'arn:aws:iam::111122223333:user/other' } : {}),
+              ...(i % 7 === 0 ? { label: 'INC-1' } : {}),
+            })}\nSELECT 1`,
+    }),
+  );
+  beforeEach(() => {
+    athenaMock.on(ListQueryExecutionsCommand).callsFake(async (input) => {
+      const start = input.NextToken ? Number(input.NextToken) : 0;
+      const end = start + (input.MaxResults ?? 50);
+      return {
+        QueryExecutionIds: ids.slice(start, end),
+        ...(end < ids.length ? { NextToken: String(end) } : {}),
+      };
+    });
+    athenaMock.on(BatchGetQueryExecutionCommand).callsFake(async (input) => ({
+      QueryExecutions: history.filter((q) => input.QueryExecutionIds?.includes(q.QueryExecutionId ?? '')),
+    }));
+  });
+
+  const everyPage = async (filter: { label?: string }, limit: number) => {
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await engine.list(filter, { limit, ...(token ? { nextToken: token } : {}) }, NO_IDENTITY);
+      pages.push(page.executions.map((e) => e.executionId));
+      token = page.nextToken;
+    } while (token);
+    return pages;
+  };
+
+  it("pages through the caller's trailhound executions, each once, newest first", async () => {
+    const pages = await everyPage({}, 40);
+    const mine = ids.filter((_, i) => i !== 5 && i !== 12);
+    expect(pages.flat()).toEqual(mine);
+    expect(pages[0]).toHaveLength(40);
+  });
+
+  it('resumes inside a batch, and reads at most 200 executions of the history a page', async () => {
+    const labelled = ids.filter((_, i) => i % 7 === 0);
+    const pages = await everyPage({ label: 'INC-1' }, 4);
+    expect(pages.flat()).toEqual(labelled);
+    // A filter matching nothing: a page after 200 executions, empty, then the rest.
+    athenaMock.resetHistory();
+    const none = await engine.list({ label: 'INC-2' }, { limit: 10 }, NO_IDENTITY);
+    expect(none.executions).toEqual([]);
+    expect(none.nextToken).toBeDefined();
+    expect(athenaMock.commandCalls(ListQueryExecutionsCommand)).toHaveLength(4);
+    const rest = await engine.list({ label: 'INC-2' }, { limit: 10, nextToken: none.nextToken }, NO_IDENTITY);
+    expect(rest).toEqual({ executions: [] });
+  });
+
+  it('refuses a nextToken it did not hand out', async () => {
+    await expect(engine.list({}, { limit: 5, nextToken: 'garbage' }, NO_IDENTITY)).rejects.toThrow(
+      /nextToken of this listing/,
+    );
   });
 });

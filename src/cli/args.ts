@@ -1,0 +1,154 @@
+/**
+ * The command line, parsed with node:util's parseArgs into one typed command. Whatever cannot be
+ * parsed (an unknown command or option, a missing argument, a value outside its choices) is a
+ * UsageError naming the command whose usage to print.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { splitParams } from './parameters.js';
+
+const RESULT_FORMATS = ['table', 'json', 'csv', 'ndjson', 'markdown'] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+const STATUS_FORMATS = ['table', 'json'] as const;
+type StatusFormat = (typeof STATUS_FORMATS)[number];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON = {
+  endpoint: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** Each command's options and the positional arguments it takes. */
+export const COMMANDS = {
+  queries: { positionals: [], options: COMMON },
+  ask: {
+    positionals: ['QUERY'],
+    options: {
+      ...COMMON,
+      param: { type: 'string', short: 'p', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      label: { type: 'string' },
+      account: { type: 'string', multiple: true },
+      region: { type: 'string', multiple: true },
+      format: { type: 'string', short: 'f' },
+    },
+  },
+  status: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
+  results: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
+  csv: { positionals: ['ID'], options: COMMON },
+} as const satisfies Record<string, { positionals: readonly string[]; options: Options }>;
+export type CommandName = keyof typeof COMMANDS;
+
+const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+export type Command =
+  | { readonly name: 'help'; readonly topic?: CommandName }
+  | { readonly name: 'queries'; readonly endpoint?: string }
+  | {
+      readonly name: 'ask';
+      readonly endpoint?: string;
+      readonly query: string;
+      /** Each --param, split into name and text; typed later, from the query's schema. */
+      readonly params: readonly (readonly [string, string])[];
+      readonly from: string;
+      readonly to?: string;
+      readonly label?: string;
+      readonly accounts: readonly string[];
+      readonly regions: readonly string[];
+      readonly format?: ResultFormat;
+    }
+  | {
+      readonly name: 'status';
+      readonly endpoint?: string;
+      readonly id: string;
+      readonly format?: StatusFormat;
+    }
+  | {
+      readonly name: 'results';
+      readonly endpoint?: string;
+      readonly id: string;
+      readonly format?: ResultFormat;
+    }
+  | { readonly name: 'csv'; readonly endpoint?: string; readonly id: string };
+
+const oneOf = <T extends string>(
+  choices: readonly T[],
+  value: string | undefined,
+  command: CommandName,
+): T | undefined => {
+  if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`--format must be one of ${choices.join(', ')}, not '${value}'`, command);
+};
+
+export const parseCommandLine = (argv: readonly string[]): Command => {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('No command given');
+  if (first === '--help' || first === '-h') return { name: 'help' };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { name: 'help' };
+    if (!isCommandName(topic)) throw new UsageError(`Unknown command '${topic}'`);
+    return { name: 'help', topic };
+  }
+  if (!isCommandName(first)) {
+    throw new UsageError(first.startsWith('-') ? `Unknown option '${first}'` : `Unknown command '${first}'`);
+  }
+  const spec = COMMANDS[first];
+  let parsed: {
+    values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+    positionals: string[];
+  };
+  try {
+    // Typed by hand below: inference over the union of every command's options loses the types.
+    parsed = parseArgs({
+      args: [...rest],
+      options: spec.options as Options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    // parseArgs' messages name the option and what was wrong with it.
+    throw new UsageError((error as Error).message, first, { cause: error });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help', topic: first };
+  if (positionals.length !== spec.positionals.length) {
+    throw new UsageError(
+      positionals.length < spec.positionals.length
+        ? `Missing ${spec.positionals.join(' ')}`
+        : `Unexpected argument '${positionals[spec.positionals.length]}'`,
+      first,
+    );
+  }
+  const endpoint = values.endpoint as string | undefined;
+  const format = values.format as string | undefined;
+  const [positional] = positionals as [string];
+  switch (first) {
+    case 'queries':
+      return { name: first, endpoint };
+    case 'ask': {
+      const from = values.from as string | undefined;
+      if (from === undefined) throw new UsageError('Missing --from: every execution needs a window', first);
+      return {
+        name: first,
+        endpoint,
+        query: positional,
+        params: splitParams((values.param as string[] | undefined) ?? [], first),
+        from,
+        to: values.to as string | undefined,
+        label: values.label as string | undefined,
+        accounts: (values.account as string[] | undefined) ?? [],
+        regions: (values.region as string[] | undefined) ?? [],
+        format: oneOf(RESULT_FORMATS, format, first),
+      };
+    }
+    case 'status':
+      return { name: first, endpoint, id: positional, format: oneOf(STATUS_FORMATS, format, first) };
+    case 'results':
+      return { name: first, endpoint, id: positional, format: oneOf(RESULT_FORMATS, format, first) };
+    case 'csv':
+      return { name: first, endpoint, id: positional };
+  }
+};

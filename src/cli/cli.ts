@@ -1,0 +1,76 @@
+/**
+ * The command line as a function: arguments in, output written, exit code out. The one place an
+ * error becomes its message on stderr and its exit code (see errors.ts); main.ts runs it on the
+ * process, and tests can run it on streams of their own.
+ */
+import { createApiClient } from './apiClient.js';
+import { COMMANDS, type Command, parseCommandLine } from './args.js';
+import { ask } from './commands/ask.js';
+import { csv } from './commands/csv.js';
+import { queries } from './commands/queries.js';
+import { results } from './commands/results.js';
+import { status } from './commands/status.js';
+import { EXIT_CODES, type ExitCode, exitCodeOf, UsageError } from './errors.js';
+import { COMMAND_HELP, DEFAULT_ENDPOINT, PROGRAM_HELP, usageOf } from './help.js';
+import { type Terminal, writeTo } from './output.js';
+import { signerFor } from './requestSigner.js';
+
+export interface CliEnvironment extends Terminal {
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const endpointOf = (text: string): URL => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--endpoint must be a URL such as ${DEFAULT_ENDPOINT}, not '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint must be an http or https URL, not '${text}'`);
+  }
+  return url;
+};
+
+const runCommand = async (command: Exclude<Command, { name: 'help' }>, environment: CliEnvironment) => {
+  const endpoint = endpointOf(command.endpoint ?? environment.env.TRAILHOUND_ENDPOINT ?? DEFAULT_ENDPOINT);
+  const api = createApiClient(endpoint, { signer: signerFor(endpoint) });
+  switch (command.name) {
+    case 'queries':
+      return queries(api, environment);
+    case 'ask':
+      return ask(command, api, environment);
+    case 'status':
+      return status(command, api, environment);
+    case 'results':
+      return results(command, api, environment);
+    case 'csv':
+      return csv(command, api, environment);
+  }
+};
+
+const messageOf = (error: unknown): string => {
+  if (error instanceof UsageError) {
+    const command = error.command && Object.hasOwn(COMMANDS, error.command) ? error.command : undefined;
+    return `${error.message}\n${usageOf(command as keyof typeof COMMANDS | undefined)}`;
+  }
+  if (exitCodeOf(error) === EXIT_CODES.unexpected) {
+    return `unexpected error (a bug: please report it): ${(error as Error)?.stack ?? String(error)}`;
+  }
+  return (error as Error).message;
+};
+
+export const runCli = async (argv: readonly string[], environment: CliEnvironment): Promise<ExitCode> => {
+  try {
+    const command = parseCommandLine(argv);
+    if (command.name === 'help') {
+      await writeTo(environment.stdout, `${command.topic ? COMMAND_HELP[command.topic] : PROGRAM_HELP}\n`);
+    } else {
+      await runCommand(command, environment);
+    }
+    return EXIT_CODES.ok;
+  } catch (error) {
+    await writeTo(environment.stderr, `trailhound: ${messageOf(error)}\n`);
+    return exitCodeOf(error);
+  }
+};

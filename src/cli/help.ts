@@ -1,0 +1,105 @@
+/** The help texts: the program's, with its exit codes, and each command's, whose first line is its usage. */
+import type { CommandName } from './args.js';
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
+
+const FORMATS = `  -f, --format F          table, json, csv, ndjson or markdown; default: table when stdout
+                          is a terminal, ndjson when it is not
+                            table     aligned columns (long cells cut to fit on a terminal)
+                            json      one document {execution, columns, rows}
+                            csv       a header row, then the rows, as the API's CSV file
+                            ndjson    one JSON object a row
+                            markdown  a summary line and a table (printed at the end: the
+                                      summary counts the rows)`;
+
+const ENDPOINT = `  --endpoint URL          the API: $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT}
+  -h, --help              this help`;
+
+export const COMMAND_HELP: Record<CommandName, string> = {
+  queries: `Usage: trailhound queries [--endpoint URL]
+
+Lists the named queries: each one's name and what it answers.
+
+${ENDPOINT}`,
+
+  ask: `Usage: trailhound ask QUERY --from ISO [--to ISO] [--param NAME=VALUE]... [--label L]
+           [--account A]... [--region R]... [--format F] [--endpoint URL]
+
+Starts the query over the window, waits for it to end, and prints every row of its answer,
+page by page as they arrive. While it runs, a terminal's stderr shows one line with its state,
+the seconds elapsed and the bytes scanned.
+
+  -p, --param NAME=VALUE  a parameter of the query, once for each; typed as the query's JSON
+                          Schema says: a number, true or false, or a list written a,b,c
+  --from ISO              start of the window, included (e.g. 2023-07-10T00:00:00Z)
+  --to ISO                end of the window, excluded (default: now)
+  --label L               the case the execution belongs to, such as INC-1234: 1 to 128
+                          letters, digits and . _ : / # -
+  --account A             only this account (once for each)
+  --region R              only this region (once for each)
+${FORMATS}
+${ENDPOINT}
+
+Example:
+  trailhound ask principal-activity --param userName=bert-jan \\
+    --from 2023-07-10T00:00:00Z --to 2023-07-11T00:00:00Z --format csv > bert-jan.csv`,
+
+  status: `Usage: trailhound status ID [--format table|json] [--endpoint URL]
+
+Prints an execution's query, state, window, times, statistics and, if it failed, its error.
+Exits 4 when the execution ended FAILED or CANCELLED.
+
+  -f, --format F          table (one field a line, the default) or json (the API's document)
+${ENDPOINT}`,
+
+  results: `Usage: trailhound results ID [--format F] [--endpoint URL]
+
+Prints every row of an execution, waiting first if it is still running.
+
+${FORMATS}
+${ENDPOINT}`,
+
+  csv: `Usage: trailhound csv ID [--endpoint URL]
+
+Writes the execution's CSV file to stdout, as downloaded from the signed link the API redirects
+to (a header row, every value quoted, cells that a spreadsheet would run as a formula prefixed
+with '). Waits first if the execution is still running.
+
+${ENDPOINT}`,
+};
+
+export const PROGRAM_HELP = `Usage: trailhound COMMAND [options]
+
+Named, validated, cost-bounded questions about AWS CloudTrail logs, asked of a trailhound API.
+
+Commands:
+  queries                       list the named queries
+  ask QUERY --from ISO ...      run a query and print its rows
+  status ID                     an execution's state, statistics and error
+  results ID                    every row of an execution
+  csv ID                        an execution's CSV file, to stdout
+  help COMMAND                  a command's options (as COMMAND --help)
+
+Every command takes --endpoint URL: default $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT} (npm
+start). An https://<id>.execute-api.<region>.amazonaws.com/<stage> endpoint is signed with SigV4
+(service execute-api, the host's region) with credentials from the AWS SDK's default chain:
+AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, SSO, a role.
+
+Exit codes:
+  0  success
+  1  an unexpected error (a bug: please report it)
+  2  usage: unknown command or option, missing argument, bad --param or --format; or no AWS
+     credentials for an AWS endpoint
+  3  the API refused the request (4xx): each field it names is printed
+  4  the execution ended FAILED or CANCELLED: its error is printed
+  5  the endpoint is unreachable, or answered 5xx
+
+Example:
+  trailhound ask principal-activity --param userName=bert-jan \\
+    --from 2023-07-10T00:00:00Z --to 2023-07-11T00:00:00Z`;
+
+/** A command's usage line(s): its help up to the first blank line. */
+export const usageOf = (command: CommandName | undefined): string =>
+  command === undefined
+    ? 'Usage: trailhound COMMAND [options]   (trailhound --help lists the commands)'
+    : `${COMMAND_HELP[command].split('\n\n')[0]}\n(trailhound ${command} --help for more)`;

@@ -1,0 +1,64 @@
+/**
+ * CSV and JSON Lines answers are bounded (Lambda answers 6 MB at most): past MAX_BODY_BYTES the
+ * answer stops before the page that would pass it and names the rest with a Link, which goes on without a second
+ * header and without losing or repeating a row.
+ */
+import { describe, expect, it } from 'vitest';
+import { getResults, MAX_BODY_BYTES } from '../../src/handlers/getResults.js';
+import { loadAthenaConfig } from '../../src/lib/config.js';
+import type { QueryEngine, ResultPage } from '../../src/lib/engines/queryEngine.js';
+import { httpHandler } from '../../src/lib/http/httpHandler.js';
+import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
+
+const EXECUTION = '5dd2becb-0000-4000-8000-000000000001';
+const columns = [
+  { name: 'n', type: 'integer' as const },
+  { name: 'text', type: 'varchar' as const },
+];
+// 3,000 rows of about 2 KB, paged by offset as the engines page: the bound falls inside them.
+const ROWS = Array.from({ length: 3000 }, (_, n) => ({ n, text: 'x'.repeat(2000) }));
+const engine = {
+  getResults: async (_id: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> => {
+    const from = page.nextToken ? Number(page.nextToken) : 0;
+    const to = from + page.limit;
+    return { columns, rows: ROWS.slice(from, to), ...(to < ROWS.length ? { nextToken: String(to) } : {}) };
+  },
+} as unknown as QueryEngine;
+const runtime = { config: loadAthenaConfig({}), engine };
+
+const ask = async (accept: string, nextToken?: string) =>
+  httpHandler(getResults, async () => runtime)(
+    proxyEvent({
+      httpMethod: 'GET',
+      resource: '/v1/executions/{executionId}/results',
+      pathParameters: { executionId: EXECUTION },
+      headers: { Accept: accept },
+      queryStringParameters: nextToken ? { nextToken } : null,
+    }),
+    lambdaContext(),
+  );
+
+describe('bounded CSV and JSON Lines answers', () => {
+  it.each([['text/csv'], ['application/x-ndjson']])(
+    '%s: stops before the bound and goes on at its Link',
+    async (accept) => {
+      const first = await ask(accept);
+      expect(first.statusCode).toBe(200);
+      // Within the bound, and short of it by less than one more page.
+      expect(Buffer.byteLength(first.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+      expect(Buffer.byteLength(first.body)).toBeGreaterThan(MAX_BODY_BYTES - 250 * 2100);
+      const next = /^<\/v1\/executions\/[^?]+\?nextToken=(\d+)>; rel="next"$/.exec(
+        String(first.headers?.Link),
+      );
+      expect(next?.[1]).toBeDefined();
+      const second = await ask(accept, next?.[1]);
+      expect(second.headers?.Link).toBeUndefined();
+      const lines = `${first.body}${second.body}`.trimEnd().split('\n');
+      const numbers = (accept === 'text/csv' ? lines.slice(1) : lines).map((line) =>
+        accept === 'text/csv' ? Number(JSON.parse(line.split(',')[0] as string)) : JSON.parse(line).n,
+      );
+      if (accept === 'text/csv') expect(lines[0]).toBe('"n","text"');
+      expect(numbers).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    },
+  );
+});

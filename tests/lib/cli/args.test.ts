@@ -1,0 +1,79 @@
+/** The command line parsed, and each command's help naming every option it takes. */
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, parseCommandLine } from '../../../src/cli/args.js';
+import { UsageError } from '../../../src/cli/errors.js';
+import { COMMAND_HELP, PROGRAM_HELP } from '../../../src/cli/help.js';
+
+describe('parseCommandLine', () => {
+  it('reads ask with every option, repeated ones as lists', () => {
+    expect(
+      parseCommandLine([
+        'ask',
+        'principal-activity',
+        '-p',
+        'userName=bert-jan',
+        '--from',
+        '2023-07-10T00:00:00Z',
+        '--to',
+        '2023-07-11T00:00:00Z',
+        '--label',
+        'INC-1',
+        '--account',
+        '123837392027',
+        '--account',
+        '111122223333',
+        '--region',
+        'us-east-1',
+        '-f',
+        'csv',
+        '--endpoint',
+        'http://127.0.0.1:4000',
+      ]),
+    ).toEqual({
+      name: 'ask',
+      endpoint: 'http://127.0.0.1:4000',
+      query: 'principal-activity',
+      params: [['userName', 'bert-jan']],
+      from: '2023-07-10T00:00:00Z',
+      to: '2023-07-11T00:00:00Z',
+      label: 'INC-1',
+      accounts: ['123837392027', '111122223333'],
+      regions: ['us-east-1'],
+      format: 'csv',
+    });
+  });
+
+  it('reads --help anywhere in a command, and help COMMAND', () => {
+    expect(parseCommandLine(['status', 'x', '--help'])).toEqual({ name: 'help', topic: 'status' });
+    expect(parseCommandLine(['help', 'csv'])).toEqual({ name: 'help', topic: 'csv' });
+    expect(parseCommandLine(['-h'])).toEqual({ name: 'help' });
+  });
+
+  it.each([
+    [[], undefined],
+    [['ask'], 'ask'],
+    [['status', 'a', 'b'], 'status'],
+    [['csv', 'x', '--format', 'csv'], 'csv'],
+    [['results', 'x', '--format', 'xml'], 'results'],
+    [['queries', '--endpoint'], 'queries'],
+  ])('refuses %j as a usage error of %s', (argv, command) => {
+    let error: unknown;
+    try {
+      parseCommandLine(argv);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).command).toBe(command);
+  });
+});
+
+describe('help', () => {
+  it.each(Object.entries(COMMANDS))('of %s names each of its options', (name, spec) => {
+    const help = COMMAND_HELP[name as keyof typeof COMMANDS];
+    expect(help.startsWith(`Usage: trailhound ${name}`)).toBe(true);
+    for (const option of Object.keys(spec.options)) expect(help).toContain(`--${option}`);
+    for (const positional of spec.positionals) expect(help.split('\n')[0]).toContain(positional);
+    expect(PROGRAM_HELP).toContain(`  ${name}`);
+  });
+});
