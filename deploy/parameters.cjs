@@ -17,6 +17,7 @@
 
 const bool = /^(true|false)$/;
 const REGION = '[a-z]{2}(-[a-z]+)+-\\d';
+const ORIGIN = 'https?://(\\*\\.)?[a-z0-9.-]+(:\\d{1,5})?';
 
 /** @type {Readonly<Record<string, Parameter>>} */
 const PARAMETERS = {
@@ -101,6 +102,12 @@ const PARAMETERS = {
       /^((arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+|apiKey:[A-Za-z0-9]+)(,(arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+|apiKey:[A-Za-z0-9]+))*)?$/,
     meaning:
       "comma-separated principal ARNs (or `apiKey:<id>`) that may read and cancel every caller's executions; everyone else sees only their own",
+  },
+  notifyOrigins: {
+    default: '',
+    pattern: new RegExp(`^(${ORIGIN}(,${ORIGIN})*)?$`),
+    meaning:
+      'comma-separated origins callbacks may go to (`https://hooks.example.com`, or `https://*.example.com`); empty: no callbacks. Their signing key is generated into Secrets Manager',
   },
   tracing: { default: 'false', pattern: bool, meaning: 'X-Ray tracing of the API stage and every function' },
   apiGatewayLogsRole: {

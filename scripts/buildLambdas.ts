@@ -1,5 +1,5 @@
 /**
- * Builds one Lambda bundle per API route into .build/lambda/<handler>/index.mjs and prints each
+ * Builds one Lambda bundle per API route and event handler into .build/lambda/<handler>/index.mjs and prints each
  * bundle's size. Fails if any bundle would contain DuckDB or the embedded engine.
  * Usage: npm run build:lambdas
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import esbuildConfig from '../deploy/esbuild.config.cjs';
-import { API_ROUTES } from '../src/routes.js';
+import { API_ROUTES, EVENT_HANDLERS } from '../src/routes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(root, '.build/lambda');
@@ -21,7 +21,7 @@ export interface BuiltBundle {
 }
 
 export const buildLambdas = async (): Promise<BuiltBundle[]> => {
-  const modules = [...new Set(API_ROUTES.map((r) => r.name))];
+  const modules = [...new Set([...API_ROUTES.map((r) => r.name), ...EVENT_HANDLERS])];
   const built: BuiltBundle[] = [];
   for (const handler of modules) {
     const file = path.join(OUT_DIR, handler, 'index.mjs');

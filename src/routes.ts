@@ -27,3 +27,9 @@ export const API_ROUTES: readonly Route[] = [
   getCsv,
   getOpenApi,
 ];
+
+/** Lambda functions of the template that are no route: each a module of src/handlers too. */
+export const EVENT_HANDLERS = [
+  // Athena's end-of-execution events, for callbacks.
+  'notifyExecution',
+] as const;

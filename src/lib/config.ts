@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { allowedOrigins } from './notify/addressPolicy.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,7 +32,21 @@ const list = z
       .filter(Boolean),
   );
 
-/** What every engine's requests are bounded by, and what a scan costs. */
+/** Listed callback origins: each an origin (`https://hooks.example.com`) or `https://*.domain`. */
+const origins = list.refine(
+  (entries) =>
+    entries.every((entry) => {
+      try {
+        allowedOrigins([entry]);
+        return entry.includes('*') || new URL(entry).origin === entry.replace(/\/$/, '');
+      } catch {
+        return false;
+      }
+    }),
+  'each entry an origin such as https://hooks.example.com (no path), or https://*.example.com',
+);
+
+/** What every engine's requests are bounded by, what a scan costs, and where callbacks may go. */
 const RequestLimitsSchema = z.object({
   TRAILHOUND_MAX_WINDOW_DAYS: positiveInt(366),
   TRAILHOUND_LINK_TTL_SECONDS: positiveInt(900),
@@ -41,6 +56,12 @@ const RequestLimitsSchema = z.object({
   TRAILHOUND_SCAN_CUTOFF_BYTES: optionalPositiveInt,
   /** Athena's price per TB (10^12 bytes) scanned, in USD, for the estimate's cost. */
   TRAILHOUND_PRICE_PER_TB_USD: z.coerce.number().positive().default(5),
+  /** The origins a start's `notify.url` may name; empty: no callbacks. */
+  TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origins,
+  /** The HMAC key of callbacks' signatures (on AWS the template keeps it in Secrets Manager). */
+  TRAILHOUND_NOTIFY_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32).optional()),
+  /** The API's public base URL: CSV links locally, and the links in callbacks. */
+  TRAILHOUND_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
 });
 
 export const DuckDbConfigSchema = RequestLimitsSchema.extend({
@@ -56,7 +77,6 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   /** A running execution is stopped, FAILED, after this long (Athena's own limit is 30 minutes). */
   TRAILHOUND_EXECUTION_TIMEOUT_SECONDS: positiveInt(1800),
   TRAILHOUND_SIGNING_KEY: z.string().min(32).optional(),
-  TRAILHOUND_PUBLIC_URL: z.url().optional(),
 });
 
 export const AthenaConfigSchema = RequestLimitsSchema.extend({
@@ -86,7 +106,15 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   /** The accounts and regions the table's partitions project (the template sets both). */
   TRAILHOUND_ACCOUNTS: list,
   TRAILHOUND_REGIONS: list,
-  /** At most this many S3 listings per estimate; past it the estimate extrapolates from those read. */
+  /** The Secrets Manager secret holding the callbacks' HMAC key (the template creates it). */
+  TRAILHOUND_NOTIFY_SECRET_ARN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/)
+      .optional(),
+  ),
+  /** At most this many S3 listings per estimate; a window that needs more is refused (422). */
   TRAILHOUND_ESTIMATE_MAX_CALLS: positiveInt(2000),
 });
 

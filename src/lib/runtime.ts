@@ -22,6 +22,8 @@ export interface Runtime {
   readonly downloads?: LocalDownloads;
   /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
   compaction?(): Promise<void>;
+  /** Resolves when the callbacks under way, if any, have been delivered or given up on. */
+  callbacks?(): Promise<void>;
   /** Releases what the engine holds (files, native handles); the runtime is unusable after. */
   close?(): Promise<void>;
 }

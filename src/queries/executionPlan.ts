@@ -8,6 +8,7 @@ import type { RequestLimits } from '../lib/config.js';
 import { type FieldProblem, UnknownQueryError } from '../lib/errors.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
 import { LabelSchema } from '../lib/labels.js';
+import { allowedOrigins } from '../lib/notify/addressPolicy.js';
 import { buildStatement, type Statement } from '../lib/sql/buildStatement.js';
 import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
 import { findQuery, QUERIES } from './catalog.js';
@@ -23,6 +24,15 @@ export const ExecutionBodySchema = WindowFieldsSchema.extend({
   maxBytesScanned: z.number().int().positive().optional(),
   /** The case the execution belongs to (a ticket id such as INC-1234): in every view of it. */
   label: LabelSchema.optional(),
+  /** Where to POST a signed summary when the execution ends. */
+  notify: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https?$/, error: 'an http or https URL' })
+        .max(2048)
+        .refine((url) => !new URL(url).username && !new URL(url).password, 'no credentials in the URL'),
+    })
+    .optional(),
 }).strict();
 
 type ExecutionBody = z.output<typeof ExecutionBodySchema>;
@@ -41,10 +51,36 @@ export interface ExecutionPlan {
 
 /** The limits a request is checked against (the configuration's). */
 type PlanLimits = Pick<RequestLimits, 'TRAILHOUND_MAX_WINDOW_DAYS'> &
-  Partial<Pick<RequestLimits, 'TRAILHOUND_MAX_BYTES_SCANNED' | 'TRAILHOUND_SCAN_CUTOFF_BYTES'>>;
+  Partial<
+    Pick<
+      RequestLimits,
+      'TRAILHOUND_MAX_BYTES_SCANNED' | 'TRAILHOUND_SCAN_CUTOFF_BYTES' | 'TRAILHOUND_NOTIFY_ALLOWED_ORIGINS'
+    >
+  >;
 
 /** Athena's limit on one ExecutionParameter. */
 const MAX_PARAMETER_LITERAL = 1024;
+
+/** A callback URL must be of an origin the deployment lists. */
+const notifyProblems = (url: string | undefined, listed: readonly string[]): FieldProblem[] => {
+  if (url === undefined) return [];
+  if (listed.length === 0) {
+    return [
+      {
+        pointer: '#/body/notify/url',
+        detail: 'callbacks are off on this deployment (TRAILHOUND_NOTIFY_ALLOWED_ORIGINS is empty)',
+      },
+    ];
+  }
+  return allowedOrigins(listed).accepts(new URL(url))
+    ? []
+    : [
+        {
+          pointer: '#/body/notify/url',
+          detail: `${new URL(url).origin} is not an allowed callback origin (TRAILHOUND_NOTIFY_ALLOWED_ORIGINS)`,
+        },
+      ];
+};
 
 export type ExecutionPlanResult =
   | { readonly ok: true; readonly plan: ExecutionPlan }
@@ -76,6 +112,7 @@ export const planExecution = (
     ...('problem' in resolved
       ? [{ pointer: `#/body/${resolved.problem.field}`, detail: resolved.problem.detail }]
       : []),
+    ...notifyProblems(body.data.notify?.url, limits.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS ?? []),
     ...(cutoff !== undefined && asked !== undefined && asked > cutoff
       ? [
           {
@@ -89,6 +126,7 @@ export const planExecution = (
   const statement = buildStatement(query, parameters.values, resolved.window, {
     owner: options.owner,
     label: body.data.label,
+    notify: body.data.notify?.url,
   });
   // Athena takes each ExecutionParameter, a quoted literal (quotes doubled, see toSqlLiteral), up
   // to 1,024 characters: a request

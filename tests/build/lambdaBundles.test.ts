@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltBundle, buildLambdas } from '../../scripts/buildLambdas.js';
-import { API_ROUTES } from '../../src/routes.js';
+import { API_ROUTES, EVENT_HANDLERS } from '../../src/routes.js';
 
 let bundles: BuiltBundle[];
 beforeAll(async () => {
@@ -32,8 +32,8 @@ process.stdout.write(JSON.stringify(await handler(${JSON.stringify(event)}, cont
   );
 
 describe('Lambda bundles', () => {
-  it('one per API route, none with the embedded engine or DuckDB in it', () => {
-    const handlers = new Set(API_ROUTES.map((r) => r.name));
+  it('one per API route and event handler, none with the embedded engine or DuckDB in it', () => {
+    const handlers = new Set([...API_ROUTES.map((r) => r.name), ...EVENT_HANDLERS]);
     expect(new Set(bundles.map((b) => b.handler))).toEqual(handlers);
     for (const bundle of bundles) {
       expect(

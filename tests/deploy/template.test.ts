@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generateGlueColumns.js';
 import { cfnLint, hasCfnLint, packageStack, stageService, TEMPLATE } from '../../scripts/packageStack.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
-import { API_ROUTES } from '../../src/routes.js';
+import { API_ROUTES, EVENT_HANDLERS } from '../../src/routes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
 type Json = any;
@@ -34,6 +34,7 @@ const PARAMETER_SETS = {
     '--param=apiGatewayLogsRole=false',
     '--param=reservedConcurrency=3',
     '--param=pricePerTbUsd=6.25',
+    '--param=notifyOrigins=https://hooks.example.com,https://*.tickets.example.net',
     '--param=maxBytesScanned=1073741824',
   ],
 } as const;
@@ -146,7 +147,8 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
 
   it('runs every function on nodejs24.x, arm64, with a role of its own kind', () => {
     const functions = resources(t(), 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(API_ROUTES.length);
+    // One per route, and the functions that events call.
+    expect(functions).toHaveLength(API_ROUTES.length + EVENT_HANDLERS.length);
     for (const [id, f] of functions) {
       expect(f.Properties.Runtime, id).toBe('nodejs24.x');
       expect(f.Properties.Architectures, id).toEqual(['arm64']);
@@ -237,6 +239,28 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
+  it("sends Athena's end-of-execution events of the workgroup to the notify function, which reads nothing else", () => {
+    const rule = only(t(), 'AWS::Events::Rule');
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.athena'],
+      'detail-type': ['Athena Query State Change'],
+      detail: { workgroupName: ['trailhound-dev'], currentState: ['SUCCEEDED', 'FAILED', 'CANCELLED'] },
+    });
+    expect(text(rule.Targets)).toContain('NotifyExecutionLambdaFunction');
+    const notify = t().Resources.NotifyExecutionLambdaFunction.Properties;
+    expect(notify.Role).toEqual({ 'Fn::GetAtt': ['NotifyExecutionRole', 'Arn'] });
+    expect(Number(notify.Timeout)).toBe(180);
+    const config = resources(t(), 'AWS::Lambda::EventInvokeConfig');
+    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0]);
+    const actions = statements(t())
+      .filter((s) => s.role === 'NotifyExecutionRole')
+      .flatMap((s) => ([] as string[]).concat(s.Action))
+      .filter((a) => !/^(logs|xray):/.test(a));
+    expect(actions.filter((a) => a !== 'secretsmanager:GetSecretValue')).toEqual([
+      'athena:GetQueryExecution',
+    ]);
+  });
+
   it('enforces the workgroup: engine 3, scan cutoff, metrics, encrypted results that expire', () => {
     const workgroup = only(t(), 'AWS::Athena::WorkGroup');
     // Parameters arrive as strings, which CloudFormation takes for numbers.
@@ -283,8 +307,10 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
 });
 
 describe('parameter sets', () => {
-  it('by default: the account role that access logs need, and no tracing', () => {
+  it('by default: the account role that access logs need, no tracing, no callbacks', () => {
     const t = templates.default.json;
+    expect(resources(t, 'AWS::SecretsManager::Secret')).toEqual([]);
+    expect(text(statements(t))).not.toContain('secretsmanager');
     expect(only(t, 'AWS::ApiGateway::Account').CloudWatchRoleArn).toEqual({
       'Fn::GetAtt': ['ApiGatewayCloudWatchLogsRole', 'Arn'],
     });
@@ -379,6 +405,17 @@ describe('parameter sets', () => {
     expect(text(env.TRAILHOUND_ACCOUNTS)).toContain('111122223333,444455556666');
     expect(env.TRAILHOUND_PRICE_PER_TB_USD).toBe('6.25');
     expect(Number(env.TRAILHOUND_MAX_BYTES_SCANNED)).toBe(1073741824);
+    // Callbacks: the listed origins, and a generated key only the notify function may read.
+    expect(env.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS).toBe(
+      'https://hooks.example.com,https://*.tickets.example.net',
+    );
+    expect(only(t, 'AWS::SecretsManager::Secret').GenerateSecretString).toMatchObject({ PasswordLength: 48 });
+    const readers = statements(t).filter((s) =>
+      [].concat(s.Action).includes('secretsmanager:GetSecretValue' as never),
+    );
+    expect(readers.map((s) => [s.role, s.Resource])).toEqual([
+      ['NotifyExecutionRole', { Ref: 'NotifySecret' }],
+    ]);
   });
 
   it('refuses regions that repeat us-east-1, with a clear message', () => {

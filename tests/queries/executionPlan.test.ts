@@ -100,4 +100,32 @@ describe('planExecution', () => {
       expect(budgetOf({ dryRun: 'yes' })).toEqual([expect.objectContaining({ pointer: '#/body/dryRun' })]);
     });
   });
+
+  describe('notify', () => {
+    const notify = (url: string, listed: string[] = []) => {
+      const planned = planExecution(
+        { ...body, notify: { url } },
+        { ...limits, TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: listed },
+      );
+      return planned.ok ? planned.plan.statement.header.notify : planned.problems.map((p) => p.detail);
+    };
+
+    it('is refused while callbacks are off, and for an origin not listed', () => {
+      expect(notify('https://hooks.example.com/x')).toEqual([
+        'callbacks are off on this deployment (TRAILHOUND_NOTIFY_ALLOWED_ORIGINS is empty)',
+      ]);
+      expect(notify('https://other.example.com/x', ['https://hooks.example.com'])).toEqual([
+        'https://other.example.com is not an allowed callback origin (TRAILHOUND_NOTIFY_ALLOWED_ORIGINS)',
+      ]);
+    });
+
+    it('is kept in the statement header when listed, which Athena keeps for the callback', () => {
+      expect(notify('https://hooks.example.com/x?case=1', ['https://hooks.example.com'])).toBe(
+        'https://hooks.example.com/x?case=1',
+      );
+      expect(notify('https://a.tickets.example.net/x', ['https://*.tickets.example.net'])).toBe(
+        'https://a.tickets.example.net/x',
+      );
+    });
+  });
 });

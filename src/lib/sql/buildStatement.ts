@@ -83,7 +83,7 @@ export const buildStatement = (
   template: StatementTemplate,
   values: BoundValues,
   window: TimeWindow,
-  started: { owner?: string | undefined; label?: string | undefined } = {},
+  started: { owner?: string | undefined; label?: string | undefined; notify?: string | undefined } = {},
 ): Statement => {
   const scope = windowPredicate(window);
   const bound = Object.entries(values);
@@ -106,6 +106,7 @@ export const buildStatement = (
     to: window.to,
     ...(started.owner ? { owner: started.owner } : {}),
     ...(started.label ? { label: started.label } : {}),
+    ...(started.notify ? { notify: started.notify } : {}),
   };
   const sql = [
     writeStatementHeader(header),

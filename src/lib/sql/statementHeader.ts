@@ -20,11 +20,18 @@ export interface StatementHeader {
   readonly estimate?: string;
   /** The case the execution belongs to, as the request named it (a ticket id such as INC-1234). */
   readonly label?: string;
+  /** Where to POST the callback when the execution ends. */
+  readonly notify?: string;
 }
 
 const PREFIX = '-- trailhound ';
 const REQUIRED = ['query', 'from', 'to'] as const satisfies readonly (keyof StatementHeader)[];
-const OPTIONAL = ['owner', 'estimate', 'label'] as const satisfies readonly (keyof StatementHeader)[];
+const OPTIONAL = [
+  'owner',
+  'estimate',
+  'label',
+  'notify',
+] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>
   value.replaceAll(/[^A-Za-z0-9._:/@+-]/g, (c) =>

@@ -20,6 +20,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
 import { EstimateUnavailableError, ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
+import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
@@ -270,6 +271,21 @@ export class AthenaEngine implements QueryEngine {
 
   async get(executionId: string, caller: Caller): Promise<Execution> {
     return toExecution(await this.#execution(executionId, caller));
+  }
+
+  /**
+   * The callback an ended execution asked for, read back from its statement header: what the
+   * notify function delivers when Athena reports the end. None for an execution that asked for
+   * none, or is not trailhound's, or not of this workgroup.
+   */
+  async endedCallback(executionId: string): Promise<EndedExecution | undefined> {
+    const execution = await this.#execution(executionId, { auditor: true }).catch((error: unknown) => {
+      if (error instanceof ExecutionNotFoundError) return undefined;
+      throw error;
+    });
+    const notifyUrl = readStatementHeader(execution?.Query)?.notify;
+    if (!execution || !notifyUrl || !isTerminal(execution.Status?.State)) return undefined;
+    return { execution: toExecution(execution), notifyUrl };
   }
 
   async #succeeded(executionId: string, caller: Caller): Promise<QueryExecution> {

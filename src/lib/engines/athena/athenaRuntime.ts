@@ -14,6 +14,15 @@ export const createAthenaRuntime = async (
   config: AthenaConfig,
   clients: { athena?: AthenaClient; s3?: S3Client } = {},
 ): Promise<Runtime> => {
+  if (
+    config.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS.length > 0 &&
+    !config.TRAILHOUND_NOTIFY_SECRET &&
+    !config.TRAILHOUND_NOTIFY_SECRET_ARN
+  ) {
+    throw new ConfigurationError(
+      'TRAILHOUND_NOTIFY_ALLOWED_ORIGINS lists callback origins but nothing signs callbacks: set TRAILHOUND_NOTIFY_SECRET_ARN (the template does) or TRAILHOUND_NOTIFY_SECRET',
+    );
+  }
   const engine = new AthenaEngine({
     athena: clients.athena ?? new AthenaClient({}),
     s3: clients.s3 ?? new S3Client({}),

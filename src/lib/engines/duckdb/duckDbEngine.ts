@@ -19,6 +19,7 @@ import {
   QueueFullError,
 } from '../../errors.js';
 import { logger } from '../../logging/logger.js';
+import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
@@ -60,9 +61,24 @@ export interface DuckDbEngineOptions {
   /** A running execution is stopped, FAILED, after this long. */
   readonly timeoutMs?: number;
   readonly files?: ResultFileSystem;
+  /** Hears each execution that asked for a callback when it ends (the runtime's notifier). */
+  readonly onEnded?: (ended: EndedExecution) => void;
 }
 
 const now = () => new Date().toISOString();
+
+/** A stored execution without what only the engine reads. */
+const publicView = (stored: StoredExecution): Execution => {
+  const {
+    columns: _columns,
+    rowCount: _rows,
+    idempotencyKey: _key,
+    requestFingerprint: _fingerprint,
+    notifyUrl: _notify,
+    ...execution
+  } = stored;
+  return execution;
+};
 
 /** What a retried start must repeat to be the same request: its SQL, values and reuse. */
 const fingerprintOf = (request: ExecutionRequest) =>
@@ -102,7 +118,15 @@ export class DuckDbEngine implements QueryEngine {
 
   static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const files = options.files ?? nodeFileSystem;
-    const store = new ExecutionStore(options.resultsDir, files);
+    const store = new ExecutionStore(options.resultsDir, files, (ended) => {
+      if (ended.notifyUrl) {
+        options.onEnded?.({
+          execution: publicView(ended),
+          notifyUrl: ended.notifyUrl,
+          rowCount: ended.rowCount,
+        });
+      }
+    });
     await store.init();
     // An execution still QUEUED or RUNNING on disk belonged to a server that stopped mid-way.
     const executions = await store.all();
@@ -168,6 +192,7 @@ export class DuckDbEngine implements QueryEngine {
       columns: request.columns,
       requestFingerprint: fingerprintOf(request),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      ...(request.statement.header.notify ? { notifyUrl: request.statement.header.notify } : {}),
     };
     await this.#store.create(execution).catch((error: unknown) => {
       const storage = storageReason(error);
@@ -200,13 +225,7 @@ export class DuckDbEngine implements QueryEngine {
 
   /** What a client sees of a stored execution: no internals, and the progress of a running one. */
   #view(stored: StoredExecution): Execution {
-    const {
-      columns: _columns,
-      rowCount: _rows,
-      idempotencyKey: _key,
-      requestFingerprint: _fingerprint,
-      ...execution
-    } = stored;
+    const execution = publicView(stored);
     const connection = this.#active.get(execution.executionId)?.connection;
     const percentage = connection?.progress.percentage;
     return execution.state === 'RUNNING' && percentage !== undefined && percentage >= 0

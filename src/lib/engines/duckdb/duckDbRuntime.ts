@@ -1,14 +1,17 @@
 /**
  * The embedded engine's runtime: DuckDB over the configured logs directory and columnar store,
- * with local downloads and, unless TRAILHOUND_COMPACT=off, compaction in the background.
+ * with local downloads, callbacks where origins are listed, and, unless TRAILHOUND_COMPACT=off,
+ * compaction in the background.
  */
 import type { DuckDbConfig } from '../../config.js';
+import { callbackNotifier } from '../../notify/callbackNotifier.js';
 import type { Runtime } from '../../runtime.js';
 import { LinkSigner, loadSigningKey } from '../../signing/signedLink.js';
 import { DuckDbEngine } from './duckDbEngine.js';
 import { BackgroundCompactor } from './store/backgroundCompactor.js';
 
 export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime> => {
+  const notifier = callbackNotifier(config, config.TRAILHOUND_NOTIFY_SECRET);
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),
   );
@@ -21,6 +24,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
     maxQueued: config.TRAILHOUND_MAX_QUEUED,
     timeoutMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
+    ...(notifier ? { onEnded: (ended) => void notifier.notify(ended) } : {}),
   });
   const compactor =
     config.TRAILHOUND_COMPACT === 'background'
@@ -36,6 +40,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     engine,
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     ...(compactor ? { compaction: () => compactor.idle } : {}),
+    ...(notifier ? { callbacks: () => notifier.settled() } : {}),
     close: async () => {
       await compactor?.stop();
       engine.close();

@@ -24,6 +24,8 @@ export interface StoredExecution extends Execution {
   readonly idempotencyKey?: string;
   /** What the Idempotency-Key was first used for: a retry must ask the same. */
   readonly requestFingerprint?: string;
+  /** Where to POST the callback when it ends. */
+  readonly notifyUrl?: string;
 }
 
 const RECORD = /^(.+)\.json$/;
@@ -40,11 +42,16 @@ export class ExecutionStore {
    */
   readonly #unsaved = new Map<string, StoredExecution>();
 
+  readonly #onEnded: ((execution: StoredExecution) => void) | undefined;
+
+  /** `onEnded` hears each execution whose record this store moved to an end, once. */
   constructor(
     readonly dir: string,
     files: ResultFileSystem = nodeFileSystem,
+    onEnded?: (execution: StoredExecution) => void,
   ) {
     this.#files = files;
+    this.#onEnded = onEnded;
   }
 
   /** Creates the directory (owner only), and removes what a crash left half-written. */
@@ -120,7 +127,12 @@ export class ExecutionStore {
       if (!current || isTerminal(current.state)) return current;
       const next = change(current);
       if (!next) return current;
-      await this.#write(next);
+      try {
+        await this.#write(next);
+      } finally {
+        // Ended even when the record could not be written (it is kept unsaved, and answered).
+        if (isTerminal(next.state)) this.#onEnded?.(next);
+      }
       return next;
     });
   }

@@ -1,0 +1,152 @@
+/**
+ * Callbacks on AWS: the function that EventBridge calls with Athena's state change events reads
+ * the ended execution's statement header and delivers its callback, signed with the key it reads
+ * from Secrets Manager; an execution that asked for none is left alone.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getExecution } from '../../src/handlers/getExecution.js';
+import { type AthenaStateChange, notifyExecutionHandler } from '../../src/handlers/notifyExecution.js';
+import { startExecution } from '../../src/handlers/startExecution.js';
+import { type AthenaConfig, loadAthenaConfig } from '../../src/lib/config.js';
+import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
+import { httpHandler } from '../../src/lib/http/httpHandler.js';
+import { callbackNotifier } from '../../src/lib/notify/callbackNotifier.js';
+import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
+import { notifySecret } from '../../src/lib/notify/notifySecret.js';
+import type { Runtime } from '../../src/lib/runtime.js';
+import { AthenaDouble } from '../helpers/athenaDouble.js';
+import { DATA_DIR } from '../helpers/cloudtrailData.js';
+import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:trailhound-notify-AbCdEf';
+const SECRET = 'generated-by-secrets-manager-0123456789abcdef';
+const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+mockClient(secrets).on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: SECRET });
+
+const double = new AthenaDouble({
+  logsDir: path.join(DATA_DIR, 'invictus-attack-simulation'),
+  workGroup: 'wg',
+});
+let receiver: Server;
+let origin: string;
+const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+let runtime: Runtime;
+let config: AthenaConfig;
+
+beforeAll(async () => {
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  config = loadAthenaConfig({
+    TRAILHOUND_ATHENA_WORKGROUP: 'wg',
+    TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origin,
+    TRAILHOUND_NOTIFY_SECRET_ARN: SECRET_ARN,
+    TRAILHOUND_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod',
+  });
+  runtime = await createAthenaRuntime(config, { athena: double.athena, s3: double.s3 });
+});
+afterAll(async () => {
+  await double.close();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+const handler = notifyExecutionHandler(
+  async () => runtime,
+  async (c) => callbackNotifier(c, await notifySecret(c, () => secrets)),
+);
+const stateChange = (id: string, state: string) =>
+  ({
+    source: 'aws.athena',
+    'detail-type': 'Athena Query State Change',
+    detail: { queryExecutionId: id, currentState: state, workgroupName: 'wg' },
+  }) as EventBridgeEvent<'Athena Query State Change', AthenaStateChange>;
+
+const start = async (body: Record<string, unknown>) => {
+  const response = await httpHandler(startExecution, async () => runtime)(
+    proxyEvent({
+      httpMethod: 'POST',
+      resource: '/v1/executions',
+      headers: { 'Content-Type': 'application/json' },
+      queryStringParameters: { wait: '10' },
+      body: JSON.stringify({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z', ...body }),
+    }),
+    lambdaContext(),
+  );
+  return JSON.parse(response.body) as {
+    executionId: string;
+    state: string;
+    statistics: { bytesScanned: number };
+  };
+};
+
+describe('the notify function on AWS', () => {
+  it('delivers the callback an ended execution asked for, signed with the key from Secrets Manager', async () => {
+    const started = await start({
+      query: 'mentions',
+      parameters: { text: 'malicious-iam-user' },
+      label: 'INC-77',
+      notify: { url: `${origin}/hooks/trailhound` },
+    });
+    expect(started.state).toBe('SUCCEEDED');
+    const outcome = await handler(stateChange(started.executionId, 'SUCCEEDED'));
+    expect(outcome).toEqual({ delivered: true, attempts: 1 });
+    expect(received).toHaveLength(1);
+    const [delivery] = received;
+    expect(
+      verifyCallback(SECRET, delivery?.body ?? '', String(delivery?.headers['trailhound-signature'])),
+    ).toBe(true);
+    expect(delivery?.headers['trailhound-delivery']).toBe(`${started.executionId}:SUCCEEDED`);
+    const base = `https://abc123.execute-api.us-east-1.amazonaws.com/prod/v1/executions/${started.executionId}`;
+    expect(JSON.parse(delivery?.body ?? '')).toMatchObject({
+      type: 'execution.ended',
+      executionId: started.executionId,
+      label: 'INC-77',
+      query: 'mentions',
+      state: 'SUCCEEDED',
+      bytesScanned: started.statistics.bytesScanned,
+      links: { execution: base, results: `${base}/results`, csv: `${base}/csv` },
+    });
+    // The callback's URL is not shown to callers.
+    const view = await httpHandler(getExecution, async () => runtime)(
+      proxyEvent({
+        httpMethod: 'GET',
+        resource: '/v1/executions/{executionId}',
+        pathParameters: { executionId: started.executionId },
+      }),
+      lambdaContext(),
+    );
+    expect(view.body).not.toContain('/hooks/trailhound');
+  });
+
+  it('leaves alone an execution that asked for no callback, and one not of this workgroup', async () => {
+    received.length = 0;
+    const started = await start({ query: 'mentions', parameters: { text: 'malicious-iam-user' } });
+    expect(await handler(stateChange(started.executionId, 'SUCCEEDED'))).toBeUndefined();
+    expect(await handler(stateChange('00000000-0000-4000-8000-000000000000', 'SUCCEEDED'))).toBeUndefined();
+    expect(received).toEqual([]);
+  });
+
+  it('refuses to start where origins are listed but nothing signs callbacks', async () => {
+    await expect(
+      createAthenaRuntime(loadAthenaConfig({ TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origin }), {
+        athena: double.athena,
+        s3: double.s3,
+      }),
+    ).rejects.toThrow(/TRAILHOUND_NOTIFY_SECRET_ARN/);
+  });
+});
