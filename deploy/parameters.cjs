@@ -109,6 +109,12 @@ const PARAMETERS = {
     meaning:
       'comma-separated origins callbacks may go to (`https://hooks.example.com`, or `https://*.example.com`); empty: no callbacks. Their signing key is generated into Secrets Manager',
   },
+  corsOrigins: {
+    default: '',
+    pattern: /^(https?:\/\/[a-z0-9.-]+(:\d{1,5})?(,https?:\/\/[a-z0-9.-]+(:\d{1,5})?)*)?$/,
+    meaning:
+      'comma-separated exact origins of internal web tools whose pages may call the API (CORS); empty: none',
+  },
   tracing: { default: 'false', pattern: bool, meaning: 'X-Ray tracing of the API stage and every function' },
   apiGatewayLogsRole: {
     default: 'true',

@@ -8,9 +8,11 @@
  * - stage-wide throttling and metrics on the REST API stage (StageDescription of the framework's
  *   Deployment, whose logical id the framework makes up at packaging time);
  * - an optional resource policy that refuses every caller but the listed VPC endpoints or CIDRs;
+ * - CORS preflights when origins are listed (cors.cjs);
  * - access logs, tracing and reserved concurrency (observability.cjs).
  */
 const { PARAMETERS } = require('../parameters.cjs');
+const { addCorsPreflights } = require('./cors.cjs');
 const { foldConditions } = require('./foldConditions.cjs');
 const { addObservability } = require('./observability.cjs');
 
@@ -86,6 +88,19 @@ const decorateApi = (resources, params) => {
         Action: 'execute-api:Invoke',
         Resource: invoke,
       },
+      // Browsers never sign a preflight: the OPTIONS methods (cors.cjs) answer anyone, still
+      // only through the listed endpoints and ranges.
+      ...(list(params.corsOrigins).length
+        ? [
+            {
+              Sid: 'AllowCorsPreflight',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 'execute-api:Invoke',
+              Resource: 'execute-api:/*/OPTIONS/*',
+            },
+          ]
+        : []),
       ...denials.map(([Sid, Condition]) => ({
         Sid,
         Effect: 'Deny',
@@ -121,6 +136,7 @@ class TrailhoundStack {
   finishTemplate() {
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
     foldConditions(template);
+    addCorsPreflights(template.Resources, this.params());
     decorateApi(template.Resources, this.params());
     addObservability(template.Resources, this.params(), {
       service: this.serverless.service.service,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { CorsOriginsSchema } from './http/cors.js';
 import { allowedOrigins } from './notify/addressPolicy.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,6 +61,8 @@ const RequestLimitsSchema = z.object({
   TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origins,
   /** The HMAC key of callbacks' signatures (on AWS the template keeps it in Secrets Manager). */
   TRAILHOUND_NOTIFY_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32).optional()),
+  /** Exact origins of internal web tools whose pages may call the API; empty: none. */
+  TRAILHOUND_CORS_ORIGINS: CorsOriginsSchema,
   /** The API's public base URL: CSV links locally, and the links in callbacks. */
   TRAILHOUND_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
 });

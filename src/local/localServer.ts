@@ -2,13 +2,15 @@
  * The local HTTP server: a real node:http server that turns each request into an API Gateway
  * proxy event, runs the route's Lambda handler with this server's runtime, and writes the
  * handler's result back. It adds nothing of its own but what API Gateway itself answers (unknown
- * routes, wrong methods, bodies over the size limit) and the download route that stands in for
- * S3's presigned links (streamed, so it is served here rather than as a Lambda handler).
+ * routes, wrong methods, bodies over the size limit, CORS preflights when origins are listed) and
+ * the download route that stands in for S3's presigned links (streamed, so it is served here
+ * rather than as a Lambda handler).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../lib/errors.js';
+import { corsPreflightHeaders, headerOf } from '../lib/http/cors.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { problem, toHttpError } from '../lib/http/problem.js';
 import type { Route } from '../lib/http/route.js';
@@ -60,9 +62,31 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult, requestId
 
 const DOWNLOAD_PATH = new RegExp(`^${DOWNLOAD_ROUTE.replace('{executionId}', '([^/]+)')}$`);
 
+/**
+ * A preflight, answered as the deployed API's OPTIONS methods answer it: 204, the resource's
+ * methods and the headers a caller may send, and the origin only when it is listed.
+ */
+const sendPreflight = (
+  response: ServerResponse,
+  request: IncomingMessage,
+  corsOrigins: readonly string[],
+  methods: readonly string[],
+  requestId: string,
+) => {
+  const origin = headerOf(request.headers as Record<string, string | undefined>, 'origin');
+  response.writeHead(204, {
+    'X-Request-Id': requestId,
+    ...corsPreflightHeaders(corsOrigins, origin, methods),
+  });
+  response.end();
+};
+
 export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Server => {
   const provider = () => Promise.resolve(runtime);
-  const router = createRouter(routes.map((route) => ({ route, handler: httpHandler(route, provider) })));
+  const corsOrigins = runtime.config.TRAILHOUND_CORS_ORIGINS;
+  const router = createRouter(
+    routes.map((route) => ({ route, handler: httpHandler(route, provider, { corsOrigins }) })),
+  );
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
     try {
@@ -82,7 +106,13 @@ export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Serv
       const match = router(request.method ?? 'GET', url.pathname);
       if (match.kind === 'not-found')
         throw new NotFoundError(`No route for ${request.method} ${url.pathname}`);
-      if (match.kind === 'method-not-allowed') throw new MethodNotAllowedError(match.allow);
+      if (match.kind === 'method-not-allowed') {
+        if (request.method === 'OPTIONS' && corsOrigins.length > 0) {
+          sendPreflight(response, request, corsOrigins, match.allow, requestId);
+          return;
+        }
+        throw new MethodNotAllowedError(match.allow);
+      }
       const body = await readBody(request);
       const { route, handler } = match.served;
       const event = toProxyEvent(request, url, route.resource, match.pathParameters, body, requestId);

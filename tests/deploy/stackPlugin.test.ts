@@ -1,11 +1,14 @@
 /** The stack plugin's parts, on small templates: parameter checks, condition folding, the API stage. */
 import { describe, expect, it } from 'vitest';
 import parameters from '../../deploy/parameters.cjs';
+import cors from '../../deploy/plugins/cors.cjs';
 import { foldConditions } from '../../deploy/plugins/foldConditions.cjs';
 import { ACCESS_LOG_FORMAT, addObservability } from '../../deploy/plugins/observability.cjs';
 import stackPlugin from '../../deploy/plugins/trailhound-stack.cjs';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../src/lib/http/cors.js';
 
 const { decorateApi, parameterProblems } = stackPlugin;
+const { addCorsPreflights } = cors;
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
 type Json = any;
 
@@ -179,5 +182,99 @@ describe('addObservability', () => {
       'SendTraces',
     ]);
     expect(r).not.toHaveProperty('ApiGatewayAccountSettings');
+  });
+});
+
+describe('addCorsPreflights', () => {
+  const method = (resource: string, verb: string) => ({
+    Type: 'AWS::ApiGateway::Method',
+    Properties: { ResourceId: { Ref: resource }, HttpMethod: verb, AuthorizationType: 'AWS_IAM' },
+  });
+  const resources = (): Record<string, Json> => ({
+    ApiGatewayMethodV1ExecutionsGet: method('ApiGatewayResourceV1Executions', 'GET'),
+    ApiGatewayMethodV1ExecutionsPost: method('ApiGatewayResourceV1Executions', 'POST'),
+    ApiGatewayMethodHealthGet: method('ApiGatewayResourceHealth', 'GET'),
+    ApiGatewayDeployment123: {
+      Type: 'AWS::ApiGateway::Deployment',
+      DependsOn: ['ApiGatewayMethodHealthGet'],
+    },
+  });
+
+  it('adds nothing when no origin is listed', () => {
+    const r = resources();
+    expect(addCorsPreflights(r, parameters.defaults)).toEqual([]);
+    expect(Object.keys(r)).toHaveLength(4);
+  });
+
+  it('gives each resource an unsigned OPTIONS method that names only a listed origin', () => {
+    const r = resources();
+    const added = addCorsPreflights(r, {
+      ...parameters.defaults,
+      corsOrigins: 'https://incidents.example.com,http://localhost:5173',
+    });
+    expect([...added].sort()).toEqual(['ApiGatewayMethodHealthOptions', 'ApiGatewayMethodV1ExecutionsOptions']);
+    const options = r.ApiGatewayMethodV1ExecutionsOptions.Properties;
+    expect(options).toMatchObject({
+      HttpMethod: 'OPTIONS',
+      AuthorizationType: 'NONE',
+      ApiKeyRequired: false,
+      ResourceId: { Ref: 'ApiGatewayResourceV1Executions' },
+      Integration: { Type: 'MOCK', RequestTemplates: { 'application/json': '{"statusCode": 204}' } },
+    });
+    const [answer] = options.Integration.IntegrationResponses;
+    expect(answer.ResponseParameters['method.response.header.Access-Control-Allow-Methods']).toBe(
+      "'GET, POST, OPTIONS'",
+    );
+    expect(answer.ResponseParameters).not.toHaveProperty(
+      'method.response.header.Access-Control-Allow-Origin',
+    );
+    const template = answer.ResponseTemplates['application/json'];
+    expect(template).toContain(
+      "#if($origin == 'https://incidents.example.com' || $origin == 'http://localhost:5173')",
+    );
+    expect(template).toContain('$context.responseOverride.header.Access-Control-Allow-Origin = $origin');
+    // Every header an answer sets is declared on the method's response.
+    expect(Object.keys(options.MethodResponses[0].ResponseParameters).sort()).toEqual(
+      [
+        ...Object.keys(answer.ResponseParameters),
+        'method.response.header.Access-Control-Allow-Origin',
+      ].sort(),
+    );
+    expect(r.ApiGatewayDeployment123.DependsOn).toEqual(['ApiGatewayMethodHealthGet', ...added]);
+  });
+
+  it("allows the headers and cache time of the functions' own CORS policy", () => {
+    expect(cors.ALLOWED_HEADERS).toEqual([...CORS_ALLOWED_HEADERS]);
+    expect(cors.MAX_AGE_SECONDS).toBe(CORS_MAX_AGE_SECONDS);
+  });
+
+  it('lets anyone send a preflight, still only through the listed endpoints', () => {
+    const r = {
+      ApiGatewayRestApi: { Type: 'AWS::ApiGateway::RestApi', Properties: {} as Record<string, Json> },
+      ApiGatewayDeployment123: { Type: 'AWS::ApiGateway::Deployment', Properties: {} },
+    };
+    decorateApi(r, {
+      ...parameters.defaults,
+      corsOrigins: 'http://localhost:5173',
+      allowedVpcEndpoints: 'vpce-0a1b',
+    });
+    expect(
+      r.ApiGatewayRestApi.Properties.Policy.Statement.map((s: Json) => [s.Sid, s.Principal, s.Resource]),
+    ).toEqual([
+      ['AllowThisAccount', expect.anything(), 'execute-api:/*'],
+      ['AllowCorsPreflight', '*', 'execute-api:/*/OPTIONS/*'],
+      ['DenyUnlessListedVpcEndpoint', '*', 'execute-api:/*'],
+    ]);
+  });
+
+  it('refuses origins that are not exact', () => {
+    for (const corsOrigins of [
+      '*',
+      'https://*.example.com',
+      'https://a.example.com/path',
+      "https://a.example.com'",
+    ]) {
+      expect(parameterProblems({ ...parameters.defaults, corsOrigins }), corsOrigins).toHaveLength(1);
+    }
   });
 });

@@ -36,6 +36,7 @@ const PARAMETER_SETS = {
     '--param=pricePerTbUsd=6.25',
     '--param=notifyOrigins=https://hooks.example.com,https://*.tickets.example.net',
     '--param=maxBytesScanned=1073741824',
+    '--param=corsOrigins=https://incidents.example.com,http://localhost:5173',
   ],
 } as const;
 type SetName = keyof typeof PARAMETER_SETS;
@@ -109,7 +110,10 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   });
 
   it('authorizes every method with IAM (SigV4), and exposes exactly the API routes', () => {
-    const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    // CORS preflights (OPTIONS, answered by API Gateway itself) are checked on their own below.
+    const methods = resources(t(), 'AWS::ApiGateway::Method')
+      .map(([, m]) => m.Properties)
+      .filter((m) => m.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(API_ROUTES.length);
     for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
     expect(methods.map((m) => m.HttpMethod).sort()).toEqual(API_ROUTES.map((r) => r.method).sort());
@@ -388,14 +392,37 @@ describe('parameter sets', () => {
     );
     expect(text(write.Resource)).toContain('/AWSLogs/o-abcdef1234/*');
     for (const [, m] of resources(t, 'AWS::ApiGateway::Method')) {
+      if (m.Properties.HttpMethod === 'OPTIONS') continue;
       expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
       expect(m.Properties.ApiKeyRequired).toBe(true);
     }
+    // CORS: one unsigned preflight per resource, answered by API Gateway (no function), the
+    // deployment after it; the functions told the origins; anyone may send one, still only
+    // through the listed endpoint and range.
+    const preflights = resources(t, 'AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
+    );
+    const routeResources = new Set(
+      resources(t, 'AWS::ApiGateway::Method')
+        .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
+        .map(([, m]) => text(m.Properties.ResourceId)),
+    );
+    expect(preflights).toHaveLength(routeResources.size);
+    const [, deployment] = resources(t, 'AWS::ApiGateway::Deployment')[0] as [string, Json];
+    for (const [id, m] of preflights) {
+      expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+      expect(m.Properties.Integration.Type).toBe('MOCK');
+      expect(deployment.DependsOn).toContain(id);
+    }
+    expect(
+      resources(t, 'AWS::Lambda::Function')[0]?.[1].Properties.Environment.Variables.TRAILHOUND_CORS_ORIGINS,
+    ).toBe('https://incidents.example.com,http://localhost:5173');
     expect(resources(t, 'AWS::ApiGateway::UsagePlan')).toHaveLength(1);
     expect(resources(t, 'AWS::ApiGateway::ApiKey')).toHaveLength(1);
     const policy = t.Resources.ApiGatewayRestApi.Properties.Policy;
     expect(policy.Statement.map((s: Json) => [s.Sid, s.Effect])).toEqual([
       ['AllowThisAccount', 'Allow'],
+      ['AllowCorsPreflight', 'Allow'],
       ['DenyUnlessListedVpcEndpoint', 'Deny'],
       ['DenyUnlessListedCidr', 'Deny'],
     ]);
