@@ -212,7 +212,10 @@ describe('addCorsPreflights', () => {
       ...parameters.defaults,
       corsOrigins: 'https://incidents.example.com,http://localhost:5173',
     });
-    expect([...added].sort()).toEqual(['ApiGatewayMethodHealthOptions', 'ApiGatewayMethodV1ExecutionsOptions']);
+    expect([...added].sort()).toEqual([
+      'ApiGatewayMethodHealthOptions',
+      'ApiGatewayMethodV1ExecutionsOptions',
+    ]);
     const options = r.ApiGatewayMethodV1ExecutionsOptions.Properties;
     expect(options).toMatchObject({
       HttpMethod: 'OPTIONS',
