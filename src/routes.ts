@@ -32,4 +32,6 @@ export const API_ROUTES: readonly Route[] = [
 export const EVENT_HANDLERS = [
   // Athena's end-of-execution events, for callbacks.
   'notifyExecution',
+  // The daily compaction into the columnar table (EventBridge Scheduler).
+  'compactDays',
 ] as const;

@@ -117,6 +117,16 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
       .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/)
       .optional(),
   ),
+  /** The columnar copy's bucket (the template creates it): executions read its compacted days. */
+  TRAILHOUND_STORE_BUCKET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+      .optional(),
+  ),
+  /** UNLOADs a compaction runs at once (each counts against the account's DML query quota). */
+  TRAILHOUND_COMPACT_CONCURRENCY: positiveInt(4),
   /** At most this many S3 listings per estimate; a window that needs more is refused (422). */
   TRAILHOUND_ESTIMATE_MAX_CALLS: positiveInt(2000),
 });

@@ -180,12 +180,14 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
           /(:::|:workgroup\/|:table\/|:database\/|:key\/|:catalog)\*/,
         );
         if (literal.includes('*'))
-          expect(literal, `${s.role} ${s.Sid}`).toMatch(/\/(AWSLogs|athena)\/\*(\.safe\.csv)?"?\]*\}?$/);
+          expect(literal, `${s.role} ${s.Sid}`).toMatch(
+            /\/(AWSLogs|athena|cloudtrail)\/\*(\.safe\.csv)?"?\]*\}?$/,
+          );
       }
     }
   });
 
-  it('lets only startExecution start queries, and health, listQueries, listDetections and getOpenApi touch no AWS service', () => {
+  it('lets only startExecution and the compaction start queries, and health, listQueries, listDetections and getOpenApi touch no AWS service', () => {
     const byRole = (role: string) =>
       statements(t())
         .filter((s) => s.role === role)
@@ -193,7 +195,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     const starters = statements(t())
       .filter((s) => [].concat(s.Action).includes('athena:StartQueryExecution' as never))
       .map((s) => s.role);
-    expect(starters).toEqual(['StartExecutionRole']);
+    expect(starters).toEqual(['StartExecutionRole', 'CompactionRole']);
     // Sending traces, where tracing is on, is no AWS service of ours.
     for (const id of [
       'HealthLambdaFunction',
@@ -227,12 +229,18 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   it('lets estimates list only the log prefixes, and tells the functions the price and where the logs are', () => {
     const listings = statements(t()).filter((s) => [].concat(s.Action).includes('s3:ListBucket' as never));
     const onLogs = listings.filter((s) => s.Sid === 'ListCloudTrailLogs');
-    expect(onLogs.map((s) => s.role)).toEqual(['StartExecutionRole']);
-    expect(onLogs[0]?.Action).toEqual(['s3:ListBucket']);
-    expect(onLogs[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/*'] } });
-    // Every other listing is of the results bucket.
-    for (const s of listings.filter((l) => l.Sid !== 'ListCloudTrailLogs'))
-      expect(s.Resource, `${s.role} ${s.Sid}`).toEqual({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] });
+    expect(onLogs.map((s) => s.role)).toEqual(['StartExecutionRole', 'CompactionRole']);
+    for (const s of onLogs) {
+      expect(s.Action).toEqual(['s3:ListBucket']);
+      expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/*'] } });
+    }
+    // Every other listing is of the results bucket, or of the columnar copy's bucket.
+    for (const s of listings.filter((l) => l.Sid !== 'ListCloudTrailLogs')) {
+      expect(
+        [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, { 'Fn::GetAtt': ['StoreBucket', 'Arn'] }],
+        `${s.role} ${s.Sid}`,
+      ).toContainEqual(s.Resource);
+    }
     for (const [id, fn] of resources(t(), 'AWS::Lambda::Function')) {
       const env = fn.Properties.Environment.Variables;
       expect(Number(env.TRAILHOUND_PRICE_PER_TB_USD), id).toBe(name === 'organization' ? 6.25 : 5);
@@ -255,7 +263,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(notify.Role).toEqual({ 'Fn::GetAtt': ['NotifyExecutionRole', 'Arn'] });
     expect(Number(notify.Timeout)).toBe(180);
     const config = resources(t(), 'AWS::Lambda::EventInvokeConfig');
-    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0]);
+    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0]);
     const actions = statements(t())
       .filter((s) => s.role === 'NotifyExecutionRole')
       .flatMap((s) => ([] as string[]).concat(s.Action))
@@ -281,7 +289,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   });
 
   it('declares the Glue table with exactly the columns of the schema the embedded engine reads', () => {
-    const table = only(t(), 'AWS::Glue::Table').TableInput;
+    const table = t().Resources.CloudTrailTable.Properties.TableInput;
     expect(table.Name).toBe('cloudtrail_logs');
     expect(table.StorageDescriptor.Columns).toEqual(glueColumns());
     expect(table.PartitionKeys).toEqual(gluePartitionKeys());
@@ -292,7 +300,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   });
 
   it('projects partitions on account, region (us-east-1 always) and day, to NOW', () => {
-    const parameters = only(t(), 'AWS::Glue::Table').TableInput.Parameters;
+    const parameters = t().Resources.CloudTrailTable.Properties.TableInput.Parameters;
     expect(parameters).toMatchObject({
       'projection.enabled': 'true',
       'projection.account.type': 'enum',
@@ -307,6 +315,71 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(text(parameters['storage.location.template']).replaceAll('","', '')).toContain(
       `${placeholders[0]}/CloudTrail/${placeholders[1]}/${placeholders[2]}`,
     );
+  });
+
+  it('holds the columnar table: the same columns and projection over the store bucket, Parquet', () => {
+    const tables = resources(t(), 'AWS::Glue::Table').map(([, r]) => r.Properties.TableInput);
+    expect(tables.map((x) => x.Name).sort()).toEqual(['cloudtrail_logs', 'cloudtrail_parquet']);
+    const [raw, parquet] = ['cloudtrail_logs', 'cloudtrail_parquet'].map((n) =>
+      tables.find((x) => x.Name === n),
+    );
+    expect(parquet.StorageDescriptor.Columns).toEqual(raw.StorageDescriptor.Columns);
+    expect(parquet.PartitionKeys).toEqual(raw.PartitionKeys);
+    for (const key of [
+      'projection.account.values',
+      'projection.region.values',
+      'projection.day.range',
+      'projection.day.format',
+    ]) {
+      expect(parquet.Parameters[key], key).toEqual(raw.Parameters[key]);
+    }
+    expect(parquet.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
+    const placeholders = ['account', 'region', 'day'].map((p) => `$${'{'}${p}}`).join('/');
+    const location = text(parquet.Parameters['storage.location.template']).replaceAll('","', '');
+    expect(location).toContain('{"Ref":"StoreBucket"}');
+    expect(location).toContain(`/cloudtrail/${placeholders}`);
+    // The bucket: private, TLS only, encrypted.
+    const bucket = t().Resources.StoreBucket.Properties;
+    expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+    expect(text(t().Resources.StoreBucketPolicy.Properties)).toContain('aws:SecureTransport');
+    // Every function that may start a query reads where the watermark says.
+    for (const [id, fn] of resources(t(), 'AWS::Lambda::Function'))
+      expect(fn.Properties.Environment.Variables.TRAILHOUND_STORE_BUCKET, id).toEqual({ Ref: 'StoreBucket' });
+  });
+
+  it('compacts closed days daily with a function of its own role, which writes only the store and alters no table', () => {
+    const schedule = only(t(), 'AWS::Scheduler::Schedule');
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'cron(30 1 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': ['CompactDaysLambdaFunction', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['CompactionSchedulerRole', 'Arn'] },
+      },
+    });
+    const invoker = statements(t()).filter((s) => s.role === 'CompactionSchedulerRole');
+    expect(invoker.map((s) => [s.Action, s.Resource])).toEqual([
+      [['lambda:InvokeFunction'], { 'Fn::GetAtt': ['CompactDaysLambdaFunction', 'Arn'] }],
+    ]);
+    const fn = t().Resources.CompactDaysLambdaFunction.Properties;
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': ['CompactionRole', 'Arn'] });
+    expect(Number(fn.Timeout)).toBe(900);
+    const compaction = statements(t()).filter((s) => s.role === 'CompactionRole');
+    const actions = compaction.flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(actions.filter((a) => /^glue:/.test(a)).every((a) => /^glue:Get/.test(a))).toBe(true);
+    const writes = compaction.filter((s) =>
+      [].concat(s.Action).some((a: string) => /^s3:(Put|Delete)/.test(a)),
+    );
+    expect(writes.map((s) => text(s.Resource))).toEqual([
+      expect.stringContaining('ResultsBucket'),
+      expect.stringMatching(/StoreBucket.*\/cloudtrail\/\*.*StoreBucket.*\/compaction\/watermark\.json/),
+    ]);
+    // Queries read the columnar table's Parquet and its watermark, and write nothing there.
+    const readers = statements(t()).filter((s) => s.Sid === 'ReadColumnarCopy');
+    expect(readers.map((s) => [s.role, s.Action])).toEqual([['StartExecutionRole', ['s3:GetObject']]]);
   });
 });
 

@@ -9,10 +9,15 @@
  *   AthenaError, and answers InvalidRequestException for an unknown id;
  * - GetQueryResults pages with an opaque NextToken, at most 1,000 rows, a header row first,
  *   every value as VarCharValue text (NULL as no value) and column types in the metadata;
- * - StopQueryExecution cancels; the result CSV is kept as an S3 object.
+ * - StopQueryExecution cancels; the result CSV is kept as an S3 object;
+ * - the columnar copy: the store bucket (STORE_BUCKET) as S3 answers for it (objects with ETags,
+ *   conditional PUTs refused with 412, listing, DeleteObjects), UNLOAD written as Parquet (zstd)
+ *   under its destination, refused when the destination holds anything, and the
+ *   `cloudtrail_parquet` table read from those files with partitions projected from their keys.
  */
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -29,6 +34,7 @@ import {
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -36,18 +42,22 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRelation.js';
 import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { toCsvLine } from '../../src/lib/results/csvFormat.js';
+import { CLOUDTRAIL_FIELDS, columnName, PARQUET_TABLE_NAME } from '../../src/lib/schema/cloudtrailTable.js';
 import { logFilePaths } from './cloudtrailData.js';
 
 const DOUBLE_REGION = 'us-east-1';
 const RESULTS_BUCKET = 'trailhound-results-test';
 /** The trail's bucket: the log files, keyed as CloudTrail writes them (`AWSLogs/…`). */
 export const LOG_BUCKET = 'trailhound-logs-test';
+/** The columnar copy's bucket: Parquet under `cloudtrail/<account>/<region>/<day>/`, and the watermark. */
+export const STORE_BUCKET = 'trailhound-store-test';
 
 const invalid = (message: string) => new InvalidRequestException({ message, $metadata: {} });
 
@@ -101,22 +111,56 @@ const allLogFiles = (logsDir: string): LogFile[] => {
   });
 };
 
-/** Partition projection: the files whose partitions the statement's predicates allow. */
-const prune = (files: LogFile[], sql: string): LogFile[] => {
-  const days = /day BETWEEN '([^']*)' AND '([^']*)'/.exec(sql);
+/**
+ * Partition projection: the files whose partitions the statement's predicates allow. The raw
+ * table's window is its last `day BETWEEN` (a statement across the watermark names the compacted
+ * range first), less the compacted range it excludes with `(day < … OR day > …)`.
+ */
+const prune = <T extends { account: string; region: string; day: string }>(files: T[], sql: string): T[] => {
+  const ranges = [...sql.matchAll(/day BETWEEN '([^']*)' AND '([^']*)'/g)];
+  const days = ranges.at(-1);
+  const excluded = /\(day < '([^']*)' OR day > '([^']*)'\)/.exec(sql);
+  const single = (column: string) => new RegExp(`\\b${column} = '([^']*)'`).exec(sql)?.[1];
   const list = (column: string) => {
     const m = new RegExp(`${column} IN \\(([^)]*)\\)`).exec(sql);
-    return m ? [...(m[1] as string).matchAll(/'([^']*)'/g)].map((x) => x[1]) : undefined;
+    if (m) return [...(m[1] as string).matchAll(/'([^']*)'/g)].map((x) => x[1]);
+    const one = single(column);
+    return one === undefined ? undefined : [one];
   };
   const accounts = list('account');
   const regions = list('region');
+  const day = single('day');
   return files.filter(
     (f) =>
       (!days || (f.day >= (days[1] as string) && f.day <= (days[2] as string))) &&
+      (!excluded || f.day < (excluded[1] as string) || f.day > (excluded[2] as string)) &&
+      (day === undefined || f.day === day) &&
       (!accounts || accounts.includes(f.account)) &&
       (!regions || regions.includes(f.region)),
   );
 };
+
+/** The compacted range a statement across the watermark reads from the Parquet table. */
+const parquetRange = (sql: string): [string, string] | undefined => {
+  const m = new RegExp(`FROM ${PARQUET_TABLE_NAME}\\s+WHERE day BETWEEN '([^']*)' AND '([^']*)'`).exec(sql);
+  return m ? [m[1] as string, m[2] as string] : undefined;
+};
+
+/** A store object's path: …/cloudtrail/<account>/<region>/YYYY/MM/DD/<file>, as a DuckDB literal. */
+const STORE_KEY_PARTITIONS = String.raw`'/cloudtrail/(\d{12})/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;
+
+const UNLOAD = /^UNLOAD \(([\s\S]*)\)\s*TO '(s3:\/\/[^']+)'\s*WITH \(([^)]*)\)\s*$/;
+
+/** A GetObject Body as the SDK gives it in Node: a stream with transformToString and friends. */
+const sdkBody = (bytes: Buffer) => sdkStreamMixin(Readable.from([bytes]));
+
+interface StoreObject {
+  readonly body: Buffer | undefined;
+  readonly size: number;
+  readonly etag: string;
+  /** Where a Parquet object's bytes are, for DuckDB to read. */
+  readonly file?: string;
+}
 
 const ATHENA_TYPES: Record<string, string> = {
   VARCHAR: 'varchar',
@@ -167,6 +211,9 @@ export class AthenaDouble {
   readonly s3Mock = mockClient(this.s3);
   /** The results bucket: key to CSV text. */
   readonly objects = new Map<string, string>();
+  /** The store bucket: key to object. */
+  readonly store = new Map<string, StoreObject>();
+  readonly #storeDir = mkdtempSync(path.join(tmpdir(), 'trailhound-athena-store-'));
   readonly #runs = new Map<string, Run>();
   readonly #tokens = new Map<string, string>();
   readonly #files: LogFile[];
@@ -204,19 +251,51 @@ export class AthenaDouble {
     const parts = new Map<string, Map<number, string>>();
     const text = async (body: unknown) =>
       typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
-    this.s3Mock.on(ListObjectsV2Command).callsFake(async (input) => this.#list(input));
+    this.s3Mock
+      .on(ListObjectsV2Command)
+      .callsFake(async (input) =>
+        input.Bucket === STORE_BUCKET ? this.#listStore(input) : this.#list(input),
+      );
+    this.s3Mock.on(DeleteObjectsCommand).callsFake(async (input) => {
+      if (input.Bucket !== STORE_BUCKET) throw notFound();
+      for (const { Key } of input.Delete?.Objects ?? []) {
+        const object = this.store.get(Key ?? '');
+        if (object?.file) rmSync(object.file, { force: true });
+        this.store.delete(Key ?? '');
+      }
+      return { Deleted: input.Delete?.Objects ?? [] };
+    });
     this.s3Mock.on(HeadObjectCommand).callsFake(async (input) => {
       const body = known(input);
       if (body === undefined) throw notFound();
       return { ContentLength: Buffer.byteLength(body) };
     });
     this.s3Mock.on(GetObjectCommand).callsFake(async (input) => {
+      if (input.Bucket === STORE_BUCKET) {
+        const object = this.store.get(input.Key ?? '');
+        if (!object?.body) throw Object.assign(notFound(), { name: 'NoSuchKey' });
+        return { Body: sdkBody(object.body), ETag: object.etag };
+      }
       const body = known(input);
       if (body === undefined) throw Object.assign(notFound(), { name: 'NoSuchKey' });
       // In Node the SDK's Body is a Readable; the engine reads it as one.
       return { Body: Readable.from([Buffer.from(body)]) as never };
     });
     this.s3Mock.on(PutObjectCommand).callsFake(async (input) => {
+      if (input.Bucket === STORE_BUCKET) {
+        const current = this.store.get(input.Key ?? '');
+        // S3's conditional writes: If-None-Match '*' only where there is nothing, If-Match only
+        // on the ETag the object has now.
+        if ((input.IfNoneMatch === '*' && current) || (input.IfMatch && input.IfMatch !== current?.etag)) {
+          throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+            name: 'PreconditionFailed',
+            $metadata: { httpStatusCode: 412 },
+          });
+        }
+        const body = Buffer.from(await text(input.Body));
+        this.store.set(input.Key ?? '', { body, size: body.length, etag: `"${randomUUID()}"` });
+        return {};
+      }
       this.objects.set(input.Key ?? '', await text(input.Body));
       return {};
     });
@@ -292,6 +371,70 @@ export class AthenaDouble {
     };
   }
 
+  /** ListObjectsV2 over the store bucket, in key order, 1,000 a page. */
+  #listStore(input: { Prefix?: string; ContinuationToken?: string }) {
+    const after = input.ContinuationToken
+      ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
+      : '';
+    const keys = [...this.store.entries()]
+      .filter(([key]) => key.startsWith(input.Prefix ?? '') && key > after)
+      .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map(([Key, o]) => ({ Key, Size: o.size }));
+    const page = keys.slice(0, 1000);
+    const truncated = keys.length > page.length;
+    return {
+      Contents: page,
+      KeyCount: page.length,
+      IsTruncated: truncated,
+      ...(truncated
+        ? { NextContinuationToken: Buffer.from(page.at(-1)?.Key ?? '').toString('base64url') }
+        : {}),
+    };
+  }
+
+  /** The Parquet objects of the store, as partitions of the columnar table. */
+  #parquetFiles() {
+    return [...this.store.entries()].flatMap(([key, o]) => {
+      const m = /^cloudtrail\/(\d{12})\/([^/]+)\/(\d{4}\/\d{2}\/\d{2})\/[^/]+$/.exec(key);
+      return m && o.file
+        ? [
+            {
+              key,
+              file: o.file,
+              bytes: o.size,
+              account: m[1] as string,
+              region: m[2] as string,
+              day: m[3] as string,
+            },
+          ]
+        : [];
+    });
+  }
+
+  /** UNLOAD: the SELECT written as Parquet under an empty destination of the store bucket. */
+  async #unload(run: Run, connection: DuckDBConnection, sql: string) {
+    const [, select, destination, options] = UNLOAD.exec(sql) as RegExpExecArray;
+    if (!/format\s*=\s*'PARQUET'/i.test(options as string))
+      throw new Error('the double unloads Parquet only');
+    const location = /^s3:\/\/([^/]+)\/(.+\/)$/.exec(destination as string);
+    if (!location || location[1] !== STORE_BUCKET) throw new Error(`Access Denied writing ${destination}`);
+    const prefix = location[2] as string;
+    if ([...this.store.keys()].some((key) => key.startsWith(prefix))) {
+      throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table already exists: ${destination}`);
+    }
+    const dir = path.join(this.#storeDir, prefix);
+    mkdirSync(dir, { recursive: true });
+    const name = `${randomUUID()}.parquet`;
+    const file = path.join(dir, name);
+    await connection.run(
+      `COPY (${toDuckDbDialect(select as string)}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const size = statSync(file).size;
+    this.store.set(`${prefix}${name}`, { body: undefined, size, etag: `"${randomUUID()}"`, file });
+    run.columns = [];
+    run.rows = [];
+  }
+
   async #start(input: {
     QueryString?: string;
     ExecutionParameters?: string[];
@@ -341,17 +484,38 @@ export class AthenaDouble {
   }
 
   async #execute(run: Run, sql: string) {
-    const files = prune(this.#files, sql);
-    run.bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+    const compacted = parquetRange(sql);
+    const files = prune(this.#files, compacted ? sql.slice(sql.indexOf('UNION ALL')) : sql);
+    const rawFiles = compacted && !sql.includes('FROM cloudtrail_logs') ? [] : files;
+    const parquet = compacted
+      ? prune(this.#parquetFiles(), sql.split('UNION ALL')[0] as string).filter(
+          (f) => f.day >= compacted[0] && f.day <= compacted[1],
+        )
+      : [];
+    run.bytes = [...rawFiles, ...parquet].reduce((sum, f) => sum + f.bytes, 0);
     const connection = await (await this.#instance).connect();
     try {
       // Athena reads the raw table; a generous object buffer stands in for its JSON reader.
       await connection.run(
         createCloudTrailView({
-          json: { paths: files.map((f) => f.path), objectBytes: 1 << 26 },
+          json: { paths: rawFiles.map((f) => f.path), objectBytes: 1 << 26 },
           parquet: [],
         }),
       );
+      // The columnar table: the store's Parquet, its partitions projected from the keys.
+      await connection.run(
+        parquet.length > 0
+          ? `CREATE OR REPLACE TEMP VIEW ${PARQUET_TABLE_NAME} AS SELECT ${CLOUDTRAIL_FIELDS.map(columnName).join(', ')},
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 1) AS account,
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 2) AS region,
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 3) AS day
+             FROM read_parquet([${parquet.map((f) => `'${f.file.replaceAll("'", "''")}'`).join(', ')}], filename = true)`
+          : `CREATE OR REPLACE TEMP VIEW ${PARQUET_TABLE_NAME} AS SELECT * FROM cloudtrail_logs WHERE false`,
+      );
+      if (UNLOAD.test(sql)) {
+        await this.#unload(run, connection, sql);
+        return;
+      }
       const reader = await connection.runAndReadAll(toDuckDbDialect(sql));
       run.columns = reader.columnNames().map((name, i) => ({
         Name: name,
@@ -521,6 +685,7 @@ export class AthenaDouble {
 
   async close() {
     (await this.#instance).closeSync();
+    rmSync(this.#storeDir, { recursive: true, force: true });
     this.athenaMock.restore();
     this.s3Mock.restore();
   }

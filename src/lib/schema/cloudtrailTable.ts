@@ -98,6 +98,8 @@ export const CLOUDTRAIL_FIELDS: readonly Field[] = Object.entries({
 export const PARTITION_COLUMNS = ['account', 'region', 'day'] as const;
 
 export const TABLE_NAME = 'cloudtrail_logs';
+/** The same columns, compacted into Parquet (on AWS: one Glue table per format, same schema). */
+export const PARQUET_TABLE_NAME = 'cloudtrail_parquet';
 
 export const columnName = (field: Field): string => field.key.toLowerCase();
 

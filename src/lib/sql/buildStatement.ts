@@ -4,7 +4,7 @@
  * (one `?` per bound value, named), the template's own CTEs, then its SELECT. Only fixed text and
  * `?` placeholders are joined; every value goes to `parameters`, in placeholder order.
  */
-import { TABLE_NAME } from '../schema/cloudtrailTable.js';
+import { PARQUET_TABLE_NAME, TABLE_NAME } from '../schema/cloudtrailTable.js';
 import { type StatementHeader, writeStatementHeader } from './statementHeader.js';
 import type { TimeWindow } from './timeWindow.js';
 
@@ -48,6 +48,25 @@ export interface Statement {
   /** One string per `?`, in order. */
   readonly parameters: readonly string[];
   readonly header: StatementHeader;
+  /** The window's scope and everything after `events`, for `readingCompactedDays` to reassemble. */
+  readonly parts: StatementParts;
+}
+
+interface StatementParts {
+  readonly scope: { readonly sql: string; readonly parameters: readonly string[] };
+  /** The CTEs after `events` and the SELECT, with their parameters. */
+  readonly rest: {
+    readonly ctes: readonly Cte[];
+    readonly sql: string;
+    readonly parameters: readonly string[];
+  };
+  readonly window: TimeWindow;
+}
+
+/** Days, `YYYY/MM/DD`, inclusive at both ends: those a columnar copy holds for every account and region. */
+export interface DayRange {
+  readonly from: string;
+  readonly through: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -79,6 +98,22 @@ const windowPredicate = (window: TimeWindow): { sql: string; parameters: string[
 const paramsColumn = (name: string, value: BoundValue): string =>
   typeof value === 'string' ? `? AS ${name}` : `try_cast(? AS ${value.type}) AS ${name}`;
 
+const assemble = (
+  header: StatementHeader,
+  events: Cte,
+  parts: StatementParts,
+  eventsParameters: readonly string[],
+): Statement => ({
+  sql: [
+    writeStatementHeader(header),
+    `WITH ${[events, ...parts.rest.ctes].map((cte) => `${cte.name} AS (\n  ${cte.sql.trim()}\n)`).join(',\n')}`,
+    parts.rest.sql,
+  ].join('\n'),
+  parameters: [...eventsParameters, ...parts.rest.parameters],
+  header,
+  parts,
+});
+
 export const buildStatement = (
   template: StatementTemplate,
   values: BoundValues,
@@ -89,7 +124,6 @@ export const buildStatement = (
   const bound = Object.entries(values);
   for (const [name] of bound) assertSqlName(name, 'A parameter');
   const ctes: Cte[] = [
-    { name: 'events', sql: `SELECT * FROM ${TABLE_NAME}\n  WHERE ${scope.sql}` },
     ...(bound.length > 0
       ? [
           {
@@ -108,17 +142,55 @@ export const buildStatement = (
     ...(started.label ? { label: started.label } : {}),
     ...(started.notify ? { notify: started.notify } : {}),
   };
-  const sql = [
-    writeStatementHeader(header),
-    `WITH ${ctes.map((cte) => `${cte.name} AS (\n  ${cte.sql.trim()}\n)`).join(',\n')}`,
-    template.sql.trim(),
-  ].join('\n');
-  return {
-    sql,
-    parameters: [
-      ...scope.parameters,
-      ...bound.map(([, value]) => (typeof value === 'string' ? value : value.text)),
-    ],
-    header,
+  const parts: StatementParts = {
+    scope,
+    rest: {
+      ctes,
+      sql: template.sql.trim(),
+      parameters: bound.map(([, value]) => (typeof value === 'string' ? value : value.text)),
+    },
+    window,
   };
+  return assemble(
+    header,
+    { name: 'events', sql: `SELECT * FROM ${TABLE_NAME}\n  WHERE ${scope.sql}` },
+    parts,
+    scope.parameters,
+  );
+};
+
+/**
+ * The same statement reading the days of `compacted` from the columnar table and every other day
+ * of its window from the raw one, in one `events` relation (UNION ALL): the two tables have the
+ * same columns in the same order, and a day is in exactly one of the two parts, so the rows are
+ * the raw table's. Only the parts the window needs are read: a window wholly compacted never
+ * touches the raw table, one wholly outside the range is the statement unchanged.
+ */
+export const readingCompactedDays = (statement: Statement, compacted: DayRange): Statement => {
+  const { window, scope } = statement.parts;
+  const overlaps = window.firstDay <= compacted.through && window.lastDay >= compacted.from;
+  if (!overlaps) return statement;
+  const covered = window.firstDay >= compacted.from && window.lastDay <= compacted.through;
+  const parquet = {
+    sql: `SELECT * FROM ${PARQUET_TABLE_NAME}\n  WHERE day BETWEEN ? AND ?\n    AND ${scope.sql}`,
+    parameters: [compacted.from, compacted.through, ...scope.parameters],
+  };
+  if (covered) {
+    return assemble(
+      statement.header,
+      { name: 'events', sql: parquet.sql },
+      statement.parts,
+      parquet.parameters,
+    );
+  }
+  const raw = {
+    sql: `SELECT * FROM ${TABLE_NAME}\n  WHERE (day < ? OR day > ?)\n    AND ${scope.sql}`,
+    parameters: [compacted.from, compacted.through, ...scope.parameters],
+  };
+  return assemble(
+    statement.header,
+    { name: 'events', sql: `${parquet.sql}\n  UNION ALL\n  ${raw.sql}` },
+    statement.parts,
+    [...parquet.parameters, ...raw.parameters],
+  );
 };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assertSqlName, buildStatement, integerValue } from '../../../src/lib/sql/buildStatement.js';
+import {
+  assertSqlName,
+  buildStatement,
+  integerValue,
+  readingCompactedDays,
+} from '../../../src/lib/sql/buildStatement.js';
 import { readStatementHeader } from '../../../src/lib/sql/statementHeader.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
 import { QUERIES } from '../../../src/queries/catalog.js';
@@ -123,5 +128,51 @@ describe('buildStatement', () => {
       expect(() => assertSqlName(bad, 'A CTE'), bad).toThrow();
     }
     expect(() => assertSqlName('user_name2', 'A parameter')).not.toThrow();
+  });
+});
+
+describe('readingCompactedDays', () => {
+  // The window 2023-07-10 reads partition days 2023/07/10 and 2023/07/11 (a day of slack).
+  const statement = buildStatement(
+    template,
+    { user_name: 'bert-jan' },
+    windowOf({ accounts: ['123837392027'] }),
+  );
+
+  it('leaves a statement whose days are all outside the compacted range unchanged', () => {
+    expect(readingCompactedDays(statement, { from: '2023/07/12', through: '2023/12/31' })).toBe(statement);
+    expect(readingCompactedDays(statement, { from: '2023/01/01', through: '2023/07/09' })).toBe(statement);
+  });
+
+  it('reads a window wholly compacted from the Parquet table alone', () => {
+    const split = readingCompactedDays(statement, { from: '2023/07/01', through: '2023/07/11' });
+    expect(split.sql).toContain('FROM cloudtrail_parquet');
+    expect(split.sql).not.toContain('cloudtrail_logs');
+    expect(placeholders(split.sql)).toBe(split.parameters.length);
+    expect(split.parameters.slice(0, 2)).toEqual(['2023/07/01', '2023/07/11']);
+    // Everything after `events` is the statement's own, values included.
+    expect(split.sql.slice(split.sql.indexOf('params AS'))).toBe(
+      statement.sql.slice(statement.sql.indexOf('params AS')),
+    );
+    expect(split.parameters.slice(2)).toEqual(statement.parameters);
+    expect(split.header).toEqual(statement.header);
+  });
+
+  it('reads a window across the watermark from both tables, each day from exactly one', () => {
+    const split = readingCompactedDays(statement, { from: '2023/01/01', through: '2023/07/10' });
+    const events = split.sql.slice(split.sql.indexOf('events AS'), split.sql.indexOf('params AS'));
+    expect(events).toMatch(/FROM cloudtrail_parquet\s+WHERE day BETWEEN \? AND \?/);
+    expect(events).toMatch(/UNION ALL\s+SELECT \* FROM cloudtrail_logs\s+WHERE \(day < \? OR day > \?\)/);
+    expect(placeholders(split.sql)).toBe(split.parameters.length);
+    const scope = statement.parameters.slice(0, statement.parameters.length - 1);
+    expect(split.parameters).toEqual([
+      '2023/01/01',
+      '2023/07/10',
+      ...scope,
+      '2023/01/01',
+      '2023/07/10',
+      ...scope,
+      'bert-jan',
+    ]);
   });
 });

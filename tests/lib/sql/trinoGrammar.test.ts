@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrinoSQL, TrinoSqlListener } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
+import { readingCompactedDays } from '../../../src/lib/sql/buildStatement.js';
 import { QUERIES } from '../../../src/queries/catalog.js';
 import { planExecution } from '../../../src/queries/executionPlan.js';
 import { exampleRequest } from '../../../src/queries/queryDefinition.js';
@@ -54,6 +55,17 @@ const statements = QUERIES.flatMap((query) =>
     return [`${query.name}${i ? ' (accounts, regions)' : ''}`, planned.plan.statement.sql] as const;
   }),
 );
+// Read across the compaction watermark: the Parquet table's days, UNION ALL the raw table's rest.
+const split = QUERIES.map((query) => {
+  const planned = planExecution(exampleRequest(query), limits);
+  if (!planned.ok) throw new Error(query.name);
+  const { window } = planned.plan;
+  const across = readingCompactedDays(planned.plan.statement, {
+    from: '2020/01/01',
+    through: window.firstDay,
+  });
+  return [`${query.name} (across the watermark)`, across.sql] as const;
+});
 
 describe("the Athena engine's statements, read by Trino's grammar", () => {
   it('the grammar is strict enough to catch a broken statement', () => {
@@ -62,7 +74,7 @@ describe("the Athena engine's statements, read by Trino's grammar", () => {
     expect(analyse('SELECT totally_made_up(x) FROM t').functions).toEqual(['totally_made_up']);
   });
 
-  it.each(statements)(
+  it.each([...statements, ...split])(
     '%s parses as one Trino statement and calls only documented functions',
     (_name, sql) => {
       const { errors, statements: count, functions } = analyse(sql);

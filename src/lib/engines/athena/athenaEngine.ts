@@ -20,9 +20,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
 import { EstimateUnavailableError, ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
+import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
+import { type DayRange, readingCompactedDays, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { readStatementHeader, rewriteStatementHeader } from '../../sql/statementHeader.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
@@ -41,6 +43,7 @@ import type {
 } from '../queryEngine.js';
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
+import { readWatermark } from './compaction/watermark.js';
 import { estimateFromListing, type LogLocation } from './partitionListing.js';
 import { ensureSafeCsv } from './safeResultCsv.js';
 
@@ -56,6 +59,10 @@ export interface AthenaEngineOptions {
   /** Time budget for retrying throttled calls, in ms. */
   readonly retryBudgetMs: number;
   readonly presign?: typeof getSignedUrl;
+  /** The columnar copy's bucket: executions read the days its watermark names from it. */
+  readonly storeBucket?: string | undefined;
+  /** How long a watermark read is kept, in ms (it moves once a day). */
+  readonly watermarkTtlMs?: number;
 }
 
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
@@ -118,9 +125,42 @@ const parseS3Uri = (uri: string): { Bucket: string; Key: string } => {
 
 export class AthenaEngine implements QueryEngine {
   readonly #options: AthenaEngineOptions;
+  #watermark: { range: DayRange | undefined; readAt: number } | undefined;
 
   constructor(options: AthenaEngineOptions) {
     this.#options = options;
+  }
+
+  /**
+   * The days the columnar table holds, read where the compaction writes them and kept a minute.
+   * A watermark that cannot be read costs money, not correctness: the statement reads raw logs.
+   */
+  async #compactedDays(): Promise<DayRange | undefined> {
+    const { s3, storeBucket, watermarkTtlMs = 60_000 } = this.#options;
+    if (!storeBucket) return undefined;
+    if (this.#watermark && Date.now() - this.#watermark.readAt < watermarkTtlMs) return this.#watermark.range;
+    try {
+      const { watermark } = await withThrottleRetry(() => readWatermark(s3, storeBucket), {
+        budgetMs: this.#options.retryBudgetMs,
+      });
+      const range = watermark ? { from: watermark.from, through: watermark.through } : undefined;
+      this.#watermark = { range, readAt: Date.now() };
+      return range;
+    } catch (error) {
+      logger.warn('the compaction watermark could not be read: reading raw logs', error as Error);
+      return undefined;
+    }
+  }
+
+  /**
+   * The statement as it runs: compacted days from the Parquet table, the rest raw. Not with an
+   * Idempotency-Key: Athena refuses a retry whose statement differs from the first one's, and the
+   * watermark may have moved in between; such executions read the raw table, same answers.
+   */
+  async #statementToRun(request: ExecutionRequest): Promise<Statement> {
+    if (request.idempotencyKey) return request.statement;
+    const compacted = await this.#compactedDays();
+    return compacted ? readingCompactedDays(request.statement, compacted) : request.statement;
   }
 
   async #call<T>(operation: string, call: () => Promise<T>, executionId?: string): Promise<T> {
@@ -152,17 +192,18 @@ export class AthenaEngine implements QueryEngine {
     // with an Idempotency-Key: Athena compares a retry's statement with the first one's, and a
     // retry's estimate may differ (more logs arrived in between).
     const estimate = request.idempotencyKey ? undefined : request.estimate;
+    const statement = await this.#statementToRun(request);
     const sql = estimate
-      ? rewriteStatementHeader(request.statement.sql, (header) => ({
+      ? rewriteStatementHeader(statement.sql, (header) => ({
           ...header,
           estimate: String(estimate.bytesScanned),
         }))
-      : request.statement.sql;
+      : statement.sql;
     const output = await this.#call('StartQueryExecution', () =>
       athena.send(
         new StartQueryExecutionCommand({
           QueryString: sql,
-          ExecutionParameters: request.statement.parameters.map(toSqlLiteral),
+          ExecutionParameters: statement.parameters.map(toSqlLiteral),
           WorkGroup: workGroup,
           QueryExecutionContext: { Database: database, Catalog: catalog },
           ...(request.idempotencyKey ? { ClientRequestToken: request.idempotencyKey } : {}),

@@ -31,6 +31,7 @@ export const createAthenaRuntime = async (
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
     retryBudgetMs: config.TRAILHOUND_AWS_RETRY_MS,
     estimateMaxCalls: config.TRAILHOUND_ESTIMATE_MAX_CALLS,
+    storeBucket: config.TRAILHOUND_STORE_BUCKET,
     logs: config.TRAILHOUND_LOG_BUCKET
       ? {
           bucket: config.TRAILHOUND_LOG_BUCKET,

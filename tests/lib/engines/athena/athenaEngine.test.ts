@@ -62,7 +62,13 @@ beforeEach(() => {
 describe('AthenaEngine.start', () => {
   const header = { query: 'mentions', from: window.from, to: window.to };
   const request = {
-    statement: { sql: `${writeStatementHeader(header)}\nSELECT ?, ?`, parameters: ["O'Brien", '%_'], header },
+    statement: {
+      sql: `${writeStatementHeader(header)}\nSELECT ?, ?`,
+      parameters: ["O'Brien", '%_'],
+      header,
+      // Hand-written SQL: nothing for a compacted table to reassemble.
+      parts: { scope: { sql: '', parameters: [] }, rest: { ctes: [], sql: '', parameters: [] }, window },
+    },
     columns: [],
     window,
   };

@@ -30,7 +30,12 @@ const window = {
 };
 const header = { query: 'test', from: window.from, to: window.to };
 const request = (sql: string): ExecutionRequest => ({
-  statement: { sql: `${writeStatementHeader(header)}\n${sql}`, parameters: [], header },
+  statement: {
+    sql: `${writeStatementHeader(header)}\n${sql}`,
+    parameters: [],
+    header,
+    parts: { scope: { sql: '', parameters: [] }, rest: { ctes: [], sql: '', parameters: [] }, window },
+  },
   columns: [{ name: 'n', type: 'bigint' }],
   window,
 });

@@ -1,0 +1,82 @@
+/**
+ * `npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N]`: compacts a range of
+ * closed days on AWS into the columnar table, from an operator's machine with the AWS SDK's
+ * default credentials (history is too long for the daily function's 15 minutes). It reads the
+ * deployment's settings from the environment, as the functions do (TRAILHOUND_ENGINE=athena,
+ * TRAILHOUND_ATHENA_WORKGROUP, TRAILHOUND_ATHENA_DATABASE, TRAILHOUND_STORE_BUCKET,
+ * TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS: the stack's outputs and parameters). At most N UNLOADs
+ * run at once (default TRAILHOUND_COMPACT_CONCURRENCY, 4). The range must touch the days already
+ * compacted, so the compacted range never has a gap. Prints progress (partitions done of total,
+ * bytes scanned, time left) and a summary with the bytes Athena scanned (and billed); exits 1 if
+ * any partition failed (what was compacted whole is published; run it again for the rest).
+ */
+
+import { parseArgs } from 'node:util';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../src/lib/config.js';
+import { daysFrom } from '../src/lib/engines/athena/compaction/closedDays.js';
+import { compactDays } from '../src/lib/engines/athena/compaction/compactDays.js';
+import { compactionScope } from '../src/lib/engines/athena/compaction/compactionScope.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+function usage(message: string): never {
+  console.error(`${message}\nusage: npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N]`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: { from: { type: 'string' }, to: { type: 'string' }, concurrency: { type: 'string' } },
+  strict: true,
+});
+if (!values.from || !DAY.test(values.from)) usage('--from takes a day, YYYY-MM-DD');
+if (!values.to || !DAY.test(values.to)) usage('--to takes a day, YYYY-MM-DD');
+const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 20)) {
+  usage('--concurrency takes 1 to 20 (Athena runs 20 to 25 DML queries at once per account by default)');
+}
+const config = loadConfig(process.env);
+if (config.TRAILHOUND_ENGINE !== 'athena') usage('set TRAILHOUND_ENGINE=athena and the deployment settings');
+const scopeOf = () => {
+  try {
+    return compactionScope(config, { athena: new AthenaClient({}), s3: new S3Client({}) });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+};
+const scope = { ...scopeOf(), ...(concurrency ? { concurrency } : {}) };
+const days = daysFrom(String(values.from).replaceAll('-', '/'), String(values.to).replaceAll('-', '/'));
+if (days.length === 0) usage('--from is after --to');
+
+const gb = (bytes: number) => (bytes / 1e9).toFixed(2);
+const started = Date.now();
+const interactive = process.stderr.isTTY;
+console.error(
+  `backfilling ${days.length} days x ${scope.accounts.length} accounts x ${scope.regions.length} regions into s3://${scope.storeBucket}/, ${scope.concurrency} at once`,
+);
+try {
+  const report = await compactDays(scope, days, new Date(), (p) => {
+    const elapsed = Date.now() - started;
+    const left =
+      p.partitionsDone > 0 ? (elapsed / p.partitionsDone) * (p.partitionsTotal - p.partitionsDone) : 0;
+    const line = `${p.partitionsDone}/${p.partitionsTotal} partitions  ${gb(p.bytesScanned)} GB scanned  ${Math.round(left / 1000)} s left`;
+    process.stderr.write(interactive ? `\r\x1b[K${line}` : `${line}\n`);
+  });
+  if (interactive) process.stderr.write('\n');
+  console.log(
+    JSON.stringify({
+      days: report.days.length,
+      partitions: report.partitions,
+      failed: report.failed.length,
+      bytesScanned: report.bytesScanned,
+      watermark: report.watermark,
+      seconds: Math.round((Date.now() - started) / 1000),
+    }),
+  );
+  for (const f of report.failed)
+    console.error(`failed: ${f.partition.account} ${f.partition.region} ${f.partition.day}: ${f.reason}`);
+  process.exit(report.failed.length > 0 ? 1 : 0);
+} catch (error) {
+  console.error(`backfill refused: ${(error as Error).message}`);
+  process.exit(2);
+}

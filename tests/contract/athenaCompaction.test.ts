@@ -1,0 +1,269 @@
+/**
+ * The columnar copy on AWS, against the Athena test double over a real trail (the grycap research
+ * account, days 2018/01/29 to 2018/02/02 in us-east-1 and sa-east-1): the compaction UNLOADs each
+ * account, region and day into the store bucket and moves the watermark; a statement whose window
+ * spans the watermark reads both tables and answers exactly what the raw table alone answers,
+ * scanning less; a failure publishes only the days compacted whole; days not closed, days that
+ * would leave a gap, and a stale watermark write are refused.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { type AthenaClient, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compactDaysHandler } from '../../src/handlers/compactDays.js';
+import { loadAthenaConfig } from '../../src/lib/config.js';
+import { AthenaEngine } from '../../src/lib/engines/athena/athenaEngine.js';
+import { type CompactionScope, compactDays } from '../../src/lib/engines/athena/compaction/compactDays.js';
+import {
+  readWatermark,
+  WATERMARK_KEY,
+  writeWatermark,
+} from '../../src/lib/engines/athena/compaction/watermark.js';
+import type { Execution } from '../../src/lib/engines/queryEngine.js';
+import { QUERIES } from '../../src/queries/catalog.js';
+import { planExecution } from '../../src/queries/executionPlan.js';
+import { AthenaDouble, STORE_BUCKET } from '../helpers/athenaDouble.js';
+import { DATA_DIR, logFilePaths } from '../helpers/cloudtrailData.js';
+
+const WORKGROUP = 'trailhound-test';
+const ACCOUNT = '974349055189';
+const REGIONS = ['sa-east-1', 'us-east-1'];
+// Long after these days closed.
+const NOW = new Date('2026-11-27T12:00:00Z');
+const caller = { auditor: true };
+
+let double: AthenaDouble;
+let scope: CompactionScope;
+
+const engine = (storeBucket?: string) =>
+  new AthenaEngine({
+    athena: double.athena,
+    s3: double.s3,
+    workGroup: WORKGROUP,
+    database: 'trailhound',
+    catalog: 'AwsDataCatalog',
+    retryBudgetMs: 1000,
+    storeBucket,
+    watermarkTtlMs: 0,
+  });
+
+const request = (query: string, parameters: Record<string, unknown>, idempotencyKey?: string) => {
+  const planned = planExecution(
+    { query, parameters, from: '2018-01-30T00:00:00Z', to: '2018-02-02T00:00:00Z' },
+    { TRAILHOUND_MAX_WINDOW_DAYS: 366 },
+  );
+  if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
+  return {
+    statement: planned.plan.statement,
+    columns: planned.plan.query.columns,
+    window: planned.plan.window,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+};
+
+/** Runs a request to the end; its execution, every row, and the SQL Athena was given. */
+const run = async (on: AthenaEngine, req: ReturnType<typeof request>) => {
+  const { executionId } = await on.start(req);
+  const sent = double.athenaMock.commandCalls(StartQueryExecutionCommand).at(-1)?.args[0].input.QueryString;
+  let execution: Execution;
+  do execution = await on.get(executionId, caller);
+  while (execution.state === 'QUEUED' || execution.state === 'RUNNING');
+  expect(execution.state, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+  const rows: unknown[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await on.getResults(
+      executionId,
+      { limit: 1000, ...(nextToken ? { nextToken } : {}) },
+      caller,
+    );
+    rows.push(...page.rows);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { execution, rows, sql: String(sent) };
+};
+
+/** The bytes of the raw log files of those days. */
+const rawBytesOf = (days: readonly string[]) =>
+  logFilePaths(path.join(DATA_DIR, 'grycap-research-account', 'AWSLogs'))
+    .filter((file) => days.some((day) => file.includes(`/${day}/`)))
+    .reduce((sum, file) => sum + statSync(file).size, 0);
+
+const unloads = () =>
+  double.athenaMock
+    .commandCalls(StartQueryExecutionCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.QueryString?.startsWith('UNLOAD'));
+
+beforeAll(() => {
+  double = new AthenaDouble({
+    logsDir: path.join(DATA_DIR, 'grycap-research-account'),
+    workGroup: WORKGROUP,
+  });
+  scope = {
+    athena: double.athena,
+    s3: double.s3,
+    workGroup: WORKGROUP,
+    database: 'trailhound',
+    catalog: 'AwsDataCatalog',
+    storeBucket: STORE_BUCKET,
+    accounts: [ACCOUNT],
+    regions: REGIONS,
+    concurrency: 3,
+    pollMs: 1,
+  };
+});
+afterAll(async () => double.close());
+beforeEach(() => {
+  double.athenaMock.resetHistory();
+});
+
+describe('compaction on Athena', () => {
+  it('unloads each account, region and day to its own prefix with the values as parameters, then publishes the days', async () => {
+    const progress: number[] = [];
+    const report = await compactDays(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, (p) =>
+      progress.push(p.partitionsDone),
+    );
+    expect(report.failed).toEqual([]);
+    expect(report.partitions).toBe(6);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    const sent = unloads();
+    expect(sent).toHaveLength(6);
+    for (const input of sent) {
+      expect(input.QueryString).toMatch(
+        /^UNLOAD \(SELECT eventversion, [a-z_, ]+ FROM cloudtrail_logs\n {2}WHERE account = \? AND region = \? AND day = \?\n {2}ORDER BY eventtime\)\nTO 's3:\/\/trailhound-store-test\/cloudtrail\/974349055189\/(sa|us)-east-1\/2018\/01\/(29|30|31)\/'\nWITH \(format = 'PARQUET', compression = 'ZSTD'\)$/,
+      );
+      const [account, region, day] = input.ExecutionParameters ?? [];
+      expect(account).toBe(`'${ACCOUNT}'`);
+      expect(input.QueryString).toContain(
+        `/cloudtrail/${ACCOUNT}/${String(region).slice(1, -1)}/${String(day).slice(1, -1)}/'`,
+      );
+      expect(input.WorkGroup).toBe(WORKGROUP);
+    }
+    // Bytes scanned: the raw files of those partitions, as Athena bills them.
+    expect(report.bytesScanned).toBeGreaterThan(0);
+    expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
+    const keys = [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/'));
+    expect(new Set(keys.map((k) => k.split('/').slice(0, 6).join('/'))).size).toBe(6);
+    expect((await readWatermark(double.s3, STORE_BUCKET)).watermark).toEqual(report.watermark);
+  });
+
+  it('reads a window across the watermark from both tables, with the answers of the raw table and fewer bytes', async () => {
+    for (const [query, parameters] of [
+      ['principal-activity', { userName: 'alucloud87' }],
+      ['sweep', {}],
+      ['activity-timeline', QUERIES.find((q) => q.name === 'activity-timeline')?.example.parameters ?? {}],
+    ] as const) {
+      const raw = await run(engine(), request(query, parameters));
+      const both = await run(engine(STORE_BUCKET), request(query, parameters));
+      expect(raw.sql).not.toContain('cloudtrail_parquet');
+      expect(both.sql).toContain('FROM cloudtrail_parquet');
+      expect(both.sql).toContain('FROM cloudtrail_logs');
+      expect(both.rows, query).toEqual(raw.rows);
+      if (query === 'principal-activity') expect(raw.rows.length).toBeGreaterThan(10);
+      // What it read: the Parquet of the window's compacted days (01/30, 01/31), the raw files of
+      // the others (02/01 and the day of slack, 02/02). On days this small Parquet's footer
+      // outweighs the data; at a year's scale it is 0.3 to 0.4 of the raw bytes (npm run bench:scan).
+      const parquet = [...double.store.entries()]
+        .filter(([key]) => /\/2018\/01\/3[01]\//.test(key))
+        .reduce((sum, [, o]) => sum + o.size, 0);
+      const rawRest = rawBytesOf(['2018/02/01', '2018/02/02']);
+      expect(both.execution.statistics.bytesScanned).toBe(parquet + rawRest);
+      expect(raw.execution.statistics.bytesScanned).toBe(
+        rawBytesOf(['2018/01/30', '2018/01/31', '2018/02/01', '2018/02/02']),
+      );
+    }
+  });
+
+  it('reads raw only for a start with an Idempotency-Key, whose retry must send the same statement', async () => {
+    const keyed = await run(
+      engine(STORE_BUCKET),
+      request('principal-activity', { userName: 'alucloud87' }, 'key-1'),
+    );
+    expect(keyed.sql).not.toContain('cloudtrail_parquet');
+  });
+
+  it('is idempotent: the same days again replace their files and keep the range', async () => {
+    const before = [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).length;
+    const report = await compactDays(scope, ['2018/01/30'], NOW);
+    expect(report.failed).toEqual([]);
+    expect([...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).length).toBe(before);
+    expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
+  });
+
+  it('publishes only the days compacted whole when a partition fails, and the next run completes them', async () => {
+    const failing: CompactionScope = {
+      ...scope,
+      athena: {
+        send: (command: StartQueryExecutionCommand) =>
+          command instanceof StartQueryExecutionCommand &&
+          command.input.ExecutionParameters?.join() === `'${ACCOUNT}','us-east-1','2018/02/02'`
+            ? Promise.reject(new Error('TooManyRequestsException: Rate exceeded'))
+            : double.athena.send(command),
+      } as unknown as AthenaClient,
+    };
+    const report = await compactDays(failing, ['2018/02/01', '2018/02/02', '2018/02/03'], NOW);
+    expect(report.failed.map((f) => [f.partition.region, f.partition.day])).toEqual([
+      ['us-east-1', '2018/02/02'],
+    ]);
+    // 02/03 was compacted whole but would leave 02/02 a gap: left for the next run.
+    expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/01' });
+    const again = await compactDays(scope, ['2018/02/02', '2018/02/03'], NOW);
+    expect(again.failed).toEqual([]);
+    expect(again.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/03' });
+  });
+
+  it('refuses a day not yet closed, and days that would leave a gap, before anything runs', async () => {
+    await expect(compactDays(scope, ['2026/11/27'], NOW)).rejects.toThrow(
+      /not closed yet: the last closed day is 2026\/11\/26/,
+    );
+    await expect(compactDays(scope, ['2018/02/10'], NOW)).rejects.toThrow(/do not touch the compacted range/);
+    expect(unloads()).toEqual([]);
+  });
+
+  it('never loses a concurrent compaction: a watermark write with a stale ETag is refused', async () => {
+    const read = await readWatermark(double.s3, STORE_BUCKET);
+    await writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/03' }, read, NOW);
+    await expect(
+      writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/04' }, read, NOW),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await expect(
+      writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/04' }, {}, NOW),
+    ).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+    expect(double.store.has(WATERMARK_KEY)).toBe(true);
+  });
+
+  it('the scheduled function compacts the closed days after the watermark, at most a week a run', async () => {
+    const config = loadAthenaConfig({
+      TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP,
+      TRAILHOUND_STORE_BUCKET: STORE_BUCKET,
+      TRAILHOUND_ACCOUNTS: ACCOUNT,
+      TRAILHOUND_REGIONS: REGIONS.join(','),
+    });
+    // 2018-02-06 at 00:30 UTC: 02/04 is closed, 02/05 closes at 01:00.
+    const handler = compactDaysHandler(
+      config,
+      { athena: double.athena, s3: double.s3 },
+      () => new Date('2018-02-06T00:30:00Z'),
+    );
+    const report = await handler();
+    expect(report.days).toEqual(['2018/02/04']);
+    expect((await readWatermark(double.s3, STORE_BUCKET)).watermark).toMatchObject({ through: '2018/02/04' });
+    const later = compactDaysHandler(
+      config,
+      { athena: double.athena, s3: double.s3 },
+      () => new Date('2018-02-20T02:00:00Z'),
+    );
+    expect((await later()).days).toEqual([
+      '2018/02/05',
+      '2018/02/06',
+      '2018/02/07',
+      '2018/02/08',
+      '2018/02/09',
+      '2018/02/10',
+      '2018/02/11',
+    ]);
+  });
+});
