@@ -22,7 +22,7 @@ import {
 import type { Execution } from '../../src/lib/engines/queryEngine.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { planExecution } from '../../src/queries/executionPlan.js';
-import { AthenaDouble, STORE_BUCKET } from '../helpers/athenaDouble.js';
+import { AthenaDouble, LOG_BUCKET, STORE_BUCKET } from '../helpers/athenaDouble.js';
 import { DATA_DIR, logFilePaths } from '../helpers/cloudtrailData.js';
 
 const WORKGROUP = 'trailhound-test';
@@ -37,6 +37,7 @@ let scope: CompactionScope;
 
 const engine = (storeBucket?: string) =>
   new AthenaEngine({
+    logs: { bucket: LOG_BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS },
     athena: double.athena,
     s3: double.s3,
     workGroup: WORKGROUP,
@@ -173,6 +174,22 @@ describe('compaction on Athena', () => {
         rawBytesOf(['2018/01/30', '2018/01/31', '2018/02/01', '2018/02/02']),
       );
     }
+  });
+
+  it('estimates a window across the watermark by listing both buckets: exactly the bytes the execution reads', async () => {
+    const req = request('principal-activity', { userName: 'alucloud87' });
+    const both = engine(STORE_BUCKET);
+    const estimate = await both.estimate(req);
+    const executed = await run(both, req);
+    expect(estimate.bytesScanned).toBe(executed.execution.statistics.bytesScanned);
+    // 01/30 and 01/31 from the copy, 02/01 and 02/02 raw; a day per region that has files.
+    expect(estimate.days.compacted).toBe(4);
+    expect(estimate.days.raw).toBeGreaterThan(0);
+    const raw = await engine().estimate(req);
+    expect(raw.days.compacted).toBe(0);
+    expect(raw.bytesScanned).toBe(rawBytesOf(['2018/01/30', '2018/01/31', '2018/02/01', '2018/02/02']));
+    // With an Idempotency-Key the execution reads raw only, and so does its estimate.
+    expect((await both.estimate({ ...req, idempotencyKey: 'k' })).bytesScanned).toBe(raw.bytesScanned);
   });
 
   it('reads raw only for a start with an Idempotency-Key, whose retry must send the same statement', async () => {

@@ -372,10 +372,11 @@ export class AthenaDouble {
   }
 
   /** ListObjectsV2 over the store bucket, in key order, 1,000 a page. */
-  #listStore(input: { Prefix?: string; ContinuationToken?: string }) {
+  #listStore(input: { Prefix?: string; ContinuationToken?: string; StartAfter?: string }) {
+    // A continuation token supersedes StartAfter, as in S3.
     const after = input.ContinuationToken
       ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
-      : '';
+      : (input.StartAfter ?? '');
     const keys = [...this.store.entries()]
       .filter(([key]) => key.startsWith(input.Prefix ?? '') && key > after)
       .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))

@@ -178,11 +178,16 @@ export class AthenaEngine implements QueryEngine {
         'This deployment does not say where its logs are (TRAILHOUND_LOG_BUCKET): no estimate can be made.',
       );
     }
+    // The days an execution would read from the columnar copy are listed there (not with an
+    // Idempotency-Key, whose execution reads raw only).
+    const range = request.idempotencyKey ? undefined : await this.#compactedDays();
+    const { storeBucket } = this.#options;
     return estimateFromListing(
       (input) => this.#call('ListObjectsV2', () => s3.send(new ListObjectsV2Command(input))),
       logs,
       request.window,
       estimateMaxCalls ?? DEFAULT_ESTIMATE_MAX_CALLS,
+      range && storeBucket ? { bucket: storeBucket, range } : undefined,
     );
   }
 
