@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { commaList } from './commaList.js';
 import { ConfigurationError } from './errors.js';
 import { CorsOriginsSchema } from './http/cors.js';
 import { allowedOrigins } from './notify/addressPolicy.js';
@@ -23,15 +24,7 @@ const optionalPositiveInt = z.preprocess(
   (v) => (v === '' ? undefined : v),
   z.coerce.number().int().positive().optional(),
 );
-const list = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+const list = commaList;
 
 /** Listed callback origins: each an origin (`https://hooks.example.com`) or `https://*.domain`. */
 const origins = list.refine(

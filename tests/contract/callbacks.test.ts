@@ -4,41 +4,26 @@
  * system needs; a receiver that fails twice gets its third try; a URL of an origin not listed is
  * refused with 400 and nothing is started.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const SECRET = 'the-callback-secret-of-this-test-0123456789';
 const day = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
 
-let receiver: Server;
+let receiver: CallbackReceiver;
 let hook: string;
-const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-let answers: number[] = [];
 let api: TestServer;
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.statusCode = answers.shift() ?? 204;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  hook = `${origin}/trailhound/INC-1234`;
+  receiver = await startCallbackReceiver(204);
+  hook = `${receiver.origin}/trailhound/INC-1234`;
   api = await startTestServer(
     await duckDbTestRuntime(SAMPLE_LOGS_DIR, {
-      TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: `${origin}, https://*.tickets.example.com`,
+      TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: `${receiver.origin}, https://*.tickets.example.com`,
       TRAILHOUND_NOTIFY_SECRET: SECRET,
       TRAILHOUND_PUBLIC_URL: 'https://trailhound.internal.example.com',
       TRAILHOUND_MAX_CONCURRENT: '1',
@@ -47,16 +32,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
-beforeEach(() => {
-  received.length = 0;
-  answers = [];
-});
+beforeEach(() => receiver.reset());
 
 const delivered = async () => {
   await api.runtime.callbacks?.();
-  return received.map((r) => ({ ...r, payload: JSON.parse(r.body) }));
+  return receiver.received.map((r) => ({ ...r, payload: JSON.parse(r.body) }));
 };
 
 describe('callbacks', () => {
@@ -116,7 +98,7 @@ describe('callbacks', () => {
   });
 
   it('gives a receiver that fails twice its third try', async () => {
-    answers = [500, 502];
+    receiver.answers = [500, 502];
     await runToEnd(api.baseUrl, {
       query: 'mentions',
       parameters: { text: 'bert-jan' },

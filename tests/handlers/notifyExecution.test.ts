@@ -3,8 +3,6 @@
  * the ended execution's statement header and delivers its callback, signed with the key it reads
  * from Secrets Manager; an execution that asked for none is left alone.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -21,6 +19,7 @@ import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { notifySecret } from '../../src/lib/notify/notifySecret.js';
 import type { Runtime } from '../../src/lib/runtime.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
 import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
 
@@ -33,25 +32,14 @@ const double = new AthenaDouble({
   logsDir: path.join(DATA_DIR, 'invictus-attack-simulation'),
   workGroup: 'wg',
 });
-let receiver: Server;
+let receiver: CallbackReceiver;
 let origin: string;
-const received: { headers: IncomingMessage['headers']; body: string }[] = [];
 let runtime: Runtime;
 let config: AthenaConfig;
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startCallbackReceiver();
+  origin = receiver.origin;
   config = loadAthenaConfig({
     TRAILHOUND_ATHENA_WORKGROUP: 'wg',
     TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origin,
@@ -62,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await double.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
 
 const handler = notifyExecutionHandler(
@@ -105,8 +93,8 @@ describe('the notify function on AWS', () => {
     expect(started.state).toBe('SUCCEEDED');
     const outcome = await handler(stateChange(started.executionId, 'SUCCEEDED'));
     expect(outcome).toEqual({ delivered: true, attempts: 1 });
-    expect(received).toHaveLength(1);
-    const [delivery] = received;
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
     expect(
       verifyCallback(SECRET, delivery?.body ?? '', String(delivery?.headers['trailhound-signature'])),
     ).toBe(true);
@@ -134,11 +122,11 @@ describe('the notify function on AWS', () => {
   });
 
   it('leaves alone an execution that asked for no callback, and one not of this workgroup', async () => {
-    received.length = 0;
+    receiver.received.length = 0;
     const started = await start({ query: 'mentions', parameters: { text: 'malicious-iam-user' } });
     expect(await handler(stateChange(started.executionId, 'SUCCEEDED'))).toBeUndefined();
     expect(await handler(stateChange('00000000-0000-4000-8000-000000000000', 'SUCCEEDED'))).toBeUndefined();
-    expect(received).toEqual([]);
+    expect(receiver.received).toEqual([]);
   });
 
   it('refuses to start where origins are listed but nothing signs callbacks', async () => {

@@ -151,6 +151,35 @@ const STORE_KEY_PARTITIONS = String.raw`'/cloudtrail/(\d{12})/([^/]+)/(\d{4}/\d{
 
 const UNLOAD = /^UNLOAD \(([\s\S]*)\)\s*TO '(s3:\/\/[^']+)'\s*WITH \(([^)]*)\)\s*$/;
 
+/**
+ * One ListObjectsV2 page as S3 answers it: keys in UTF-8 binary order under the prefix and after
+ * StartAfter (a continuation token supersedes it), at most MaxKeys and `pageSize`, with an opaque
+ * continuation token.
+ */
+const listPage = (
+  objects: readonly { Key: string; Size: number }[],
+  input: { Prefix?: string; MaxKeys?: number; ContinuationToken?: string; StartAfter?: string },
+  pageSize: number,
+) => {
+  const after = input.ContinuationToken
+    ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
+    : (input.StartAfter ?? '');
+  const keys = objects
+    .filter((o) => o.Key.startsWith(input.Prefix ?? '') && o.Key > after)
+    .sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
+  const size = Math.min(input.MaxKeys ?? 1000, pageSize);
+  const page = keys.slice(0, size);
+  const truncated = keys.length > size;
+  return {
+    Contents: page,
+    KeyCount: page.length,
+    IsTruncated: truncated,
+    ...(truncated
+      ? { NextContinuationToken: Buffer.from(page.at(-1)?.Key ?? '').toString('base64url') }
+      : {}),
+  };
+};
+
 /** A GetObject Body as the SDK gives it in Node: a stream with transformToString and friends. */
 const sdkBody = (bytes: Buffer) => sdkStreamMixin(Readable.from([bytes]));
 
@@ -346,51 +375,20 @@ export class AthenaDouble {
         $metadata: { httpStatusCode: 404 },
       });
     }
-    const prefix = input.Prefix ?? '';
-    // A continuation token supersedes StartAfter, as in S3.
-    const after = input.ContinuationToken
-      ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
-      : (input.StartAfter ?? '');
-    const keys = this.#files
-      .map((f) => ({
-        Key: path.relative(this.options.logsDir, f.path).split(path.sep).join('/'),
-        Size: f.bytes,
-      }))
-      .filter((o) => o.Key.startsWith(prefix) && o.Key > after)
-      .sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
-    const pageSize = Math.min(input.MaxKeys ?? 1000, this.options.listPageSize ?? 1000);
-    const page = keys.slice(0, pageSize);
-    const truncated = keys.length > pageSize;
-    return {
-      Contents: page,
-      KeyCount: page.length,
-      IsTruncated: truncated,
-      ...(truncated
-        ? { NextContinuationToken: Buffer.from(page.at(-1)?.Key ?? '').toString('base64url') }
-        : {}),
-    };
+    const objects = this.#files.map((f) => ({
+      Key: path.relative(this.options.logsDir, f.path).split(path.sep).join('/'),
+      Size: f.bytes,
+    }));
+    return listPage(objects, input, this.options.listPageSize ?? 1000);
   }
 
   /** ListObjectsV2 over the store bucket, in key order, 1,000 a page. */
-  #listStore(input: { Prefix?: string; ContinuationToken?: string; StartAfter?: string }) {
-    // A continuation token supersedes StartAfter, as in S3.
-    const after = input.ContinuationToken
-      ? Buffer.from(input.ContinuationToken, 'base64url').toString('utf8')
-      : (input.StartAfter ?? '');
-    const keys = [...this.store.entries()]
-      .filter(([key]) => key.startsWith(input.Prefix ?? '') && key > after)
-      .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-      .map(([Key, o]) => ({ Key, Size: o.size }));
-    const page = keys.slice(0, 1000);
-    const truncated = keys.length > page.length;
-    return {
-      Contents: page,
-      KeyCount: page.length,
-      IsTruncated: truncated,
-      ...(truncated
-        ? { NextContinuationToken: Buffer.from(page.at(-1)?.Key ?? '').toString('base64url') }
-        : {}),
-    };
+  #listStore(input: { Prefix?: string; MaxKeys?: number; ContinuationToken?: string; StartAfter?: string }) {
+    return listPage(
+      [...this.store.entries()].map(([Key, o]) => ({ Key, Size: o.size })),
+      input,
+      1000,
+    );
   }
 
   /** The Parquet objects of the store, as partitions of the columnar table. */

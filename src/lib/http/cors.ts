@@ -8,7 +8,7 @@
  * the local server answers preflights from it, and the stack plugin gives the deployed API an
  * OPTIONS method per resource that answers the same (deploy/plugins/cors.cjs keeps the lists below).
  */
-import { z } from 'zod';
+import { commaList } from '../commaList.js';
 
 /** Request headers a browser may send: SigV4's, the API key, and the ones the API reads. */
 export const CORS_ALLOWED_HEADERS = [
@@ -36,19 +36,10 @@ export const CORS_MAX_AGE_SECONDS = 600;
 /** Exact origins: a scheme, a host and an optional port, nothing else. */
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 
-export const CorsOriginsSchema = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  )
-  .refine(
-    (entries) => entries.every((entry) => ORIGIN.test(entry) && new URL(entry).origin === entry),
-    'each entry an exact origin such as https://console.example.com (lower case, no path, no wildcard)',
-  );
+export const CorsOriginsSchema = commaList.refine(
+  (entries) => entries.every((entry) => ORIGIN.test(entry) && new URL(entry).origin === entry),
+  'each entry an exact origin such as https://console.example.com (lower case, no path, no wildcard)',
+);
 
 /** The header value of a request header, whatever its case (API Gateway keeps the caller's). */
 export const headerOf = (

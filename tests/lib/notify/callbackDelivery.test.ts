@@ -4,45 +4,23 @@
  * wildcard (or a name's DNS) led to.
  */
 import type { LookupAddress } from 'node:dns';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allowedOrigins, isInternalAddress } from '../../../src/lib/notify/addressPolicy.js';
 import { deliverCallback } from '../../../src/lib/notify/callbackDelivery.js';
 import { signCallback, verifyCallback } from '../../../src/lib/notify/callbackSignature.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../../helpers/callbackReceiver.js';
 
 const SECRET = 'a-callback-secret-of-32-characters-or-more';
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-let server: Server;
+let receiver: CallbackReceiver;
 let port: number;
-const received: Received[] = [];
-/** The statuses the receiver answers with, in turn; 200 once they run out. */
-let answers: number[] = [];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.statusCode = answers.shift() ?? 200;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  receiver = await startCallbackReceiver();
+  port = receiver.port;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-beforeEach(() => {
-  received.length = 0;
-  answers = [];
-});
+afterAll(() => receiver.close());
+beforeEach(() => receiver.reset());
 
 const fast = { retryDelaysMs: [10, 20, 40] };
 
@@ -101,8 +79,8 @@ describe('deliverCallback', () => {
       ...fast,
     });
     expect(outcome).toEqual({ delivered: true, attempts: 1 });
-    expect(received).toHaveLength(1);
-    const [only] = received;
+    expect(receiver.received).toHaveLength(1);
+    const [only] = receiver.received;
     expect(only?.body).toBe('{"a":1}');
     expect(only?.headers['content-type']).toBe('application/json');
     expect(only?.headers['trailhound-delivery']).toBe('exec-1:SUCCEEDED');
@@ -112,20 +90,22 @@ describe('deliverCallback', () => {
   });
 
   it('gives a receiver that fails twice its third try, with the same delivery id', async () => {
-    answers = [500, 503];
+    receiver.answers = [500, 503];
     const outcome = await deliverCallback(`http://127.0.0.1:${port}/hook`, { b: 2 }, 'exec-2:FAILED', {
       secret: SECRET,
       origins: allowedOrigins([`http://127.0.0.1:${port}`]),
       ...fast,
     });
     expect(outcome).toEqual({ delivered: true, attempts: 3 });
-    expect(received.map((r) => r.headers['trailhound-delivery'])).toEqual(Array(3).fill('exec-2:FAILED'));
-    for (const r of received)
+    expect(receiver.received.map((r) => r.headers['trailhound-delivery'])).toEqual(
+      Array(3).fill('exec-2:FAILED'),
+    );
+    for (const r of receiver.received)
       expect(verifyCallback(SECRET, r.body, String(r.headers['trailhound-signature']))).toBe(true);
   });
 
   it('gives up after its last try, and says why', async () => {
-    answers = [500, 500, 500, 500];
+    receiver.answers = [500, 500, 500, 500];
     const outcome = await deliverCallback(`http://127.0.0.1:${port}/hook`, {}, 'exec-3:SUCCEEDED', {
       secret: SECRET,
       origins: allowedOrigins([`http://127.0.0.1:${port}`]),
@@ -158,7 +138,7 @@ describe('deliverCallback', () => {
       ...fast,
     });
     expect(literal).toMatchObject({ delivered: false, attempts: 0 });
-    expect(received).toEqual([]);
+    expect(receiver.received).toEqual([]);
     // Listed exactly, the same name may reach it: the operator said so.
     const exact = await deliverCallback(`http://hooks.example.test:${port}/hook`, {}, 'x:SUCCEEDED', {
       secret: SECRET,
