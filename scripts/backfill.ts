@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../src/lib/config.js';
+import { loadAthenaConfig } from '../src/lib/config.js';
 import { daysFrom } from '../src/lib/engines/athena/compaction/closedDays.js';
 import { compactDays } from '../src/lib/engines/athena/compaction/compactDays.js';
 import { compactionScope } from '../src/lib/engines/athena/compaction/compactionScope.js';
@@ -35,8 +35,17 @@ const concurrency = values.concurrency === undefined ? undefined : Number(values
 if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 20)) {
   usage('--concurrency takes 1 to 20 (Athena runs 20 to 25 DML queries at once per account by default)');
 }
-const config = loadConfig(process.env);
-if (config.TRAILHOUND_ENGINE !== 'athena') usage('set TRAILHOUND_ENGINE=athena and the deployment settings');
+// The backfill compacts for a deployment of the Athena engine: its settings, or nothing runs.
+if (process.env.TRAILHOUND_ENGINE !== 'athena')
+  usage('set TRAILHOUND_ENGINE=athena and the deployment settings');
+const configOf = () => {
+  try {
+    return loadAthenaConfig(process.env);
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+};
+const config = configOf();
 const scopeOf = () => {
   try {
     return compactionScope(config, { athena: new AthenaClient({}), s3: new S3Client({}) });

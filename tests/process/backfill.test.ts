@@ -1,0 +1,83 @@
+/**
+ * `npm run backfill` as an operator meets it before any AWS call: what it refuses, with exit 2
+ * and a message that says what to give (the compaction it runs is tested against the Athena
+ * double in tests/contract/athenaCompaction.test.ts).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const backfill = (args: string[], env: Record<string, string> = {}) =>
+  new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve, reject) => {
+    // No credentials and no endpoint that answers: nothing here may reach AWS.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/backfill.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_MAX_ATTEMPTS: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+
+const DEPLOYMENT = {
+  TRAILHOUND_ENGINE: 'athena',
+  TRAILHOUND_ATHENA_WORKGROUP: 'trailhound-prod',
+  TRAILHOUND_STORE_BUCKET: 'trailhound-prod-store',
+  TRAILHOUND_ACCOUNTS: '111122223333',
+  TRAILHOUND_REGIONS: 'us-east-1',
+};
+
+describe('npm run backfill', () => {
+  it('refuses days that are not days, and a bad concurrency, saying how to call it', async () => {
+    for (const [args, message] of [
+      [['--from', '2024-1-1', '--to', '2024-01-31'], '--from takes a day, YYYY-MM-DD'],
+      [['--from', '2024-01-01'], '--to takes a day, YYYY-MM-DD'],
+      [['--from', '2024-01-01', '--to', '2024-01-31', '--concurrency', '50'], '--concurrency takes 1 to 20'],
+    ] as const) {
+      const { code, stderr } = await backfill([...args], DEPLOYMENT);
+      expect(code, stderr).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).toContain('usage: npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD');
+    }
+  });
+
+  it('refuses to run without the deployment it compacts for', async () => {
+    const engine = await backfill(['--from', '2024-01-01', '--to', '2024-01-31']);
+    expect(engine.code).toBe(2);
+    expect(engine.stderr).toContain('TRAILHOUND_ENGINE=athena');
+    const { TRAILHOUND_STORE_BUCKET: _bucket, ...noBucket } = DEPLOYMENT;
+    const bucket = await backfill(['--from', '2024-01-01', '--to', '2024-01-31'], noBucket);
+    expect(bucket.code).toBe(2);
+    expect(bucket.stderr).toContain('TRAILHOUND_STORE_BUCKET is not set');
+  });
+
+  it('refuses a range that ends before it starts, and days not yet closed, before any AWS call', async () => {
+    const backwards = await backfill(['--from', '2024-02-01', '--to', '2024-01-31'], DEPLOYMENT);
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('--from is after --to');
+    const future = await backfill(['--from', '2099-01-01', '--to', '2099-01-02'], DEPLOYMENT);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/backfill refused: Day 2099\/01\/01 is not closed yet/);
+  });
+});
