@@ -6,7 +6,9 @@
  * TRAILHOUND_ATHENA_WORKGROUP, TRAILHOUND_ATHENA_DATABASE, TRAILHOUND_STORE_BUCKET,
  * TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS: the stack's outputs and parameters). At most N UNLOADs
  * run at once (default TRAILHOUND_COMPACT_CONCURRENCY, 4). The range must touch the days already
- * compacted, so the compacted range never has a gap. Prints progress (partitions done of total,
+ * compacted, so the compacted range never has a gap, and may not overlap them: `--rebuild` first
+ * takes the days from --from on out of the range (executions read them raw), waits two minutes,
+ * then compacts them again (logs copied late into days already compacted). Prints progress (partitions done of total,
  * bytes scanned, time left) and a summary with the bytes Athena scanned (and billed); exits 1 if
  * any partition failed (what was compacted whole is published; run it again for the rest).
  */
@@ -18,15 +20,25 @@ import { loadAthenaConfig } from '../src/lib/config.js';
 import { daysFrom } from '../src/lib/engines/athena/compaction/closedDays.js';
 import { compactDays } from '../src/lib/engines/athena/compaction/compactDays.js';
 import { compactionScope } from '../src/lib/engines/athena/compaction/compactionScope.js';
+import { releaseDaysFrom } from '../src/lib/engines/athena/compaction/watermark.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The engine keeps a watermark read a minute: twice that, before a released day is cleared. */
+const REBUILD_GRACE_SECONDS = 120;
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N]`);
+  console.error(
+    `${message}\nusage: npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--rebuild]`,
+  );
   process.exit(2);
 }
 
 const { values } = parseArgs({
-  options: { from: { type: 'string' }, to: { type: 'string' }, concurrency: { type: 'string' } },
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    concurrency: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+  },
   strict: true,
 });
 if (!values.from || !DAY.test(values.from)) usage('--from takes a day, YYYY-MM-DD');
@@ -64,17 +76,29 @@ console.error(
   `backfilling ${days.length} days x ${scope.accounts.length} accounts x ${scope.regions.length} regions into s3://${scope.storeBucket}/, ${scope.concurrency} at once`,
 );
 try {
-  const report = await compactDays(scope, days, new Date(), (p) => {
-    const elapsed = Date.now() - started;
-    const left =
-      p.partitionsDone > 0 ? (elapsed / p.partitionsDone) * (p.partitionsTotal - p.partitionsDone) : 0;
-    const line = `${p.partitionsDone}/${p.partitionsTotal} partitions  ${gb(p.bytesScanned)} GB scanned  ${Math.round(left / 1000)} s left`;
-    process.stderr.write(interactive ? `\r\x1b[K${line}` : `${line}\n`);
+  if (values.rebuild) {
+    // Days already compacted are read from the copy: they are taken out of the range first, and
+    // executions that read the old watermark (it is kept a minute) are given time to start on it.
+    const left = await releaseDaysFrom(scope.s3, scope.storeBucket, days[0] as string, new Date());
+    console.error(
+      `rebuild: days from ${days[0]} on are read raw now (compacted range: ${left ? `${left.from} to ${left.through}` : 'none'}); waiting ${REBUILD_GRACE_SECONDS} s for executions that read the old range to start`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, REBUILD_GRACE_SECONDS * 1000));
+  }
+  const report = await compactDays(scope, days, new Date(), {
+    onProgress: (p) => {
+      const elapsed = Date.now() - started;
+      const left =
+        p.partitionsDone > 0 ? (elapsed / p.partitionsDone) * (p.partitionsTotal - p.partitionsDone) : 0;
+      const line = `${p.partitionsDone}/${p.partitionsTotal} partitions  ${gb(p.bytesScanned)} GB scanned  ${Math.round(left / 1000)} s left`;
+      process.stderr.write(interactive ? `\r\x1b[K${line}` : `${line}\n`);
+    },
   });
   if (interactive) process.stderr.write('\n');
   console.log(
     JSON.stringify({
       days: report.days.length,
+      published: report.published.length,
       partitions: report.partitions,
       failed: report.failed.length,
       bytesScanned: report.bytesScanned,

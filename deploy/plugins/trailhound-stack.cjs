@@ -30,6 +30,12 @@ const parameterProblems = (params) => {
   const problems = Object.entries(PARAMETERS)
     .filter(([name, { pattern }]) => !pattern.test(String(params[name] ?? '')))
     .map(([name, { pattern }]) => `Parameter ${name}=${params[name]} is not valid (expected ${pattern})`);
+  // A browser's Origin never names the scheme's default port: such an entry would never match.
+  for (const origin of list(params.corsOrigins)) {
+    if (/^https:\/\/[^/]+:443$|^http:\/\/[^/]+:80$/.test(origin)) {
+      problems.push(`Parameter corsOrigins lists ${origin}: leave out the default port, as browsers do`);
+    }
+  }
   if (list(params.regions).includes('us-east-1')) {
     problems.push(
       'Parameter regions lists us-east-1, which the table always includes: list only the other regions',

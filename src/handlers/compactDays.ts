@@ -6,6 +6,7 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
 import { type AthenaConfig, loadConfig } from '../lib/config.js';
 import {
   type CompactionReport,
@@ -26,7 +27,10 @@ export const compactDaysHandler =
     clients: { athena: AthenaClient; s3: S3Client },
     now: () => Date = () => new Date(),
   ) =>
-  async (): Promise<CompactionReport | { days: [] }> => {
+  async (
+    _event?: unknown,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<CompactionReport | { days: [] }> => {
     const scope = compactionScope(config, clients);
     const { watermark } = await readWatermark(scope.s3, scope.storeBucket);
     const days = scheduledDays(watermark, now(), MAX_DAYS_PER_RUN);
@@ -34,9 +38,12 @@ export const compactDaysHandler =
       logger.info('compaction: nothing to do', { watermark });
       return { days: [] };
     }
-    const report = await compactDays(scope, days, now());
+    // No day is started with less than five minutes left: the next run takes it.
+    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - 5 * 60_000 : undefined;
+    const report = await compactDays(scope, days, now(), deadline === undefined ? {} : { deadline });
     const summary = {
       days: report.days,
+      published: report.published,
       partitions: report.partitions,
       failed: report.failed.length,
       bytesScanned: report.bytesScanned,
@@ -55,14 +62,14 @@ export const compactDaysHandler =
     return report;
   };
 
-let handle: (() => Promise<unknown>) | undefined;
+let handle: ReturnType<typeof compactDaysHandler> | undefined;
 
-export const handler = async (): Promise<unknown> => {
+export const handler = async (event: unknown, context: Context): Promise<unknown> => {
   if (!handle) {
     const config = loadConfig(process.env);
     if (config.TRAILHOUND_ENGINE !== 'athena')
       throw new ConfigurationError('compaction on AWS needs the athena engine');
     handle = compactDaysHandler(config, { athena: new AthenaClient({}), s3: new S3Client({}) });
   }
-  return handle();
+  return handle(event, context);
 };

@@ -118,6 +118,14 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
       .optional(),
   ),
+  /** The workgroup compactions run in (the template makes one without a scan cutoff); default: the API's. */
+  TRAILHOUND_COMPACT_WORKGROUP: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/)
+      .optional(),
+  ),
   /** UNLOADs a compaction runs at once (each counts against the account's DML query quota). */
   TRAILHOUND_COMPACT_CONCURRENCY: positiveInt(4),
   /** At most this many S3 listings per estimate; a window that needs more is refused (422). */

@@ -15,7 +15,15 @@ import { loadAthenaConfig } from '../../src/lib/config.js';
 import { AthenaEngine } from '../../src/lib/engines/athena/athenaEngine.js';
 import { type CompactionScope, compactDays } from '../../src/lib/engines/athena/compaction/compactDays.js';
 import {
+  acquireLease,
+  LEASE_KEY,
+  LeaseHeldError,
+  releaseLease,
+  renewLease,
+} from '../../src/lib/engines/athena/compaction/lease.js';
+import {
   readWatermark,
+  releaseDaysFrom,
   WATERMARK_KEY,
   writeWatermark,
 } from '../../src/lib/engines/athena/compaction/watermark.js';
@@ -44,7 +52,7 @@ const engine = (storeBucket?: string) =>
     database: 'trailhound',
     catalog: 'AwsDataCatalog',
     retryBudgetMs: 1000,
-    storeBucket,
+    store: storeBucket ? { bucket: storeBucket, accounts: [ACCOUNT], regions: REGIONS } : undefined,
     watermarkTtlMs: 0,
   });
 
@@ -122,9 +130,10 @@ beforeEach(() => {
 describe('compaction on Athena', () => {
   it('unloads each account, region and day to its own prefix with the values as parameters, then publishes the days', async () => {
     const progress: number[] = [];
-    const report = await compactDays(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, (p) =>
-      progress.push(p.partitionsDone),
-    );
+    const report = await compactDays(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, {
+      onProgress: (p) => progress.push(p.partitionsDone),
+    });
+    expect(report.published).toEqual(['2018/01/29', '2018/01/30', '2018/01/31']);
     expect(report.failed).toEqual([]);
     expect(report.partitions).toBe(6);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
@@ -143,7 +152,14 @@ describe('compaction on Athena', () => {
     }
     // Bytes scanned: the raw files of those partitions, as Athena bills them.
     expect(report.bytesScanned).toBeGreaterThan(0);
-    expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
+    expect(report.watermark).toMatchObject({
+      from: '2018/01/29',
+      through: '2018/01/31',
+      accounts: [ACCOUNT],
+      regions: REGIONS,
+    });
+    // The lease is given back.
+    expect(double.store.has(LEASE_KEY)).toBe(false);
     const keys = [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/'));
     expect(new Set(keys.map((k) => k.split('/').slice(0, 6).join('/'))).size).toBe(6);
     expect((await readWatermark(double.s3, STORE_BUCKET)).watermark).toEqual(report.watermark);
@@ -200,12 +216,42 @@ describe('compaction on Athena', () => {
     expect(keyed.sql).not.toContain('cloudtrail_parquet');
   });
 
-  it('is idempotent: the same days again replace their files and keep the range', async () => {
-    const before = [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).length;
-    const report = await compactDays(scope, ['2018/01/30'], NOW);
-    expect(report.failed).toEqual([]);
-    expect([...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).length).toBe(before);
-    expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
+  it('never clears a day executions read: compacted days are refused until released, then rebuilt', async () => {
+    const keys = () => [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).sort();
+    const before = keys();
+    await expect(compactDays(scope, ['2018/01/31'], NOW)).rejects.toThrow(
+      /overlap the compacted range 2018\/01\/29 to 2018\/01\/31, which executions read/,
+    );
+    expect(unloads()).toEqual([]);
+    expect(keys()).toEqual(before);
+    // --rebuild: the day leaves the range (executions read it raw), then it is compacted again.
+    expect(await releaseDaysFrom(double.s3, STORE_BUCKET, '2018/01/31', NOW)).toMatchObject({
+      from: '2018/01/29',
+      through: '2018/01/30',
+    });
+    const rebuilt = await compactDays(scope, ['2018/01/31'], NOW);
+    expect(rebuilt.published).toEqual(['2018/01/31']);
+    expect(rebuilt.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
+    // The same partitions, new files: the old ones were cleared before each UNLOAD.
+    expect(keys().length).toBe(before.length);
+    expect(keys().filter((k) => k.includes('/2018/01/31/'))).not.toEqual(
+      before.filter((k) => k.includes('/2018/01/31/')),
+    );
+  });
+
+  it('runs one compaction at a time: a second is refused while the first holds its lease, an expired lease is taken over', async () => {
+    const lease = await acquireLease(double.s3, STORE_BUCKET, 60_000);
+    await expect(compactDays(scope, ['2018/02/01'], NOW)).rejects.toBeInstanceOf(LeaseHeldError);
+    expect(unloads()).toEqual([]);
+    await releaseLease(double.s3, STORE_BUCKET, lease);
+    // A lease whose holder died (it expired) does not block the next run.
+    await acquireLease(double.s3, STORE_BUCKET, -1);
+    const taken = await acquireLease(double.s3, STORE_BUCKET, 60_000);
+    await expect(
+      renewLease(double.s3, STORE_BUCKET, { ...taken, etag: '"stale"' }, 60_000),
+    ).rejects.toBeInstanceOf(LeaseHeldError);
+    await releaseLease(double.s3, STORE_BUCKET, taken);
+    expect(double.store.has(LEASE_KEY)).toBe(false);
   });
 
   it('publishes only the days compacted whole when a partition fails, and the next run completes them', async () => {
@@ -223,8 +269,10 @@ describe('compaction on Athena', () => {
     expect(report.failed.map((f) => [f.partition.region, f.partition.day])).toEqual([
       ['us-east-1', '2018/02/02'],
     ]);
-    // 02/03 was compacted whole but would leave 02/02 a gap: left for the next run.
+    // 02/01 is published as soon as it is whole; the run stops at 02/02 (02/03 would leave a gap).
+    expect(report.published).toEqual(['2018/02/01']);
     expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/01' });
+    expect(unloads().filter((u) => u.ExecutionParameters?.includes("'2018/02/03'"))).toEqual([]);
     const again = await compactDays(scope, ['2018/02/02', '2018/02/03'], NOW);
     expect(again.failed).toEqual([]);
     expect(again.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/03' });
@@ -240,12 +288,31 @@ describe('compaction on Athena', () => {
 
   it('never loses a concurrent compaction: a watermark write with a stale ETag is refused', async () => {
     const read = await readWatermark(double.s3, STORE_BUCKET);
-    await writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/03' }, read, NOW);
+    const sets = { accounts: [ACCOUNT], regions: REGIONS };
+    await writeWatermark(
+      double.s3,
+      STORE_BUCKET,
+      { from: '2018/01/29', through: '2018/02/03', ...sets },
+      read,
+      NOW,
+    );
     await expect(
-      writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/04' }, read, NOW),
+      writeWatermark(
+        double.s3,
+        STORE_BUCKET,
+        { from: '2018/01/29', through: '2018/02/04', ...sets },
+        read,
+        NOW,
+      ),
     ).rejects.toMatchObject({ name: 'PreconditionFailed' });
     await expect(
-      writeWatermark(double.s3, STORE_BUCKET, { from: '2018/01/29', through: '2018/02/04' }, {}, NOW),
+      writeWatermark(
+        double.s3,
+        STORE_BUCKET,
+        { from: '2018/01/29', through: '2018/02/04', ...sets },
+        {},
+        NOW,
+      ),
     ).rejects.toMatchObject({
       name: 'PreconditionFailed',
     });

@@ -270,6 +270,17 @@ describe('addCorsPreflights', () => {
     ]);
   });
 
+  it('refuses an origin with its default port, which no browser sends', () => {
+    expect(
+      parameterProblems({ ...parameters.defaults, corsOrigins: 'https://tools.example.com:443' }),
+    ).toEqual([
+      'Parameter corsOrigins lists https://tools.example.com:443: leave out the default port, as browsers do',
+    ]);
+    expect(
+      parameterProblems({ ...parameters.defaults, corsOrigins: 'https://tools.example.com:8443' }),
+    ).toEqual([]);
+  });
+
   it('refuses origins that are not exact', () => {
     for (const corsOrigins of [
       '*',

@@ -181,7 +181,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
         );
         if (literal.includes('*'))
           expect(literal, `${s.role} ${s.Sid}`).toMatch(
-            /\/(AWSLogs|athena|cloudtrail)\/\*(\.safe\.csv)?"?\]*\}?$/,
+            /\/(AWSLogs|athena|athena-compaction|cloudtrail)\/\*(\.safe\.csv)?"?\]*\}?$/,
           );
       }
     }
@@ -274,7 +274,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   });
 
   it('enforces the workgroup: engine 3, scan cutoff, metrics, encrypted results that expire', () => {
-    const workgroup = only(t(), 'AWS::Athena::WorkGroup');
+    const workgroup = t().Resources.AthenaWorkGroup.Properties;
     // Parameters arrive as strings, which CloudFormation takes for numbers.
     expect(Number(workgroup.WorkGroupConfiguration.BytesScannedCutoffPerQuery)).toBe(10737418240);
     expect(workgroup.WorkGroupConfiguration).toMatchObject({
@@ -366,6 +366,27 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     ]);
     const fn = t().Resources.CompactDaysLambdaFunction.Properties;
     expect(fn.Role).toEqual({ 'Fn::GetAtt': ['CompactionRole', 'Arn'] });
+    // In a workgroup of its own, without the API's scan cutoff, encrypting with the logs' key.
+    expect(fn.Environment.Variables.TRAILHOUND_COMPACT_WORKGROUP).toBe('trailhound-dev-compaction');
+    const workgroup = t().Resources.CompactionWorkGroup.Properties;
+    expect(workgroup.Name).toBe('trailhound-dev-compaction');
+    expect(workgroup.WorkGroupConfiguration).not.toHaveProperty('BytesScannedCutoffPerQuery');
+    expect(workgroup.WorkGroupConfiguration.EnforceWorkGroupConfiguration).toBe(true);
+    expect(workgroup.WorkGroupConfiguration.ResultConfiguration.EncryptionConfiguration).toEqual(
+      name === 'organization'
+        ? {
+            EncryptionOption: 'SSE_KMS',
+            KmsKey: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          }
+        : { EncryptionOption: 'SSE_S3' },
+    );
+    const athenaOf = (role: string) =>
+      statements(t()).filter(
+        (s) => s.role === role && [].concat(s.Action).some((a: string) => a.startsWith('athena:')),
+      );
+    expect(athenaOf('CompactionRole').map((s) => text(s.Resource))).toEqual([
+      expect.stringContaining(':workgroup/trailhound-dev-compaction'),
+    ]);
     expect(Number(fn.Timeout)).toBe(900);
     const compaction = statements(t()).filter((s) => s.role === 'CompactionRole');
     const actions = compaction.flatMap((s) => ([] as string[]).concat(s.Action));

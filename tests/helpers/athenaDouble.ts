@@ -34,6 +34,7 @@ import {
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -285,6 +286,13 @@ export class AthenaDouble {
       .callsFake(async (input) =>
         input.Bucket === STORE_BUCKET ? this.#listStore(input) : this.#list(input),
       );
+    this.s3Mock.on(DeleteObjectCommand).callsFake(async (input) => {
+      if (input.Bucket !== STORE_BUCKET) throw notFound();
+      const object = this.store.get(input.Key ?? '');
+      if (object?.file) rmSync(object.file, { force: true });
+      this.store.delete(input.Key ?? '');
+      return {};
+    });
     this.s3Mock.on(DeleteObjectsCommand).callsFake(async (input) => {
       if (input.Bucket !== STORE_BUCKET) throw notFound();
       for (const { Key } of input.Delete?.Objects ?? []) {
@@ -322,8 +330,9 @@ export class AthenaDouble {
           });
         }
         const body = Buffer.from(await text(input.Body));
-        this.store.set(input.Key ?? '', { body, size: body.length, etag: `"${randomUUID()}"` });
-        return {};
+        const etag = `"${randomUUID()}"`;
+        this.store.set(input.Key ?? '', { body, size: body.length, etag });
+        return { ETag: etag };
       }
       this.objects.set(input.Key ?? '', await text(input.Body));
       return {};

@@ -78,6 +78,6 @@ describe('npm run backfill', () => {
     expect(backwards.stderr).toContain('--from is after --to');
     const future = await backfill(['--from', '2099-01-01', '--to', '2099-01-02'], DEPLOYMENT);
     expect(future.code).toBe(2);
-    expect(future.stderr).toMatch(/backfill refused: Day 2099\/01\/01 is not closed yet/);
+    expect(future.stderr).toMatch(/backfill refused: Day 2099\/01\/02 is not closed yet/);
   });
 });

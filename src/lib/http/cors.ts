@@ -16,6 +16,8 @@ export const CORS_ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
   'Idempotency-Key',
+  // The AWS SDK's SigV4 signer sends the body's hash unless told not to.
+  'X-Amz-Content-Sha256',
   'X-Amz-Date',
   'X-Amz-Security-Token',
   'X-Api-Key',

@@ -11,7 +11,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { logger } from '../logging/logger.js';
 import type { AllowedOrigins } from './addressPolicy.js';
-import { isInternalAddress } from './addressPolicy.js';
+import { isInternalAddress, isLinkLocalAddress } from './addressPolicy.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signCallback } from './callbackSignature.js';
 
 export interface CallbackSettings {
@@ -44,7 +44,10 @@ const guardedLookup =
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const list = Array.isArray(addresses) ? addresses : [];
-      const allowed = origins.listsExactly(url) ? list : list.filter((a) => !isInternalAddress(a.address));
+      // Reached through a name: an exactly listed one may lead inside, never to link-local.
+      const allowed = origins.listsExactly(url)
+        ? list.filter((a) => !isLinkLocalAddress(a.address))
+        : list.filter((a) => !isInternalAddress(a.address));
       const chosen = allowed[0];
       if (!chosen) {
         return callback(new RefusedAddressError(`${hostname} resolves to an internal address only`), '', 0);
@@ -72,6 +75,9 @@ const post = (url: URL, body: string, headers: Record<string, string>, settings:
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         timeout: settings.timeoutMs ?? 10_000,
+        // A connection of its own, so that every delivery resolves and checks its address again
+        // (a kept-alive socket would carry on to wherever an earlier lookup led).
+        agent: false,
         ...(literal ? {} : { lookup: guardedLookup(url, settings.origins, settings.resolve ?? dnsLookup) }),
       },
       (response) => {
@@ -80,6 +86,10 @@ const post = (url: URL, body: string, headers: Record<string, string>, settings:
         response.on('error', reject);
       },
     );
+    // The socket's timeout is one of inactivity; a receiver trickling bytes is cut off too.
+    const limit = settings.timeoutMs ?? 10_000;
+    const whole = setTimeout(() => request.destroy(new Error('the receiver did not answer in time')), limit);
+    request.on('close', () => clearTimeout(whole));
     request.on('timeout', () => request.destroy(new Error('the receiver did not answer in time')));
     request.on('error', reject);
     request.end(body);

@@ -5,7 +5,11 @@
  */
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allowedOrigins, isInternalAddress } from '../../../src/lib/notify/addressPolicy.js';
+import {
+  allowedOrigins,
+  isInternalAddress,
+  isLinkLocalAddress,
+} from '../../../src/lib/notify/addressPolicy.js';
 import { deliverCallback } from '../../../src/lib/notify/callbackDelivery.js';
 import { signCallback, verifyCallback } from '../../../src/lib/notify/callbackSignature.js';
 import { type CallbackReceiver, startCallbackReceiver } from '../../helpers/callbackReceiver.js';
@@ -50,6 +54,9 @@ describe('where callbacks may go', () => {
     ['fe80::1', true],
     ['fd00::1', true],
     ['::ffff:10.0.0.1', true],
+    ['2002:a00:1::1', true],
+    ['::a00:1', true],
+    ['64:ff9b:1::a00:1', true],
     ['8.8.8.8', false],
     ['52.94.236.248', false],
     ['2606:4700:4700::1111', false],
@@ -147,6 +154,33 @@ describe('deliverCallback', () => {
       ...fast,
     });
     expect(exact).toEqual({ delivered: true, attempts: 1 });
+  });
+
+  it('never reaches a link-local address through a name, even an exactly listed one', async () => {
+    for (const [address, family] of [
+      ['169.254.169.254', 4],
+      ['fe80::1', 6],
+      ['::ffff:169.254.169.254', 6],
+      ['0.0.0.0', 4],
+    ] as const) {
+      expect(isLinkLocalAddress(address), address).toBe(true);
+      const toMetadata = ((
+        _host: string,
+        _options: unknown,
+        callback: (e: null, a: LookupAddress[]) => void,
+      ) => callback(null, [{ address, family }])) as never;
+      const outcome = await deliverCallback(`http://hooks.example.test:${port}/hook`, {}, 'x:SUCCEEDED', {
+        secret: SECRET,
+        origins: allowedOrigins([`http://hooks.example.test:${port}`]),
+        resolve: toMetadata,
+        ...fast,
+      });
+      expect(outcome.delivered, address).toBe(false);
+      expect(outcome.reason).toMatch(/internal address/);
+    }
+    for (const address of ['10.1.2.3', '127.0.0.1', 'fd00::1'])
+      expect(isLinkLocalAddress(address), address).toBe(false);
+    expect(receiver.received).toEqual([]);
   });
 
   it('refuses an origin that is not listed without a try', async () => {

@@ -43,9 +43,15 @@ import type {
 } from '../queryEngine.js';
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
-import { readWatermark } from './compaction/watermark.js';
+import { coveredRange, readWatermark } from './compaction/watermark.js';
 import { estimateFromListing, type LogLocation } from './partitionListing.js';
 import { ensureSafeCsv } from './safeResultCsv.js';
+
+interface StoreLocation {
+  readonly bucket: string;
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+}
 
 export interface AthenaEngineOptions {
   readonly athena: AthenaClient;
@@ -59,8 +65,11 @@ export interface AthenaEngineOptions {
   /** Time budget for retrying throttled calls, in ms. */
   readonly retryBudgetMs: number;
   readonly presign?: typeof getSignedUrl;
-  /** The columnar copy's bucket: executions read the days its watermark names from it. */
-  readonly storeBucket?: string | undefined;
+  /**
+   * The columnar copy: its bucket, and the accounts and regions executions may read (the tables
+   * project), which its watermark must cover for them to read its days.
+   */
+  readonly store?: StoreLocation | undefined;
   /** How long a watermark read is kept, in ms (it moves once a day). */
   readonly watermarkTtlMs?: number;
 }
@@ -136,20 +145,21 @@ export class AthenaEngine implements QueryEngine {
    * A watermark that cannot be read costs money, not correctness: the statement reads raw logs.
    */
   async #compactedDays(): Promise<DayRange | undefined> {
-    const { s3, storeBucket, watermarkTtlMs = 60_000 } = this.#options;
-    if (!storeBucket) return undefined;
+    const { s3, store, watermarkTtlMs = 60_000 } = this.#options;
+    if (!store) return undefined;
     if (this.#watermark && Date.now() - this.#watermark.readAt < watermarkTtlMs) return this.#watermark.range;
+    let range: DayRange | undefined;
     try {
-      const { watermark } = await withThrottleRetry(() => readWatermark(s3, storeBucket), {
+      const { watermark } = await withThrottleRetry(() => readWatermark(s3, store.bucket), {
         budgetMs: this.#options.retryBudgetMs,
       });
-      const range = watermark ? { from: watermark.from, through: watermark.through } : undefined;
-      this.#watermark = { range, readAt: Date.now() };
-      return range;
+      range = coveredRange(watermark, store.accounts, store.regions);
     } catch (error) {
       logger.warn('the compaction watermark could not be read: reading raw logs', error as Error);
-      return undefined;
     }
+    // Kept either way: a watermark that cannot be read is not asked for again at every start.
+    this.#watermark = { range, readAt: Date.now() };
+    return range;
   }
 
   /**
@@ -181,13 +191,13 @@ export class AthenaEngine implements QueryEngine {
     // The days an execution would read from the columnar copy are listed there (not with an
     // Idempotency-Key, whose execution reads raw only).
     const range = request.idempotencyKey ? undefined : await this.#compactedDays();
-    const { storeBucket } = this.#options;
+    const { store } = this.#options;
     return estimateFromListing(
       (input) => this.#call('ListObjectsV2', () => s3.send(new ListObjectsV2Command(input))),
       logs,
       request.window,
       estimateMaxCalls ?? DEFAULT_ESTIMATE_MAX_CALLS,
-      range && storeBucket ? { bucket: storeBucket, range } : undefined,
+      range && store ? { bucket: store.bucket, range } : undefined,
     );
   }
 

@@ -31,7 +31,13 @@ export const createAthenaRuntime = async (
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
     retryBudgetMs: config.TRAILHOUND_AWS_RETRY_MS,
     estimateMaxCalls: config.TRAILHOUND_ESTIMATE_MAX_CALLS,
-    storeBucket: config.TRAILHOUND_STORE_BUCKET,
+    store: config.TRAILHOUND_STORE_BUCKET
+      ? {
+          bucket: config.TRAILHOUND_STORE_BUCKET,
+          accounts: config.TRAILHOUND_ACCOUNTS,
+          regions: config.TRAILHOUND_REGIONS,
+        }
+      : undefined,
     logs: config.TRAILHOUND_LOG_BUCKET
       ? {
           bucket: config.TRAILHOUND_LOG_BUCKET,

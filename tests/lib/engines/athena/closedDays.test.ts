@@ -6,7 +6,13 @@ import {
   partitionPrefix,
   unloadStatement,
 } from '../../../../src/lib/engines/athena/compaction/unloadPartition.js';
-import { extendRange } from '../../../../src/lib/engines/athena/compaction/watermark.js';
+import {
+  coveredRange,
+  extendRange,
+  extensibleRange,
+} from '../../../../src/lib/engines/athena/compaction/watermark.js';
+
+const SETS = { accounts: ['111122223333'], regions: ['us-east-1'] };
 
 describe('closed days', () => {
   it('closes a day an hour after it ends, UTC', () => {
@@ -24,18 +30,52 @@ describe('closed days', () => {
     const now = new Date('2024-03-20T01:30:00Z');
     expect(scheduledDays(undefined, now, 7)).toEqual(['2024/03/19']);
     expect(
-      scheduledDays({ from: '2024/01/01', through: '2024/03/19', updatedAt: now.toISOString() }, now, 7),
+      scheduledDays(
+        { from: '2024/01/01', through: '2024/03/19', updatedAt: now.toISOString(), ...SETS },
+        now,
+        7,
+      ),
     ).toEqual([]);
     expect(
-      scheduledDays({ from: '2024/01/01', through: '2024/03/17', updatedAt: now.toISOString() }, now, 7),
+      scheduledDays(
+        { from: '2024/01/01', through: '2024/03/17', updatedAt: now.toISOString(), ...SETS },
+        now,
+        7,
+      ),
     ).toEqual(['2024/03/18', '2024/03/19']);
     expect(
-      scheduledDays({ from: '2024/01/01', through: '2024/03/01', updatedAt: now.toISOString() }, now, 7),
+      scheduledDays(
+        { from: '2024/01/01', through: '2024/03/01', updatedAt: now.toISOString(), ...SETS },
+        now,
+        7,
+      ),
     ).toHaveLength(7);
   });
 });
 
 describe('the compacted range', () => {
+  it('is read only when it covers every account and region executions may read', () => {
+    const watermark = {
+      from: '2024/03/10',
+      through: '2024/03/20',
+      updatedAt: '2024-03-21T01:30:00.000Z',
+      ...SETS,
+    };
+    expect(coveredRange(watermark, ['111122223333'], ['us-east-1'])).toEqual({
+      from: '2024/03/10',
+      through: '2024/03/20',
+    });
+    expect(coveredRange(watermark, ['111122223333', '444455556666'], ['us-east-1'])).toBeUndefined();
+    expect(coveredRange(watermark, ['111122223333'], ['us-east-1', 'eu-west-1'])).toBeUndefined();
+    expect(coveredRange(undefined, ['111122223333'], ['us-east-1'])).toBeUndefined();
+    // A compaction of other sets starts a new range rather than extending one its days lack.
+    expect(extensibleRange(watermark, ['111122223333'], ['us-east-1', 'eu-west-1'])).toBeUndefined();
+    expect(extensibleRange(watermark, ['111122223333'], ['us-east-1'])).toEqual({
+      from: '2024/03/10',
+      through: '2024/03/20',
+    });
+  });
+
   it('grows only by days that touch or overlap it', () => {
     const range = { from: '2024/03/10', through: '2024/03/20' };
     expect(extendRange(undefined, range)).toEqual(range);

@@ -19,7 +19,7 @@ export const compactionScope = (
   }
   return {
     ...clients,
-    workGroup: config.TRAILHOUND_ATHENA_WORKGROUP,
+    workGroup: config.TRAILHOUND_COMPACT_WORKGROUP ?? config.TRAILHOUND_ATHENA_WORKGROUP,
     database: config.TRAILHOUND_ATHENA_DATABASE,
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
     storeBucket: bucket,

@@ -1,11 +1,14 @@
 /**
- * The watermark: which days the columnar copy holds for every account and region, a range with
+ * The watermark: which days the columnar copy holds, for which accounts and regions, a range with
  * no gap, kept as one JSON object in the store bucket where the compaction writes it. Executions
- * read it before they start; only the compaction writes it, after every partition of its days has
- * been unloaded, so a day is published whole or not at all. Writes are conditional (If-Match on
- * the ETag read, If-None-Match for the first), so two compactions never lose each other's days.
+ * read it before they start and read those days from the copy only when it covers every account
+ * and region they may read; only a compaction writes it, a day at a time once every partition of
+ * the day is written, so a day is published whole or not at all. Writes are conditional
+ * (If-Match on the ETag read, If-None-Match for the first), so two writers never lose each other's
+ * days; and a compaction holds the lease (lease.ts) while it runs, so no two clear and write the
+ * same prefixes at once.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { DayRange } from '../../../sql/buildStatement.js';
 import { isDay, nextDay, previousDay } from './closedDays.js';
@@ -14,7 +17,13 @@ export const WATERMARK_KEY = 'compaction/watermark.json';
 
 const DaySchema = z.string().refine(isDay, 'a day YYYY/MM/DD');
 const WatermarkSchema = z
-  .object({ from: DaySchema, through: DaySchema, updatedAt: z.iso.datetime() })
+  .object({
+    from: DaySchema,
+    through: DaySchema,
+    accounts: z.array(z.string()).min(1),
+    regions: z.array(z.string()).min(1),
+    updatedAt: z.iso.datetime(),
+  })
   .refine((w) => w.from <= w.through, 'from after through');
 
 export type Watermark = z.infer<typeof WatermarkSchema>;
@@ -25,7 +34,7 @@ export interface ReadWatermark {
   readonly etag?: string;
 }
 
-const isMissing = (error: unknown) => {
+export const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 };
@@ -44,9 +53,38 @@ export const readWatermark = async (s3: S3Client, bucket: string): Promise<ReadW
   }
 };
 
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
 /**
- * The range once `compacted` is added to `current`: they must touch or overlap, or the range would
- * have a gap whose days neither table is known to hold; a first compaction starts the range.
+ * The days a watermark says the copy holds for all of `accounts` and `regions`: none when it was
+ * written for other ones (accounts or regions were added since), whose missing partitions only
+ * the raw table has.
+ */
+export const coveredRange = (
+  watermark: Watermark | undefined,
+  accounts: readonly string[],
+  regions: readonly string[],
+): DayRange | undefined =>
+  watermark &&
+  accounts.every((a) => watermark.accounts.includes(a)) &&
+  regions.every((r) => watermark.regions.includes(r))
+    ? { from: watermark.from, through: watermark.through }
+    : undefined;
+
+/** The range a compaction of exactly these accounts and regions may extend. */
+export const extensibleRange = (
+  watermark: Watermark | undefined,
+  accounts: readonly string[],
+  regions: readonly string[],
+): DayRange | undefined =>
+  watermark && sameSet(watermark.accounts, accounts) && sameSet(watermark.regions, regions)
+    ? { from: watermark.from, through: watermark.through }
+    : undefined;
+
+/**
+ * The range once `compacted` is added to `current`: they must touch, or the range would have a
+ * gap whose days neither table is known to hold; a first compaction starts the range.
  */
 export const extendRange = (current: DayRange | undefined, compacted: DayRange): DayRange => {
   if (!current) return compacted;
@@ -61,22 +99,43 @@ export const extendRange = (current: DayRange | undefined, compacted: DayRange):
   return { from: from as string, through: through as string };
 };
 
+/** Writes the watermark if it is still the one read; the ETag of what was written, for the next write. */
 export const writeWatermark = async (
   s3: S3Client,
   bucket: string,
-  range: DayRange,
+  watermark: Omit<Watermark, 'updatedAt'>,
   read: ReadWatermark,
   now: Date,
-): Promise<Watermark> => {
-  const watermark: Watermark = { from: range.from, through: range.through, updatedAt: now.toISOString() };
-  await s3.send(
+): Promise<ReadWatermark> => {
+  const written: Watermark = { ...watermark, updatedAt: now.toISOString() };
+  const answer = await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: WATERMARK_KEY,
-      Body: `${JSON.stringify(watermark)}\n`,
+      Body: `${JSON.stringify(written)}\n`,
       ContentType: 'application/json',
       ...(read.etag ? { IfMatch: read.etag } : { IfNoneMatch: '*' }),
     }),
   );
-  return watermark;
+  return { watermark: written, ...(answer.ETag ? { etag: answer.ETag } : {}) };
+};
+
+/**
+ * Takes the days from `day` on out of the range, so that they can be compacted again: executions
+ * read them raw from then on. The whole range goes when `day` is at or before its first day.
+ */
+export const releaseDaysFrom = async (
+  s3: S3Client,
+  bucket: string,
+  day: string,
+  now: Date,
+): Promise<Watermark | undefined> => {
+  const read = await readWatermark(s3, bucket);
+  const current = read.watermark;
+  if (!current || day > current.through) return current;
+  if (day <= current.from) {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: WATERMARK_KEY }));
+    return undefined;
+  }
+  return (await writeWatermark(s3, bucket, { ...current, through: previousDay(day) }, read, now)).watermark;
 };
