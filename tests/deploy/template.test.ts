@@ -344,6 +344,9 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     const bucket = t().Resources.StoreBucket.Properties;
     expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
     expect(text(t().Resources.StoreBucketPolicy.Properties)).toContain('aws:SecureTransport');
+    // The backfill's settings are outputs of the stack.
+    expect(t().Outputs.StoreBucketName.Value).toEqual({ Ref: 'StoreBucket' });
+    expect(t().Outputs.CompactionWorkGroupName.Value).toEqual({ Ref: 'CompactionWorkGroup' });
     // Every function that may start a query reads where the watermark says.
     for (const [id, fn] of resources(t(), 'AWS::Lambda::Function'))
       expect(fn.Properties.Environment.Variables.TRAILHOUND_STORE_BUCKET, id).toEqual({ Ref: 'StoreBucket' });
