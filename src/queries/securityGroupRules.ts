@@ -12,17 +12,22 @@
 
 import type { ResultColumn } from '../lib/engines/queryEngine.js';
 import type { Cte } from '../lib/sql/buildStatement.js';
-import { EVENT_COLUMNS_SQL } from './fragments.js';
+import { EVENT_COLUMNS, EVENT_COLUMNS_SQL } from './fragments.js';
 
 const rule = (json: string) => `json_extract_scalar(${json}, '$.ipProtocol') AS protocol,
       try_cast(json_extract_scalar(${json}, '$.fromPort') AS integer) AS from_port,
       try_cast(json_extract_scalar(${json}, '$.toPort') AS integer) AS to_port`;
 
 export const SECURITY_GROUP_RULE_CTES: readonly Cte[] = [
+  // The event columns are made here, once, rather than carrying every column of the event on:
+  // `changes` is read by every part of `rules`, and a whole `useridentity` carried through it
+  // would be read whole from Parquet instead of the few fields the event columns name.
   {
     name: 'changes',
     sql: `
-  SELECT *,
+  SELECT ${EVENT_COLUMNS_SQL},
+    requestparameters,
+    responseelements,
     coalesce(
       json_extract_scalar(requestparameters, '$.groupId'),
       json_extract_scalar(requestparameters, '$.ModifySecurityGroupRulesRequest.GroupId'),
@@ -108,7 +113,7 @@ export const SECURITY_GROUP_RULE_COLUMNS: readonly ResultColumn[] = [
  */
 export const SECURITY_GROUP_RULE_ROWS = `
 SELECT
-    ${EVENT_COLUMNS_SQL},
+    ${EVENT_COLUMNS.map((column) => `c.${column.name}`).join(',\n    ')},
     ${SECURITY_GROUP_RULE_SQL}
 FROM changes c
 JOIN distinct_rules r ON r.rule_event = c.eventid
