@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
-import { ACTOR, CALLED, FAILURE, param } from './sqlFragments.js';
+import { calledOn, FAILURE, param } from './sqlFragments.js';
 
 export const cloudtrailConfigurationChanged = defineDetection({
   name: 'cloudtrail-configuration-changed',
@@ -27,11 +27,7 @@ export const cloudtrailConfigurationChanged = defineDetection({
     AND eventname IN ('UpdateTrail', 'PutEventSelectors', 'PutAdvancedEventSelectors', 'PutInsightSelectors',
       'DeleteEventDataStore', 'UpdateEventDataStore', 'StopEventDataStoreIngestion', 'DeleteChannel')`,
   summary: `concat(
-    ${ACTOR},
-    ${CALLED},
-    eventname,
-    ' on ',
-    coalesce(${param('$.name')}, ${param('$.trailName')}, ${param('$.eventDataStore')}, ${param('$.channel')}, '?'),
+    ${calledOn(param('$.name'), param('$.trailName'), param('$.eventDataStore'), param('$.channel'))},
     ${FAILURE},
     '.')`,
 });

@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma, stratus } from './references.js';
-import { ACTOR, CALLED, FAILURE, jsonPair, param } from './sqlFragments.js';
+import { calledOn, FAILURE, jsonPair, param } from './sqlFragments.js';
 
 export const dataStoreOrBackupDestroyed = defineDetection({
   name: 'data-store-or-backup-destroyed',
@@ -45,21 +45,7 @@ export const dataStoreOrBackupDestroyed = defineDetection({
     OR (eventsource = 'eks.amazonaws.com' AND eventname = 'DeleteCluster')
     OR (eventsource = 'ec2.amazonaws.com' AND eventname = 'DeregisterImage')`,
   summary: `concat(
-    ${ACTOR},
-    ${CALLED},
-    eventname,
-    ' on ',
-    coalesce(
-      ${param('$.backupVaultName')},
-      ${param('$.tableName')},
-      ${param('$.fileSystemId')},
-      ${param('$.mountTargetId')},
-      ${param('$.dBClusterIdentifier')},
-      ${param('$.dBInstanceIdentifier')},
-      ${param('$.name')},
-      ${param('$.backupPlanId')},
-      ${param('$.imageId')},
-      '?'),
+    ${calledOn(param('$.backupVaultName'), param('$.tableName'), param('$.fileSystemId'), param('$.mountTargetId'), param('$.dBClusterIdentifier'), param('$.dBInstanceIdentifier'), param('$.name'), param('$.backupPlanId'), param('$.imageId'))},
     ${FAILURE},
     '.')`,
 });

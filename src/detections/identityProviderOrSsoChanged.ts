@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
-import { ACTOR, CALLED, FAILURE, param } from './sqlFragments.js';
+import { calledOn, FAILURE, param } from './sqlFragments.js';
 
 export const identityProviderOrSsoChanged = defineDetection({
   name: 'identity-provider-or-sso-changed',
@@ -40,19 +40,7 @@ export const identityProviderOrSsoChanged = defineDetection({
         'AttachManagedPolicyToPermissionSet', 'PutInlinePolicyToPermissionSet',
         'AttachCustomerManagedPolicyReferenceToPermissionSet', 'CreateAccountAssignment', 'ProvisionPermissionSet'))`,
   summary: `concat(
-    ${ACTOR},
-    ${CALLED},
-    eventname,
-    ' on ',
-    coalesce(
-      ${param('$.name')},
-      ${param('$.sAMLProviderArn')},
-      ${param('$.openIDConnectProviderArn')},
-      ${param('$.url')},
-      ${param('$.permissionSetArn')},
-      ${param('$.instanceArn')},
-      eventsource,
-      '?'),
+    ${calledOn(param('$.name'), param('$.sAMLProviderArn'), param('$.openIDConnectProviderArn'), param('$.url'), param('$.permissionSetArn'), param('$.instanceArn'), 'eventsource')},
     ${FAILURE},
     '.')`,
 });

@@ -9,7 +9,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
-import { ACTOR, CALLED, FAILURE, param } from './sqlFragments.js';
+import { calledOn, FAILURE, param } from './sqlFragments.js';
 
 export const managedServiceSecurityGroupChanged = defineDetection({
   name: 'managed-service-security-group-changed',
@@ -40,16 +40,7 @@ export const managedServiceSecurityGroupChanged = defineDetection({
       AND eventname IN ('CreateCacheSecurityGroup', 'DeleteCacheSecurityGroup', 'AuthorizeCacheSecurityGroupIngress',
         'RevokeCacheSecurityGroupIngress'))`,
   summary: `concat(
-    ${ACTOR},
-    ${CALLED},
-    eventname,
-    ' on ',
-    coalesce(
-      ${param('$.dBSecurityGroupName')},
-      ${param('$.cacheSecurityGroupName')},
-      ${param('$.loadBalancerName')},
-      ${param('$.loadBalancerArn')},
-      '?'),
+    ${calledOn(param('$.dBSecurityGroupName'), param('$.cacheSecurityGroupName'), param('$.loadBalancerName'), param('$.loadBalancerArn'))},
     CASE WHEN ${param('$.cIDRIP')} IS NULL THEN '' ELSE concat(' for ', ${param('$.cIDRIP')}) END,
     ${FAILURE},
     '.')`,

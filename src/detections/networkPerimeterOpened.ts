@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
-import { ACTOR, CALLED, cidrOfPrefixZero, FAILURE, jsonPair, OWN_ACCOUNT, param } from './sqlFragments.js';
+import { calledOn, cidrOfPrefixZero, FAILURE, jsonPair, OWN_ACCOUNT, param } from './sqlFragments.js';
 
 export const networkPerimeterOpened = defineDetection({
   name: 'network-perimeter-opened',
@@ -41,11 +41,7 @@ export const networkPerimeterOpened = defineDetection({
     OR (eventsource = 'directconnect.amazonaws.com'
       AND NOT regexp_like(eventname, '^(Describe|List|Get)'))`,
   summary: `concat(
-    ${ACTOR},
-    ${CALLED},
-    eventname,
-    ' on ',
-    coalesce(${param('$.networkAclId')}, ${param('$.vpcId')}, ${param('$.connectionId')}, '?'),
+    ${calledOn(param('$.networkAclId'), param('$.vpcId'), param('$.connectionId'))},
     CASE WHEN ${param('$.peerOwnerId')} IS NULL THEN '' ELSE concat(' peering with account ', ${param('$.peerOwnerId')}) END,
     ${FAILURE},
     '.')`,

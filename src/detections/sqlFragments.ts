@@ -17,6 +17,13 @@ export const did = (done: string, attempted: string): string =>
 /** ' called ' or ' tried to call ', for summaries that name the event. */
 export const CALLED = did('called', 'call');
 
+/**
+ * The start of most summaries, "<who> called <event> on <target>": the first of `targets` (SQL
+ * expressions, most often `param(…)`) that is present, or `?`.
+ */
+export const calledOn = (...targets: readonly string[]): string =>
+  `${ACTOR},\n    ${CALLED},\n    eventname,\n    ' on ',\n    coalesce(${[...targets, "'?'"].join(', ')})`;
+
 /** A request parameter as text; NULL when absent, an object or an array. `path` is a JSON path. */
 export const param = (path: string): string => `json_extract_scalar(requestparameters, '${path}')`;
 

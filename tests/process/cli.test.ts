@@ -3,7 +3,6 @@
  * against a real local server over the bundled sample: every command, every format, and each exit
  * code with what it prints.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +16,7 @@ import { QUERIES } from '../../src/queries/catalog.js';
 import { call } from '../helpers/apiClient.js';
 import { rawRecords } from '../helpers/cloudtrailData.js';
 import { INVICTUS_DAY } from '../helpers/queryHarness.js';
+import { type NodeRun, runNode } from '../helpers/runNode.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/trailhound.mjs');
@@ -24,32 +24,9 @@ const [FROM, TO] = INVICTUS_DAY;
 const WINDOW = ['--from', FROM, '--to', TO];
 const BERT_JAN = ['ask', 'principal-activity', '--param', 'userName=bert-jan', ...WINDOW];
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** The CLI as a child process, its stdout and stderr pipes (not terminals), against `endpoint`. */
-const trailhound = (args: readonly string[], endpoint: string): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TRAILHOUND_ENDPOINT: endpoint },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
+const trailhound = (args: readonly string[], endpoint: string): Promise<NodeRun> =>
+  runNode([BIN, ...args], { env: { ...process.env, TRAILHOUND_ENDPOINT: endpoint } });
 
 /** A port nothing listens on: taken from the system, then let go. */
 const closedPort = () =>
@@ -125,7 +102,7 @@ describe('trailhound queries', () => {
 });
 
 describe('trailhound ask principal-activity, in every format', () => {
-  let csv: Run;
+  let csv: NodeRun;
   let executionId: string;
 
   beforeAll(async () => {
