@@ -507,7 +507,7 @@ export class AthenaDouble {
       await connection.run(
         createCloudTrailView({
           json: { paths: rawFiles.map((f) => f.path), objectBytes: 1 << 26 },
-          parquet: [],
+          parquet: { days: { first: '', last: '' }, files: [] },
         }),
       );
       // The columnar table: the store's Parquet, its partitions projected from the keys.

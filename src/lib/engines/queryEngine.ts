@@ -96,7 +96,7 @@ export interface ResultLinkOptions {
 
 /**
  * What an execution would read, known before it runs: the compressed size of every file it would
- * open (raw log files whole; for compacted days, the columns it reads), an upper bound of what
+ * open (raw log files whole; for compacted files, the columns it reads), an upper bound of what
  * Athena bills, since Athena may read less of a file than all of it.
  */
 export interface ScanEstimate {

@@ -1,7 +1,8 @@
 /**
- * The `cloudtrail_logs` relation on DuckDB: the window's raw log files (JSON) and compacted days
+ * The `cloudtrail_logs` relation on DuckDB: the window's raw log files (JSON) and compacted months
  * (Parquet) read with the columns of the one CloudTrail schema, named and typed as Athena's table
- * names them, plus the partition columns taken from each file's path, which both kinds share.
+ * names them, plus the partition columns: a raw file's path names its account, region and day; a
+ * compacted file's names its account and region, and each row holds its day.
  */
 import {
   CLOUDTRAIL_FIELDS,
@@ -25,12 +26,18 @@ export const RECORD_COLUMNS_SQL = CLOUDTRAIL_FIELDS.map(projection).join(',\n  '
 
 const COLUMN_NAMES_SQL = CLOUDTRAIL_FIELDS.map(columnName).join(', ');
 
-/** The path of a log file or a compacted day: …/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>. */
-const PARTITIONS_IN_PATH = String.raw`'/(\d{12})/CloudTrail/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;
+/** The path of a log file: …/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>. */
+export const PARTITIONS_IN_PATH = String.raw`'/(\d{12})/CloudTrail/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;
 const partitionsOf = (source: string) =>
   ['account', 'region', 'day']
     .map((name, i) => `regexp_extract(${source}, ${PARTITIONS_IN_PATH}, ${i + 1}) AS ${name}`)
     .join(',\n  ');
+/** The path of a compacted month: …/<account>/CloudTrail/<region>/YYYY/MM/<file>; its rows hold their day. */
+const MONTH_IN_PATH = String.raw`'/(\d{12})/CloudTrail/([^/]+)/\d{4}/\d{2}/[^/]+$'`;
+const storePartitions = ['account', 'region']
+  .map((name, i) => `regexp_extract(filename, ${MONTH_IN_PATH}, ${i + 1}) AS ${name}`)
+  .concat('day')
+  .join(', ');
 
 const MIN_OBJECT_BYTES = 1 << 20;
 const MAX_OBJECT_BYTES = 2 ** 31 - 1;
@@ -81,12 +88,37 @@ export const readRecordsSql = (paths: readonly string[], objectBytes: number): s
   return `(${reads.join('\n    UNION ALL ')})`;
 };
 
+/** Compacted files, each read for every day it holds in `days`, or only for the days listed. */
+export interface StoreSources {
+  /** First and last day (YYYY/MM/DD) the window reads. */
+  readonly days: { readonly first: string; readonly last: string };
+  readonly files: readonly { readonly path: string; readonly only?: readonly string[] }[];
+}
+
 export interface RelationSources {
   /** Raw log files, and the object buffer their largest JSON needs. */
   readonly json: { readonly paths: readonly string[]; readonly objectBytes: number };
-  /** Compacted days' Parquet files. */
-  readonly parquet: readonly string[];
+  readonly parquet: StoreSources;
 }
+
+const readParquet = (paths: readonly string[], where: string) =>
+  `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${storePartitions}\nFROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true)\nWHERE ${where}`;
+
+/**
+ * The compacted part: one read of the files read for every day of theirs in the window (a range
+ * DuckDB checks against each row group's statistics), and one of each file read for some of them
+ * only (a day whose raw files changed since it was compacted is read raw instead).
+ */
+const storeReads = ({ days, files }: StoreSources): string[] => {
+  const whole = files.filter((f) => f.only === undefined).map((f) => f.path);
+  const some = files.filter((f) => f.only !== undefined);
+  return [
+    ...(whole.length > 0
+      ? [readParquet(whole, `day BETWEEN ${toSqlLiteral(days.first)} AND ${toSqlLiteral(days.last)}`)]
+      : []),
+    ...some.map((f) => readParquet([f.path], `day IN (${(f.only ?? []).map(toSqlLiteral).join(', ')})`)),
+  ];
+};
 
 /**
  * CREATE statement for a connection-local view over the sources. Paths come from our own
@@ -99,11 +131,7 @@ export const createCloudTrailView = ({ json, parquet }: RelationSources): string
       `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${partitionsOf('filename')}\nFROM ${readRecordsSql(json.paths, json.objectBytes)}`,
     );
   }
-  if (parquet.length > 0) {
-    parts.push(
-      `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${partitionsOf('filename')}\nFROM read_parquet([${parquet.map(literalPath).join(', ')}], filename = true)`,
-    );
-  }
+  parts.push(...storeReads(parquet));
   if (parts.length === 0) {
     parts.push(
       `SELECT\n  ${RECORD_COLUMNS_SQL},\n  NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS day\nFROM (SELECT NULL::${recordType} AS r WHERE false)`,

@@ -4,7 +4,7 @@
  * within a time limit), their results written as CSV beside a JSON record. Each reads compacted
  * days from the columnar store where they are current and raw files elsewhere (store/scanPlan.ts);
  * bytesScanned is what it reads: raw files whole, and the column chunks it needs of each
- * compacted day.
+ * compacted file.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';

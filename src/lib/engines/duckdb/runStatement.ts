@@ -14,9 +14,10 @@ import { bytesOfColumns, parquetColumnsRead } from './store/columnsRead.js';
 import type { ScanPlan } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
-const COLUMN_NAMES = CLOUDTRAIL_FIELDS.map(columnName);
+/** The columns of a compacted file: the table's, and the day each row was delivered under. */
+const COLUMN_NAMES = [...CLOUDTRAIL_FIELDS.map(columnName), 'day'];
 
-/** What the statement reads: every raw file whole, and the columns it needs of each compacted day. */
+/** What the statement reads: every raw file whole, and the columns it needs of each compacted file. */
 export const scannedBytes = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
@@ -26,7 +27,7 @@ export const scannedBytes = async (
   const raw = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
   if (plan.compacted.length === 0) return raw;
   const columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES);
-  return plan.compacted.reduce((sum, day) => sum + bytesOfColumns(day.manifest, columns), raw);
+  return plan.compacted.reduce((sum, file) => sum + bytesOfColumns(file.unit, columns), raw);
 };
 
 /**
@@ -43,7 +44,7 @@ export const defineRelation = async (
   await connection.run(
     createCloudTrailView({
       json: { paths: plan.raw.map((f) => f.path), objectBytes },
-      parquet: plan.compacted.map((d) => d.path),
+      parquet: { days: plan.range, files: plan.compacted },
     }),
   );
 };

@@ -2,7 +2,7 @@
  * Compaction inside the server (TRAILHOUND_COMPACT=background): a pass when the server starts
  * (so the bundled sample is compacted on first start) and one every interval after, each
  * compacting the closed days that the store lacks or holds out of date. It yields to queries: it
- * waits before each day while any execution runs, and uses one thread of its own.
+ * waits before each file it writes while any execution runs, and uses one thread of its own.
  */
 import { logger } from '../../../logging/logger.js';
 import { compactStore } from './compactStore.js';
@@ -54,7 +54,7 @@ export class BackgroundCompactor {
         logsDir: this.#options.logsDir,
         storeDir: this.#options.storeDir,
         threads: 1,
-        beforeEachBatch: async () => {
+        beforeEachUnit: async () => {
           while (this.#options.busy() && !this.#stopped) {
             await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
           }
@@ -67,7 +67,7 @@ export class BackgroundCompactor {
     }
   }
 
-  /** Stops scheduling and waits for the day being compacted, if any, to end. */
+  /** Stops scheduling and waits for the file being written, if any, to end. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);

@@ -1,11 +1,11 @@
 /**
- * The bytes a statement reads from compacted days: Parquet is read column by column, so what a
+ * The bytes a statement reads from compacted files: Parquet is read column by column, so what a
  * scan costs is the compressed size of the column chunks it reads, as Athena counts Parquet.
  * Which columns those are, DuckDB's own plan says (EXPLAIN: the projections and filters of each
- * Parquet scan); each day's manifest holds the size of every leaf column.
+ * Parquet scan); each unit's manifest entry holds the size of every leaf column.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DayManifest } from './dayManifest.js';
+import type { StoreUnit } from './monthManifest.js';
 
 interface PlanNode {
   readonly name?: string;
@@ -41,8 +41,8 @@ export const parquetColumnsRead = async (
   return read;
 };
 
-/** Bytes of the leaf columns under `paths` in one compacted day. */
-export const bytesOfColumns = (manifest: DayManifest, paths: ReadonlySet<string>): number =>
+/** Bytes of the leaf columns under `paths` in one compacted file. */
+export const bytesOfColumns = (manifest: StoreUnit, paths: ReadonlySet<string>): number =>
   Object.entries(manifest.columnBytes)
     .filter(([leaf]) => [...paths].some((p) => leaf === p || leaf.startsWith(`${p}.`)))
     .reduce((sum, [, bytes]) => sum + bytes, 0);

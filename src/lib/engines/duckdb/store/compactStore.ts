@@ -1,30 +1,32 @@
 /**
  * Compacts every closed day of a logs directory that the store lacks or holds out of date, with a
  * DuckDB of its own whose memory is bounded (it spills to disk past the limit), reporting
- * progress as days are published. Idempotent: a day whose manifest matches its raw files is left
+ * progress as days are published. Idempotent: a day whose unit matches its raw files is left
  * alone, so running it again costs a directory listing.
  *
- * Days are loaded a batch at a time: reading many days in one statement costs far less than a
- * statement a day (planning the reader of a CloudTrail record is most of a small day's cost).
- * A day larger than a batch is written straight from its files, sorted within the memory limit.
+ * What is written, for each account, region and month:
+ * - a month that is over (its last day closed) and wholly in the range asked becomes one file,
+ *   merging whatever units held its days before;
+ * - otherwise its days that no current unit holds become one more unit, beside the current ones.
+ * A unit with a day whose raw files changed is dropped, and its days written again. So a live
+ * store holds a file per compaction pass for the month under way, and one file per month before.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
-import { BATCH_TABLE, loadBatch } from './batchTable.js';
+import { buildingPath, collectMonthGarbage, publishUnit, writeUnit } from './compactUnit.js';
 import {
-  buildingPath,
-  collectDayGarbage,
-  publishDay,
-  writeDayFromFiles,
-  writeDayFromTable,
-} from './compactDay.js';
-import { type DayManifest, dayDir, isCurrent, readManifest } from './dayManifest.js';
+  isUnitCurrent,
+  type MonthKey,
+  type MonthManifest,
+  monthDir,
+  monthKeyOf,
+  readManifest,
+  type StoreUnit,
+} from './monthManifest.js';
 
 const DAY_MS = 86_400_000;
-/** Raw bytes per batch: some 30 small days, well inside the memory limit once loaded. */
-const BATCH_BYTES = 8_000_000;
 
 export interface CompactionProgress {
   readonly done: number;
@@ -62,123 +64,122 @@ export interface CompactionOptions {
   /** DuckDB's memory limit for the compaction, e.g. '512MB'. */
   readonly memoryLimit?: string;
   readonly onProgress?: (progress: CompactionProgress) => void;
-  /** Awaited before each batch: background compaction waits here while queries run. */
-  readonly beforeEachBatch?: () => Promise<void>;
-  /** Checked before each batch: a stopping server ends the compaction between batches. */
+  /** Awaited before each unit is written: background compaction waits here while queries run. */
+  readonly beforeEachUnit?: () => Promise<void>;
+  /** Checked before each unit: a stopping server ends the compaction between units. */
   readonly stopped?: () => boolean;
   readonly now?: () => number;
 }
 
-type DayResult = { readonly manifest: DayManifest } | { readonly error: string };
+interface Month {
+  readonly key: MonthKey;
+  /** Raw files of every day of the month that has any, by day. */
+  readonly filesByDay: ReadonlyMap<string, LogFile[]>;
+  /** The days of the month this compaction may write: closed and in the range. */
+  readonly eligible: readonly string[];
+  readonly manifest: MonthManifest | undefined;
+}
 
-const keyOf = (d: { account: string; region: string; day: string }) => `${d.account}/${d.region}/${d.day}`;
+/** A unit to write: `days` from their raw files, replacing every unit but `kept`. */
+interface Build {
+  readonly month: Month;
+  readonly days: readonly string[];
+  readonly kept: readonly StoreUnit[];
+}
+
+const keyOf = (d: MonthKey) => `${d.account}/${d.region}/${d.month}`;
 const bytesOf = (files: readonly LogFile[]) => files.reduce((sum, f) => sum + f.bytes, 0);
 const dayEndMs = (day: string) => Date.parse(`${day.replaceAll('/', '-')}T00:00:00Z`) + DAY_MS;
-
-const batchesOf = (days: readonly DayDir[], bytes: (d: DayDir) => number): DayDir[][] => {
-  const batches: DayDir[][] = [];
-  let current: DayDir[] = [];
-  let size = 0;
-  for (const day of days) {
-    if (current.length > 0 && size + bytes(day) > BATCH_BYTES) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(day);
-    size += bytes(day);
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
+/** The end of a month (YYYY/MM): the start of the next. */
+const monthEndMs = (month: string) => {
+  const [year, monthNumber] = month.split('/').map(Number) as [number, number];
+  return Date.UTC(year, monthNumber, 1);
 };
 
-class Compaction {
-  constructor(
-    readonly options: CompactionOptions,
-    readonly filesByDay: ReadonlyMap<string, LogFile[]>,
-    readonly loader: DuckDBConnection,
-    readonly writers: readonly DuckDBConnection[],
-  ) {}
+/** What a month needs written, if anything; see the module's comment. */
+const planMonth = (month: Month, logsDir: string, closedBefore: number): Build | undefined => {
+  const kept = (month.manifest?.units ?? []).filter((u) => isUnitCurrent(u, logsDir, month.filesByDay));
+  const held = new Set(kept.flatMap((u) => Object.keys(u.days)));
+  const pending = month.eligible.filter((day) => !held.has(day));
+  const over = monthEndMs(month.key.month) <= closedBefore && month.eligible.length === month.filesByDay.size;
+  if (over && (pending.length > 0 || kept.length > 1)) return { month, days: month.eligible, kept: [] };
+  return pending.length > 0 ? { month, days: pending, kept } : undefined;
+};
 
-  filesOf(d: DayDir): LogFile[] {
-    return this.filesByDay.get(keyOf(d)) ?? [];
-  }
+type BuildResult = { readonly unit: StoreUnit } | { readonly error: string };
 
-  async #publish(
-    connection: DuckDBConnection,
-    d: DayDir,
-    write: (target: string) => Promise<void>,
-  ): Promise<DayResult> {
-    const key = { account: d.account, region: d.region, day: d.day };
-    try {
-      const written = await buildingPath(this.options.storeDir, key);
-      await write(written);
-      const { logsDir, storeDir } = this.options;
-      return {
-        manifest: await publishDay(connection, { logsDir, storeDir, key, files: this.filesOf(d), written }),
-      };
-    } catch (error) {
-      return { error: (error as Error).message };
-    }
-  }
-
-  /** Compacts a batch of days; a failure is that day's (or, loading, that batch's) alone. */
-  async batch(days: readonly DayDir[]): Promise<[DayDir, DayResult][]> {
-    const [only] = days;
-    if (days.length === 1 && only && bytesOf(this.filesOf(only)) > BATCH_BYTES) {
-      const loader = this.loader;
-      return [
-        [only, await this.#publish(loader, only, (t) => writeDayFromFiles(loader, this.filesOf(only), t))],
-      ];
-    }
-    try {
-      await loadBatch(
-        this.loader,
-        days.flatMap((d) => this.filesOf(d)),
-      );
-    } catch (error) {
-      return days.map((d) => [d, { error: (error as Error).message }]);
-    }
-    const results = new Map<DayDir, DayResult>();
-    let next = 0;
-    await Promise.all(
-      this.writers.map(async (writer) => {
-        for (let i = next++; i < days.length; i = next++) {
-          const d = days[i] as DayDir;
-          results.set(d, await this.#publish(writer, d, (t) => writeDayFromTable(writer, BATCH_TABLE, d, t)));
-        }
+const runBuild = async (
+  connection: DuckDBConnection,
+  options: CompactionOptions,
+  build: Build,
+): Promise<BuildResult> => {
+  const { month, days, kept } = build;
+  const dayFiles = new Map(days.map((day) => [day, month.filesByDay.get(day) ?? []]));
+  try {
+    const written = await buildingPath(options.storeDir, month.key);
+    await writeUnit(connection, [...dayFiles.values()].flat(), written);
+    const { logsDir, storeDir } = options;
+    return {
+      unit: await publishUnit(connection, {
+        logsDir,
+        storeDir,
+        key: month.key,
+        days: dayFiles,
+        kept,
+        written,
       }),
-    );
-    return days.map((d) => [d, results.get(d) ?? { error: 'not compacted' }]);
+    };
+  } catch (error) {
+    return { error: (error as Error).message };
   }
-}
+};
+
+/** The months with raw files, each with its days' files and which of them may be written. */
+const findMonths = async (options: CompactionOptions, closedBefore: number): Promise<Month[]> => {
+  const eligible = (d: { day: string }) =>
+    (!options.from || d.day >= options.from) &&
+    (!options.to || d.day <= options.to) &&
+    dayEndMs(d.day) <= closedBefore;
+  const all = await findDayDirs(options.logsDir, {});
+  // Every day of a month with an eligible day is listed: whether a unit is current depends on all its days.
+  const touched = new Set(all.filter(eligible).map((d) => keyOf(monthKeyOf(d))));
+  const dayDirs = all.filter((d: DayDir) => touched.has(keyOf(monthKeyOf(d))));
+  const byMonth = new Map<string, { key: MonthKey; filesByDay: Map<string, LogFile[]> }>();
+  for (const file of await listLogFiles(dayDirs)) {
+    const key = monthKeyOf(file);
+    const month = byMonth.get(keyOf(key)) ?? { key, filesByDay: new Map<string, LogFile[]>() };
+    byMonth.set(keyOf(key), month);
+    month.filesByDay.set(file.day, [...(month.filesByDay.get(file.day) ?? []), file]);
+  }
+  return Promise.all(
+    [...byMonth.values()]
+      .sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))
+      .map(async ({ key, filesByDay }) => ({
+        key,
+        filesByDay,
+        eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
+        manifest: await readManifest(monthDir(options.storeDir, key)),
+      })),
+  );
+};
 
 export const compactStore = async (options: CompactionOptions): Promise<CompactionSummary> => {
   const now = options.now ?? Date.now;
   const started = now();
   const closedBefore = started - (options.closedAfterMs ?? 3_600_000);
-  const inRange = (d: DayDir) =>
-    (!options.from || d.day >= options.from) &&
-    (!options.to || d.day <= options.to) &&
-    dayEndMs(d.day) <= closedBefore;
-  const dayDirs = (await findDayDirs(options.logsDir, {})).filter(inRange);
-  const filesByDay = new Map<string, LogFile[]>();
-  for (const file of await listLogFiles(dayDirs)) {
-    filesByDay.set(keyOf(file), [...(filesByDay.get(keyOf(file)) ?? []), file]);
+  const months = (await findMonths(options, closedBefore)).filter((m) => m.eligible.length > 0);
+  const builds: Build[] = [];
+  for (const month of months) {
+    const build = planMonth(month, options.logsDir, closedBefore);
+    if (build) builds.push(build);
+    else await collectMonthGarbage(monthDir(options.storeDir, month.key));
   }
-  const days = dayDirs.filter((d) => filesByDay.has(keyOf(d)));
-  const stale: DayDir[] = [];
-  for (const d of days) {
-    const dir = dayDir(options.storeDir, d);
-    const manifest = await readManifest(dir);
-    if (manifest && isCurrent(manifest, options.logsDir, filesByDay.get(keyOf(d)) ?? [])) {
-      await collectDayGarbage(dir);
-    } else stale.push(d);
-  }
+  const days = months.reduce((sum, m) => sum + m.eligible.length, 0);
+  const total = builds.reduce((sum, b) => sum + b.days.length, 0);
 
   const totals = { built: 0, rawBytes: 0, parquetBytes: 0, rows: 0 };
   const failed: { day: string; error: string }[] = [];
-  if (stale.length > 0) {
+  if (builds.length > 0) {
     const spill = path.join(options.storeDir, '.spill');
     await mkdir(spill, { recursive: true });
     const threads = options.threads ?? 1;
@@ -187,44 +188,50 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
       memory_limit: options.memoryLimit ?? '512MB',
       temp_directory: spill,
     });
-    const loader = await instance.connect();
-    // One writer per thread: writing a small day's file is mostly per-file work.
+    // A writer per thread: writing a file is partly serial, so two units at once keep both busy.
     const writers = await Promise.all(Array.from({ length: threads }, () => instance.connect()));
-    const compaction = new Compaction(options, filesByDay, loader, writers);
     let done = 0;
+    let next = 0;
     try {
-      for (const batch of batchesOf(stale, (d) => bytesOf(compaction.filesOf(d)))) {
-        await options.beforeEachBatch?.();
-        if (options.stopped?.()) break;
-        for (const [d, result] of await compaction.batch(batch)) {
-          done += 1;
-          totals.rawBytes += bytesOf(compaction.filesOf(d));
-          if ('error' in result) failed.push({ day: keyOf(d), error: result.error });
-          else {
-            totals.built += 1;
-            totals.parquetBytes += result.manifest.bytes;
-            totals.rows += result.manifest.rows;
+      await Promise.all(
+        writers.map(async (writer) => {
+          for (let i = next++; i < builds.length; i = next++) {
+            const build = builds[i] as Build;
+            await options.beforeEachUnit?.();
+            if (options.stopped?.()) return;
+            const result = await runBuild(writer, options, build);
+            const { account, region } = build.month.key;
+            totals.rawBytes += bytesOf(build.days.flatMap((d) => build.month.filesByDay.get(d) ?? []));
+            done += build.days.length;
+            if ('error' in result) {
+              failed.push(
+                ...build.days.map((day) => ({ day: `${account}/${region}/${day}`, error: result.error })),
+              );
+            } else {
+              totals.built += build.days.length;
+              totals.parquetBytes += result.unit.bytes;
+              totals.rows += result.unit.rows;
+            }
+            const elapsedMs = now() - started;
+            options.onProgress?.({
+              done,
+              total,
+              rawBytes: totals.rawBytes,
+              elapsedMs,
+              remainingMs: (elapsedMs / done) * (total - done),
+              day: `${account}/${region}/${build.days.at(-1)}`,
+            });
           }
-          const elapsedMs = now() - started;
-          const remainingMs = (elapsedMs / done) * (stale.length - done);
-          options.onProgress?.({
-            done,
-            total: stale.length,
-            rawBytes: totals.rawBytes,
-            elapsedMs,
-            remainingMs,
-            day: keyOf(d),
-          });
-        }
-      }
+        }),
+      );
     } finally {
-      for (const connection of [loader, ...writers]) connection.closeSync();
+      for (const connection of writers) connection.closeSync();
       instance.closeSync();
     }
   }
   return {
-    days: days.length,
-    current: days.length - stale.length,
+    days,
+    current: days - total,
     ...totals,
     failed,
     elapsedMs: now() - started,

@@ -1,24 +1,30 @@
 /** Compaction on real records: what it writes, that it is idempotent, and that it notices change. */
-import { cp, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+
+import { readFileSync } from 'node:fs';
+import { readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { compactStore } from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
-import { dayDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/dayManifest.js';
+import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../../../../src/lib/schema/cloudtrailTable.js';
-import { DATA_DIR, rawRecords } from '../../../../helpers/cloudtrailData.js';
+import { logFilePaths, rawRecords } from '../../../../helpers/cloudtrailData.js';
+import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../../helpers/logsCopy.js';
 
-const INVICTUS = { account: '123837392027', region: 'us-east-1', day: '2023/07/10' };
+const INVICTUS = { account: '123837392027', region: 'us-east-1', month: '2023/07' };
+const INVICTUS_DAY = '2023/07/10';
 
-const copyOfInvictus = async () => {
-  const logsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-logs-'));
-  await cp(path.join(DATA_DIR, 'invictus-attack-simulation/AWSLogs'), path.join(logsDir, 'AWSLogs'), {
-    recursive: true,
-  });
-  const storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
-  return { logsDir, storeDir };
+const copyOfInvictus = () => copyOfLogs('invictus-attack-simulation');
+
+/** The grycap set's February 2018 for one account and region, and how many files and records it holds. */
+const copyOfGrycapFebruary = async () => {
+  const copy = await copyOfLogs('grycap-research-account', GRYCAP_FEBRUARY.dir);
+  const records = logFilePaths(path.join(copy.logsDir, 'AWSLogs')).map(
+    (f) =>
+      (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: unknown[] }).Records.length,
+  );
+  return { ...copy, files: records.length, records: records.reduce((a, b) => a + b, 0) };
 };
 
 const readParquet = async (file: string, sql: string) => {
@@ -33,13 +39,17 @@ const readParquet = async (file: string, sql: string) => {
 };
 
 describe('compactStore', () => {
-  it('writes each day as one Parquet file with the table columns, every record, sorted by event time', async () => {
+  it('writes a month as one Parquet file with the table columns and the day, every record, sorted by event time', async () => {
     const { logsDir, storeDir } = await copyOfInvictus();
     const summary = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
     expect(summary).toMatchObject({ days: 1, built: 1, current: 0, failed: [], rows: 2900 });
-    const manifest = await readManifest(dayDir(storeDir, INVICTUS));
-    expect(manifest).toMatchObject({ ...INVICTUS, rows: 2900 });
-    const file = path.join(dayDir(storeDir, INVICTUS), manifest?.parquet ?? '');
+    const manifest = await readManifest(monthDir(storeDir, INVICTUS));
+    expect(manifest).toMatchObject({ version: 2, ...INVICTUS });
+    expect(manifest?.units).toHaveLength(1);
+    const unit = manifest?.units[0];
+    expect(unit).toMatchObject({ rows: 2900 });
+    expect(Object.keys(unit?.days ?? {})).toEqual([INVICTUS_DAY]);
+    const file = path.join(monthDir(storeDir, INVICTUS), unit?.parquet ?? '');
     const columns = await readParquet(
       file,
       'SELECT name FROM parquet_schema($file) WHERE num_children IS NOT NULL OR type IS NOT NULL',
@@ -48,7 +58,8 @@ describe('compactStore', () => {
       expect.arrayContaining(CLOUDTRAIL_FIELDS.map(columnName)),
     );
     const top = await readParquet(file, 'DESCRIBE SELECT * FROM read_parquet($file)');
-    expect(top.map(([name]) => String(name))).toEqual(CLOUDTRAIL_FIELDS.map(columnName));
+    expect(top.map(([name]) => String(name))).toEqual([...CLOUDTRAIL_FIELDS.map(columnName), 'day']);
+    expect(await readParquet(file, 'SELECT DISTINCT day FROM read_parquet($file)')).toEqual([[INVICTUS_DAY]]);
     const times = (await readParquet(file, 'SELECT eventtime FROM read_parquet($file)')).map(([t]) =>
       String(t),
     );
@@ -61,15 +72,15 @@ describe('compactStore', () => {
         .map((r) => r.eventID as string)
         .sort(),
     );
-    expect(Object.values(manifest?.columnBytes ?? {}).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
-      manifest?.bytes ?? 0,
+    expect(Object.values(unit?.columnBytes ?? {}).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
+      unit?.bytes ?? 0,
     );
   });
 
   it('leaves a current day alone, and rebuilds a day whose raw files changed', async () => {
     const { logsDir, storeDir } = await copyOfInvictus();
     await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
-    const first = await readManifest(dayDir(storeDir, INVICTUS));
+    const first = (await readManifest(monthDir(storeDir, INVICTUS)))?.units[0];
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
       built: 0,
       current: 1,
@@ -82,9 +93,10 @@ describe('compactStore', () => {
     );
     const again = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
     expect(again).toMatchObject({ built: 1, current: 0, rows: 2901 });
-    const second = await readManifest(dayDir(storeDir, INVICTUS));
-    expect(second?.parquet).not.toBe(first?.parquet);
-    expect(second?.sources.map((s) => s.path)).toContain(
+    const second = (await readManifest(monthDir(storeDir, INVICTUS)))?.units;
+    expect(second).toHaveLength(1);
+    expect(second?.[0]?.parquet).not.toBe(first?.parquet);
+    expect(second?.[0]?.days[INVICTUS_DAY]?.map((s) => s.path)).toContain(
       'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/late.json.gz',
     );
     // A file re-synced with the same size but a new time is a change too.
@@ -104,6 +116,55 @@ describe('compactStore', () => {
     ).toMatchObject({
       built: 1,
     });
-    expect(await readdir(dayDir(storeDir, INVICTUS))).toHaveLength(2);
+    expect(await readdir(monthDir(storeDir, INVICTUS))).toHaveLength(2);
+  });
+
+  it('adds a file for the days of a month under way, and merges them into one once the month is over', async () => {
+    const { logsDir, storeDir, files, records } = await copyOfGrycapFebruary();
+    expect(files).toBe(19);
+    const dir = monthDir(storeDir, GRYCAP_FEBRUARY);
+    const unitDays = async () => (await readManifest(dir))?.units.map((u) => Object.keys(u.days)) ?? [];
+
+    // Mid-month: the closed days so far (1 to 12 February hold 8 of them) make one file.
+    const midMonth = () => Date.parse('2018-02-13T02:00:00Z');
+    expect(await compactStore({ logsDir, storeDir, now: midMonth })).toMatchObject({ days: 8, built: 8 });
+    expect((await unitDays()).map((days) => days.length)).toEqual([8]);
+    expect(await compactStore({ logsDir, storeDir, now: midMonth })).toMatchObject({ built: 0, current: 8 });
+
+    // A week on: the days closed since make a second file; the first is kept as it is.
+    const [first] = (await readManifest(dir))?.units ?? [];
+    expect(
+      await compactStore({ logsDir, storeDir, now: () => Date.parse('2018-02-19T02:00:00Z') }),
+    ).toMatchObject({ days: 11, built: 3, current: 8 });
+    const weekOn = (await readManifest(dir))?.units ?? [];
+    expect(weekOn.map((u) => Object.keys(u.days))).toEqual([
+      ['01', '02', '05', '06', '09', '10', '11', '12'].map((d) => `2018/02/${d}`),
+      ['2018/02/13', '2018/02/17', '2018/02/18'],
+    ]);
+    expect(weekOn[0]).toEqual(first);
+
+    // The month over: its 19 days in one file, every record once, sorted by day and event time.
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
+      days: 19,
+      built: 19,
+      current: 0,
+      rows: records,
+      failed: [],
+    });
+    const [merged, ...others] = (await readManifest(dir))?.units ?? [];
+    expect(others).toEqual([]);
+    expect(Object.keys(merged?.days ?? {})).toHaveLength(19);
+    const order = await readParquet(
+      path.join(dir, merged?.parquet ?? ''),
+      'SELECT day, eventtime FROM read_parquet($file)',
+    );
+    expect(order.map(([day, time]) => `${day} ${time}`)).toEqual(
+      order.map(([day, time]) => `${day} ${time}`).sort(),
+    );
+    expect(order).toHaveLength(records);
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
+      built: 0,
+      current: 19,
+    });
   });
 });

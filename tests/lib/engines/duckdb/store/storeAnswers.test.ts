@@ -2,15 +2,16 @@
  * The embedded engine with a columnar store: answers never stale, the days read each way
  * reported, bytes scanned counted by column, and the sample compacted when the server starts.
  */
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compactStore } from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
-import { dayDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/dayManifest.js';
+import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
 import { runToEnd } from '../../../../helpers/apiClient.js';
-import { DATA_DIR, rawRecords } from '../../../../helpers/cloudtrailData.js';
+import { rawRecords } from '../../../../helpers/cloudtrailData.js';
+import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../../helpers/logsCopy.js';
 import { INVICTUS_DAY } from '../../../../helpers/queryHarness.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../../../../helpers/testServer.js';
 
@@ -19,14 +20,7 @@ afterAll(async () => {
   for (const server of servers) await server.close();
 });
 
-const invictusCopy = async () => {
-  const logsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-logs-'));
-  await cp(path.join(DATA_DIR, 'invictus-attack-simulation/AWSLogs'), path.join(logsDir, 'AWSLogs'), {
-    recursive: true,
-  });
-  const storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
-  return { logsDir, storeDir };
-};
+const invictusCopy = () => copyOfLogs('invictus-attack-simulation');
 
 const serve = async (logsDir: string, storeDir: string, env: Record<string, string> = {}) => {
   const server = await startTestServer(
@@ -64,18 +58,21 @@ describe('the columnar store in answers', () => {
     expect(after.rows).toHaveLength(before.rows.length + 1);
   });
 
-  it('counts the bytes of the columns a statement reads from a compacted day, not the whole file', async () => {
+  it('counts the bytes of the columns a statement reads from a compacted file, not the whole file', async () => {
     const { logsDir, storeDir } = await invictusCopy();
     await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
-    const manifest = await readManifest(
-      dayDir(storeDir, { account: '123837392027', region: 'us-east-1', day: '2023/07/10' }),
-    );
+    const manifest = (
+      await readManifest(
+        monthDir(storeDir, { account: '123837392027', region: 'us-east-1', month: '2023/07' }),
+      )
+    )?.units[0];
     const server = await serve(logsDir, storeDir);
     const timeline = await runToEnd(server.baseUrl, { query: 'activity-timeline', parameters: {}, from, to });
     const bytes = timeline.execution.body.statistics.bytesScanned;
     // activity-timeline reads the times, event names and error codes, and what its filters name
-    // (principal and source address), and no other column.
+    // (principal and source address), and no other column; and the day, which the window bounds.
     const read = [
+      'day',
       'eventtime',
       'eventname',
       'errorcode',
@@ -94,5 +91,51 @@ describe('the columnar store in answers', () => {
     await server.runtime.compaction?.();
     const run = await runToEnd(server.baseUrl, createUsers);
     expect(run.execution.body.statistics.days).toEqual({ compacted: 1, raw: 0 });
+  });
+
+  it('reads a day whose raw files changed from them, and the other days of its file from the store', async () => {
+    const { logsDir, storeDir } = await copyOfLogs('grycap-research-account', GRYCAP_FEBRUARY.dir);
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const manifest = await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY));
+    expect(manifest?.units.map((u) => Object.keys(u.days).length)).toEqual([19]);
+    const store = await serve(logsDir, storeDir);
+    const raw = await serve(logsDir, await mkdtemp(path.join(tmpdir(), 'trailhound-store-')));
+    const month = {
+      query: 'events',
+      parameters: {},
+      from: '2018-02-01T00:00:00Z',
+      to: '2018-03-01T00:00:00Z',
+    };
+    const week = { ...month, from: '2018-02-05T00:00:00Z', to: '2018-02-12T00:00:00Z' };
+    const answers = async (request: typeof month) => {
+      const [fromStore, fromRaw] = await Promise.all([
+        runToEnd(store.baseUrl, request),
+        runToEnd(raw.baseUrl, request),
+      ]);
+      expect(fromStore.execution.body.state).toBe('SUCCEEDED');
+      expect(fromStore.rows).toEqual(fromRaw.rows);
+      return { rows: fromStore.rows, days: fromStore.execution.body.statistics.days };
+    };
+
+    const before = await answers(month);
+    expect(before.days).toEqual({ compacted: 19, raw: 0 });
+    // A week inside the month reads its days of the file, and no other.
+    const inWeek = await answers(week);
+    expect(inWeek.rows.length).toBeGreaterThan(0);
+    expect(inWeek.rows.length).toBeLessThan(before.rows.length);
+    expect(inWeek.days.raw).toBe(0);
+
+    const [record] = rawRecords('grycap-research-account').filter((r) =>
+      String(r.eventTime).startsWith('2018-02-09'),
+    );
+    await writeFile(
+      path.join(logsDir, GRYCAP_FEBRUARY.dir, '09/late.json.gz'),
+      gzipSync(JSON.stringify({ Records: [{ ...record, eventID: 'late-delivery-grycap-0001' }] })),
+    );
+    const after = await answers(month);
+    expect(after.days).toEqual({ compacted: 18, raw: 1 });
+    expect(after.rows).toHaveLength(before.rows.length + 1);
+    expect(after.rows.map((r) => r.eventid)).toContain('late-delivery-grycap-0001');
+    expect((await answers(week)).rows).toHaveLength(inWeek.rows.length + 1);
   });
 });
