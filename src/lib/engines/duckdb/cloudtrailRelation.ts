@@ -72,11 +72,14 @@ export const literalPath = (p: string): string =>
 
 const readJson = (paths: readonly string[], compression: 'gzip' | 'none', objectBytes: number) =>
   `SELECT unnest(Records) AS r, filename FROM read_json([${paths.map(literalPath).join(', ')}],
-      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes}, compression = '${compression}')`;
+      columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes},
+      compression = '${compression}', format = 'unstructured')`;
 
 /**
  * The JSON read of raw log files, one row per record as `r`, with `filename`. The compression is
- * told, not guessed from the name, which a `?` in it would defeat.
+ * told, not guessed from the name, which a `?` in it would defeat. So is the format: a log file is
+ * one JSON object, on one line or pretty-printed, which `unstructured` reads either way; told
+ * rather than detected file by file, a compaction took 10 % less time.
  */
 export const readRecordsSql = (paths: readonly string[], objectBytes: number): string => {
   const gzipped = paths.filter((p) => p.endsWith('.gz'));

@@ -29,14 +29,22 @@ import {
 const DAY_MS = 86_400_000;
 
 export interface CompactionProgress {
+  /** Days written, of the days to write. */
   readonly done: number;
   readonly total: number;
-  /** Raw bytes compacted so far, and the time taken: a rate, and an estimate of the time left. */
+  /**
+   * Raw bytes compacted so far (of files being written, the share DuckDB says it has done), and
+   * the time taken: a rate, and an estimate of the time left.
+   */
   readonly rawBytes: number;
   readonly elapsedMs: number;
-  readonly remainingMs: number;
+  readonly remainingMs?: number;
+  /** The last day of a file being written or just written. */
   readonly day: string;
 }
+
+/** How often progress is reported while files are being written, besides as each one ends. */
+const PROGRESS_EVERY_MS = 2000;
 
 export interface CompactionSummary {
   /** Closed days with raw files in the range. */
@@ -85,6 +93,55 @@ interface Build {
   readonly month: Month;
   readonly days: readonly string[];
   readonly kept: readonly StoreUnit[];
+}
+
+/**
+ * Progress by raw bytes: a month of a busy account can take minutes to write, so a running file
+ * counts for the share of it that DuckDB reports done.
+ */
+class ProgressReport {
+  #doneDays = 0;
+  #doneBytes = 0;
+  readonly #running = new Map<DuckDBConnection, { readonly bytes: number; readonly day: string }>();
+
+  constructor(
+    readonly totalDays: number,
+    readonly totalBytes: number,
+    readonly elapsed: () => number,
+    readonly report: ((progress: CompactionProgress) => void) | undefined,
+  ) {}
+
+  started(writer: DuckDBConnection, bytes: number, day: string): void {
+    this.#running.set(writer, { bytes, day });
+  }
+
+  ended(writer: DuckDBConnection, days: number, bytes: number, day: string): void {
+    this.#running.delete(writer);
+    this.#doneDays += days;
+    this.#doneBytes += bytes;
+    this.emit(day);
+  }
+
+  emit(day?: string): void {
+    const running = [...this.#running];
+    const label = day ?? running[0]?.[1].day;
+    if (!this.report || label === undefined) return;
+    const partly = running.reduce(
+      (sum, [writer, { bytes }]) =>
+        sum + (bytes * Math.min(Math.max(writer.progress.percentage, 0), 100)) / 100,
+      0,
+    );
+    const rawBytes = this.#doneBytes + partly;
+    const elapsedMs = this.elapsed();
+    this.report({
+      done: this.#doneDays,
+      total: this.totalDays,
+      rawBytes,
+      elapsedMs,
+      ...(rawBytes > 0 ? { remainingMs: (elapsedMs / rawBytes) * (this.totalBytes - rawBytes) } : {}),
+      day: label,
+    });
+  }
 }
 
 const keyOf = (d: MonthKey) => `${d.account}/${d.region}/${d.month}`;
@@ -190,7 +247,14 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
     });
     // A writer per thread: writing a file is partly serial, so two units at once keep both busy.
     const writers = await Promise.all(Array.from({ length: threads }, () => instance.connect()));
-    let done = 0;
+    const filesOf = (build: Build) => build.days.flatMap((d) => build.month.filesByDay.get(d) ?? []);
+    const progress = new ProgressReport(
+      total,
+      builds.reduce((sum, b) => sum + bytesOf(filesOf(b)), 0),
+      () => now() - started,
+      options.onProgress,
+    );
+    const ticker = setInterval(() => progress.emit(), PROGRESS_EVERY_MS);
     let next = 0;
     try {
       await Promise.all(
@@ -199,32 +263,27 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
             const build = builds[i] as Build;
             await options.beforeEachUnit?.();
             if (options.stopped?.()) return;
-            const result = await runBuild(writer, options, build);
             const { account, region } = build.month.key;
-            totals.rawBytes += bytesOf(build.days.flatMap((d) => build.month.filesByDay.get(d) ?? []));
-            done += build.days.length;
+            const bytes = bytesOf(filesOf(build));
+            const day = `${account}/${region}/${build.days.at(-1)}`;
+            progress.started(writer, bytes, day);
+            const result = await runBuild(writer, options, build);
+            totals.rawBytes += bytes;
             if ('error' in result) {
               failed.push(
-                ...build.days.map((day) => ({ day: `${account}/${region}/${day}`, error: result.error })),
+                ...build.days.map((d) => ({ day: `${account}/${region}/${d}`, error: result.error })),
               );
             } else {
               totals.built += build.days.length;
               totals.parquetBytes += result.unit.bytes;
               totals.rows += result.unit.rows;
             }
-            const elapsedMs = now() - started;
-            options.onProgress?.({
-              done,
-              total,
-              rawBytes: totals.rawBytes,
-              elapsedMs,
-              remainingMs: (elapsedMs / done) * (total - done),
-              day: `${account}/${region}/${build.days.at(-1)}`,
-            });
+            progress.ended(writer, build.days.length, bytes, day);
           }
         }),
       );
     } finally {
+      clearInterval(ticker);
       for (const connection of writers) connection.closeSync();
       instance.closeSync();
     }

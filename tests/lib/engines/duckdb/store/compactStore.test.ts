@@ -1,12 +1,15 @@
 /** Compaction on real records: what it writes, that it is idempotent, and that it notices change. */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { compactStore } from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
+import {
+  type CompactionProgress,
+  compactStore,
+} from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
 import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../../../../src/lib/schema/cloudtrailTable.js';
 import { logFilePaths, rawRecords } from '../../../../helpers/cloudtrailData.js';
@@ -144,13 +147,18 @@ describe('compactStore', () => {
     expect(weekOn[0]).toEqual(first);
 
     // The month over: its 19 days in one file, every record once, sorted by day and event time.
-    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
-      days: 19,
-      built: 19,
-      current: 0,
-      rows: records,
-      failed: [],
+    const progress: CompactionProgress[] = [];
+    const merging = await compactStore({
+      logsDir,
+      storeDir,
+      closedAfterMs: 0,
+      onProgress: (p) => progress.push(p),
     });
+    expect(merging).toMatchObject({ days: 19, built: 19, current: 0, rows: records, failed: [] });
+    expect(progress.at(-1)).toMatchObject({ done: 19, total: 19, rawBytes: merging.rawBytes });
+    expect(merging.rawBytes).toBe(
+      logFilePaths(path.join(logsDir, 'AWSLogs')).reduce((sum, f) => sum + statSync(f).size, 0),
+    );
     const [merged, ...others] = (await readManifest(dir))?.units ?? [];
     expect(others).toEqual([]);
     expect(Object.keys(merged?.days ?? {})).toHaveLength(19);
