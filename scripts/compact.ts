@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadDuckDbConfig } from '../src/lib/config.js';
+import { StoreLockedError } from '../src/lib/engines/duckdb/store/compactionLock.js';
 import { type CompactionProgress, compactStore } from '../src/lib/engines/duckdb/store/compactStore.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -38,14 +39,20 @@ const progressLine = (p: CompactionProgress) =>
 // On a terminal one line is rewritten in place; piped, every day is a line of its own.
 const interactive = process.stderr.isTTY;
 console.error(`compacting ${config.TRAILHOUND_LOGS_DIR} into ${config.TRAILHOUND_STORE_DIR}`);
-const summary = await compactStore({
+const compaction = compactStore({
   logsDir: config.TRAILHOUND_LOGS_DIR,
   storeDir: config.TRAILHOUND_STORE_DIR,
   from: asDay(values.from),
   to: asDay(values.to),
   threads: availableParallelism(),
+  longestExecutionMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
   onProgress: (p) =>
     process.stderr.write(interactive ? `\r\x1b[K${progressLine(p)}` : `${progressLine(p)}\n`),
+});
+const summary = await compaction.catch((error: unknown) => {
+  if (!(error instanceof StoreLockedError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 if (interactive && summary.built + summary.failed.length > 0) process.stderr.write('\n');
 const ratio =

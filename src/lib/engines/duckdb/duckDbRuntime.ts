@@ -32,6 +32,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
           logsDir: config.TRAILHOUND_LOGS_DIR,
           storeDir: config.TRAILHOUND_STORE_DIR,
           busy: () => engine.busy,
+          longestExecutionMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
         })
       : undefined;
   compactor?.start();

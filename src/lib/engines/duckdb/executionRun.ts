@@ -11,6 +11,7 @@ import { logger } from '../../logging/logger.js';
 import { type ExecutionError, type ExecutionRequest, NO_LOGS_WARNING } from '../queryEngine.js';
 import type { ActiveExecution } from './activeExecution.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
+import { connectWithProgress } from './progressConnection.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
 import { runStatement } from './runStatement.js';
 import { planScan } from './store/scanPlan.js';
@@ -111,7 +112,7 @@ export const runExecution = async (
   }
   if (running?.state !== 'RUNNING') return;
 
-  const connection = await context.instance.connect();
+  const connection = await connectWithProgress(context.instance);
   active.connection = connection;
   const timer = setTimeout(() => void active.stop('timed-out'), context.timeoutMs);
   let statistics = running.statistics;
@@ -135,8 +136,8 @@ export const runExecution = async (
       {
         checkpoint: () => active.checkpoint(),
         // The bytes are counted before a row is read: what a dry run of this plan would say.
-        onScanned: (bytesScanned) => {
-          statistics = { estimatedBytesScanned: bytesScanned, ...statistics, bytesScanned };
+        onScanned: (bytesScanned, days) => {
+          statistics = { estimatedBytesScanned: bytesScanned, ...statistics, bytesScanned, days };
         },
       },
     );

@@ -11,23 +11,38 @@ import { readJsonSizes } from './logFiles.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
 import { bytesOfColumns, parquetColumnsRead } from './store/columnsRead.js';
-import type { ScanPlan } from './store/scanPlan.js';
+import { type ScanPlan, withoutCostlierUnits } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
 /** The columns of a compacted file: the table's, and the day each row was delivered under. */
 const COLUMN_NAMES = [...CLOUDTRAIL_FIELDS.map(columnName), 'day'];
 
-/** What the statement reads: every raw file whole, and the columns it needs of each compacted file. */
-export const scannedBytes = async (
+/**
+ * The plan the statement runs on, and what it reads there: every raw file whole, and the columns
+ * it needs of each compacted file. Which columns those are, DuckDB's plan of the statement over
+ * the store says; a unit whose columns cost more than the raw files of its days is read raw
+ * (scanPlan.ts). Leaves `cloudtrail_logs` defined over the settled plan.
+ */
+export const settlePlan = async (
   connection: DuckDBConnection,
-  plan: ScanPlan,
+  candidate: ScanPlan,
   sql: string,
   parameters: readonly string[],
-): Promise<number> => {
+  options: { forPlanning?: boolean } = {},
+): Promise<{ plan: ScanPlan; bytesScanned: number }> => {
+  let plan = candidate;
+  let columns = new Set<string>();
+  if (candidate.compacted.length > 0) {
+    await defineRelation(connection, { ...candidate, raw: [] }, { forPlanning: true });
+    columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES);
+    plan = withoutCostlierUnits(candidate, columns);
+  }
+  await defineRelation(connection, plan, options);
   const raw = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
-  if (plan.compacted.length === 0) return raw;
-  const columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES);
-  return plan.compacted.reduce((sum, file) => sum + bytesOfColumns(file.unit, columns), raw);
+  return {
+    plan,
+    bytesScanned: plan.compacted.reduce((sum, file) => sum + bytesOfColumns(file.unit, columns), raw),
+  };
 };
 
 /**
@@ -35,7 +50,7 @@ export const scannedBytes = async (
  * JSON reader's buffer from each raw file (a read of every file's gzip trailer): a statement that
  * is only planned, never run, reads no JSON.
  */
-export const defineRelation = async (
+const defineRelation = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   options: { forPlanning?: boolean } = {},
@@ -50,20 +65,21 @@ export const defineRelation = async (
 };
 
 /**
- * Runs the request over the plan. `onScanned` hears the bytes scanned before the rows are read;
- * `checkpoint` may throw to stop. @returns the number of result rows written to the result files.
+ * Runs the request over the plan. `onScanned` hears the bytes scanned, and the days read each way,
+ * before the rows are read; `checkpoint` may throw to stop. @returns the number of result rows
+ * written to the result files.
  */
 export const runStatement = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   request: ExecutionRequest,
   output: { files: ResultFileSystem; target: ResultFiles },
-  hooks: { checkpoint: () => void; onScanned: (bytes: number) => void },
+  hooks: { checkpoint: () => void; onScanned: (bytes: number, days: ScanPlan['days']) => void },
 ): Promise<number> => {
-  await defineRelation(connection, plan);
-  hooks.checkpoint();
   const sql = toDuckDbDialect(request.statement.sql);
-  hooks.onScanned(await scannedBytes(connection, plan, sql, request.statement.parameters));
+  const settled = await settlePlan(connection, plan, sql, request.statement.parameters);
+  hooks.checkpoint();
+  hooks.onScanned(settled.bytesScanned, settled.plan.days);
   const prepared = await connection.prepare(sql);
   request.statement.parameters.forEach((value, i) => {
     prepared.bindVarchar(i + 1, value);

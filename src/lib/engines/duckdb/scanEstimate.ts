@@ -1,35 +1,34 @@
 /**
  * The embedded engine's estimate of an execution: the scan it would plan now and the bytes that
- * plan would read, counted as the execution counts them (runStatement.scannedBytes), so a dry run
+ * plan would read, counted as the execution counts them (runStatement.settlePlan), so a dry run
  * says exactly what the real execution reports, for the same files.
  */
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
-import { defineRelation, scannedBytes } from './runStatement.js';
+import { settlePlan } from './runStatement.js';
 import { planScan, type ScanPlan } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
 const estimateScan = async (
   instance: DuckDBInstance,
-  plan: ScanPlan,
+  candidate: ScanPlan,
   request: ExecutionRequest,
 ): Promise<ScanEstimate> => {
-  const files = plan.raw.length + plan.compacted.length;
   // Raw files are read whole: their sizes are the answer, and no statement need be planned.
-  if (plan.compacted.length === 0) {
-    const bytesScanned = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
-    return { bytesScanned, files, days: plan.days };
+  if (candidate.compacted.length === 0) {
+    const bytesScanned = candidate.raw.reduce((sum, f) => sum + f.bytes, 0);
+    return { bytesScanned, files: candidate.raw.length, days: candidate.days };
   }
   const connection = await instance.connect();
   try {
-    await defineRelation(connection, plan, { forPlanning: true });
-    const bytes = await scannedBytes(
+    const { plan, bytesScanned } = await settlePlan(
       connection,
-      plan,
+      candidate,
       toDuckDbDialect(request.statement.sql),
       request.statement.parameters,
+      { forPlanning: true },
     );
-    return { bytesScanned: bytes, files, days: plan.days };
+    return { bytesScanned, files: plan.raw.length + plan.compacted.length, days: plan.days };
   } finally {
     connection.closeSync();
   }

@@ -5,6 +5,7 @@
  * waits before each file it writes while any execution runs, and uses one thread of its own.
  */
 import { logger } from '../../../logging/logger.js';
+import { StoreLockedError } from './compactionLock.js';
 import { compactStore } from './compactStore.js';
 
 export interface BackgroundCompactorOptions {
@@ -13,6 +14,8 @@ export interface BackgroundCompactorOptions {
   /** True while an execution runs: compaction waits. */
   readonly busy: () => boolean;
   readonly intervalMs?: number;
+  /** The execution time limit: a superseded file outlives it. */
+  readonly longestExecutionMs: number;
 }
 
 const WAIT_MS = 250;
@@ -54,6 +57,7 @@ export class BackgroundCompactor {
         logsDir: this.#options.logsDir,
         storeDir: this.#options.storeDir,
         threads: 1,
+        longestExecutionMs: this.#options.longestExecutionMs,
         beforeEachUnit: async () => {
           while (this.#options.busy() && !this.#stopped) {
             await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
@@ -63,7 +67,8 @@ export class BackgroundCompactor {
       });
       if (summary.built > 0 || summary.failed.length > 0) logger.info('compaction', { ...summary });
     } catch (error) {
-      logger.error('compaction failed', error as Error);
+      if (error instanceof StoreLockedError) logger.info('compaction skipped', { reason: error.message });
+      else logger.error('compaction failed', error as Error);
     }
   }
 

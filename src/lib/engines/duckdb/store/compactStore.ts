@@ -8,13 +8,16 @@
  * - a month that is over (its last day closed) and wholly in the range asked becomes one file,
  *   merging whatever units held its days before;
  * - otherwise its days that no current unit holds become one more unit, beside the current ones.
- * A unit with a day whose raw files changed is dropped, and its days written again. So a live
+ * A unit with a day whose raw files changed, or whose file is missing, is dropped, and its days
+ * in the range written again (the others are read raw until a pass covers them). So a live
  * store holds a file per compaction pass for the month under way, and one file per month before.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
+import { connectWithProgress } from '../progressConnection.js';
+import { lockStore } from './compactionLock.js';
 import { buildingPath, collectMonthGarbage, publishUnit, writeUnit } from './compactUnit.js';
 import {
   isUnitCurrent,
@@ -24,6 +27,7 @@ import {
   monthKeyOf,
   readManifest,
   type StoreUnit,
+  writeManifest,
 } from './monthManifest.js';
 
 const DAY_MS = 86_400_000;
@@ -77,6 +81,11 @@ export interface CompactionOptions {
   /** Checked before each unit: a stopping server ends the compaction between units. */
   readonly stopped?: () => boolean;
   readonly now?: () => number;
+  /**
+   * The longest an execution may run (30 minutes by default): a superseded file is removed only
+   * once older than this and ten minutes more, since an execution may still be reading it.
+   */
+  readonly longestExecutionMs?: number;
 }
 
 interface Month {
@@ -86,9 +95,14 @@ interface Month {
   /** The days of the month this compaction may write: closed and in the range. */
   readonly eligible: readonly string[];
   readonly manifest: MonthManifest | undefined;
+  /** The names in the month's directory of the store. */
+  readonly present: ReadonlySet<string>;
 }
 
-/** A unit to write: `days` from their raw files, replacing every unit but `kept`. */
+/**
+ * What a month needs: a unit to write, `days` from their raw files, replacing every unit but
+ * `kept`; or, with no days, only the manifest rewritten without units that are out of date.
+ */
 interface Build {
   readonly month: Month;
   readonly days: readonly string[];
@@ -155,27 +169,37 @@ const monthEndMs = (month: string) => {
 
 /** What a month needs written, if anything; see the module's comment. */
 const planMonth = (month: Month, logsDir: string, closedBefore: number): Build | undefined => {
-  const kept = (month.manifest?.units ?? []).filter((u) => isUnitCurrent(u, logsDir, month.filesByDay));
+  const units = month.manifest?.units ?? [];
+  const kept = units.filter(
+    (u) => month.present.has(u.parquet) && isUnitCurrent(u, logsDir, month.filesByDay),
+  );
   const held = new Set(kept.flatMap((u) => Object.keys(u.days)));
   const pending = month.eligible.filter((day) => !held.has(day));
   const over = monthEndMs(month.key.month) <= closedBefore && month.eligible.length === month.filesByDay.size;
   if (over && (pending.length > 0 || kept.length > 1)) return { month, days: month.eligible, kept: [] };
-  return pending.length > 0 ? { month, days: pending, kept } : undefined;
+  return pending.length > 0 || kept.length < units.length ? { month, days: pending, kept } : undefined;
 };
 
-type BuildResult = { readonly unit: StoreUnit } | { readonly error: string };
+type BuildResult = { readonly unit?: StoreUnit } | { readonly error: string };
 
 const runBuild = async (
   connection: DuckDBConnection,
-  options: CompactionOptions,
+  options: CompactionOptions & { readonly graceMs: number },
   build: Build,
+  onWriting: () => void,
 ): Promise<BuildResult> => {
   const { month, days, kept } = build;
-  const dayFiles = new Map(days.map((day) => [day, month.filesByDay.get(day) ?? []]));
+  const { logsDir, storeDir, graceMs } = options;
   try {
-    const written = await buildingPath(options.storeDir, month.key);
-    await writeUnit(connection, [...dayFiles.values()].flat(), written);
-    const { logsDir, storeDir } = options;
+    if (days.length === 0) {
+      const dir = monthDir(storeDir, month.key);
+      await writeManifest(dir, { version: 2, ...month.key, units: [...kept] });
+      await collectMonthGarbage(dir, graceMs);
+      return {};
+    }
+    const dayFiles = new Map(days.map((day) => [day, month.filesByDay.get(day) ?? []]));
+    const written = await buildingPath(storeDir, month.key);
+    await writeUnit(connection, [...dayFiles.values()].flat(), written, onWriting);
     return {
       unit: await publishUnit(connection, {
         logsDir,
@@ -184,6 +208,7 @@ const runBuild = async (
         days: dayFiles,
         kept,
         written,
+        graceMs,
       }),
     };
   } catch (error) {
@@ -216,11 +241,28 @@ const findMonths = async (options: CompactionOptions, closedBefore: number): Pro
         filesByDay,
         eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
         manifest: await readManifest(monthDir(options.storeDir, key)),
+        present: new Set(await readdir(monthDir(options.storeDir, key)).catch(() => [] as string[])),
       })),
   );
 };
 
+/**
+ * Compacts under the store's lock (throws StoreLockedError when another compaction holds it).
+ */
 export const compactStore = async (options: CompactionOptions): Promise<CompactionSummary> => {
+  await mkdir(options.storeDir, { recursive: true });
+  const release = await lockStore(options.storeDir);
+  try {
+    const graceMs = (options.longestExecutionMs ?? 30 * 60_000) + 10 * 60_000;
+    return await compactLocked({ ...options, graceMs });
+  } finally {
+    await release();
+  }
+};
+
+const compactLocked = async (
+  options: CompactionOptions & { readonly graceMs: number },
+): Promise<CompactionSummary> => {
   const now = options.now ?? Date.now;
   const started = now();
   const closedBefore = started - (options.closedAfterMs ?? 3_600_000);
@@ -229,7 +271,7 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
   for (const month of months) {
     const build = planMonth(month, options.logsDir, closedBefore);
     if (build) builds.push(build);
-    else await collectMonthGarbage(monthDir(options.storeDir, month.key));
+    else await collectMonthGarbage(monthDir(options.storeDir, month.key), options.graceMs);
   }
   const days = months.reduce((sum, m) => sum + m.eligible.length, 0);
   const total = builds.reduce((sum, b) => sum + b.days.length, 0);
@@ -246,7 +288,7 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
       temp_directory: spill,
     });
     // A writer per thread: writing a file is partly serial, so two units at once keep both busy.
-    const writers = await Promise.all(Array.from({ length: threads }, () => instance.connect()));
+    const writers = await Promise.all(Array.from({ length: threads }, () => connectWithProgress(instance)));
     const filesOf = (build: Build) => build.days.flatMap((d) => build.month.filesByDay.get(d) ?? []);
     const progress = new ProgressReport(
       total,
@@ -266,8 +308,7 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
             const { account, region } = build.month.key;
             const bytes = bytesOf(filesOf(build));
             const day = `${account}/${region}/${build.days.at(-1)}`;
-            progress.started(writer, bytes, day);
-            const result = await runBuild(writer, options, build);
+            const result = await runBuild(writer, options, build, () => progress.started(writer, bytes, day));
             totals.rawBytes += bytes;
             if ('error' in result) {
               failed.push(
@@ -275,8 +316,8 @@ export const compactStore = async (options: CompactionOptions): Promise<Compacti
               );
             } else {
               totals.built += build.days.length;
-              totals.parquetBytes += result.unit.bytes;
-              totals.rows += result.unit.rows;
+              totals.parquetBytes += result.unit?.bytes ?? 0;
+              totals.rows += result.unit?.rows ?? 0;
             }
             progress.ended(writer, build.days.length, bytes, day);
           }

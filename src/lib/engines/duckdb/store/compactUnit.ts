@@ -6,7 +6,7 @@
  * and so every answer, as it was.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { toSqlLiteral } from '../../../sql/sqlLiteral.js';
@@ -36,8 +36,6 @@ import {
  * never use them.
  */
 const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, WRITE_BLOOM_FILTER false';
-/** A superseded or half-written file outlives its replacement by this much: a query may still read it. */
-const GRACE_MS = 10 * 60_000;
 
 /** A path to write to: COPY takes it as it is (it expands no glob characters). */
 const literal = (p: string) => toSqlLiteral(p.replaceAll('\\', '/'));
@@ -57,11 +55,13 @@ export const writeUnit = async (
   connection: DuckDBConnection,
   files: readonly LogFile[],
   target: string,
+  onWriting: () => void = () => {},
 ): Promise<void> => {
   const read = readRecordsSql(
     files.map((f) => f.path),
     objectBufferBytes(files, await readJsonSizes(files)),
   );
+  onWriting();
   await connection.run(
     `COPY (SELECT ${RECORD_COLUMNS_SQL}, regexp_extract(filename, ${PARTITIONS_IN_PATH}, 3) AS day
 FROM ${read} ORDER BY day, eventtime, eventid) TO ${literal(target)} (${PARQUET_OPTIONS})`,
@@ -96,9 +96,10 @@ export const publishUnit = async (
     days: ReadonlyMap<string, readonly LogFile[]>;
     kept: readonly StoreUnit[];
     written: string;
+    graceMs: number;
   },
 ): Promise<StoreUnit> => {
-  const { logsDir, storeDir, key, days, kept, written } = options;
+  const { logsDir, storeDir, key, days, kept, written, graceMs } = options;
   const dir = monthDir(storeDir, key);
   try {
     const parquet = `part-${randomUUID()}.parquet`;
@@ -112,31 +113,75 @@ export const publishUnit = async (
     const manifest: MonthManifest = { version: 2, ...key, units: [...kept, unit] };
     await rename(written, path.join(dir, parquet));
     await writeManifest(dir, manifest);
-    await collectMonthGarbage(dir);
+    await collectMonthGarbage(dir, graceMs);
     return unit;
   } finally {
     await rm(written, { force: true });
   }
 };
 
+const ageMs = async (file: string, now: number): Promise<number> => {
+  try {
+    return now - (await stat(file)).mtimeMs;
+  } catch {
+    return 0; // gone already, or renamed by another process: not ours to remove
+  }
+};
+
+/** Whether a directory holds a day of the store's first layout (a file a day): its manifest says so. */
+const isFirstLayoutDay = async (dir: string): Promise<boolean> => {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as Record<string, unknown>;
+    return manifest.version === 1 && typeof manifest.day === 'string' && typeof manifest.parquet === 'string';
+  } catch {
+    return false;
+  }
+};
+
+/** Removes what the first layout wrote in a day's directory, and the directory if that leaves it empty. */
+const removeFirstLayoutDay = async (dir: string): Promise<void> => {
+  for (const name of await readdir(dir)) {
+    if (name === MANIFEST || /^(part-.*\.parquet|\.building-.*|\.manifest\.json\..*\.tmp)$/.test(name)) {
+      await rm(path.join(dir, name), { force: true });
+    }
+  }
+  await rmdir(dir).catch(() => undefined);
+};
+
 /**
- * Removes what a month's directory holds beyond its manifest and current files, once old enough
- * that no query still reads it; and the day directories of the store's first layout (a file a day).
+ * Removes what a month's directory holds beyond its manifest and the files it lists, once older
+ * than `graceMs` (longer than any execution runs: one may still be reading a superseded file),
+ * and the day directories of the store's first layout. Removes nothing when the manifest exists
+ * but cannot be read: its files may be current.
  */
-export const collectMonthGarbage = async (dir: string, now = Date.now()): Promise<number> => {
+export const collectMonthGarbage = async (
+  dir: string,
+  graceMs: number,
+  now = Date.now(),
+): Promise<number> => {
   const manifest = await readManifest(dir);
+  const unreadable =
+    !manifest &&
+    (await stat(path.join(dir, MANIFEST)).then(
+      () => true,
+      () => false,
+    ));
+  if (unreadable) return 0;
   const current = new Set(manifest?.units.map((u) => u.parquet));
-  const builtAt = Math.max(0, ...(manifest?.units.map((u) => Date.parse(u.builtAt)) ?? []));
   let removed = 0;
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const name = entry.name;
-    if (name === MANIFEST || current.has(name)) continue;
-    const full = path.join(dir, name);
-    const superseded = name.startsWith('part-') && now - builtAt > GRACE_MS;
-    const abandoned = name.startsWith('.') && now - (await stat(full)).mtimeMs > GRACE_MS;
-    const firstLayout = entry.isDirectory() && /^\d{2}$/.test(name);
-    if (superseded || abandoned || firstLayout) {
-      await rm(full, { recursive: true, force: true });
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (/^\d{2}$/.test(entry.name) && (await isFirstLayoutDay(full))) {
+        await removeFirstLayoutDay(full);
+        removed += 1;
+      }
+      continue;
+    }
+    const ours = entry.name.startsWith('part-') || entry.name.startsWith('.');
+    if (!ours || entry.name === MANIFEST || current.has(entry.name)) continue;
+    if ((await ageMs(full, now)) > graceMs) {
+      await rm(full, { force: true });
       removed += 1;
     }
   }

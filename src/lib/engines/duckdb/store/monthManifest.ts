@@ -107,7 +107,8 @@ export const sourcesOf = (logsDir: string, files: readonly LogFile[]): SourceFil
       bytes: f.bytes,
       modifiedMs: f.modifiedMs,
     }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    // By code unit, not locale: the server and `npm run compact` may run with different locales.
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 /** Whether a day was built from exactly these raw files. */
 const isCurrent = (sources: readonly SourceFile[], logsDir: string, files: readonly LogFile[]): boolean => {

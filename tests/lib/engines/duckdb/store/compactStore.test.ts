@@ -1,15 +1,18 @@
 /** Compaction on real records: what it writes, that it is idempotent, and that it notices change. */
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { StoreLockedError } from '../../../../../src/lib/engines/duckdb/store/compactionLock.js';
 import {
   type CompactionProgress,
   compactStore,
 } from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
+import { collectMonthGarbage } from '../../../../../src/lib/engines/duckdb/store/compactUnit.js';
 import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../../../../src/lib/schema/cloudtrailTable.js';
 import { logFilePaths, rawRecords } from '../../../../helpers/cloudtrailData.js';
@@ -174,5 +177,48 @@ describe('compactStore', () => {
       built: 0,
       current: 19,
     });
+  });
+
+  it('compacts one at a time: a live holder of the lock refuses a second, a dead one is taken over', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    const lock = path.join(storeDir, '.compaction.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid }));
+    await expect(compactStore({ logsDir, storeDir, closedAfterMs: 0 })).rejects.toBeInstanceOf(
+      StoreLockedError,
+    );
+    expect(await readManifest(monthDir(storeDir, INVICTUS))).toBeUndefined();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(lock, JSON.stringify({ pid: Number(gone.stdout.toString()) }));
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 1 });
+    expect(await readdir(storeDir)).not.toContain('.compaction.lock');
+  });
+
+  it('removes the files of the first layout (a file a day), and nothing of a directory it did not write', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    const month = monthDir(storeDir, INVICTUS);
+    const firstLayout = path.join(month, '10');
+    const foreign = path.join(month, '11');
+    await mkdir(firstLayout, { recursive: true });
+    await mkdir(foreign, { recursive: true });
+    await writeFile(
+      path.join(firstLayout, 'manifest.json'),
+      JSON.stringify({ version: 1, day: INVICTUS_DAY, parquet: 'part-0.parquet' }),
+    );
+    await writeFile(path.join(firstLayout, 'part-0.parquet'), 'old');
+    await writeFile(path.join(foreign, 'raw.json.gz'), "not the store's");
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    expect((await readdir(month)).sort()).toEqual(expect.arrayContaining(['11', 'manifest.json']));
+    expect(await readdir(month)).not.toContain('10');
+    expect(await readdir(foreign)).toEqual(['raw.json.gz']);
+  });
+
+  it('removes nothing from a month whose manifest it cannot read', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const month = monthDir(storeDir, INVICTUS);
+    const before = (await readdir(month)).sort();
+    await writeFile(path.join(month, 'manifest.json'), '{"version": 3}');
+    expect(await collectMonthGarbage(month, 0, Date.now() + 86_400_000)).toBe(0);
+    expect((await readdir(month)).sort()).toEqual(before);
   });
 });
