@@ -12,7 +12,7 @@
  * in the range written again (the others are read raw until a pass covers them). So a live
  * store holds a file per compaction pass for the month under way, and one file per month before.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
@@ -20,6 +20,7 @@ import { connectWithProgress } from '../progressConnection.js';
 import { lockStore } from './compactionLock.js';
 import { buildingPath, collectMonthGarbage, publishUnit, writeUnit } from './compactUnit.js';
 import {
+  isCurrent,
   isUnitCurrent,
   type MonthKey,
   type MonthManifest,
@@ -27,6 +28,7 @@ import {
   monthKeyOf,
   readManifest,
   type StoreUnit,
+  sourcesOf,
   writeManifest,
 } from './monthManifest.js';
 
@@ -107,7 +109,11 @@ interface Build {
   readonly month: Month;
   readonly days: readonly string[];
   readonly kept: readonly StoreUnit[];
+  /** Days that failed before, from the raw files there now: recorded again, not retried. */
+  readonly failedBefore: Failures;
 }
+
+type Failures = NonNullable<MonthManifest['failed']>;
 
 /**
  * Progress by raw bytes: a month of a busy account can take minutes to write, so a running file
@@ -167,52 +173,100 @@ const monthEndMs = (month: string) => {
   return Date.UTC(year, monthNumber, 1);
 };
 
+/** The days of a month that failed before and whose raw files have not changed since. */
+const stillFailed = (month: Month, logsDir: string): Failures =>
+  Object.fromEntries(
+    Object.entries(month.manifest?.failed ?? {}).filter(([day, f]) =>
+      isCurrent(f.sources, logsDir, month.filesByDay.get(day) ?? []),
+    ),
+  );
+
 /** What a month needs written, if anything; see the module's comment. */
 const planMonth = (month: Month, logsDir: string, closedBefore: number): Build | undefined => {
   const units = month.manifest?.units ?? [];
   const kept = units.filter(
     (u) => month.present.has(u.parquet) && isUnitCurrent(u, logsDir, month.filesByDay),
   );
-  const held = new Set(kept.flatMap((u) => Object.keys(u.days)));
+  const failedBefore = stillFailed(month, logsDir);
+  const held = new Set([...kept.flatMap((u) => Object.keys(u.days)), ...Object.keys(failedBefore)]);
   const pending = month.eligible.filter((day) => !held.has(day));
   const over = monthEndMs(month.key.month) <= closedBefore && month.eligible.length === month.filesByDay.size;
-  if (over && (pending.length > 0 || kept.length > 1)) return { month, days: month.eligible, kept: [] };
-  return pending.length > 0 || kept.length < units.length ? { month, days: pending, kept } : undefined;
+  if (over && (pending.length > 0 || kept.length > 1)) {
+    return { month, days: month.eligible.filter((day) => !(day in failedBefore)), kept: [], failedBefore };
+  }
+  const outdated =
+    kept.length < units.length ||
+    Object.keys(failedBefore).length < Object.keys(month.manifest?.failed ?? {}).length;
+  return pending.length > 0 || outdated ? { month, days: pending, kept, failedBefore } : undefined;
 };
 
-type BuildResult = { readonly unit?: StoreUnit } | { readonly error: string };
+type BuildResult =
+  | { readonly unit?: StoreUnit; readonly failed: readonly { day: string; error: string }[] }
+  | { readonly error: string };
 
+const messageOf = (error: unknown) => (error as Error).message;
+
+/**
+ * Runs a build. A unit that fails to write is tried day by day, so that a day whose raw files
+ * cannot be read (a truncated download) is recorded as failed and the others are written.
+ */
 const runBuild = async (
   connection: DuckDBConnection,
   options: CompactionOptions & { readonly graceMs: number },
   build: Build,
   onWriting: () => void,
 ): Promise<BuildResult> => {
-  const { month, days, kept } = build;
+  const { month, kept, failedBefore } = build;
   const { logsDir, storeDir, graceMs } = options;
+  const filesOf = (days: readonly string[]) => days.flatMap((day) => month.filesByDay.get(day) ?? []);
+  const failures = (newly: { day: string; error: string }[]): MonthManifest['failed'] => {
+    const all: Failures = { ...failedBefore };
+    for (const { day, error } of newly) all[day] = { sources: sourcesOf(logsDir, filesOf([day])), error };
+    return Object.keys(all).length > 0 ? all : undefined;
+  };
+  const dir = monthDir(storeDir, month.key);
   try {
-    if (days.length === 0) {
-      const dir = monthDir(storeDir, month.key);
-      await writeManifest(dir, { version: 2, ...month.key, units: [...kept] });
-      await collectMonthGarbage(dir, graceMs);
-      return {};
+    let days = build.days;
+    const newly: { day: string; error: string }[] = [];
+    let written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;
+    if (written) {
+      try {
+        await writeUnit(connection, filesOf(days), written, onWriting);
+      } catch (error) {
+        await rm(written, { force: true });
+        for (const day of days.length > 1 ? days : []) {
+          const trial = await buildingPath(storeDir, month.key);
+          await writeUnit(connection, filesOf([day]), trial, onWriting).catch((e: unknown) =>
+            newly.push({ day, error: messageOf(e) }),
+          );
+          await rm(trial, { force: true });
+        }
+        if (newly.length === 0) newly.push(...days.map((day) => ({ day, error: messageOf(error) })));
+        days = days.filter((day) => !newly.some((f) => f.day === day));
+        written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;
+        if (written) await writeUnit(connection, filesOf(days), written, onWriting);
+      }
     }
-    const dayFiles = new Map(days.map((day) => [day, month.filesByDay.get(day) ?? []]));
-    const written = await buildingPath(storeDir, month.key);
-    await writeUnit(connection, [...dayFiles.values()].flat(), written, onWriting);
-    return {
-      unit: await publishUnit(connection, {
-        logsDir,
-        storeDir,
-        key: month.key,
-        days: dayFiles,
-        kept,
-        written,
-        graceMs,
-      }),
-    };
+    const failed = failures(newly);
+    if (!written) {
+      await writeManifest(dir, { version: 2, ...month.key, units: [...kept], ...(failed ? { failed } : {}) });
+      await collectMonthGarbage(dir, graceMs);
+      return { failed: newly };
+    }
+    const dayFiles = new Map(days.map((day) => [day, filesOf([day])]));
+    const unit = await publishUnit(connection, {
+      logsDir,
+      storeDir,
+      key: month.key,
+      days: dayFiles,
+      kept,
+      failed,
+      written,
+      graceMs,
+    });
+    return { unit, failed: newly };
   } catch (error) {
-    return { error: (error as Error).message };
+    return { error: messageOf(error) };
   }
 };
 
@@ -268,16 +322,25 @@ const compactLocked = async (
   const closedBefore = started - (options.closedAfterMs ?? 3_600_000);
   const months = (await findMonths(options, closedBefore)).filter((m) => m.eligible.length > 0);
   const builds: Build[] = [];
+  const failed: { day: string; error: string }[] = [];
   for (const month of months) {
+    for (const [day, { error }] of Object.entries(stillFailed(month, options.logsDir))) {
+      if (!month.eligible.includes(day)) continue;
+      const { account, region } = month.key;
+      failed.push({
+        day: `${account}/${region}/${day}`,
+        error: `${error} (tried again once its files change)`,
+      });
+    }
     const build = planMonth(month, options.logsDir, closedBefore);
     if (build) builds.push(build);
     else await collectMonthGarbage(monthDir(options.storeDir, month.key), options.graceMs);
   }
   const days = months.reduce((sum, m) => sum + m.eligible.length, 0);
   const total = builds.reduce((sum, b) => sum + b.days.length, 0);
+  const failedBefore = failed.length;
 
   const totals = { built: 0, rawBytes: 0, parquetBytes: 0, rows: 0 };
-  const failed: { day: string; error: string }[] = [];
   if (builds.length > 0) {
     const spill = path.join(options.storeDir, '.spill');
     await mkdir(spill, { recursive: true });
@@ -310,14 +373,14 @@ const compactLocked = async (
             const day = `${account}/${region}/${build.days.at(-1)}`;
             const result = await runBuild(writer, options, build, () => progress.started(writer, bytes, day));
             totals.rawBytes += bytes;
+            const where = (d: string) => `${account}/${region}/${d}`;
             if ('error' in result) {
-              failed.push(
-                ...build.days.map((d) => ({ day: `${account}/${region}/${d}`, error: result.error })),
-              );
+              failed.push(...build.days.map((d) => ({ day: where(d), error: result.error })));
             } else {
-              totals.built += build.days.length;
+              totals.built += build.days.length - result.failed.length;
               totals.parquetBytes += result.unit?.bytes ?? 0;
               totals.rows += result.unit?.rows ?? 0;
+              failed.push(...result.failed.map((f) => ({ day: where(f.day), error: f.error })));
             }
             progress.ended(writer, build.days.length, bytes, day);
           }
@@ -331,7 +394,7 @@ const compactLocked = async (
   }
   return {
     days,
-    current: days - total,
+    current: days - total - failedBefore,
     ...totals,
     failed,
     elapsedMs: now() - started,

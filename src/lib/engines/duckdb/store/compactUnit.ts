@@ -95,11 +95,12 @@ export const publishUnit = async (
     key: MonthKey;
     days: ReadonlyMap<string, readonly LogFile[]>;
     kept: readonly StoreUnit[];
+    failed: MonthManifest['failed'];
     written: string;
     graceMs: number;
   },
 ): Promise<StoreUnit> => {
-  const { logsDir, storeDir, key, days, kept, written, graceMs } = options;
+  const { logsDir, storeDir, key, days, kept, failed, written, graceMs } = options;
   const dir = monthDir(storeDir, key);
   try {
     const parquet = `part-${randomUUID()}.parquet`;
@@ -110,7 +111,12 @@ export const publishUnit = async (
       days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
       builtAt: new Date().toISOString(),
     };
-    const manifest: MonthManifest = { version: 2, ...key, units: [...kept, unit] };
+    const manifest: MonthManifest = {
+      version: 2,
+      ...key,
+      units: [...kept, unit],
+      ...(failed ? { failed } : {}),
+    };
     await rename(written, path.join(dir, parquet));
     await writeManifest(dir, manifest);
     await collectMonthGarbage(dir, graceMs);

@@ -51,6 +51,16 @@ const MonthManifestSchema = z.object({
   month: z.string(),
   /** No two hold the same day. */
   units: z.array(UnitSchema),
+  /**
+   * Days that could not be compacted from these raw files (a truncated download, say), with why:
+   * read raw, and tried again only once their files change, so they hold up no other day.
+   */
+  failed: z
+    .record(
+      z.string().regex(/^\d{4}\/\d{2}\/\d{2}$/),
+      z.object({ sources: z.array(SourceFileSchema), error: z.string() }),
+    )
+    .optional(),
 });
 
 export type MonthManifest = z.infer<typeof MonthManifestSchema>;
@@ -111,7 +121,11 @@ export const sourcesOf = (logsDir: string, files: readonly LogFile[]): SourceFil
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 /** Whether a day was built from exactly these raw files. */
-const isCurrent = (sources: readonly SourceFile[], logsDir: string, files: readonly LogFile[]): boolean => {
+export const isCurrent = (
+  sources: readonly SourceFile[],
+  logsDir: string,
+  files: readonly LogFile[],
+): boolean => {
   const now = sourcesOf(logsDir, files);
   return (
     now.length === sources.length &&

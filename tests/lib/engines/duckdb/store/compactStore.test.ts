@@ -2,7 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -220,5 +220,31 @@ describe('compactStore', () => {
     await writeFile(path.join(month, 'manifest.json'), '{"version": 3}');
     expect(await collectMonthGarbage(month, 0, Date.now() + 86_400_000)).toBe(0);
     expect((await readdir(month)).sort()).toEqual(before);
+  });
+
+  it('writes the other days of a month when one day cannot be read, and tries that day again once its files change', async () => {
+    const { logsDir, storeDir, records } = await copyOfGrycapFebruary();
+    const badDay = path.join(logsDir, GRYCAP_FEBRUARY.dir, '09');
+    const truncated = path.join(badDay, 'truncated.json.gz');
+    await writeFile(truncated, gzipSync(JSON.stringify({ Records: [] })).subarray(0, 12));
+    const first = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    expect(first).toMatchObject({ days: 19, built: 18 });
+    expect(first.failed.map((f) => f.day)).toEqual([`${GRYCAP_FEBRUARY.account}/sa-east-1/2018/02/09`]);
+    const manifest = await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY));
+    expect(manifest?.units.map((u) => Object.keys(u.days).length)).toEqual([18]);
+    expect(Object.keys(manifest?.failed ?? {})).toEqual(['2018/02/09']);
+
+    // Not tried again while its files are as they were: nothing is written, the failure is said again.
+    const again = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    expect(again).toMatchObject({ built: 0, current: 18 });
+    expect(again.failed[0]?.error).toMatch(/tried again once its files change/);
+
+    // The download repaired: the day is written, the month merged into one file again.
+    await rm(truncated);
+    const repaired = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    expect(repaired).toMatchObject({ built: 19, failed: [], rows: records });
+    const after = await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY));
+    expect(after?.units.map((u) => Object.keys(u.days).length)).toEqual([19]);
+    expect(after?.failed).toBeUndefined();
   });
 });
