@@ -18,7 +18,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
 import { connectWithProgress } from '../progressConnection.js';
 import { lockStore } from './compactionLock.js';
-import { buildingPath, collectMonthGarbage, publishUnit, writeUnit } from './compactUnit.js';
+import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeUnit } from './compactUnit.js';
 import {
   isCurrent,
   isUnitCurrent,
@@ -26,10 +26,10 @@ import {
   type MonthManifest,
   monthDir,
   monthKeyOf,
+  monthManifest,
   readManifest,
   type StoreUnit,
   sourcesOf,
-  writeManifest,
 } from './monthManifest.js';
 
 const DAY_MS = 86_400_000;
@@ -249,8 +249,7 @@ const runBuild = async (
     }
     const failed = failures(newly);
     if (!written) {
-      await writeManifest(dir, { version: 2, ...month.key, units: [...kept], ...(failed ? { failed } : {}) });
-      await collectMonthGarbage(dir, graceMs);
+      await publishManifest(dir, monthManifest(month.key, kept, failed), graceMs);
       return { failed: newly };
     }
     const dayFiles = new Map(days.map((day) => [day, filesOf([day])]));

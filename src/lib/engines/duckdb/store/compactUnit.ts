@@ -23,6 +23,7 @@ import {
   type MonthKey,
   type MonthManifest,
   monthDir,
+  monthManifest,
   readManifest,
   type StoreUnit,
   sourcesOf,
@@ -83,6 +84,16 @@ FROM parquet_metadata(${literalPath(file)}) GROUP BY 1`,
   };
 };
 
+/** Swaps a month's manifest, then removes what it no longer lists, once old enough. */
+export const publishManifest = async (
+  dir: string,
+  manifest: MonthManifest,
+  graceMs: number,
+): Promise<void> => {
+  await writeManifest(dir, manifest);
+  await collectMonthGarbage(dir, graceMs);
+};
+
 /**
  * Publishes a written unit holding `days` (each with its raw files): the file renamed into place,
  * then the month's manifest swapped, keeping `kept` (units of other days) and dropping the rest.
@@ -111,15 +122,8 @@ export const publishUnit = async (
       days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
       builtAt: new Date().toISOString(),
     };
-    const manifest: MonthManifest = {
-      version: 2,
-      ...key,
-      units: [...kept, unit],
-      ...(failed ? { failed } : {}),
-    };
     await rename(written, path.join(dir, parquet));
-    await writeManifest(dir, manifest);
-    await collectMonthGarbage(dir, graceMs);
+    await publishManifest(dir, monthManifest(key, [...kept, unit], failed), graceMs);
     return unit;
   } finally {
     await rm(written, { force: true });

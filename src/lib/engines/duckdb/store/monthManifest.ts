@@ -74,6 +74,17 @@ export interface MonthKey {
 
 export const MANIFEST = 'manifest.json';
 
+/** A month's manifest holding `units`, and the days that failed if any. */
+export const monthManifest = (
+  key: MonthKey,
+  units: readonly StoreUnit[],
+  failed: MonthManifest['failed'],
+): MonthManifest => ({ version: 2, ...key, units: [...units], ...(failed ? { failed } : {}) });
+
+/** Orders by path, by code unit rather than locale: the server and `npm run compact` may run with different locales. */
+export const byPath = (a: { path: string }, b: { path: string }): number =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+
 /** The month (YYYY/MM) of a day (YYYY/MM/DD). */
 const monthOf = (day: string): string => day.slice(0, 7);
 
@@ -117,8 +128,7 @@ export const sourcesOf = (logsDir: string, files: readonly LogFile[]): SourceFil
       bytes: f.bytes,
       modifiedMs: f.modifiedMs,
     }))
-    // By code unit, not locale: the server and `npm run compact` may run with different locales.
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort(byPath);
 
 /** Whether a day was built from exactly these raw files. */
 export const isCurrent = (

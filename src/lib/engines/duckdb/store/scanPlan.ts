@@ -15,6 +15,7 @@ import type { StoreSources } from '../cloudtrailRelation.js';
 import { findLogFiles, type LogFile } from '../logFiles.js';
 import { bytesOfColumns } from './columnsRead.js';
 import {
+  byPath,
   currentUnitOf,
   type MonthManifest,
   monthDir,
@@ -89,7 +90,6 @@ export const planScan = async (
   return { raw, compacted, range, days: { compacted: compactedDays, raw: byDay.size - compactedDays } };
 };
 
-const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 const bytesOf = (files: readonly LogFile[]) => files.reduce((sum, f) => sum + f.bytes, 0);
 
 /** The plan with each unit whose `columns` cost more than the raw files it replaces read raw instead. */
