@@ -22,9 +22,10 @@ export default defineConfig({
           include: [
             'tests/lib/**/*.test.ts',
             'tests/handlers/**/*.test.ts',
+            'tests/lambda/**/*.test.ts',
             'tests/local/**/*.test.ts',
             'tests/docs/**/*.test.ts',
-            'tests/deploy/stackPlugin.test.ts',
+            'tests/deploy/deploySettings.test.ts',
             'tests/queries/executionPlan.test.ts',
             'tests/detections/catalog.test.ts',
           ],

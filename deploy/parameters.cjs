@@ -13,6 +13,8 @@
  * @property {RegExp} pattern what a value must match, whole
  * @property {string} meaning one line for the README
  * @property {string} [shownDefault] how the README shows a default too long to print
+ * @property {true} [inTemplate] also a parameter of the CloudFormation template (templateParameters.cjs),
+ *   for the conditions that CloudFormation evaluates
  */
 
 const bool = /^(true|false)$/;
@@ -22,23 +24,32 @@ const ORIGIN = 'https?://(\\*\\.)?[a-z0-9.-]+(:\\d{1,5})?';
 /** @type {Readonly<Record<string, Parameter>>} */
 const PARAMETERS = {
   existingBucket: {
+    inTemplate: true,
     default: '',
     pattern: /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/,
     meaning:
       'a bucket an existing trail already writes to, and then no bucket or trail is created; empty: a new private bucket',
   },
-  createTrail: { default: 'true', pattern: bool, meaning: 'create a trail writing to the new bucket' },
+  createTrail: {
+    inTemplate: true,
+    default: 'true',
+    pattern: bool,
+    meaning: 'create a trail writing to the new bucket',
+  },
   organizationId: {
+    inTemplate: true,
     default: '',
     pattern: /^(o-[a-z0-9]{10,32})?$/,
     meaning: '`o-…`: an organization trail, and the table reads `AWSLogs/<org>/<account>/…`',
   },
   accounts: {
+    inTemplate: true,
     default: '',
     pattern: /^(\d{12}(,\d{12})*)?$/,
     meaning: 'accounts the table projects, comma-separated; empty: this account',
   },
   regions: {
+    inTemplate: true,
     default:
       'us-east-2,us-west-1,us-west-2,ca-central-1,eu-west-1,eu-west-2,eu-west-3,eu-central-1,eu-north-1,eu-south-1,ap-south-1,ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-southeast-1,ap-southeast-2,sa-east-1',
     pattern: new RegExp(`^(${REGION})?(,${REGION})*$`),
@@ -69,18 +80,30 @@ const PARAMETERS = {
   csvLinkSeconds: { default: '900', pattern: /^\d+$/, meaning: 'lifetime of a presigned CSV link' },
   maxWindowDays: { default: '366', pattern: /^\d+$/, meaning: 'longest window a request may ask for' },
   kmsKeyArn: {
+    inTemplate: true,
     default: '',
     pattern: /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+)?$/,
     meaning: 'KMS key for the log bucket and the trail; empty: SSE-S3',
   },
   logTransitionDays: {
+    inTemplate: true,
     default: '90',
     pattern: /^\d+$/,
     meaning: 'days before logs move to Glacier Instant Retrieval; `0` never',
   },
   resultsExpireDays: { default: '30', pattern: /^[1-9]\d*$/, meaning: 'days query results are kept' },
-  s3DataEvents: { default: 'false', pattern: bool, meaning: 'record S3 object data events' },
-  lambdaDataEvents: { default: 'false', pattern: bool, meaning: 'record Lambda invoke data events' },
+  s3DataEvents: {
+    inTemplate: true,
+    default: 'false',
+    pattern: bool,
+    meaning: 'record S3 object data events',
+  },
+  lambdaDataEvents: {
+    inTemplate: true,
+    default: 'false',
+    pattern: bool,
+    meaning: 'record Lambda invoke data events',
+  },
   apiKeys: {
     default: 'false',
     pattern: bool,
@@ -104,6 +127,7 @@ const PARAMETERS = {
       "comma-separated principal ARNs (or `apiKey:<id>`) that may read and cancel every caller's executions; everyone else sees only their own",
   },
   notifyOrigins: {
+    inTemplate: true,
     default: '',
     pattern: new RegExp(`^(${ORIGIN}(,${ORIGIN})*)?$`),
     meaning:
@@ -115,7 +139,12 @@ const PARAMETERS = {
     meaning:
       'comma-separated exact origins of internal web tools whose pages may call the API (CORS); empty: none',
   },
-  tracing: { default: 'false', pattern: bool, meaning: 'X-Ray tracing of the API stage and every function' },
+  tracing: {
+    inTemplate: true,
+    default: 'false',
+    pattern: bool,
+    meaning: 'X-Ray tracing of the API stage and every function',
+  },
   apiGatewayLogsRole: {
     default: 'true',
     pattern: bool,

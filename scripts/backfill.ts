@@ -5,12 +5,14 @@
  * deployment's settings from the environment, as the functions do (TRAILHOUND_ENGINE=athena,
  * TRAILHOUND_ATHENA_WORKGROUP, TRAILHOUND_ATHENA_DATABASE, TRAILHOUND_STORE_BUCKET,
  * TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS: the stack's outputs and parameters). At most N UNLOADs
- * run at once (default TRAILHOUND_COMPACT_CONCURRENCY, 4). The range must touch the days already
+ * run at once (default TRAILHOUND_COMPACT_CONCURRENCY, 8), each writing up to 100 account x region
+ * partitions of a day. The range must touch the days already
  * compacted, so the compacted range never has a gap, and may not overlap them: `--rebuild` first
  * takes the days from --from on out of the range (executions read them raw), waits two minutes,
- * then compacts them again (logs copied late into days already compacted). Prints progress (partitions done of total,
- * bytes scanned, time left) and a summary with the bytes Athena scanned (and billed); exits 1 if
- * any partition failed (what was compacted whole is published; run it again for the rest).
+ * then compacts them again (logs copied late into days already compacted). Prints progress (UNLOADs
+ * done of total, bytes scanned, time left) and a summary with the bytes Athena scanned (and
+ * billed); exits 1 if any UNLOAD failed (what was compacted whole is published; run it again for
+ * the rest, which writes only what is missing).
  */
 
 import { parseArgs } from 'node:util';
@@ -88,9 +90,8 @@ try {
   const report = await compactDays(scope, days, new Date(), {
     onProgress: (p) => {
       const elapsed = Date.now() - started;
-      const left =
-        p.partitionsDone > 0 ? (elapsed / p.partitionsDone) * (p.partitionsTotal - p.partitionsDone) : 0;
-      const line = `${p.partitionsDone}/${p.partitionsTotal} partitions  ${gb(p.bytesScanned)} GB scanned  ${Math.round(left / 1000)} s left`;
+      const left = p.batchesDone > 0 ? (elapsed / p.batchesDone) * (p.batchesTotal - p.batchesDone) : 0;
+      const line = `${p.batchesDone}/${p.batchesTotal} UNLOADs  ${gb(p.bytesScanned)} GB scanned  ${Math.round(left / 1000)} s left`;
       process.stderr.write(interactive ? `\r\x1b[K${line}` : `${line}\n`);
     },
   });
@@ -100,6 +101,7 @@ try {
       days: report.days.length,
       published: report.published.length,
       partitions: report.partitions,
+      queries: report.queries,
       failed: report.failed.length,
       bytesScanned: report.bytesScanned,
       watermark: report.watermark,
@@ -107,7 +109,7 @@ try {
     }),
   );
   for (const f of report.failed)
-    console.error(`failed: ${f.partition.account} ${f.partition.region} ${f.partition.day}: ${f.reason}`);
+    console.error(`failed: ${f.day} accounts ${f.accounts.join(',')}: ${f.reason}`);
   process.exit(report.failed.length > 0 ? 1 : 0);
 } catch (error) {
   console.error(`backfill refused: ${(error as Error).message}`);

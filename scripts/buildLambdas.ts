@@ -1,6 +1,7 @@
 /**
- * Builds one Lambda bundle per API route and event handler into .build/lambda/<handler>/index.mjs and prints each
- * bundle's size. Fails if any bundle would contain DuckDB or the embedded engine.
+ * Builds one Lambda bundle per function of the template (src/lambda/functions.ts), each from its
+ * entry in src/lambda, into .build/lambda/<function>/index.mjs, and prints each bundle's size.
+ * Fails if any bundle would contain DuckDB or the embedded engine.
  * Usage: npm run build:lambdas
  */
 import { mkdir, stat } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import esbuildConfig from '../deploy/esbuild.config.cjs';
-import { API_ROUTES, EVENT_HANDLERS } from '../src/routes.js';
+import { entryOf, LAMBDA_FUNCTIONS } from '../src/lambda/functions.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(root, '.build/lambda');
@@ -21,16 +22,15 @@ export interface BuiltBundle {
 }
 
 export const buildLambdas = async (): Promise<BuiltBundle[]> => {
-  const modules = [...new Set([...API_ROUTES.map((r) => r.name), ...EVENT_HANDLERS])];
   const built: BuiltBundle[] = [];
-  for (const handler of modules) {
+  for (const handler of LAMBDA_FUNCTIONS) {
     const file = path.join(OUT_DIR, handler, 'index.mjs');
     await mkdir(path.dirname(file), { recursive: true });
     const result = await build({
       ...esbuildConfig.LAMBDA_ESBUILD_OPTIONS,
       metafile: true,
       logLevel: 'warning',
-      entryPoints: [path.join(root, 'src/handlers', `${handler}.ts`)],
+      entryPoints: [path.join(root, entryOf(handler))],
       outfile: file,
     });
     const inputs = Object.keys(result.metafile.inputs);

@@ -1,15 +1,15 @@
 /**
- * `npm run package`: the deployment, packaged offline. Regenerates the Glue columns from the
- * schema, runs `serverless package` (osls) into a directory, then cfn-lint on the template when
+ * `npm run package`: the deployment, packaged offline. Regenerates what the template includes
+ * from the code (the Glue columns, the functions), runs `serverless package` (osls) into a directory, then cfn-lint on the template when
  * cfn-lint is on the PATH. Extra arguments go to serverless, e.g.
  *   npm run package -- --stage prod --param="organizationId=o-abcdef1234"
  */
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GLUE_TABLE_FILE, glueTableDocument } from './generateGlueColumns.js';
+import { writeGenerated } from './generate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -67,8 +67,7 @@ export const cfnLint = (templateFile: string): { ok: boolean; output: string } |
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  await mkdir(path.dirname(GLUE_TABLE_FILE), { recursive: true });
-  await writeFile(GLUE_TABLE_FILE, glueTableDocument());
+  await writeGenerated();
   const outDir = path.join(root, '.serverless');
   packageStack(outDir, process.argv.slice(2));
   console.log(`packaged into ${path.relative(root, outDir)}/`);

@@ -1,7 +1,7 @@
 /**
- * Every route of API v1, each from its handler module in src/handlers (one per Lambda function
- * of the template). The local server serves this table; the deployment's functions are checked
- * against it.
+ * Every route of API v1, each from its module in src/handlers: the one place a route's method and
+ * path are declared. The local server serves this table; the Lambda functions of the template are
+ * generated from it (deploy/generated/functions.json), one per route.
  */
 import { cancelExecution } from './handlers/cancelExecution.js';
 import { getCsv } from './handlers/getCsv.js';
@@ -15,7 +15,7 @@ import { listQueries } from './handlers/listQueries.js';
 import { startExecution } from './handlers/startExecution.js';
 import type { Route } from './lib/http/route.js';
 
-export const API_ROUTES: readonly Route[] = [
+const routes: readonly Route[] = [
   health,
   listQueries,
   listDetections,
@@ -25,13 +25,14 @@ export const API_ROUTES: readonly Route[] = [
   cancelExecution,
   getResults,
   getCsv,
-  getOpenApi,
 ];
 
-/** Lambda functions of the template that are no route: each a module of src/handlers too. */
-export const EVENT_HANDLERS = [
-  // Athena's end-of-execution events, for callbacks.
-  'notifyExecution',
-  // The daily compaction into the columnar table (EventBridge Scheduler).
-  'compactDays',
-] as const;
+/** The routes, the OpenAPI document's last: it documents the others and itself. */
+export const API_ROUTES: readonly Route[] = [...routes, getOpenApi(routes)];
+
+/** The route of API_ROUTES named `name` (its Lambda function's name); throws for an unknown one. */
+export const routeNamed = (name: string): Route => {
+  const route = API_ROUTES.find((r) => r.name === name);
+  if (!route) throw new Error(`No route named ${name}`);
+  return route;
+};

@@ -1,22 +1,22 @@
 // @ts-check
 'use strict';
 /**
- * A local Serverless Framework plugin for what serverless.yml cannot say on its own:
- * - checks every parameter (deploy/parameters.cjs) before anything is built, with clear messages;
- * - folds the template's conditions (foldConditions.cjs): parameters are known when the stack is
- *   packaged, so the template checked offline is exactly the template deployed;
- * - stage-wide throttling and metrics on the REST API stage (StageDescription of the framework's
- *   Deployment, whose logical id the framework makes up at packaging time);
- * - an optional resource policy that refuses every caller but the listed VPC endpoints or CIDRs;
- * - CORS preflights when origins are listed (cors.cjs);
- * - access logs, tracing and reserved concurrency (observability.cjs).
+ * A local Serverless Framework plugin for the two things that have no native form in the template
+ * the framework packages:
+ * - every parameter (deploy/parameters.cjs) checked before anything is built, with clear messages
+ *   (the framework's params have no patterns);
+ * - the REST API stage's settings (stage.cjs): throttling, metrics, access logs and X-Ray
+ *   tracing. osls does have `provider.logs.restApi`, `provider.tracing.apiGateway` and
+ *   `provider.apiGateway.metrics`, but applies them with SDK calls after the stack is deployed
+ *   (its api-gateway/lib/hack/update-stage.js) and sets the account's CloudWatch role through a
+ *   custom resource of its own (a Lambda function with IAM rights): none of that is in the
+ *   template, so none of it could be checked offline. Stage-wide throttling has no setting at all.
+ * Everything else is the framework's own: functions, http events, CORS preflights, API keys and
+ * usage plan, the resource policy, reserved concurrency, function tracing (deploy/functions.cjs,
+ * deploy/apiGateway.cjs); and CloudFormation evaluates the template's conditions itself.
  */
 const { PARAMETERS } = require('../parameters.cjs');
-const { addCorsPreflights } = require('./cors.cjs');
-const { foldConditions } = require('./foldConditions.cjs');
-const { addObservability } = require('./observability.cjs');
-
-/** @typedef {any} Json CloudFormation templates are free-form JSON. */
+const { configureStage } = require('./stage.cjs');
 
 /** @param {string | undefined} value */
 const list = (value) => (value ? String(value).split(',').filter(Boolean) : []);
@@ -44,83 +44,8 @@ const parameterProblems = (params) => {
   return problems;
 };
 
-/**
- * Throttling and metrics on the stage, and the optional resource policy.
- * @param {Record<string, Json>} resources
- * @param {Record<string, string | undefined>} params
- */
-const decorateApi = (resources, params) => {
-  const [deploymentId] = Object.keys(resources).filter(
-    (id) => resources[id].Type === 'AWS::ApiGateway::Deployment',
-  );
-  if (!deploymentId) throw new Error('No API Gateway deployment in the template');
-  const rate = Number(params.throttleRateLimit);
-  const burst = Number(params.throttleBurstLimit);
-  resources[deploymentId].Properties.StageDescription = {
-    ThrottlingRateLimit: rate,
-    ThrottlingBurstLimit: burst,
-    MetricsEnabled: true,
-    MethodSettings: [
-      {
-        ResourcePath: '/*',
-        HttpMethod: '*',
-        ThrottlingRateLimit: rate,
-        ThrottlingBurstLimit: burst,
-        MetricsEnabled: true,
-      },
-    ],
-  };
-
-  const vpces = list(params.allowedVpcEndpoints);
-  const cidrs = list(params.allowedCidrs);
-  if (vpces.length === 0 && cidrs.length === 0) return;
-  const invoke = 'execute-api:/*';
-  const thisAccount = {
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
-  };
-  /** @type {[string, Json][]} */
-  const denials = [];
-  // One Deny per kind: a caller must come through a listed endpoint and from a listed range.
-  if (vpces.length)
-    denials.push(['DenyUnlessListedVpcEndpoint', { StringNotEquals: { 'aws:SourceVpce': vpces } }]);
-  if (cidrs.length) denials.push(['DenyUnlessListedCidr', { NotIpAddress: { 'aws:SourceIp': cidrs } }]);
-  resources.ApiGatewayRestApi.Properties.Policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AllowThisAccount',
-        Effect: 'Allow',
-        Principal: { AWS: thisAccount },
-        Action: 'execute-api:Invoke',
-        Resource: invoke,
-      },
-      // Browsers never sign a preflight: the OPTIONS methods (cors.cjs) answer anyone, still
-      // only through the listed endpoints and ranges.
-      ...(list(params.corsOrigins).length
-        ? [
-            {
-              Sid: 'AllowCorsPreflight',
-              Effect: 'Allow',
-              Principal: '*',
-              Action: 'execute-api:Invoke',
-              Resource: 'execute-api:/*/OPTIONS/*',
-            },
-          ]
-        : []),
-      ...denials.map(([Sid, Condition]) => ({
-        Sid,
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'execute-api:Invoke',
-        Resource: invoke,
-        Condition,
-      })),
-    ],
-  };
-};
-
 class TrailhoundStack {
-  /** @param {Json} serverless the framework instance */
+  /** @param {any} serverless the framework instance */
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = {
@@ -141,10 +66,7 @@ class TrailhoundStack {
 
   finishTemplate() {
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;
-    foldConditions(template);
-    addCorsPreflights(template.Resources, this.params());
-    decorateApi(template.Resources, this.params());
-    addObservability(template.Resources, this.params(), {
+    configureStage(template.Resources, this.params(), {
       service: this.serverless.service.service,
       stage: this.serverless.service.provider.stage,
     });
@@ -153,4 +75,3 @@ class TrailhoundStack {
 
 module.exports = TrailhoundStack;
 module.exports.parameterProblems = parameterProblems;
-module.exports.decorateApi = decorateApi;

@@ -1,9 +1,7 @@
 /** DELETE /v1/executions/{executionId}: cancels a queued or running execution. */
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
@@ -18,5 +16,3 @@ export const cancelExecution = engineRoute({
     return json(200, await runtime.engine.cancel(path.executionId, callerOf(principal, runtime.config)));
   },
 });
-
-export const handler = httpHandler(cancelExecution, lambdaRuntime);

@@ -3,10 +3,8 @@
  * CSV (an S3 presigned URL on AWS), with the link in the body for clients that do not follow.
  */
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
@@ -37,5 +35,3 @@ export const getCsv = engineRoute({
     return json(303, link, { Location: link.url });
   },
 });
-
-export const handler = httpHandler(getCsv, lambdaRuntime);

@@ -1,9 +1,7 @@
 /** GET /v1/executions/{executionId}: state, timings, bytes scanned and, on failure, why. */
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { callerOf } from '../lib/http/caller.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
@@ -25,5 +23,3 @@ export const getExecution = engineRoute({
     return json(200, execution);
   },
 });
-
-export const handler = httpHandler(getExecution, lambdaRuntime);

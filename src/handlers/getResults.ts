@@ -8,18 +8,16 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import type { Caller, QueryEngine, ResultPage } from '../lib/engines/queryEngine.js';
 import { callerOf } from '../lib/http/caller.js';
 import { negotiate } from '../lib/http/contentNegotiation.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
 import { csvHeader, csvRows, markdownTable, ndjsonRows } from '../lib/results/resultFormats.js';
 
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 /** The most a CSV or JSON Lines answer holds before it continues at its next link. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const RESULT_FORMATS = [
@@ -123,5 +121,3 @@ export const getResults = engineRoute({
     );
   },
 });
-
-export const handler = httpHandler(getResults, lambdaRuntime);

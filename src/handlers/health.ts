@@ -1,8 +1,6 @@
 /** GET /health: the process is up and its engine was created. */
 
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 
@@ -14,5 +12,3 @@ export const health = engineRoute({
   handle: async (_input, { runtime }) =>
     json(200, { status: 'ok', engine: runtime.config.TRAILHOUND_ENGINE }),
 });
-
-export const handler = httpHandler(health, lambdaRuntime);

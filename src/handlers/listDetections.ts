@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { schemaInput, staticRoute } from '../lib/http/route.js';
 
@@ -20,5 +19,3 @@ export const listDetections = staticRoute({
   input: schemaInput(z.object({})),
   handle: async () => json(200, catalog),
 });
-
-export const handler = httpHandler(listDetections);

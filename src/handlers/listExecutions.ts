@@ -4,16 +4,14 @@
  * again, or a person an id they lost.
  */
 import { z } from 'zod';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { EXECUTION_STATES } from '../lib/engines/queryEngine.js';
 import { callerOf } from '../lib/http/caller.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { LabelSchema } from '../lib/labels.js';
 import { logger } from '../lib/logging/logger.js';
 
-export const MAX_LISTING_PAGE = 100;
+const MAX_LISTING_PAGE = 100;
 
 export const ListExecutionsInputSchema = z.object({
   principal: z.string().optional(),
@@ -45,5 +43,3 @@ export const listExecutions = engineRoute({
     return json(200, listed);
   },
 });
-
-export const handler = httpHandler(listExecutions, lambdaRuntime);

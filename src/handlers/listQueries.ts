@@ -1,6 +1,5 @@
 /** GET /v1/queries: the catalog, each query with the JSON Schema of its parameters and an example. */
 import { z } from 'zod';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { schemaInput, staticRoute } from '../lib/http/route.js';
 import { QUERIES } from '../queries/catalog.js';
@@ -28,5 +27,3 @@ export const listQueries = staticRoute({
   input: schemaInput(z.object({})),
   handle: async () => json(200, catalog),
 });
-
-export const handler = httpHandler(listQueries);

@@ -9,7 +9,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import type { RequestLimits } from '../lib/config.js';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import {
   type Caller,
   type Execution,
@@ -21,14 +20,13 @@ import {
 import { BudgetExceededError, ValidationError } from '../lib/errors.js';
 import { callerOf } from '../lib/http/caller.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
-import { httpHandler } from '../lib/http/httpHandler.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, type InputParser } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
 import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
 
-export const MAX_WAIT_SECONDS = 25;
-export const INLINE_PAGE_SIZE = 100;
+const MAX_WAIT_SECONDS = 25;
+const INLINE_PAGE_SIZE = 100;
 const POLL_MS = 200;
 /** Athena bills at least 10 MB for a query, however little it scans. */
 const MIN_BILLED_BYTES = 10_000_000;
@@ -52,7 +50,7 @@ export const StartExecutionOptionsSchema = z.object({
   }),
 });
 
-export interface StartExecutionInput {
+interface StartExecutionInput {
   readonly waitSeconds: number;
   readonly idempotencyKey: string | undefined;
   readonly plan: ExecutionPlan;
@@ -193,5 +191,3 @@ export const startExecution = engineRoute({
     return json(200, { ...execution, ...(results ? { results } : {}) }, { Location: location });
   },
 });
-
-export const handler = httpHandler(startExecution, lambdaRuntime);

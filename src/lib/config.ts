@@ -126,8 +126,11 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
       .regex(/^[A-Za-z0-9._-]{1,128}$/)
       .optional(),
   ),
-  /** UNLOADs a compaction runs at once (each counts against the account's DML query quota). */
-  TRAILHOUND_COMPACT_CONCURRENCY: positiveInt(4),
+  /**
+   * UNLOADs a compaction runs at once, each of up to 100 partitions of a day. Each counts against
+   * the account's quota of DML queries running at once (20 to 25 by default), shared with the API's.
+   */
+  TRAILHOUND_COMPACT_CONCURRENCY: positiveInt(8),
   /** At most this many S3 listings per estimate; a window that needs more is refused (422). */
   TRAILHOUND_ESTIMATE_MAX_CALLS: positiveInt(2000),
 });

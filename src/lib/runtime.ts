@@ -1,7 +1,7 @@
 /**
  * What handlers run against: the configuration and the query engine. A runtime is made by the
  * process that serves requests and passed in: the local server is created with one, and each
- * Lambda entry makes one lazily, once per container, through a RuntimeProvider. Nothing holds a
+ * Lambda entry is handed its container's, made on first use (src/lambda/containerRuntime.ts). Nothing holds a
  * runtime globally, so two servers in one process never share one.
  */
 import type { Readable } from 'node:stream';
@@ -29,18 +29,3 @@ export interface Runtime {
 }
 
 export type RuntimeProvider = () => Promise<Runtime>;
-
-/**
- * A provider that makes the runtime on first use and keeps it. A failed start is not kept: the
- * next request tries again rather than failing for the container's whole life.
- */
-export const lazyRuntime = (create: () => Promise<Runtime>): RuntimeProvider => {
-  let current: Promise<Runtime> | undefined;
-  return () => {
-    current ??= create().catch((error: unknown) => {
-      current = undefined;
-      throw error;
-    });
-    return current;
-  };
-};

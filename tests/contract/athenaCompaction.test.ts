@@ -1,7 +1,8 @@
 /**
  * The columnar copy on AWS, against the Athena test double over a real trail (the grycap research
  * account, days 2018/01/29 to 2018/02/02 in us-east-1 and sa-east-1): the compaction UNLOADs each
- * account, region and day into the store bucket and moves the watermark; a statement whose window
+ * day's accounts and regions, partitioned, into the store bucket, indexes the day and moves the
+ * watermark; a statement whose window
  * spans the watermark reads both tables and answers exactly what the raw table alone answers,
  * scanning less; a failure publishes only the days compacted whole; days not closed, days that
  * would leave a gap, and a stale watermark write are refused.
@@ -10,10 +11,11 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { type AthenaClient, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compactDaysHandler } from '../../src/handlers/compactDays.js';
+import { compactDaysHandler } from '../../src/lambda/compactDays.js';
 import { loadAthenaConfig } from '../../src/lib/config.js';
 import { AthenaEngine } from '../../src/lib/engines/athena/athenaEngine.js';
 import { type CompactionScope, compactDays } from '../../src/lib/engines/athena/compaction/compactDays.js';
+import { readDayIndex } from '../../src/lib/engines/athena/compaction/dayIndex.js';
 import {
   acquireLease,
   LEASE_KEY,
@@ -92,10 +94,11 @@ const run = async (on: AthenaEngine, req: ReturnType<typeof request>) => {
   return { execution, rows, sql: String(sent) };
 };
 
-/** The bytes of the raw log files of those days. */
-const rawBytesOf = (days: readonly string[]) =>
+/** The bytes of the raw log files of those days (of one region, or all). */
+const rawBytesOf = (days: readonly string[], region?: string) =>
   logFilePaths(path.join(DATA_DIR, 'grycap-research-account', 'AWSLogs'))
     .filter((file) => days.some((day) => file.includes(`/${day}/`)))
+    .filter((file) => !region || file.includes(`/CloudTrail/${region}/`))
     .reduce((sum, file) => sum + statSync(file).size, 0);
 
 const unloads = () =>
@@ -128,41 +131,65 @@ beforeEach(() => {
 });
 
 describe('compaction on Athena', () => {
-  it('unloads each account, region and day to its own prefix with the values as parameters, then publishes the days', async () => {
+  it('unloads each day in one query, partitioned by account and region, with the values as parameters, indexes it, then publishes the days', async () => {
     const progress: number[] = [];
     const report = await compactDays(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, {
-      onProgress: (p) => progress.push(p.partitionsDone),
+      onProgress: (p) => progress.push(p.batchesDone),
     });
     expect(report.published).toEqual(['2018/01/29', '2018/01/30', '2018/01/31']);
     expect(report.failed).toEqual([]);
     expect(report.partitions).toBe(6);
-    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(report.queries).toBe(3);
+    expect(progress).toEqual([1, 2, 3]);
     const sent = unloads();
-    expect(sent).toHaveLength(6);
+    expect(sent).toHaveLength(3);
     for (const input of sent) {
       expect(input.QueryString).toMatch(
-        /^UNLOAD \(SELECT eventversion, [a-z_, ]+ FROM cloudtrail_logs\n {2}WHERE account = \? AND region = \? AND day = \?\n {2}ORDER BY eventtime\)\nTO 's3:\/\/trailhound-store-test\/cloudtrail\/974349055189\/(sa|us)-east-1\/2018\/01\/(29|30|31)\/'\nWITH \(format = 'PARQUET', compression = 'ZSTD'\)$/,
+        /^UNLOAD \(SELECT eventversion, [a-z_, ]+, account, region FROM cloudtrail_logs\n {2}WHERE day = \? AND account IN \(\?\) AND region IN \(\?, \?\)\n {2}ORDER BY eventtime\)\nTO 's3:\/\/trailhound-store-test\/cloudtrail\/2018\/01\/(29|30|31)\/'\nWITH \(format = 'PARQUET', compression = 'ZSTD', partitioned_by = ARRAY\['account', 'region'\]\)$/,
       );
-      const [account, region, day] = input.ExecutionParameters ?? [];
+      const [day, account, ...regions] = input.ExecutionParameters ?? [];
       expect(account).toBe(`'${ACCOUNT}'`);
-      expect(input.QueryString).toContain(
-        `/cloudtrail/${ACCOUNT}/${String(region).slice(1, -1)}/${String(day).slice(1, -1)}/'`,
-      );
+      expect(regions).toEqual(["'sa-east-1'", "'us-east-1'"]);
+      expect(input.QueryString).toContain(`/cloudtrail/${String(day).slice(1, -1)}/'`);
       expect(input.WorkGroup).toBe(WORKGROUP);
     }
     // Bytes scanned: the raw files of those partitions, as Athena bills them.
-    expect(report.bytesScanned).toBeGreaterThan(0);
+    expect(report.bytesScanned).toBe(rawBytesOf(['2018/01/29', '2018/01/30', '2018/01/31']));
     expect(report.watermark).toMatchObject({
       from: '2018/01/29',
       through: '2018/01/31',
       accounts: [ACCOUNT],
       regions: REGIONS,
+      layout: 2,
     });
     // The lease is given back.
     expect(double.store.has(LEASE_KEY)).toBe(false);
+    // Hive-style, as the Parquet table's projection reads them: a prefix per partition with data
+    // (this account logged in sa-east-1 only on those days: UNLOAD writes no empty partition).
     const keys = [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/'));
-    expect(new Set(keys.map((k) => k.split('/').slice(0, 6).join('/'))).size).toBe(6);
+    const partitions = new Set(keys.map((k) => k.split('/').slice(0, 6).join('/')));
+    expect([...partitions].sort()).toEqual(
+      ['29', '30', '31'].flatMap((d) =>
+        REGIONS.filter((r) => rawBytesOf([`2018/01/${d}`], r) > 0).map(
+          (r) => `cloudtrail/2018/01/${d}/account=${ACCOUNT}/region=${r}`,
+        ),
+      ),
+    );
+    expect(partitions.size).toBe(3);
     expect((await readWatermark(double.s3, STORE_BUCKET)).watermark).toEqual(report.watermark);
+    // Each day's index: its one batch, and the files and bytes of each partition as listed.
+    const index = await readDayIndex(double.s3, STORE_BUCKET, '2018/01/30');
+    expect(index?.batches).toEqual([ACCOUNT]);
+    expect(Object.keys(index?.partitions ?? {})).toEqual([`${ACCOUNT}/sa-east-1`]);
+    for (const region of ['sa-east-1']) {
+      const files = [...double.store.entries()].filter(([k]) =>
+        k.startsWith(`cloudtrail/2018/01/30/account=${ACCOUNT}/region=${region}/`),
+      );
+      expect(index?.partitions?.[`${ACCOUNT}/${region}`]).toEqual({
+        files: files.length,
+        bytes: files.reduce((sum, [, o]) => sum + o.size, 0),
+      });
+    }
   });
 
   it('reads a window across the watermark from both tables, with the answers of the raw table and fewer bytes', async () => {
@@ -192,14 +219,14 @@ describe('compaction on Athena', () => {
     }
   });
 
-  it('estimates a window across the watermark by listing both buckets: exactly the bytes the execution reads', async () => {
+  it("estimates a window across the watermark from the compacted days' indexes and a listing of the raw ones: exactly the bytes the execution reads", async () => {
     const req = request('principal-activity', { userName: 'alucloud87' });
     const both = engine(STORE_BUCKET);
     const estimate = await both.estimate(req);
     const executed = await run(both, req);
     expect(estimate.bytesScanned).toBe(executed.execution.statistics.bytesScanned);
     // 01/30 and 01/31 from the copy, 02/01 and 02/02 raw; a day per region that has files.
-    expect(estimate.days.compacted).toBe(4);
+    expect(estimate.days.compacted).toBe(2);
     expect(estimate.days.raw).toBeGreaterThan(0);
     const raw = await engine().estimate(req);
     expect(raw.days.compacted).toBe(0);
@@ -260,15 +287,13 @@ describe('compaction on Athena', () => {
       athena: {
         send: (command: StartQueryExecutionCommand) =>
           command instanceof StartQueryExecutionCommand &&
-          command.input.ExecutionParameters?.join() === `'${ACCOUNT}','us-east-1','2018/02/02'`
+          command.input.ExecutionParameters?.[0] === "'2018/02/02'"
             ? Promise.reject(new Error('TooManyRequestsException: Rate exceeded'))
             : double.athena.send(command),
       } as unknown as AthenaClient,
     };
     const report = await compactDays(failing, ['2018/02/01', '2018/02/02', '2018/02/03'], NOW);
-    expect(report.failed.map((f) => [f.partition.region, f.partition.day])).toEqual([
-      ['us-east-1', '2018/02/02'],
-    ]);
+    expect(report.failed.map((f) => [f.day, f.accounts])).toEqual([['2018/02/02', [ACCOUNT]]]);
     // 02/01 is published as soon as it is whole; the run stops at 02/02 (02/03 would leave a gap).
     expect(report.published).toEqual(['2018/02/01']);
     expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/01' });
@@ -326,11 +351,13 @@ describe('compaction on Athena', () => {
       TRAILHOUND_ACCOUNTS: ACCOUNT,
       TRAILHOUND_REGIONS: REGIONS.join(','),
     });
+    // A clock stopped at one instant; its sleeps return at once (the double moves on each poll).
+    const at = (iso: string) => ({ now: () => Date.parse(iso), sleep: async () => {} });
     // 2018-02-06 at 00:30 UTC: 02/04 is closed, 02/05 closes at 01:00.
     const handler = compactDaysHandler(
       config,
       { athena: double.athena, s3: double.s3 },
-      () => new Date('2018-02-06T00:30:00Z'),
+      at('2018-02-06T00:30:00Z'),
     );
     const report = await handler();
     expect(report.days).toEqual(['2018/02/04']);
@@ -338,7 +365,7 @@ describe('compaction on Athena', () => {
     const later = compactDaysHandler(
       config,
       { athena: double.athena, s3: double.s3 },
-      () => new Date('2018-02-20T02:00:00Z'),
+      at('2018-02-20T02:00:00Z'),
     );
     expect((await later()).days).toEqual([
       '2018/02/05',

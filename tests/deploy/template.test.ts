@@ -7,10 +7,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generateGlueColumns.js';
+import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generate.js';
 import { cfnLint, hasCfnLint, packageStack, stageService, TEMPLATE } from '../../scripts/packageStack.js';
+import { LAMBDA_FUNCTIONS } from '../../src/lambda/functions.js';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../src/lib/http/cors.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
-import { API_ROUTES, EVENT_HANDLERS } from '../../src/routes.js';
+import { openApiDocument } from '../../src/openapi/openApiDocument.js';
+import { API_ROUTES } from '../../src/routes.js';
+import { deployedTemplate } from '../helpers/cloudFormation.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
 type Json = any;
@@ -41,7 +45,8 @@ const PARAMETER_SETS = {
 } as const;
 type SetName = keyof typeof PARAMETER_SETS;
 
-const templates = {} as Record<SetName, { file: string; json: Json }>;
+/** Each set's packaged template (`raw`), and as CloudFormation deploys it (`json`: see deployedTemplate). */
+const templates = {} as Record<SetName, { file: string; raw: Json; json: Json }>;
 
 let serviceDir: string;
 
@@ -52,7 +57,8 @@ beforeAll(async () => {
     const dir = await mkdtemp(path.join(tmpdir(), `trailhound-stack-${name}-`));
     packageStack(dir, PARAMETER_SETS[name], serviceDir);
     const file = path.join(dir, TEMPLATE);
-    templates[name] = { file, json: JSON.parse(readFileSync(file, 'utf8')) };
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    templates[name] = { file, raw, json: deployedTemplate(raw) };
   }
 }, 180_000);
 
@@ -70,6 +76,12 @@ const statements = (t: Json) =>
     ),
   );
 const text = (value: Json) => JSON.stringify(value);
+/** The path of an API Gateway resource, from its PathPart and its parents' up to the API's root. */
+const methodPath = (t: Json, resourceId: Json): string => {
+  if (resourceId?.['Fn::GetAtt']?.[1] === 'RootResourceId') return '';
+  const resource = t.Resources[resourceId.Ref];
+  return `${methodPath(t, resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+};
 
 describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) => {
   const t = () => templates[name].json;
@@ -109,14 +121,19 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
-  it('authorizes every method with IAM (SigV4), and exposes exactly the API routes', () => {
+  it("authorizes every method with IAM (SigV4), and its methods are exactly the OpenAPI document's operations", () => {
     // CORS preflights (OPTIONS, answered by API Gateway itself) are checked on their own below.
     const methods = resources(t(), 'AWS::ApiGateway::Method')
       .map(([, m]) => m.Properties)
       .filter((m) => m.HttpMethod !== 'OPTIONS');
-    expect(methods).toHaveLength(API_ROUTES.length);
     for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(API_ROUTES.map((r) => r.method).sort());
+    const operations = Object.entries(openApiDocument(API_ROUTES).paths as Record<string, object>).flatMap(
+      ([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(methods.map((m) => `${m.HttpMethod} ${methodPath(t(), m.ResourceId)}`).sort()).toEqual(
+      operations.sort(),
+    );
+    expect(operations).toHaveLength(API_ROUTES.length);
   });
 
   it('writes one JSON access log line per request: request id, caller, route, status, latency', () => {
@@ -152,8 +169,9 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   it('runs every function on nodejs24.x, arm64, with a role of its own kind', () => {
     const functions = resources(t(), 'AWS::Lambda::Function');
     // One per route, and the functions that events call.
-    expect(functions).toHaveLength(API_ROUTES.length + EVENT_HANDLERS.length);
+    expect(functions).toHaveLength(LAMBDA_FUNCTIONS.length);
     for (const [id, f] of functions) {
+      expect(f.Properties.Handler, id).toMatch(/^src\/lambda\/[a-zA-Z]+\.handler$/);
       expect(f.Properties.Runtime, id).toBe('nodejs24.x');
       expect(f.Properties.Architectures, id).toEqual(['arm64']);
       expect(f.Properties.Environment.Variables.TRAILHOUND_ENGINE).toBe('athena');
@@ -181,7 +199,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
         );
         if (literal.includes('*'))
           expect(literal, `${s.role} ${s.Sid}`).toMatch(
-            /\/(AWSLogs|athena|athena-compaction|cloudtrail)\/\*(\.safe\.csv)?"?\]*\}?$/,
+            /\/(AWSLogs|athena|athena-compaction|cloudtrail|compaction\/days)\/\*(\.safe\.csv)?"?\]*\}?$/,
           );
       }
     }
@@ -336,10 +354,11 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(parquet.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
       'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
     );
-    const placeholders = ['account', 'region', 'day'].map((p) => `$${'{'}${p}}`).join('/');
+    const [account, region, day] = ['account', 'region', 'day'].map((p) => `$${'{'}${p}}`);
     const location = text(parquet.Parameters['storage.location.template']).replaceAll('","', '');
     expect(location).toContain('{"Ref":"StoreBucket"}');
-    expect(location).toContain(`/cloudtrail/${placeholders}`);
+    // Where UNLOAD's partitioned_by writes a day's partitions (compaction/storeLayout.ts).
+    expect(location).toContain(`/cloudtrail/${day}/account=${account}/region=${region}"`);
     // The bucket: private, TLS only, encrypted.
     const bucket = t().Resources.StoreBucket.Properties;
     expect(Object.values(bucket.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
@@ -355,7 +374,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   it('compacts closed days daily with a function of its own role, which writes only the store and alters no table', () => {
     const schedule = only(t(), 'AWS::Scheduler::Schedule');
     expect(schedule).toMatchObject({
-      ScheduleExpression: 'cron(30 1 * * ? *)',
+      ScheduleExpression: 'cron(30 * * * ? *)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
@@ -469,7 +488,7 @@ describe('parameter sets', () => {
     expect(text(table.StorageDescriptor.Location)).toContain('acme-org-cloudtrail');
     expect(table.Parameters['projection.region.values']).toBe('us-east-1,eu-west-1');
     const read = statements(t).find((s) => s.Sid === 'ReadCloudTrailLogs');
-    expect(text(read.Resource)).toContain(':s3:::acme-org-cloudtrail');
+    expect(text(read.Resource).replaceAll('","', '')).toContain(':s3:::acme-org-cloudtrail');
     expect(text(read.Resource)).toContain('/AWSLogs/*');
   });
 
@@ -487,15 +506,16 @@ describe('parameter sets', () => {
     const write = t.Resources.LogBucketPolicy.Properties.PolicyDocument.Statement.find(
       (s: Json) => s.Sid === 'AWSCloudTrailWrite',
     );
-    expect(text(write.Resource)).toContain('/AWSLogs/o-abcdef1234/*');
+    expect(text(write.Resource).replaceAll('","', '')).toContain('/AWSLogs/o-abcdef1234/*');
     for (const [, m] of resources(t, 'AWS::ApiGateway::Method')) {
       if (m.Properties.HttpMethod === 'OPTIONS') continue;
       expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
       expect(m.Properties.ApiKeyRequired).toBe(true);
     }
-    // CORS: one unsigned preflight per resource, answered by API Gateway (no function), the
-    // deployment after it; the functions told the origins; anyone may send one, still only
-    // through the listed endpoint and range.
+    // CORS: the framework's unsigned preflight per resource, answered by API Gateway (no
+    // function), naming the request's Origin only when it is listed; the deployment after it;
+    // the functions told the origins; anyone may send one, still only through the listed
+    // endpoint and range.
     const preflights = resources(t, 'AWS::ApiGateway::Method').filter(
       ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
     );
@@ -507,9 +527,18 @@ describe('parameter sets', () => {
     expect(preflights).toHaveLength(routeResources.size);
     const [, deployment] = resources(t, 'AWS::ApiGateway::Deployment')[0] as [string, Json];
     for (const [id, m] of preflights) {
-      expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+      expect(m.Properties.AuthorizationType).toBe('NONE');
+      expect(m.Properties.ApiKeyRequired ?? false).toBe(false);
       expect(m.Properties.Integration.Type).toBe('MOCK');
       expect(deployment.DependsOn).toContain(id);
+      const [answer] = m.Properties.Integration.IntegrationResponses;
+      expect(answer.ResponseParameters).toMatchObject({
+        'method.response.header.Access-Control-Allow-Headers': `'${CORS_ALLOWED_HEADERS.join(',')}'`,
+        'method.response.header.Access-Control-Max-Age': `'${CORS_MAX_AGE_SECONDS}'`,
+      });
+      expect(answer.ResponseTemplates['application/json']).toContain(
+        '$origin.matches("https://incidents[.]example[.]com") || $origin.matches("http://localhost:5173")',
+      );
     }
     expect(
       resources(t, 'AWS::Lambda::Function')[0]?.[1].Properties.Environment.Variables.TRAILHOUND_CORS_ORIGINS,

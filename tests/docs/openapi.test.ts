@@ -7,13 +7,12 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { getOpenApi } from '../../src/handlers/getOpenApi.js';
 import { httpHandler } from '../../src/lib/http/httpHandler.js';
 import { OPERATIONS } from '../../src/openapi/openApiDocument.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { planExecution } from '../../src/queries/executionPlan.js';
 import { exampleRequest } from '../../src/queries/queryDefinition.js';
-import { API_ROUTES } from '../../src/routes.js';
+import { API_ROUTES, routeNamed } from '../../src/routes.js';
 import { DOCUMENT } from '../helpers/openApiAnswers.js';
 import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
 
@@ -74,7 +73,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('is served at GET /v1/openapi.json', async () => {
-    const response = await httpHandler(getOpenApi)(
+    const response = await httpHandler(routeNamed('getOpenApi'))(
       proxyEvent({ httpMethod: 'GET', resource: '/v1/openapi.json' }),
       lambdaContext(),
     );

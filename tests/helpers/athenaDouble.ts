@@ -12,11 +12,17 @@
  * - StopQueryExecution cancels; the result CSV is kept as an S3 object;
  * - the columnar copy: the store bucket (STORE_BUCKET) as S3 answers for it (objects with ETags,
  *   conditional PUTs refused with 412, listing, DeleteObjects), UNLOAD written as Parquet (zstd)
- *   under its destination, refused when the destination holds anything, and the
- *   `cloudtrail_parquet` table read from those files with partitions projected from their keys.
+ *   under its destination: with `partitioned_by`, a file per partition under `name=value/`
+ *   directories, the partition columns left out of the files, at most 100 partitions a query, and
+ *   beside whatever the destination holds; without it, refused when the destination holds
+ *   anything; and the `cloudtrail_parquet` table read from those files with partitions projected
+ *   from their keys;
+ * - at an organization's size, without a byte of real logs: a synthetic trail (accounts × regions
+ *   × days of listed objects, `syntheticTrail`), whose UNLOADs write objects of the right keys and
+ *   sizes, each taking `unloadMs` of a test's clock.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -46,6 +52,7 @@ import {
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { Clock } from '../../src/lib/clock.js';
 import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRelation.js';
 import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
@@ -57,7 +64,7 @@ const DOUBLE_REGION = 'us-east-1';
 const RESULTS_BUCKET = 'trailhound-results-test';
 /** The trail's bucket: the log files, keyed as CloudTrail writes them (`AWSLogs/…`). */
 export const LOG_BUCKET = 'trailhound-logs-test';
-/** The columnar copy's bucket: Parquet under `cloudtrail/<account>/<region>/<day>/`, and the watermark. */
+/** The columnar copy's bucket: Parquet under `cloudtrail/<day>/account=<a>/region=<r>/`, and the control objects. */
 export const STORE_BUCKET = 'trailhound-store-test';
 
 const invalid = (message: string) => new InvalidRequestException({ message, $metadata: {} });
@@ -93,6 +100,34 @@ export const substituteParameters = (sql: string, parameters: readonly string[])
     throw invalid('More ExecutionParameters given than the query has parameters');
   return out;
 };
+
+/** What a synthetic trail holds: `filesPerPartition` files of `bytesPerFile` each account, region and day. */
+interface SyntheticTrail {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly days: readonly string[];
+  readonly filesPerPartition: number;
+  readonly bytesPerFile: number;
+}
+
+/** Where the synthetic trail's keys are said to be: no file there is ever read. */
+const SYNTHETIC_DIR = '/synthetic-trail';
+
+const syntheticFiles = (trail: SyntheticTrail): LogFile[] =>
+  trail.days.flatMap((day) =>
+    trail.accounts.flatMap((account) =>
+      trail.regions.flatMap((region) =>
+        Array.from({ length: trail.filesPerPartition }, (_, n) => ({
+          path: `${SYNTHETIC_DIR}/AWSLogs/${account}/CloudTrail/${region}/${day}/${account}_CloudTrail_${region}_${day.replaceAll('/', '')}T0000Z_${n}.json.gz`,
+          account,
+          region,
+          day,
+          bytes: trail.bytesPerFile,
+          modifiedMs: 0,
+        })),
+      ),
+    ),
+  );
 
 const allLogFiles = (logsDir: string): LogFile[] => {
   return logFilePaths(path.join(logsDir, 'AWSLogs')).flatMap((file) => {
@@ -147,8 +182,11 @@ const parquetRange = (sql: string): [string, string] | undefined => {
   return m ? [m[1] as string, m[2] as string] : undefined;
 };
 
-/** A store object's path: …/cloudtrail/<account>/<region>/YYYY/MM/DD/<file>, as a DuckDB literal. */
-const STORE_KEY_PARTITIONS = String.raw`'/cloudtrail/(\d{12})/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;
+/** A store object's path: …/cloudtrail/YYYY/MM/DD/account=<a>/region=<r>/<file>, as a DuckDB literal. */
+const STORE_KEY_PARTITIONS = String.raw`'/cloudtrail/(\d{4}/\d{2}/\d{2})/account=(\d{12})/region=([^/]+)/[^/]+$'`;
+const STORE_KEY = /^cloudtrail\/(\d{4}\/\d{2}\/\d{2})\/account=(\d{12})\/region=([^/]+)\/[^/]+$/;
+/** Athena's limit of partitions one UNLOAD (or CTAS, INSERT) writes. */
+const MAX_UNLOAD_PARTITIONS = 100;
 
 const UNLOAD = /^UNLOAD \(([\s\S]*)\)\s*TO '(s3:\/\/[^']+)'\s*WITH \(([^)]*)\)\s*$/;
 
@@ -218,13 +256,25 @@ interface Run {
   rows: (string | null)[][];
   error?: string;
   completed?: Date;
+  /** With a clock: when the run ends, in the clock's time. */
+  endsAt?: number;
 }
 
 export interface AthenaDoubleOptions {
-  readonly logsDir: string;
+  /** The real trail the double serves, laid out as in a trail bucket: one of it or `syntheticTrail`. */
+  readonly logsDir?: string;
+  readonly syntheticTrail?: SyntheticTrail;
   readonly workGroup: string;
   /** Keys per ListObjectsV2 page at most (S3's is 1,000): small, to make listings page. */
   readonly listPageSize?: number;
+  /**
+   * Time, for runs that take time: with a clock a run is RUNNING until `unloadMs` (an UNLOAD) or
+   * `queryMs` (anything else, default 0) of it have passed. Without one, a run is QUEUED at its
+   * first poll, RUNNING at its second, and ended at the third.
+   */
+  readonly clock?: Clock;
+  readonly unloadMs?: number;
+  readonly queryMs?: number;
 }
 
 export class AthenaDouble {
@@ -247,10 +297,19 @@ export class AthenaDouble {
   readonly #runs = new Map<string, Run>();
   readonly #tokens = new Map<string, string>();
   readonly #files: LogFile[];
+  /** The log bucket's objects in key order, listed without sorting them at every call. */
+  readonly #logObjects: { Key: string; Size: number }[];
+  readonly #logsDir: string;
   readonly #instance: Promise<DuckDBInstance>;
 
   constructor(readonly options: AthenaDoubleOptions) {
-    this.#files = allLogFiles(options.logsDir);
+    this.#logsDir = options.syntheticTrail ? SYNTHETIC_DIR : (options.logsDir ?? '');
+    this.#files = options.syntheticTrail
+      ? syntheticFiles(options.syntheticTrail)
+      : allLogFiles(this.#logsDir);
+    this.#logObjects = this.#files
+      .map((f) => ({ Key: path.relative(this.#logsDir, f.path).split(path.sep).join('/'), Size: f.bytes }))
+      .sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
     this.#instance = DuckDBInstance.create(':memory:').then(async (instance) => {
       const setup = await instance.connect();
       for (const macro of TRINO_MACROS) await setup.run(macro);
@@ -384,11 +443,7 @@ export class AthenaDouble {
         $metadata: { httpStatusCode: 404 },
       });
     }
-    const objects = this.#files.map((f) => ({
-      Key: path.relative(this.options.logsDir, f.path).split(path.sep).join('/'),
-      Size: f.bytes,
-    }));
-    return listPage(objects, input, this.options.listPageSize ?? 1000);
+    return listPage(this.#logObjects, input, this.options.listPageSize ?? 1000);
   }
 
   /** ListObjectsV2 over the store bucket, in key order, 1,000 a page. */
@@ -403,42 +458,114 @@ export class AthenaDouble {
   /** The Parquet objects of the store, as partitions of the columnar table. */
   #parquetFiles() {
     return [...this.store.entries()].flatMap(([key, o]) => {
-      const m = /^cloudtrail\/(\d{12})\/([^/]+)\/(\d{4}\/\d{2}\/\d{2})\/[^/]+$/.exec(key);
+      const m = STORE_KEY.exec(key);
       return m && o.file
         ? [
             {
               key,
               file: o.file,
               bytes: o.size,
-              account: m[1] as string,
-              region: m[2] as string,
-              day: m[3] as string,
+              day: m[1] as string,
+              account: m[2] as string,
+              region: m[3] as string,
             },
           ]
         : [];
     });
   }
 
-  /** UNLOAD: the SELECT written as Parquet under an empty destination of the store bucket. */
-  async #unload(run: Run, connection: DuckDBConnection, sql: string) {
+  /** Where an UNLOAD writes, checked as Athena and S3 would: the store bucket, a prefix ending in '/'. */
+  #destination(sql: string) {
     const [, select, destination, options] = UNLOAD.exec(sql) as RegExpExecArray;
     if (!/format\s*=\s*'PARQUET'/i.test(options as string))
       throw new Error('the double unloads Parquet only');
     const location = /^s3:\/\/([^/]+)\/(.+\/)$/.exec(destination as string);
     if (!location || location[1] !== STORE_BUCKET) throw new Error(`Access Denied writing ${destination}`);
     const prefix = location[2] as string;
-    if ([...this.store.keys()].some((key) => key.startsWith(prefix))) {
+    const partitionedBy = /partitioned_by\s*=\s*ARRAY\[([^\]]*)\]/i.exec(options as string);
+    const partitions = partitionedBy
+      ? [...(partitionedBy[1] as string).matchAll(/'([^']+)'/g)].map((m) => m[1] as string)
+      : [];
+    // Only an UNLOAD that writes partitions may write where something already is.
+    if (partitions.length === 0 && [...this.store.keys()].some((key) => key.startsWith(prefix))) {
       throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table already exists: ${destination}`);
     }
-    const dir = path.join(this.#storeDir, prefix);
-    mkdirSync(dir, { recursive: true });
-    const name = `${randomUUID()}.parquet`;
-    const file = path.join(dir, name);
-    await connection.run(
-      `COPY (${toDuckDbDialect(select as string)}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
+    return { select: select as string, prefix, partitions };
+  }
+
+  #putStoreFile(key: string, file: string) {
+    this.store.set(key, { body: undefined, size: statSync(file).size, etag: `"${randomUUID()}"`, file });
+  }
+
+  /** UNLOAD: the SELECT written as Parquet under its destination in the store bucket. */
+  async #unload(run: Run, connection: DuckDBConnection, sql: string) {
+    const { select, prefix, partitions } = this.#destination(sql);
+    const query = toDuckDbDialect(select);
+    run.columns = [];
+    run.rows = [];
+    if (partitions.length === 0) {
+      const dir = path.join(this.#storeDir, prefix);
+      mkdirSync(dir, { recursive: true });
+      const name = `${randomUUID()}.parquet`;
+      await connection.run(
+        `COPY (${query}) TO '${path.join(dir, name).replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      this.#putStoreFile(`${prefix}${name}`, path.join(dir, name));
+      return;
+    }
+    const columns = partitions.join(', ');
+    const counted = await connection.runAndReadAll(
+      `SELECT count(*) FROM (SELECT DISTINCT ${columns} FROM (${query}))`,
     );
-    const size = statSync(file).size;
-    this.store.set(`${prefix}${name}`, { body: undefined, size, etag: `"${randomUUID()}"`, file });
+    if (Number(counted.getRows()[0]?.[0]) > MAX_UNLOAD_PARTITIONS) {
+      throw new Error(
+        `HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of ${MAX_UNLOAD_PARTITIONS} open writers for partitions/buckets`,
+      );
+    }
+    // DuckDB writes Hive-style directories of its own; each file then takes a name of the UNLOAD's.
+    const scratch = mkdtempSync(path.join(this.#storeDir, 'unload-'));
+    await connection.run(
+      `COPY (${query}) TO '${scratch.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${columns}))`,
+    );
+    for (const file of readdirSync(scratch, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.parquet')) continue;
+      const key = `${prefix}${path.dirname(file).split(path.sep).join('/')}/${randomUUID()}`;
+      const target = path.join(this.#storeDir, key);
+      mkdirSync(path.dirname(target), { recursive: true });
+      renameSync(path.join(scratch, file), target);
+      this.#putStoreFile(key, target);
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  /**
+   * UNLOAD over the synthetic trail: an object per partition the SELECT reads (a third of its raw
+   * bytes, about what Parquet takes), under the same keys as a real one, and the same limit.
+   */
+  #syntheticUnload(run: Run, sql: string) {
+    const { prefix, partitions } = this.#destination(sql);
+    if (partitions.join() !== 'account,region')
+      throw new Error('the synthetic trail unloads by account and region');
+    const read = prune(this.#files, sql);
+    const byPartition = new Map<string, LogFile[]>();
+    for (const f of read) {
+      const partition = `account=${f.account}/region=${f.region}`;
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), f]);
+    }
+    if (byPartition.size > MAX_UNLOAD_PARTITIONS) {
+      throw new Error(
+        `HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of ${MAX_UNLOAD_PARTITIONS} open writers for partitions/buckets`,
+      );
+    }
+    for (const [partition, files] of byPartition) {
+      const size = Math.round(files.reduce((sum, f) => sum + f.bytes, 0) / 3);
+      this.store.set(`${prefix}${partition}/${randomUUID()}`, {
+        body: undefined,
+        size,
+        etag: `"${randomUUID()}"`,
+      });
+    }
+    run.bytes = read.reduce((sum, f) => sum + f.bytes, 0);
     run.columns = [];
     run.rows = [];
   }
@@ -485,6 +612,11 @@ export class AthenaDouble {
       columns: [],
       rows: [],
     };
+    const { clock } = this.options;
+    if (clock) {
+      run.endsAt =
+        clock.now() + (UNLOAD.test(sql) ? (this.options.unloadMs ?? 0) : (this.options.queryMs ?? 0));
+    }
     run.done = this.#execute(run, sql);
     this.#runs.set(run.id, run);
     if (input.ClientRequestToken) this.#tokens.set(input.ClientRequestToken, run.id);
@@ -492,6 +624,16 @@ export class AthenaDouble {
   }
 
   async #execute(run: Run, sql: string) {
+    if (this.options.syntheticTrail) {
+      try {
+        if (!UNLOAD.test(sql)) throw new Error('the synthetic trail answers UNLOADs only');
+        this.#syntheticUnload(run, sql);
+      } catch (error) {
+        run.error = (error as Error).message;
+      }
+      run.completed = new Date();
+      return;
+    }
     const compacted = parquetRange(sql);
     const files = prune(this.#files, compacted ? sql.slice(sql.indexOf('UNION ALL')) : sql);
     const rawFiles = compacted && !sql.includes('FROM cloudtrail_logs') ? [] : files;
@@ -514,9 +656,9 @@ export class AthenaDouble {
       await connection.run(
         parquet.length > 0
           ? `CREATE OR REPLACE TEMP VIEW ${PARQUET_TABLE_NAME} AS SELECT ${CLOUDTRAIL_FIELDS.map(columnName).join(', ')},
-               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 1) AS account,
-               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 2) AS region,
-               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 3) AS day
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 2) AS account,
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 3) AS region,
+               regexp_extract(filename, ${STORE_KEY_PARTITIONS}, 1) AS day
              FROM read_parquet([${parquet.map((f) => `'${f.file.replaceAll("'", "''")}'`).join(', ')}], filename = true)`
           : `CREATE OR REPLACE TEMP VIEW ${PARQUET_TABLE_NAME} AS SELECT * FROM cloudtrail_logs WHERE false`,
       );
@@ -550,6 +692,10 @@ export class AthenaDouble {
 
   #state(run: Run): RunState {
     if (run.cancelled) return 'CANCELLED';
+    if (run.endsAt !== undefined && this.options.clock) {
+      if (this.options.clock.now() < run.endsAt) return 'RUNNING';
+      return run.error ? 'FAILED' : 'SUCCEEDED';
+    }
     if (run.polls === 0) return 'QUEUED';
     if (run.polls === 1) return 'RUNNING';
     return run.error ? 'FAILED' : 'SUCCEEDED';
@@ -557,7 +703,7 @@ export class AthenaDouble {
 
   async #get(id: string | undefined): Promise<{ QueryExecution: QueryExecution }> {
     const run = this.#find(id);
-    if (run.polls >= 1) await run.done;
+    if (run.polls >= 1 || run.endsAt !== undefined) await run.done;
     const state = this.#state(run);
     run.polls += 1;
     run.reported = state;

@@ -43,8 +43,9 @@ import type {
 } from '../queryEngine.js';
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
+import { readDayIndex } from './compaction/dayIndex.js';
 import { coveredRange, readWatermark } from './compaction/watermark.js';
-import { estimateFromListing, type LogLocation } from './partitionListing.js';
+import { estimateScan, type LogLocation } from './partitionListing.js';
 import { ensureSafeCsv } from './safeResultCsv.js';
 
 interface StoreLocation {
@@ -192,8 +193,12 @@ export class AthenaEngine implements QueryEngine {
     // Idempotency-Key, whose execution reads raw only).
     const range = request.idempotencyKey ? undefined : await this.#compactedDays();
     const { store } = this.#options;
-    return estimateFromListing(
-      (input) => this.#call('ListObjectsV2', () => s3.send(new ListObjectsV2Command(input))),
+    return estimateScan(
+      {
+        listPage: (input) => this.#call('ListObjectsV2', () => s3.send(new ListObjectsV2Command(input))),
+        dayIndex: (day) =>
+          this.#call('GetObject (day index)', () => readDayIndex(s3, store?.bucket as string, day)),
+      },
       logs,
       request.window,
       estimateMaxCalls ?? DEFAULT_ESTIMATE_MAX_CALLS,

@@ -1,19 +1,26 @@
 /**
  * The Athena engine's runtime: SDK clients created once per runtime, configured from the
- * environment the deployment sets (workgroup, database, catalog, AWS_REGION). `lambdaRuntime` is
- * what each Lambda entry hands its handler: the runtime of this container, made on first use.
+ * environment the deployment sets (workgroup, database, catalog, AWS_REGION). Made by the
+ * composition roots that run on Athena: src/lambda (once per container) and the local server
+ * with TRAILHOUND_ENGINE=athena.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
-import { type AthenaConfig, loadConfig } from '../../config.js';
+import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
-import { lazyRuntime, type Runtime } from '../../runtime.js';
+import type { Runtime } from '../../runtime.js';
 import { AthenaEngine } from './athenaEngine.js';
+
+/** A runtime whose engine is Athena's: what the Lambda functions of the template run on. */
+export interface AthenaRuntime extends Runtime {
+  readonly config: AthenaConfig;
+  readonly engine: AthenaEngine;
+}
 
 export const createAthenaRuntime = async (
   config: AthenaConfig,
   clients: { athena?: AthenaClient; s3?: S3Client } = {},
-): Promise<Runtime> => {
+): Promise<AthenaRuntime> => {
   if (
     config.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS.length > 0 &&
     !config.TRAILHOUND_NOTIFY_SECRET &&
@@ -49,14 +56,3 @@ export const createAthenaRuntime = async (
   });
   return { config, engine };
 };
-
-/** The runtime of a Lambda container: Athena, as the template's TRAILHOUND_ENGINE must say. */
-export const lambdaRuntime = lazyRuntime(async () => {
-  const config = loadConfig(process.env);
-  if (config.TRAILHOUND_ENGINE !== 'athena') {
-    throw new ConfigurationError(
-      `TRAILHOUND_ENGINE is ${config.TRAILHOUND_ENGINE}; Lambda functions run the athena engine`,
-    );
-  }
-  return createAthenaRuntime(config);
-});

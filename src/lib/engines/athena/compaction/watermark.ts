@@ -8,10 +8,17 @@
  * days; and a compaction holds the lease (lease.ts) while it runs, so no two clear and write the
  * same prefixes at once.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { DayRange } from '../../../sql/buildStatement.js';
-import { isDay, nextDay, previousDay } from './closedDays.js';
+import { daysFrom, isDay, nextDay, previousDay } from './closedDays.js';
+import { dayIndexKey, STORE_LAYOUT } from './storeLayout.js';
 
 export const WATERMARK_KEY = 'compaction/watermark.json';
 
@@ -22,6 +29,8 @@ const WatermarkSchema = z
     through: DaySchema,
     accounts: z.array(z.string()).min(1),
     regions: z.array(z.string()).min(1),
+    /** The store's layout its days were written in; none: the first layout, which nothing reads now. */
+    layout: z.number().int().optional(),
     updatedAt: z.iso.datetime(),
   })
   .refine((w) => w.from <= w.through, 'from after through');
@@ -56,17 +65,21 @@ export const readWatermark = async (s3: S3Client, bucket: string): Promise<ReadW
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
+/** Whether the watermark names days written in this store layout, the one the table projects. */
+const inStoreLayout = (watermark: Watermark | undefined): watermark is Watermark =>
+  watermark !== undefined && watermark.layout === STORE_LAYOUT;
+
 /**
  * The days a watermark says the copy holds for all of `accounts` and `regions`: none when it was
  * written for other ones (accounts or regions were added since), whose missing partitions only
- * the raw table has.
+ * the raw table has, or in another layout than the one the columnar table reads.
  */
 export const coveredRange = (
   watermark: Watermark | undefined,
   accounts: readonly string[],
   regions: readonly string[],
 ): DayRange | undefined =>
-  watermark &&
+  inStoreLayout(watermark) &&
   accounts.every((a) => watermark.accounts.includes(a)) &&
   regions.every((r) => watermark.regions.includes(r))
     ? { from: watermark.from, through: watermark.through }
@@ -78,7 +91,7 @@ export const extensibleRange = (
   accounts: readonly string[],
   regions: readonly string[],
 ): DayRange | undefined =>
-  watermark && sameSet(watermark.accounts, accounts) && sameSet(watermark.regions, regions)
+  inStoreLayout(watermark) && sameSet(watermark.accounts, accounts) && sameSet(watermark.regions, regions)
     ? { from: watermark.from, through: watermark.through }
     : undefined;
 
@@ -103,11 +116,11 @@ export const extendRange = (current: DayRange | undefined, compacted: DayRange):
 export const writeWatermark = async (
   s3: S3Client,
   bucket: string,
-  watermark: Omit<Watermark, 'updatedAt'>,
+  watermark: Omit<Watermark, 'updatedAt' | 'layout'>,
   read: ReadWatermark,
   now: Date,
 ): Promise<ReadWatermark> => {
-  const written: Watermark = { ...watermark, updatedAt: now.toISOString() };
+  const written: Watermark = { ...watermark, layout: STORE_LAYOUT, updatedAt: now.toISOString() };
   const answer = await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -122,7 +135,9 @@ export const writeWatermark = async (
 
 /**
  * Takes the days from `day` on out of the range, so that they can be compacted again: executions
- * read them raw from then on. The whole range goes when `day` is at or before its first day.
+ * read them raw from then on, and their day indexes go too, so that the next compaction writes
+ * them anew instead of finding them written. The whole range goes when `day` is at or before its
+ * first day.
  */
 export const releaseDaysFrom = async (
   s3: S3Client,
@@ -132,10 +147,22 @@ export const releaseDaysFrom = async (
 ): Promise<Watermark | undefined> => {
   const read = await readWatermark(s3, bucket);
   const current = read.watermark;
-  if (!current || day > current.through) return current;
-  if (day <= current.from) {
+  if (!current || (inStoreLayout(current) && day > current.through)) return current;
+  let left: Watermark | undefined;
+  // A watermark of another layout names days nothing reads: it goes whole.
+  if (!inStoreLayout(current) || day <= current.from) {
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: WATERMARK_KEY }));
-    return undefined;
+  } else {
+    left = (await writeWatermark(s3, bucket, { ...current, through: previousDay(day) }, read, now)).watermark;
   }
-  return (await writeWatermark(s3, bucket, { ...current, through: previousDay(day) }, read, now)).watermark;
+  const released = daysFrom(day > current.from ? day : current.from, current.through).map(dayIndexKey);
+  for (let i = 0; i < released.length; i += 1000) {
+    await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: released.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+  return left;
 };

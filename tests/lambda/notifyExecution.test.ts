@@ -9,15 +9,14 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getExecution } from '../../src/handlers/getExecution.js';
-import { type AthenaStateChange, notifyExecutionHandler } from '../../src/handlers/notifyExecution.js';
 import { startExecution } from '../../src/handlers/startExecution.js';
+import { type AthenaStateChange, notifyExecutionHandler } from '../../src/lambda/notifyExecution.js';
 import { type AthenaConfig, loadAthenaConfig } from '../../src/lib/config.js';
-import { createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
+import { type AthenaRuntime, createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
 import { httpHandler } from '../../src/lib/http/httpHandler.js';
 import { callbackNotifier } from '../../src/lib/notify/callbackNotifier.js';
 import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { notifySecret } from '../../src/lib/notify/notifySecret.js';
-import type { Runtime } from '../../src/lib/runtime.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
 import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
@@ -34,7 +33,7 @@ const double = new AthenaDouble({
 });
 let receiver: CallbackReceiver;
 let origin: string;
-let runtime: Runtime;
+let runtime: AthenaRuntime;
 let config: AthenaConfig;
 
 beforeAll(async () => {
@@ -55,7 +54,7 @@ afterAll(async () => {
 
 const handler = notifyExecutionHandler(
   async () => runtime,
-  async (c) => callbackNotifier(c, await notifySecret(c, () => secrets)),
+  async (c: AthenaConfig) => callbackNotifier(c, await notifySecret(c, () => secrets)),
 );
 const stateChange = (id: string, state: string) =>
   ({

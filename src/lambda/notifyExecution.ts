@@ -7,13 +7,13 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { AthenaConfig } from '../lib/config.js';
-import { AthenaEngine } from '../lib/engines/athena/athenaEngine.js';
-import { lambdaRuntime } from '../lib/engines/athena/athenaRuntime.js';
+import type { AthenaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { logger } from '../lib/logging/logger.js';
 import type { DeliveryOutcome } from '../lib/notify/callbackDelivery.js';
 import { type CallbackNotifier, callbackNotifier } from '../lib/notify/callbackNotifier.js';
 import { notifySecret } from '../lib/notify/notifySecret.js';
-import type { RuntimeProvider } from '../lib/runtime.js';
+import { containerRuntime } from './containerRuntime.js';
+import { perContainer } from './perContainer.js';
 
 export interface AthenaStateChange {
   readonly queryExecutionId: string;
@@ -22,20 +22,20 @@ export interface AthenaStateChange {
 }
 
 /**
- * The handler for a runtime and a notifier (made once per container): tests pass their own.
+ * The handler for a runtime and a notifier (each made once per container): tests pass their own.
  * @returns the delivery's outcome, or undefined when there was nothing to deliver.
  */
 export const notifyExecutionHandler =
-  (provider: RuntimeProvider, notifierOf: (config: AthenaConfig) => Promise<CallbackNotifier | undefined>) =>
+  (
+    runtimeOf: () => Promise<AthenaRuntime>,
+    notifierOf: (config: AthenaConfig) => Promise<CallbackNotifier | undefined>,
+  ) =>
   async (
     event: EventBridgeEvent<'Athena Query State Change', AthenaStateChange>,
   ): Promise<DeliveryOutcome | undefined> => {
     const { queryExecutionId, currentState } = event.detail;
     logger.appendKeys({ executionId: queryExecutionId, state: currentState });
-    const { engine, config } = await provider();
-    if (!(engine instanceof AthenaEngine) || config.TRAILHOUND_ENGINE !== 'athena') {
-      throw new Error('callbacks on AWS need the Athena engine');
-    }
+    const { engine, config } = await runtimeOf();
     const ended = await engine.endedCallback(queryExecutionId);
     if (!ended) return undefined;
     const notifier = await notifierOf(config);
@@ -46,11 +46,9 @@ export const notifyExecutionHandler =
     return notifier.notify(ended);
   };
 
-let notifier: Promise<CallbackNotifier | undefined> | undefined;
-
-export const handler = notifyExecutionHandler(lambdaRuntime, (config) => {
-  notifier ??= notifySecret(config, () => new SecretsManagerClient({})).then((secret) =>
-    callbackNotifier(config, secret),
-  );
-  return notifier;
+const containerNotifier = perContainer(async () => {
+  const { config } = await containerRuntime();
+  return callbackNotifier(config, await notifySecret(config, () => new SecretsManagerClient({})));
 });
+
+export const handler = notifyExecutionHandler(containerRuntime, containerNotifier);
