@@ -7,7 +7,7 @@ import { ApiRefusedError, EndpointUnavailableError } from './errors.js';
 import type { RequestSigner } from './requestSigner.js';
 
 // A start waits up to 20 s on the server (?wait=20); anything far slower than that is lost.
-const REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 interface ApiAnswer<T> {
   readonly status: number;
@@ -19,6 +19,7 @@ export interface ApiClient {
   readonly endpoint: URL;
   get<T>(path: string): Promise<ApiAnswer<T>>;
   post<T>(path: string, body: unknown): Promise<ApiAnswer<T>>;
+  delete<T>(path: string): Promise<ApiAnswer<T>>;
   /** Where a redirecting route (a 303) points, resolved against the endpoint. */
   redirectOf(path: string): Promise<URL>;
   /** A link the API handed out (already signed in its URL): fetched as is, never SigV4-signed. */
@@ -58,21 +59,21 @@ const failureOf = (status: number, statusText: string, body: unknown, url: URL):
   );
 };
 
-const unreachable = (url: URL, error: unknown): EndpointUnavailableError => {
+const unreachable = (url: URL, error: unknown, timeoutMs: number): EndpointUnavailableError => {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const why =
     (error as Error).name === 'TimeoutError'
-      ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+      ? `no answer within ${timeoutMs / 1000} s`
       : (cause?.code ?? cause?.message ?? (error as Error).message);
   return new EndpointUnavailableError(`Cannot reach ${url.origin}: ${why}`, { cause: error });
 };
 
 export const createApiClient = (
   endpoint: URL,
-  options: { readonly signer?: RequestSigner | undefined } = {},
+  options: { readonly signer?: RequestSigner | undefined; readonly timeoutMs?: number } = {},
 ): ApiClient => {
   const base = endpoint.href.replace(/\/+$/, '');
-  const { signer } = options;
+  const { signer, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
 
   const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const url = new URL(`${base}${path}`);
@@ -89,11 +90,11 @@ export const createApiClient = (
         method,
         headers,
         redirect: 'manual',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
         ...(text === undefined ? {} : { body: text }),
       });
     } catch (error) {
-      throw unreachable(url, error);
+      throw unreachable(url, error, timeoutMs);
     }
   };
 
@@ -110,6 +111,7 @@ export const createApiClient = (
     endpoint,
     get: (path) => json('GET', path),
     post: (path, body) => json('POST', path, body),
+    delete: (path) => json('DELETE', path),
     redirectOf: async (path) => {
       const answer = await json<{ url?: string }>('GET', path);
       const location = answer.headers.get('location') ?? answer.body.url;
@@ -121,15 +123,12 @@ export const createApiClient = (
     download: async (url) => {
       // The timeout bounds the wait for an answer, not the transfer of a large file.
       const abort = new AbortController();
-      const timer = setTimeout(
-        () => abort.abort(new DOMException('no answer', 'TimeoutError')),
-        REQUEST_TIMEOUT_MS,
-      );
+      const timer = setTimeout(() => abort.abort(new DOMException('no answer', 'TimeoutError')), timeoutMs);
       let response: Response;
       try {
         response = await fetch(url, { signal: abort.signal });
       } catch (error) {
-        throw unreachable(url, error);
+        throw unreachable(url, error, timeoutMs);
       } finally {
         clearTimeout(timer);
       }

@@ -38,6 +38,7 @@ export const COMMANDS = {
   status: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
   results: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
   csv: { positionals: ['ID'], options: COMMON },
+  smoke: { positionals: [], options: { ...COMMON, timeout: { type: 'string' } } },
 } as const satisfies Record<string, { positionals: readonly string[]; options: Options }>;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -71,7 +72,8 @@ export type Command =
       readonly id: string;
       readonly format?: ResultFormat;
     }
-  | { readonly name: 'csv'; readonly endpoint?: string; readonly id: string };
+  | { readonly name: 'csv'; readonly endpoint?: string; readonly id: string }
+  | { readonly name: 'smoke'; readonly endpoint?: string; readonly timeoutSeconds: number };
 
 const oneOf = <T extends string>(
   choices: readonly T[],
@@ -150,5 +152,12 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
       return { name: first, endpoint, id: positional, format: oneOf(RESULT_FORMATS, format, first) };
     case 'csv':
       return { name: first, endpoint, id: positional };
+    case 'smoke': {
+      const timeout = (values.timeout as string | undefined) ?? '30';
+      if (!/^\d{1,3}$/.test(timeout) || Number(timeout) < 1) {
+        throw new UsageError(`--timeout takes whole seconds, 1 to 999, not '${timeout}'`, first);
+      }
+      return { name: first, endpoint, timeoutSeconds: Number(timeout) };
+    }
   }
 };

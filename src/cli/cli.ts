@@ -9,6 +9,7 @@ import { ask } from './commands/ask.js';
 import { csv } from './commands/csv.js';
 import { queries } from './commands/queries.js';
 import { results } from './commands/results.js';
+import { smoke } from './commands/smoke.js';
 import { status } from './commands/status.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf, UsageError } from './errors.js';
 import { COMMAND_HELP, DEFAULT_ENDPOINT, PROGRAM_HELP, usageOf } from './help.js';
@@ -32,20 +33,34 @@ const endpointOf = (text: string): URL => {
   return url;
 };
 
-const runCommand = async (command: Exclude<Command, { name: 'help' }>, environment: CliEnvironment) => {
+/** Runs a command; the exit code of one that decides its own (smoke), else none: 0 unless it throws. */
+const runCommand = async (
+  command: Exclude<Command, { name: 'help' }>,
+  environment: CliEnvironment,
+): Promise<ExitCode | undefined> => {
   const endpoint = endpointOf(command.endpoint ?? environment.env.TRAILHOUND_ENDPOINT ?? DEFAULT_ENDPOINT);
-  const api = createApiClient(endpoint, { signer: signerFor(endpoint) });
+  const api = createApiClient(endpoint, {
+    signer: signerFor(endpoint),
+    ...(command.name === 'smoke' ? { timeoutMs: command.timeoutSeconds * 1000 } : {}),
+  });
   switch (command.name) {
     case 'queries':
-      return queries(api, environment);
+      await queries(api, environment);
+      return undefined;
     case 'ask':
-      return ask(command, api, environment);
+      await ask(command, api, environment);
+      return undefined;
     case 'status':
-      return status(command, api, environment);
+      await status(command, api, environment);
+      return undefined;
     case 'results':
-      return results(command, api, environment);
+      await results(command, api, environment);
+      return undefined;
     case 'csv':
-      return csv(command, api, environment);
+      await csv(command, api, environment);
+      return undefined;
+    case 'smoke':
+      return smoke(api, environment);
   }
 };
 
@@ -65,10 +80,9 @@ export const runCli = async (argv: readonly string[], environment: CliEnvironmen
     const command = parseCommandLine(argv);
     if (command.name === 'help') {
       await writeTo(environment.stdout, `${command.topic ? COMMAND_HELP[command.topic] : PROGRAM_HELP}\n`);
-    } else {
-      await runCommand(command, environment);
+      return EXIT_CODES.ok;
     }
-    return EXIT_CODES.ok;
+    return (await runCommand(command, environment)) ?? EXIT_CODES.ok;
   } catch (error) {
     await writeTo(environment.stderr, `trailhound: ${messageOf(error)}\n`);
     return exitCodeOf(error);

@@ -66,6 +66,20 @@ to (a header row, every value quoted, cells that a spreadsheet would run as a fo
 with '). Waits first if the execution is still running.
 
 ${ENDPOINT}`,
+
+  smoke: `Usage: trailhound smoke [--endpoint URL] [--timeout SECONDS]
+
+Checks a deployment (or a local server) end to end, a line for each check with its time: health,
+the query catalog, the OpenAPI document, a dry run, one small execution over the last hour
+(activity-timeline, labelled trailhound-smoke) with its first page and its CSV link fetched, and
+a second execution cancelled. Each answer's shape is checked, not only its status. Exits 0 when
+every check passed, 1 when any failed (each failure says why).
+
+  --timeout SECONDS       the longest wait for any one answer (default 30)
+${ENDPOINT}
+
+Example, after a deploy (signed with your AWS credentials):
+  trailhound smoke --endpoint https://abc123.execute-api.us-east-1.amazonaws.com/prod`,
 };
 
 export const PROGRAM_HELP = `Usage: trailhound COMMAND [options]
@@ -78,6 +92,7 @@ Commands:
   status ID                     an execution's state, statistics and error
   results ID                    every row of an execution
   csv ID                        an execution's CSV file, to stdout
+  smoke                         check a deployment end to end (exit 0 or 1)
   help COMMAND                  a command's options (as COMMAND --help)
 
 Every command takes --endpoint URL: default $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT} (npm

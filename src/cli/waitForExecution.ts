@@ -10,13 +10,15 @@ import { ExecutionEndedError } from './errors.js';
 import type { Progress } from './progress.js';
 
 const DEFAULT_POLL_MS = 1000;
+/** Never faster than this, whatever an endpoint asks: `Retry-After: 0` must not make a busy loop. */
+const MIN_POLL_MS = 250;
 const MAX_POLL_MS = 30_000;
 
 /** Retry-After as milliseconds: seconds or an HTTP date; the default when absent or unreadable. */
 export const retryAfterMs = (header: string | null, now = Date.now()): number => {
   if (header === null || header.trim() === '') return DEFAULT_POLL_MS;
   const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_POLL_MS) : DEFAULT_POLL_MS;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, MIN_POLL_MS), MAX_POLL_MS) : DEFAULT_POLL_MS;
 };
 
 export const executionPath = (executionId: string): string =>

@@ -84,11 +84,14 @@ describe('trailhound --help', () => {
     for (const code of [0, 2, 3, 4, 5]) expect(run.stdout).toMatch(new RegExp(`^ {2}${code} {2}\\S`, 'm'));
   });
 
-  it.each(['queries', 'ask', 'status', 'results', 'csv'])('%s --help prints its usage', async (command) => {
-    const run = await trailhound([command, '--help'], server.baseUrl);
-    expect(run.code).toBe(0);
-    expect(run.stdout.startsWith(`Usage: trailhound ${command}`)).toBe(true);
-  });
+  it.each(['queries', 'ask', 'status', 'results', 'csv', 'smoke'])(
+    '%s --help prints its usage',
+    async (command) => {
+      const run = await trailhound([command, '--help'], server.baseUrl);
+      expect(run.code).toBe(0);
+      expect(run.stdout.startsWith(`Usage: trailhound ${command}`)).toBe(true);
+    },
+  );
 });
 
 describe('trailhound queries', () => {

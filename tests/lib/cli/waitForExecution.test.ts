@@ -1,4 +1,4 @@
-/** How long the CLI waits between looks at a running execution: what Retry-After asks, else a second. */
+/** How long the CLI waits between looks at a running execution: what Retry-After asks (250 ms at least), else a second. */
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../../src/cli/waitForExecution.js';
 
@@ -9,11 +9,12 @@ describe('retryAfterMs', () => {
     [null, 1000],
     ['', 1000],
     ['2', 2000],
-    ['0', 0],
+    // Never faster than every 250 ms, whatever an endpoint asks.
+    ['0', 250],
     ['soon', 1000],
     ['3600', 30_000],
     ['Thu, 01 Jan 2026 00:00:05 GMT', 5000],
-    ['Wed, 31 Dec 2025 23:59:00 GMT', 0],
+    ['Wed, 31 Dec 2025 23:59:00 GMT', 250],
   ])('Retry-After %j waits %i ms', (header, ms) => {
     expect(retryAfterMs(header, now)).toBe(ms);
   });
