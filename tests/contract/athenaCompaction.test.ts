@@ -33,9 +33,13 @@ import type { Execution } from '../../src/lib/engines/queryEngine.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { planExecution } from '../../src/queries/executionPlan.js';
 import { AthenaDouble, LOG_BUCKET, STORE_BUCKET } from '../helpers/athenaDouble.js';
+import { asFunction } from '../helpers/awsCalls.js';
 import { DATA_DIR, logFilePaths } from '../helpers/cloudtrailData.js';
+import { refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
 
-const WORKGROUP = 'trailhound-test';
+// The packaged template's names, so that its roles can judge the calls (the last test).
+const WORKGROUP = TEMPLATE_NAMES.workGroup;
+const COMPACTION_WORKGROUP = TEMPLATE_NAMES.compactionWorkGroup;
 const ACCOUNT = '974349055189';
 const REGIONS = ['sa-east-1', 'us-east-1'];
 // Long after these days closed.
@@ -45,18 +49,21 @@ const caller = { auditor: true };
 let double: AthenaDouble;
 let scope: CompactionScope;
 
+/** The engine, each method called as the function whose route calls it on AWS would. */
 const engine = (storeBucket?: string) =>
-  new AthenaEngine({
-    logs: { bucket: LOG_BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS },
-    athena: double.athena,
-    s3: double.s3,
-    workGroup: WORKGROUP,
-    database: 'trailhound',
-    catalog: 'AwsDataCatalog',
-    retryBudgetMs: 1000,
-    store: storeBucket ? { bucket: storeBucket, accounts: [ACCOUNT], regions: REGIONS } : undefined,
-    watermarkTtlMs: 0,
-  });
+  asFunctions(
+    new AthenaEngine({
+      logs: { bucket: LOG_BUCKET, prefix: 'AWSLogs/', accounts: [ACCOUNT], regions: REGIONS },
+      athena: double.athena,
+      s3: double.s3,
+      workGroup: WORKGROUP,
+      database: TEMPLATE_NAMES.database,
+      catalog: 'AwsDataCatalog',
+      retryBudgetMs: 1000,
+      store: storeBucket ? { bucket: storeBucket, accounts: [ACCOUNT], regions: REGIONS } : undefined,
+      watermarkTtlMs: 0,
+    }),
+  );
 
 const request = (query: string, parameters: Record<string, unknown>, idempotencyKey?: string) => {
   const planned = planExecution(
@@ -107,16 +114,42 @@ const unloads = () =>
     .map((c) => c.args[0].input)
     .filter((input) => input.QueryString?.startsWith('UNLOAD'));
 
+/** Which function calls each engine method on AWS. */
+const FUNCTION_OF_METHOD: Record<string, string> = {
+  start: 'startExecution',
+  estimate: 'startExecution',
+  get: 'getExecution',
+  getResults: 'getResults',
+  getResultsLink: 'getCsv',
+  cancel: 'cancelExecution',
+  list: 'listExecutions',
+};
+const asFunctions = (on: AthenaEngine): AthenaEngine =>
+  new Proxy(on, {
+    get: (target, name, receiver) => {
+      const value = Reflect.get(target, name, receiver);
+      const fn = typeof name === 'string' ? FUNCTION_OF_METHOD[name] : undefined;
+      return typeof value === 'function' && fn
+        ? (...args: unknown[]) => asFunction(fn, () => value.apply(target, args))
+        : value;
+    },
+  });
+
+/** A compaction, as the compaction function runs it. */
+const compact = (...args: Parameters<typeof compactDays>) =>
+  asFunction('compactDays', () => compactDays(...args));
+
 beforeAll(() => {
   double = new AthenaDouble({
     logsDir: path.join(DATA_DIR, 'grycap-research-account'),
     workGroup: WORKGROUP,
+    otherWorkGroups: [COMPACTION_WORKGROUP],
   });
   scope = {
     athena: double.athena,
     s3: double.s3,
-    workGroup: WORKGROUP,
-    database: 'trailhound',
+    workGroup: COMPACTION_WORKGROUP,
+    database: TEMPLATE_NAMES.database,
     catalog: 'AwsDataCatalog',
     storeBucket: STORE_BUCKET,
     accounts: [ACCOUNT],
@@ -133,7 +166,7 @@ beforeEach(() => {
 describe('compaction on Athena', () => {
   it('unloads each day in one query, partitioned by account and region, with the values as parameters, indexes it, then publishes the days', async () => {
     const progress: number[] = [];
-    const report = await compactDays(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, {
+    const report = await compact(scope, ['2018/01/29', '2018/01/30', '2018/01/31'], NOW, {
       onProgress: (p) => progress.push(p.batchesDone),
     });
     expect(report.published).toEqual(['2018/01/29', '2018/01/30', '2018/01/31']);
@@ -151,7 +184,7 @@ describe('compaction on Athena', () => {
       expect(account).toBe(`'${ACCOUNT}'`);
       expect(regions).toEqual(["'sa-east-1'", "'us-east-1'"]);
       expect(input.QueryString).toContain(`/cloudtrail/${String(day).slice(1, -1)}/'`);
-      expect(input.WorkGroup).toBe(WORKGROUP);
+      expect(input.WorkGroup).toBe(COMPACTION_WORKGROUP);
     }
     // Bytes scanned: the raw files of those partitions, as Athena bills them.
     expect(report.bytesScanned).toBe(rawBytesOf(['2018/01/29', '2018/01/30', '2018/01/31']));
@@ -246,7 +279,7 @@ describe('compaction on Athena', () => {
   it('never clears a day executions read: compacted days are refused until released, then rebuilt', async () => {
     const keys = () => [...double.store.keys()].filter((k) => k.startsWith('cloudtrail/')).sort();
     const before = keys();
-    await expect(compactDays(scope, ['2018/01/31'], NOW)).rejects.toThrow(
+    await expect(compact(scope, ['2018/01/31'], NOW)).rejects.toThrow(
       /overlap the compacted range 2018\/01\/29 to 2018\/01\/31, which executions read/,
     );
     expect(unloads()).toEqual([]);
@@ -256,7 +289,7 @@ describe('compaction on Athena', () => {
       from: '2018/01/29',
       through: '2018/01/30',
     });
-    const rebuilt = await compactDays(scope, ['2018/01/31'], NOW);
+    const rebuilt = await compact(scope, ['2018/01/31'], NOW);
     expect(rebuilt.published).toEqual(['2018/01/31']);
     expect(rebuilt.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
     // The same partitions, new files: the old ones were cleared before each UNLOAD.
@@ -268,7 +301,7 @@ describe('compaction on Athena', () => {
 
   it('runs one compaction at a time: a second is refused while the first holds its lease, an expired lease is taken over', async () => {
     const lease = await acquireLease(double.s3, STORE_BUCKET, 60_000);
-    await expect(compactDays(scope, ['2018/02/01'], NOW)).rejects.toBeInstanceOf(LeaseHeldError);
+    await expect(compact(scope, ['2018/02/01'], NOW)).rejects.toBeInstanceOf(LeaseHeldError);
     expect(unloads()).toEqual([]);
     await releaseLease(double.s3, STORE_BUCKET, lease);
     // A lease whose holder died (it expired) does not block the next run.
@@ -292,22 +325,22 @@ describe('compaction on Athena', () => {
             : double.athena.send(command),
       } as unknown as AthenaClient,
     };
-    const report = await compactDays(failing, ['2018/02/01', '2018/02/02', '2018/02/03'], NOW);
+    const report = await compact(failing, ['2018/02/01', '2018/02/02', '2018/02/03'], NOW);
     expect(report.failed.map((f) => [f.day, f.accounts])).toEqual([['2018/02/02', [ACCOUNT]]]);
     // 02/01 is published as soon as it is whole; the run stops at 02/02 (02/03 would leave a gap).
     expect(report.published).toEqual(['2018/02/01']);
     expect(report.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/01' });
     expect(unloads().filter((u) => u.ExecutionParameters?.includes("'2018/02/03'"))).toEqual([]);
-    const again = await compactDays(scope, ['2018/02/02', '2018/02/03'], NOW);
+    const again = await compact(scope, ['2018/02/02', '2018/02/03'], NOW);
     expect(again.failed).toEqual([]);
     expect(again.watermark).toMatchObject({ from: '2018/01/29', through: '2018/02/03' });
   });
 
   it('refuses a day not yet closed, and days that would leave a gap, before anything runs', async () => {
-    await expect(compactDays(scope, ['2026/11/27'], NOW)).rejects.toThrow(
+    await expect(compact(scope, ['2026/11/27'], NOW)).rejects.toThrow(
       /not closed yet: the last closed day is 2026\/11\/26/,
     );
-    await expect(compactDays(scope, ['2018/02/10'], NOW)).rejects.toThrow(/do not touch the compacted range/);
+    await expect(compact(scope, ['2018/02/10'], NOW)).rejects.toThrow(/do not touch the compacted range/);
     expect(unloads()).toEqual([]);
   });
 
@@ -347,6 +380,8 @@ describe('compaction on Athena', () => {
   it('the scheduled function compacts the closed days after the watermark, at most a week a run', async () => {
     const config = loadAthenaConfig({
       TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP,
+      TRAILHOUND_COMPACT_WORKGROUP: COMPACTION_WORKGROUP,
+      TRAILHOUND_ATHENA_DATABASE: TEMPLATE_NAMES.database,
       TRAILHOUND_STORE_BUCKET: STORE_BUCKET,
       TRAILHOUND_ACCOUNTS: ACCOUNT,
       TRAILHOUND_REGIONS: REGIONS.join(','),
@@ -359,7 +394,7 @@ describe('compaction on Athena', () => {
       { athena: double.athena, s3: double.s3 },
       at('2018-02-06T00:30:00Z'),
     );
-    const report = await handler();
+    const report = await asFunction('compactDays', () => handler());
     expect(report.days).toEqual(['2018/02/04']);
     expect((await readWatermark(double.s3, STORE_BUCKET)).watermark).toMatchObject({ through: '2018/02/04' });
     const later = compactDaysHandler(
@@ -367,7 +402,7 @@ describe('compaction on Athena', () => {
       { athena: double.athena, s3: double.s3 },
       at('2018-02-20T02:00:00Z'),
     );
-    expect((await later()).days).toEqual([
+    expect((await asFunction('compactDays', () => later())).days).toEqual([
       '2018/02/05',
       '2018/02/06',
       '2018/02/07',
@@ -377,4 +412,25 @@ describe('compaction on Athena', () => {
       '2018/02/11',
     ]);
   });
+
+  it("makes only calls each function's role in the packaged template allows (least privilege)", async () => {
+    const functions = new Set(double.calls.map((c) => c.fn));
+    for (const fn of ['compactDays', 'startExecution', 'getExecution', 'getResults'])
+      expect(functions, fn).toContain(fn);
+    const compaction = double.calls.filter((c) => c.fn === 'compactDays');
+    // It wrote the store, deleted there, and read the logs as UNLOAD reads them.
+    for (const action of [
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:GetObject',
+      'glue:GetTable',
+      'athena:StartQueryExecution',
+    ]) {
+      expect(
+        compaction.map((c) => c.action),
+        action,
+      ).toContain(action);
+    }
+    expect(await refusedCalls(await rolesOf('default'), double.calls)).toEqual([]);
+  }, 120_000);
 });

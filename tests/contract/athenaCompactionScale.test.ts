@@ -18,6 +18,8 @@ import { readDayIndex } from '../../src/lib/engines/athena/compaction/dayIndex.j
 import { readWatermark } from '../../src/lib/engines/athena/compaction/watermark.js';
 import { resolveWindow } from '../../src/lib/sql/timeWindow.js';
 import { AthenaDouble, LOG_BUCKET, STORE_BUCKET } from '../helpers/athenaDouble.js';
+import { asFunction } from '../helpers/awsCalls.js';
+import { refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
 import { VirtualClock } from '../helpers/virtualClock.js';
 
 const WORKGROUP = 'trailhound-test-compaction';
@@ -63,6 +65,8 @@ const start = (days: readonly string[], clock: VirtualClock, unloadMs = UNLOAD_M
     },
     clock,
     unloadMs,
+    // Millions of calls at this size: what IAM is asked is checked on a small trail below.
+    recordCalls: false,
   });
   return double;
 };
@@ -257,4 +261,52 @@ describe('estimates at an organization’s size', () => {
       `estimates at 3,400 partitions a day: one day ${oneDay.calls} S3 calls, 30 days ${month.calls}`,
     );
   });
+});
+
+describe('least privilege of the compaction, with the logs encrypted by a KMS key', () => {
+  it("makes only calls the compaction's role allows on the organization stack, KMS included", async () => {
+    const clock = new VirtualClock(Date.parse('2024-03-02T01:30:00Z'));
+    const accounts = ACCOUNTS.slice(0, 3);
+    double = new AthenaDouble({
+      workGroup: TEMPLATE_NAMES.workGroup,
+      otherWorkGroups: [TEMPLATE_NAMES.compactionWorkGroup],
+      syntheticTrail: {
+        accounts,
+        regions: REGIONS.slice(0, 2),
+        days: ['2024/03/01'],
+        filesPerPartition: 2,
+        bytesPerFile: 1000,
+      },
+      clock,
+      unloadMs: UNLOAD_MS,
+      kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    const d = double;
+    const handler = compactDaysHandler(
+      loadAthenaConfig({
+        TRAILHOUND_ATHENA_WORKGROUP: TEMPLATE_NAMES.workGroup,
+        TRAILHOUND_COMPACT_WORKGROUP: TEMPLATE_NAMES.compactionWorkGroup,
+        TRAILHOUND_ATHENA_DATABASE: TEMPLATE_NAMES.database,
+        TRAILHOUND_STORE_BUCKET: STORE_BUCKET,
+        TRAILHOUND_ACCOUNTS: accounts.join(','),
+        TRAILHOUND_REGIONS: REGIONS.slice(0, 2).join(','),
+      }),
+      { athena: d.athena, s3: d.s3 },
+      clock,
+    );
+    const report = await asFunction('compactDays', () => handler({}, invocation(clock)));
+    expect(report).toMatchObject({ published: ['2024/03/01'] });
+    const actions = new Set(d.calls.map((c) => c.action));
+    for (const action of [
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      's3:PutObject',
+      's3:GetObject',
+      'glue:GetTable',
+    ]) {
+      expect(actions, action).toContain(action);
+    }
+    expect(d.calls.every((c) => c.fn === 'compactDays')).toBe(true);
+    expect(await refusedCalls(await rolesOf('organization'), d.calls)).toEqual([]);
+  }, 120_000);
 });

@@ -3,47 +3,28 @@
  * offline, for the default parameters, an existing bucket and trail, and an organization trail.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_TABLE_FILE, glueTableDocument } from '../../scripts/generate.js';
-import { cfnLint, hasCfnLint, packageStack, stageService, TEMPLATE } from '../../scripts/packageStack.js';
+import { cfnLint, hasCfnLint, packageStack } from '../../scripts/packageStack.js';
 import { LAMBDA_FUNCTIONS } from '../../src/lambda/functions.js';
 import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../src/lib/http/cors.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
 import { openApiDocument } from '../../src/openapi/openApiDocument.js';
 import { API_ROUTES } from '../../src/routes.js';
 import { deployedTemplate } from '../helpers/cloudFormation.js';
+import {
+  PARAMETER_SETS,
+  type ParameterSet,
+  packagedTemplate,
+  stagedService,
+} from '../helpers/packagedTemplates.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are free-form JSON
 type Json = any;
 
-const PARAMETER_SETS = {
-  default: [],
-  existingTrail: [
-    '--param=existingBucket=acme-org-cloudtrail',
-    '--param=createTrail=false',
-    '--param=regions=eu-west-1',
-  ],
-  organization: [
-    '--param=organizationId=o-abcdef1234',
-    '--param=accounts=111122223333,444455556666',
-    '--param=kmsKeyArn=arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    '--param=s3DataEvents=true',
-    '--param=apiKeys=true',
-    '--param=allowedVpcEndpoints=vpce-0123456789abcdef0',
-    '--param=allowedCidrs=10.20.0.0/16',
-    '--param=tracing=true',
-    '--param=apiGatewayLogsRole=false',
-    '--param=reservedConcurrency=3',
-    '--param=pricePerTbUsd=6.25',
-    '--param=notifyOrigins=https://hooks.example.com,https://*.tickets.example.net',
-    '--param=maxBytesScanned=1073741824',
-    '--param=corsOrigins=https://incidents.example.com,http://localhost:5173',
-  ],
-} as const;
-type SetName = keyof typeof PARAMETER_SETS;
+type SetName = ParameterSet;
 
 /** Each set's packaged template (`raw`), and as CloudFormation deploys it (`json`: see deployedTemplate). */
 const templates = {} as Record<SetName, { file: string; raw: Json; json: Json }>;
@@ -51,14 +32,10 @@ const templates = {} as Record<SetName, { file: string; raw: Json; json: Json }>
 let serviceDir: string;
 
 beforeAll(async () => {
-  // A staged copy: packaging the checkout itself would empty its .serverless (npm run package's).
-  serviceDir = await stageService();
+  serviceDir = await stagedService();
   for (const name of Object.keys(PARAMETER_SETS) as SetName[]) {
-    const dir = await mkdtemp(path.join(tmpdir(), `trailhound-stack-${name}-`));
-    packageStack(dir, PARAMETER_SETS[name], serviceDir);
-    const file = path.join(dir, TEMPLATE);
-    const raw = JSON.parse(readFileSync(file, 'utf8'));
-    templates[name] = { file, raw, json: deployedTemplate(raw) };
+    const { file, json } = await packagedTemplate(name);
+    templates[name] = { file, raw: json, json: deployedTemplate(json) };
   }
 }, 180_000);
 

@@ -19,7 +19,13 @@
  *   from their keys;
  * - at an organization's size, without a byte of real logs: a synthetic trail (accounts × regions
  *   × days of listed objects, `syntheticTrail`), whose UNLOADs write objects of the right keys and
- *   sizes, each taking `unloadMs` of a test's clock.
+ *   sizes, each taking `unloadMs` of a test's clock;
+ * - what IAM would be asked: every call (`calls`) with its action, resource ARN and condition keys,
+ *   and the function whose role makes it (awsCalls.ts): the calls made directly, and those Athena
+ *   makes with the caller's credentials to run a query (Glue reads of the tables, S3 reads of the
+ *   files, writes of the results and of UNLOAD's files, KMS for encrypted buckets). Results go
+ *   where the template's workgroups put them: `athena/`, and `athena-compaction/` for a
+ *   workgroup whose name ends in -compaction.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -58,10 +64,11 @@ import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { toCsvLine } from '../../src/lib/results/csvFormat.js';
 import { CLOUDTRAIL_FIELDS, columnName, PARQUET_TABLE_NAME } from '../../src/lib/schema/cloudtrailTable.js';
+import { type AwsCall, currentFunction, glueArns, s3Arn, workGroupArn } from './awsCalls.js';
 import { logFilePaths } from './cloudtrailData.js';
 
 const DOUBLE_REGION = 'us-east-1';
-const RESULTS_BUCKET = 'trailhound-results-test';
+export const RESULTS_BUCKET = 'trailhound-results-test';
 /** The trail's bucket: the log files, keyed as CloudTrail writes them (`AWSLogs/…`). */
 export const LOG_BUCKET = 'trailhound-logs-test';
 /** The columnar copy's bucket: Parquet under `cloudtrail/<day>/account=<a>/region=<r>/`, and the control objects. */
@@ -243,6 +250,8 @@ type RunState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 interface Run {
   id: string;
   workGroup: string;
+  /** The database the statement's tables are in (QueryExecutionContext). */
+  database: string;
   sql: string;
   parameters: string[];
   submitted: Date;
@@ -265,6 +274,8 @@ export interface AthenaDoubleOptions {
   readonly logsDir?: string;
   readonly syntheticTrail?: SyntheticTrail;
   readonly workGroup: string;
+  /** Workgroups besides `workGroup` that exist (the compaction's). */
+  readonly otherWorkGroups?: readonly string[];
   /** Keys per ListObjectsV2 page at most (S3's is 1,000): small, to make listings page. */
   readonly listPageSize?: number;
   /**
@@ -275,7 +286,15 @@ export interface AthenaDoubleOptions {
   readonly clock?: Clock;
   readonly unloadMs?: number;
   readonly queryMs?: number;
+  /** The KMS key the log and store buckets are encrypted with, as the template's `kmsKeyArn` makes them. */
+  readonly kmsKeyArn?: string;
+  /** Whether to record the calls IAM would be asked (default: yes; a synthetic trail's make millions). */
+  readonly recordCalls?: boolean;
 }
+
+/** Where a workgroup's results go, as the template configures its two. */
+const resultsPrefix = (workGroup: string) =>
+  workGroup.endsWith('-compaction') ? 'athena-compaction/' : 'athena/';
 
 export class AthenaDouble {
   readonly athena = new AthenaClient({ region: DOUBLE_REGION });
@@ -293,6 +312,8 @@ export class AthenaDouble {
   readonly objects = new Map<string, string>();
   /** The store bucket: key to object. */
   readonly store = new Map<string, StoreObject>();
+  /** Every call IAM would be asked to allow, in order (see the module's header). */
+  readonly calls: AwsCall[] = [];
   readonly #storeDir = mkdtempSync(path.join(tmpdir(), 'trailhound-athena-store-'));
   readonly #runs = new Map<string, Run>();
   readonly #tokens = new Map<string, string>();
@@ -329,6 +350,124 @@ export class AthenaDouble {
       .on(StopQueryExecutionCommand)
       .callsFake(async (input) => this.#stop(input.QueryExecutionId));
     this.#mockS3();
+    this.#recordSent();
+  }
+
+  #record(action: string, resource: string, context?: Record<string, string>) {
+    if (this.options.recordCalls === false) return;
+    this.calls.push({ fn: currentFunction(), action, resource, ...(context ? { context } : {}) });
+  }
+
+  /** KMS for an object of a bucket the template encrypts with the logs' key (the log and store buckets). */
+  #recordKms(bucket: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey') {
+    const { kmsKeyArn } = this.options;
+    if (kmsKeyArn && (bucket === LOG_BUCKET || bucket === STORE_BUCKET)) this.#record(action, kmsKeyArn);
+  }
+
+  #recordObject(action: 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject', bucket: string, key: string) {
+    this.#record(action, s3Arn(bucket, key));
+    if (action !== 's3:DeleteObject')
+      this.#recordKms(bucket, action === 's3:GetObject' ? 'kms:Decrypt' : 'kms:GenerateDataKey');
+  }
+
+  /** Records what IAM is asked for each command sent, before the mock answers it. */
+  #recordSent() {
+    const workGroupOf = (id: string | undefined) =>
+      this.#runs.get(id ?? '')?.workGroup ?? this.options.workGroup;
+    const athenaSend = this.athena.send.bind(this.athena);
+    this.athena.send = ((
+      command: { constructor: { name: string }; input: Record<string, never> },
+      ...rest: never[]
+    ) => {
+      const name = command.constructor.name.replace(/Command$/, '');
+      const { input } = command;
+      const workGroups =
+        name === 'StartQueryExecution' || name === 'ListQueryExecutions'
+          ? [input.WorkGroup ?? 'primary']
+          : name === 'BatchGetQueryExecution'
+            ? [...new Set((input.QueryExecutionIds as string[] | undefined)?.map(workGroupOf) ?? [])]
+            : [workGroupOf(input.QueryExecutionId)];
+      for (const workGroup of workGroups) this.#record(`athena:${name}`, workGroupArn(workGroup));
+      return athenaSend(command as never, ...rest);
+    }) as typeof this.athena.send;
+    const s3Send = this.s3.send.bind(this.s3);
+    this.s3.send = ((
+      command: { constructor: { name: string }; input: Record<string, never> },
+      ...rest: never[]
+    ) => {
+      const name = command.constructor.name.replace(/Command$/, '');
+      const { Bucket: bucket = '', Key: key = '' } = command.input as { Bucket?: string; Key?: string };
+      switch (name) {
+        case 'ListObjectsV2':
+          this.#record('s3:ListBucket', s3Arn(bucket), {
+            's3:prefix': (command.input as { Prefix?: string }).Prefix ?? '',
+          });
+          break;
+        case 'GetObject':
+        case 'HeadObject':
+          this.#recordObject('s3:GetObject', bucket, key);
+          break;
+        case 'PutObject':
+        case 'CreateMultipartUpload':
+        case 'UploadPart':
+        case 'CompleteMultipartUpload':
+          this.#recordObject('s3:PutObject', bucket, key);
+          break;
+        case 'AbortMultipartUpload':
+          this.#record('s3:AbortMultipartUpload', s3Arn(bucket, key));
+          break;
+        case 'DeleteObject':
+          this.#recordObject('s3:DeleteObject', bucket, key);
+          break;
+        case 'DeleteObjects':
+          for (const o of (command.input as { Delete?: { Objects?: { Key?: string }[] } }).Delete?.Objects ??
+            []) {
+            this.#recordObject('s3:DeleteObject', bucket, o.Key ?? '');
+          }
+          break;
+        default:
+          throw new Error(`The double does not know what IAM asks for ${name}`);
+      }
+      return s3Send(command as never, ...rest);
+    }) as typeof this.s3.send;
+  }
+
+  #logKey(file: LogFile): string {
+    return path.relative(this.#logsDir, file.path).split(path.sep).join('/');
+  }
+
+  #resultKey(run: Run): string {
+    return `${resultsPrefix(run.workGroup)}${run.id}.csv`;
+  }
+
+  /** The result file and its metadata, written by Athena with the caller's credentials. */
+  #writeResult(run: Run, csv: string) {
+    const key = this.#resultKey(run);
+    this.#record('s3:GetBucketLocation', s3Arn(RESULTS_BUCKET));
+    this.#recordObject('s3:PutObject', RESULTS_BUCKET, key);
+    this.#recordObject('s3:PutObject', RESULTS_BUCKET, `${key}.metadata`);
+    // The compaction's workgroup encrypts what it writes with the logs' key (deploy/resources/store.yml).
+    if (this.options.kmsKeyArn && key.startsWith('athena-compaction/')) {
+      this.#record('kms:GenerateDataKey', this.options.kmsKeyArn);
+    }
+    this.objects.set(key, csv);
+  }
+
+  /** What Athena is allowed to read a table by: the catalog, the database and the table (Glue's IAM reference). */
+  #recordTableRead(database: string, table: string) {
+    const [catalog, db] = glueArns(database, table);
+    for (const arn of [catalog, db] as string[]) this.#record('glue:GetDatabase', arn);
+    for (const arn of glueArns(database, table)) this.#record('glue:GetTable', arn);
+  }
+
+  /** Athena reading files of a bucket: where the bucket is, a listing of each prefix, each object. */
+  #recordFilesRead(bucket: string, keys: readonly string[]) {
+    if (keys.length === 0) return;
+    this.#record('s3:GetBucketLocation', s3Arn(bucket));
+    for (const prefix of new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/') + 1)))) {
+      this.#record('s3:ListBucket', s3Arn(bucket), { 's3:prefix': prefix });
+    }
+    for (const key of keys) this.#recordObject('s3:GetObject', bucket, key);
   }
 
   /** The results bucket as S3 answers: HEAD and GET of an object, PUT of a whole one or in parts. */
@@ -494,6 +633,7 @@ export class AthenaDouble {
   }
 
   #putStoreFile(key: string, file: string) {
+    this.#recordObject('s3:PutObject', STORE_BUCKET, key);
     this.store.set(key, { body: undefined, size: statSync(file).size, etag: `"${randomUUID()}"`, file });
   }
 
@@ -503,6 +643,9 @@ export class AthenaDouble {
     const query = toDuckDbDialect(select);
     run.columns = [];
     run.rows = [];
+    // UNLOAD looks at its destination, and writes its manifest beside the workgroup's results.
+    this.#record('s3:ListBucket', s3Arn(STORE_BUCKET), { 's3:prefix': prefix });
+    this.#writeResult(run, '');
     if (partitions.length === 0) {
       const dir = path.join(this.#storeDir, prefix);
       mkdirSync(dir, { recursive: true });
@@ -557,13 +700,16 @@ export class AthenaDouble {
         `HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of ${MAX_UNLOAD_PARTITIONS} open writers for partitions/buckets`,
       );
     }
+    this.#recordTableRead(run.database, 'cloudtrail_logs');
+    this.#recordFilesRead(
+      LOG_BUCKET,
+      read.map((f) => this.#logKey(f)),
+    );
     for (const [partition, files] of byPartition) {
       const size = Math.round(files.reduce((sum, f) => sum + f.bytes, 0) / 3);
-      this.store.set(`${prefix}${partition}/${randomUUID()}`, {
-        body: undefined,
-        size,
-        etag: `"${randomUUID()}"`,
-      });
+      const key = `${prefix}${partition}/${randomUUID()}`;
+      this.#recordObject('s3:PutObject', STORE_BUCKET, key);
+      this.store.set(key, { body: undefined, size, etag: `"${randomUUID()}"` });
     }
     run.bytes = read.reduce((sum, f) => sum + f.bytes, 0);
     run.columns = [];
@@ -575,8 +721,9 @@ export class AthenaDouble {
     ExecutionParameters?: string[];
     WorkGroup?: string;
     ClientRequestToken?: string;
+    QueryExecutionContext?: { Database?: string };
   }) {
-    if (input.WorkGroup !== this.options.workGroup)
+    if (![this.options.workGroup, ...(this.options.otherWorkGroups ?? [])].includes(input.WorkGroup ?? ''))
       throw invalid(`WorkGroup ${input.WorkGroup} is not found`);
     if (input.ClientRequestToken) {
       const known = this.#tokens.get(input.ClientRequestToken);
@@ -600,7 +747,8 @@ export class AthenaDouble {
     const sql = substituteParameters(input.QueryString ?? '', input.ExecutionParameters ?? []);
     const run: Run = {
       id: randomUUID(),
-      workGroup: input.WorkGroup,
+      workGroup: input.WorkGroup as string,
+      database: input.QueryExecutionContext?.Database ?? 'default',
       sql: input.QueryString ?? '',
       parameters: input.ExecutionParameters ?? [],
       submitted: new Date(),
@@ -643,6 +791,21 @@ export class AthenaDouble {
         )
       : [];
     run.bytes = [...rawFiles, ...parquet].reduce((sum, f) => sum + f.bytes, 0);
+    // What Athena asks IAM for, with the caller's credentials, to read what the statement reads.
+    if (sql.includes('FROM cloudtrail_logs') || !compacted) {
+      this.#recordTableRead(run.database, 'cloudtrail_logs');
+      this.#recordFilesRead(
+        LOG_BUCKET,
+        rawFiles.map((f) => this.#logKey(f)),
+      );
+    }
+    if (compacted) {
+      this.#recordTableRead(run.database, PARQUET_TABLE_NAME);
+      this.#recordFilesRead(
+        STORE_BUCKET,
+        parquet.map((f) => f.key),
+      );
+    }
     const connection = await (await this.#instance).connect();
     try {
       // Athena reads the raw table; a generous object buffer stands in for its JSON reader.
@@ -672,10 +835,7 @@ export class AthenaDouble {
         Type: ATHENA_TYPES[String(reader.columnTypes()[i])] ?? 'varchar',
       }));
       run.rows = reader.getRows().map((row) => row.map((v) => (v === null ? null : String(v))));
-      this.objects.set(
-        `trailhound/${run.id}.csv`,
-        [run.columns.map((c) => c.Name), ...run.rows].map(toCsvLine).join(''),
-      );
+      this.#writeResult(run, [run.columns.map((c) => c.Name), ...run.rows].map(toCsvLine).join(''));
     } catch (error) {
       run.error = (error as Error).message;
     } finally {
@@ -749,7 +909,7 @@ export class AthenaDouble {
       StatementType: 'DML',
       WorkGroup: run.workGroup,
       ExecutionParameters: run.parameters,
-      ResultConfiguration: { OutputLocation: `s3://${RESULTS_BUCKET}/trailhound/${run.id}.csv` },
+      ResultConfiguration: { OutputLocation: `s3://${RESULTS_BUCKET}/${this.#resultKey(run)}` },
       Status: {
         State: state,
         SubmissionDateTime: run.submitted,
@@ -773,6 +933,8 @@ export class AthenaDouble {
     const run = this.#find(input.QueryExecutionId);
     if (this.#state(run) !== 'SUCCEEDED')
       throw invalid(`Query has not yet finished. Current state: ${this.#state(run)}`);
+    // Athena reads the result file with the caller's credentials.
+    this.#recordObject('s3:GetObject', RESULTS_BUCKET, this.#resultKey(run));
     const max = input.MaxResults ?? 1000;
     if (max < 1 || max > 1000) throw invalid('MaxResults must be between 1 and 1000');
     let offset = 0;
@@ -815,6 +977,8 @@ export class AthenaDouble {
     const link = new URL(url);
     const bucket = link.hostname.split('.')[0];
     const key = decodeURIComponent(link.pathname.slice(1));
+    // A presigned GET acts with the rights of the role that signed it: getCsv's, the one that presigns.
+    if (bucket) this.calls.push({ fn: 'getCsv', action: 's3:GetObject', resource: s3Arn(bucket, key) });
     const signedAt = link.searchParams.get('X-Amz-Date') ?? '';
     const expires = Number(link.searchParams.get('X-Amz-Expires'));
     const signedMs = Date.parse(

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
+import type { Route } from '../../src/lib/http/route.js';
 import type { Runtime } from '../../src/lib/runtime.js';
 import { createLocalServer } from '../../src/local/localServer.js';
 import { API_ROUTES } from '../../src/routes.js';
@@ -36,8 +37,12 @@ export const duckDbTestRuntime = async (
   );
 };
 
-export const startTestServer = async (runtime: Runtime): Promise<TestServer> => {
-  const server = createLocalServer({ runtime, routes: API_ROUTES });
+/** A local server of `routes` (every route of the API by default) on `runtime`. */
+export const startTestServer = async (
+  runtime: Runtime,
+  routes: readonly Route[] = API_ROUTES,
+): Promise<TestServer> => {
+  const server = createLocalServer({ runtime, routes });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -18,18 +18,33 @@ import { callbackNotifier } from '../../src/lib/notify/callbackNotifier.js';
 import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { notifySecret } from '../../src/lib/notify/notifySecret.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
+import { type AwsCall, asFunction, currentFunction, routesAsFunctions } from '../helpers/awsCalls.js';
 import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
+import { NOTIFY_SECRET_ARN, refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
 import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
 
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:trailhound-notify-AbCdEf';
+const SECRET_ARN = NOTIFY_SECRET_ARN;
 const SECRET = 'generated-by-secrets-manager-0123456789abcdef';
 const secrets = new SecretsManagerClient({ region: 'us-east-1' });
-mockClient(secrets).on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: SECRET });
+/** The Secrets Manager calls, as IAM sees them (the Athena double records its own). */
+const secretCalls: AwsCall[] = [];
+mockClient(secrets)
+  .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+  .callsFake(async (input) => {
+    secretCalls.push({
+      fn: currentFunction(),
+      action: 'secretsmanager:GetSecretValue',
+      resource: input.SecretId,
+    });
+    return { SecretString: SECRET };
+  });
 
+// The packaged template's names, so that its roles can judge the calls (the last test).
+const WORKGROUP = TEMPLATE_NAMES.workGroup;
 const double = new AthenaDouble({
   logsDir: path.join(DATA_DIR, 'invictus-attack-simulation'),
-  workGroup: 'wg',
+  workGroup: WORKGROUP,
 });
 let receiver: CallbackReceiver;
 let origin: string;
@@ -40,7 +55,8 @@ beforeAll(async () => {
   receiver = await startCallbackReceiver();
   origin = receiver.origin;
   config = loadAthenaConfig({
-    TRAILHOUND_ATHENA_WORKGROUP: 'wg',
+    TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP,
+    TRAILHOUND_ATHENA_DATABASE: TEMPLATE_NAMES.database,
     TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origin,
     TRAILHOUND_NOTIFY_SECRET_ARN: SECRET_ARN,
     TRAILHOUND_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod',
@@ -52,19 +68,24 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const handler = notifyExecutionHandler(
+const notify = notifyExecutionHandler(
   async () => runtime,
   async (c: AthenaConfig) => callbackNotifier(c, await notifySecret(c, () => secrets)),
 );
+/** The notify function's handler, its work done as that function. */
+const handler = (event: Parameters<typeof notify>[0]) => asFunction('notifyExecution', () => notify(event));
 const stateChange = (id: string, state: string) =>
   ({
     source: 'aws.athena',
     'detail-type': 'Athena Query State Change',
-    detail: { queryExecutionId: id, currentState: state, workgroupName: 'wg' },
+    detail: { queryExecutionId: id, currentState: state, workgroupName: WORKGROUP },
   }) as EventBridgeEvent<'Athena Query State Change', AthenaStateChange>;
 
 const start = async (body: Record<string, unknown>) => {
-  const response = await httpHandler(startExecution, async () => runtime)(
+  const response = await httpHandler(
+    routesAsFunctions([startExecution])[0] as typeof startExecution,
+    async () => runtime,
+  )(
     proxyEvent({
       httpMethod: 'POST',
       resource: '/v1/executions',
@@ -136,4 +157,13 @@ describe('the notify function on AWS', () => {
       }),
     ).rejects.toThrow(/TRAILHOUND_NOTIFY_SECRET_ARN/);
   });
+
+  it('makes only calls its role in the packaged template allows (least privilege)', async () => {
+    const calls = [...double.calls, ...secretCalls];
+    expect(calls.filter((c) => c.fn === 'notifyExecution').map((c) => c.action)).toEqual(
+      expect.arrayContaining(['athena:GetQueryExecution', 'secretsmanager:GetSecretValue']),
+    );
+    // The stack that has callbacks is the one whose notifyOrigins are set.
+    expect(await refusedCalls(await rolesOf('organization'), calls)).toEqual([]);
+  }, 120_000);
 });
