@@ -24,6 +24,11 @@ export interface Runtime {
   compaction?(): Promise<void>;
   /** Resolves when the callbacks under way, if any, have been delivered or given up on. */
   callbacks?(): Promise<void>;
+  /**
+   * What a server does once it has its port: fails the executions a stopped server left behind
+   * (the embedded engine). Not before: a server that cannot start must change nothing.
+   */
+  recover?(): Promise<void>;
   /** Releases what the engine holds (files, native handles); the runtime is unusable after. */
   close?(): Promise<void>;
 }

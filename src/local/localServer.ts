@@ -9,8 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError } from '../lib/errors.js';
-import { corsPreflightHeaders, headerOf } from '../lib/http/cors.js';
+import {
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../lib/errors.js';
+import { corsPreflightHeaders, corsResponseHeaders, headerOf } from '../lib/http/cors.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { problem, toHttpError } from '../lib/http/problem.js';
 import type { Route } from '../lib/http/route.js';
@@ -25,12 +30,34 @@ import { createRouter } from './router.js';
 const MAX_BODY_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout. */
 const HANDLER_TIMEOUT_MS = 29_000;
+/**
+ * A connection that sends nothing is closed after this long, and one whose request headers take
+ * longer, as API Gateway would not keep it either: idle sockets must not pile up. A request that
+ * waits (?wait=20, 25 at most) stays well within it.
+ */
+export const IDLE_TIMEOUT_MS = 60_000;
+/** Between two requests of a kept-alive connection (Node's default, said once). */
+const KEEP_ALIVE_MS = 5_000;
 
 export interface LocalServerOptions {
   readonly runtime: Runtime;
   /** The API's routes; the local download route is added to them. */
   readonly routes: readonly Route[];
+  /** How long a connection may send nothing (IDLE_TIMEOUT_MS; tests shorten it). */
+  readonly idleTimeoutMs?: number;
 }
+
+/**
+ * The request's path and query, as a URL. The target is a path even when it starts with `//`
+ * (which URL would read as a host); one that is no URL at all is the client's error.
+ */
+const requestUrl = (target: string | undefined): URL => {
+  try {
+    return new URL(`http://localhost${target?.startsWith('/') ? target : `/${target ?? ''}`}`);
+  } catch {
+    throw new ValidationError([{ pointer: '#/path', detail: 'the request target is not a valid path' }]);
+  }
+};
 
 const readBody = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -81,7 +108,11 @@ const sendPreflight = (
   response.end();
 };
 
-export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Server => {
+export const createLocalServer = ({
+  runtime,
+  routes,
+  idleTimeoutMs = IDLE_TIMEOUT_MS,
+}: LocalServerOptions): Server => {
   const provider = () => Promise.resolve(runtime);
   const corsOrigins = runtime.config.TRAILHOUND_CORS_ORIGINS;
   const router = createRouter(
@@ -89,8 +120,13 @@ export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Serv
   );
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
+    // What the server answers itself (no route, a bad link) carries the CORS headers too.
+    const cors = corsResponseHeaders(
+      corsOrigins,
+      headerOf(request.headers as Record<string, string | undefined>, 'origin'),
+    );
     try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
+      const url = requestUrl(request.url);
       const download = DOWNLOAD_PATH.exec(url.pathname);
       if (download && request.method === 'GET') {
         const executionId = decodePathPart('executionId', download[1] as string);
@@ -124,10 +160,18 @@ export const createLocalServer = ({ runtime, routes }: LocalServerOptions): Serv
     } catch (error) {
       if (!toHttpError(error)) logger.error('unhandled error', error as Error);
       if (response.headersSent) response.destroy();
-      else send(response, problem(error, requestId), requestId);
+      else {
+        const answer = problem(error, requestId);
+        send(response, { ...answer, headers: { ...answer.headers, ...cors } }, requestId);
+      }
     }
   };
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handle(request, response);
   });
+  server.timeout = idleTimeoutMs;
+  server.headersTimeout = Math.min(idleTimeoutMs, 60_000);
+  server.requestTimeout = Math.max(idleTimeoutMs, HANDLER_TIMEOUT_MS + 5_000);
+  server.keepAliveTimeout = Math.min(KEEP_ALIVE_MS, idleTimeoutMs);
+  return server;
 };

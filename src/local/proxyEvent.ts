@@ -33,12 +33,14 @@ export const toProxyEvent = (
   body: string,
   requestId: string = randomUUID(),
 ): APIGatewayProxyEvent => {
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Maps without a prototype: a header or query key named `constructor` or `__proto__` is a key
+  // like any other, not a property every object already has.
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i] as string;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), request.rawHeaders[i + 1] as string];
   }
-  const multiValueQuery: Record<string, string[]> = {};
+  const multiValueQuery: Record<string, string[]> = Object.create(null);
   for (const [k, v] of url.searchParams) multiValueQuery[k] = [...(multiValueQuery[k] ?? []), v];
   const decodedPathParameters = Object.fromEntries(
     Object.entries(pathParameters).map(([k, v]) => [k, decodePathPart(k, v)]),

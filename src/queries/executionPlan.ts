@@ -30,7 +30,11 @@ export const ExecutionBodySchema = WindowFieldsSchema.extend({
       url: z
         .url({ protocol: /^https?$/, error: 'an http or https URL' })
         .max(2048)
-        .refine((url) => !new URL(url).username && !new URL(url).password, 'no credentials in the URL'),
+        // Checked only on a URL: zod runs a refinement even after the URL check has failed.
+        .refine(
+          (url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password),
+          'no credentials in the URL',
+        ),
     })
     .optional(),
 }).strict();

@@ -25,6 +25,19 @@ const getWithHost = (url: string, host: string) =>
     request.end();
   });
 
+/** A request as written, with a target or headers fetch would not send (`//[`, a header named __proto__). */
+const rawRequest = (baseUrl: string, method: string, target: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number }>((resolve, reject) => {
+    const { hostname, port } = new URL(baseUrl);
+    const request = httpRequest({ hostname, port, method, path: target }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    for (const [name, value] of Object.entries(headers)) request.setHeader(name, value);
+    request.on('error', reject);
+    request.end();
+  });
+
 const rawPost = (baseUrl: string, body: string, headers: Record<string, string>) =>
   fetch(`${baseUrl}/v1/executions`, { method: 'POST', body, headers });
 
@@ -105,6 +118,41 @@ export const defineHardeningSuite = (engine: string, target: ContractTarget) => 
       expect(response.body.errors).toEqual([
         { pointer: '#/body/parameters/eventNames', detail: expect.stringMatching(/1,022/) },
       ]);
+    });
+
+    it('answers query keys and headers named after Object members, and a target that is no URL, with 4xx, not 500', async () => {
+      for (const path of [
+        '/v1/executions?constructor=1',
+        '/v1/executions?__proto__=1',
+        '/v1/executions?toString=x&hasOwnProperty=y',
+      ]) {
+        const response = await call(base, 'GET', path);
+        expect(response.status, path).toBe(400);
+        expect(response.body.errors[0].pointer, path).toMatch(/^#\/query/);
+      }
+      expect((await call(base, 'GET', '/v1/queries?constructor=1&__proto__=2')).status).toBe(200);
+      const headers = await rawRequest(base, 'GET', '/v1/queries', {
+        constructor: 'x',
+        __proto__: 'y',
+        'x-hasOwnProperty': 'z',
+      });
+      expect(headers.status).toBe(200);
+      for (const target of ['//[', '//[::1', '//evil.example/v1/queries']) {
+        const odd = await rawRequest(base, 'GET', target);
+        expect(odd.status, target).toBeGreaterThanOrEqual(400);
+        expect(odd.status, target).toBeLessThan(500);
+      }
+    });
+
+    it('refuses a callback URL that is not a URL with 400, not 500', async () => {
+      for (const url of ['x', '', 'http://', '://nohost', 'https://user:pass@hooks.example.com/x']) {
+        const response = await call(base, 'POST', '/v1/executions', { ...valid, notify: { url } });
+        expect(response.status, url).toBe(400);
+        expect(
+          response.body.errors.map((e: { pointer: string }) => e.pointer),
+          url,
+        ).toContain('#/body/notify/url');
+      }
     });
 
     it("never lets a caller's Host header choose where a CSV link points", async () => {

@@ -1,4 +1,5 @@
 /** What only the embedded engine promises: bytes scanned as on disk, results that outlive a restart, link refusal. */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,12 @@ import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
 import { DATA_DIR, rawRecords } from '../helpers/cloudtrailData.js';
-import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
+import {
+  duckDbTestRuntime,
+  restartTestServer,
+  startTestServer,
+  type TestServer,
+} from '../helpers/testServer.js';
 
 const logsDir = path.join(DATA_DIR, 'grycap-research-account');
 let server: TestServer;
@@ -59,14 +65,15 @@ describe('the embedded engine', () => {
   });
 
   it('keeps executions and results readable after a restart', async () => {
-    const run = await runToEnd(server.baseUrl, {
+    const first = await startTestServer(await duckDbTestRuntime(logsDir));
+    const run = await runToEnd(first.baseUrl, {
       query: 'principal-activity',
       parameters: { userName: 'alucloud171' },
       from: '2017-06-01T00:00:00Z',
       to: '2017-06-02T00:00:00Z',
     });
     const id = run.execution.body.executionId;
-    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
+    const restarted = await restartTestServer(first);
     try {
       const execution = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}`);
       expect(execution.body).toMatchObject({ executionId: id, state: 'SUCCEEDED' });
@@ -116,8 +123,9 @@ describe('the embedded engine', () => {
       to: '2017-06-02T00:00:00Z',
     };
     const key = { 'Idempotency-Key': 'restart-test-key-0123456789abcdef-0001' };
-    const first = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', request, key);
-    const restarted = await startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
+    const before = await startTestServer(await duckDbTestRuntime(logsDir));
+    const first = await call(before.baseUrl, 'POST', '/v1/executions?wait=20', request, key);
+    const restarted = await restartTestServer(before);
     try {
       const again = await call(restarted.baseUrl, 'POST', '/v1/executions', request, key);
       expect(again.body.executionId).toBe(first.body.executionId);
@@ -159,13 +167,15 @@ describe('the embedded engine', () => {
     }
   });
 
-  it('fails an execution that a stopped server left running, with a reason', async () => {
+  it('fails an execution that a stopped server left running, with a reason, once the new server has its port', async () => {
     const { ExecutionStore } = await import('../../src/lib/engines/duckdb/executionStore.js');
+    const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-restart-'));
     const config = loadDuckDbConfig({
       TRAILHOUND_LOGS_DIR: logsDir,
-      TRAILHOUND_RESULTS_DIR: (server.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR,
+      TRAILHOUND_RESULTS_DIR: resultsDir,
+      TRAILHOUND_COMPACT: 'off',
     });
-    const store = new ExecutionStore(config.TRAILHOUND_RESULTS_DIR);
+    const store = new ExecutionStore(resultsDir);
     const id = '11111111-2222-4333-8444-555555555555';
     await store.create({
       executionId: id,
@@ -175,13 +185,46 @@ describe('the embedded engine', () => {
       statistics: { bytesScanned: 0, engineMs: 0 },
       columns: [],
     });
-    const restarted = await startTestServer(await createDuckDbRuntime(config));
+    // The stopped server's lock names a process that is gone: it is taken over.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(path.join(resultsDir, '.owner.lock'), JSON.stringify({ pid: gone }));
+    const runtime = await createDuckDbRuntime(config);
+    // Made, but without a port yet: nothing is changed.
+    expect((await store.load(id))?.state).toBe('RUNNING');
+    const restarted = await startTestServer(runtime);
     try {
       const execution = await call(restarted.baseUrl, 'GET', `/v1/executions/${id}`);
       expect(execution.body).toMatchObject({ state: 'FAILED', error: { category: 'INTERRUPTED' } });
     } finally {
       await restarted.close();
+      await runtime.close?.();
     }
+  });
+
+  it('refuses a second server on a results directory a running one owns, and changes nothing there', async () => {
+    const resultsDir = (server.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR;
+    const started = await call(server.baseUrl, 'POST', '/v1/executions', {
+      query: 'mentions',
+      parameters: { text: 'malicious-iam-user' },
+      from: '2023-07-10T00:00:00Z',
+      to: '2023-07-11T00:00:00Z',
+    });
+    const before = await call(server.baseUrl, 'GET', '/v1/executions?limit=100');
+    await expect(
+      createDuckDbRuntime(
+        loadDuckDbConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir }),
+      ),
+    ).rejects.toThrow(
+      new RegExp(`results directory .* belongs to another trailhound server \\(process ${process.pid}\\)`),
+    );
+    const after = await call(server.baseUrl, 'GET', '/v1/executions?limit=100');
+    expect((after.body as { executions: { state: string }[] }).executions.map((e) => e.state)).not.toContain(
+      'FAILED',
+    );
+    expect((after.body as { executions: unknown[] }).executions).toHaveLength(
+      (before.body as { executions: unknown[] }).executions.length,
+    );
+    expect(started.status).toBeLessThan(300);
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadDuckDbConfig } from '../../src/lib/config.js';
+import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import type { Route } from '../../src/lib/http/route.js';
 import type { Runtime } from '../../src/lib/runtime.js';
@@ -44,6 +44,7 @@ export const startTestServer = async (
 ): Promise<TestServer> => {
   const server = createLocalServer({ runtime, routes });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await runtime.recover?.();
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -54,4 +55,14 @@ export const startTestServer = async (
         server.closeAllConnections();
       }),
   };
+};
+
+/**
+ * The server stopped as `npm start` stops on a signal (its port and its results directory given
+ * up), then a new one started on the same configuration: a restart.
+ */
+export const restartTestServer = async (server: TestServer): Promise<TestServer> => {
+  await server.close();
+  await server.runtime.close?.();
+  return startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
 };

@@ -36,13 +36,27 @@ export const ndjsonRows = (columns: readonly ResultColumn[], rows: readonly Row[
     )
     .join('');
 
-/** A cell of a Markdown table: one line, pipes escaped, NULL shown as nothing. */
+/**
+ * Characters that make Markdown (or HTML inside it) out of text: emphasis, code, links and images
+ * (`[`, `]`, `(`, `)`, `!`), headings, strikethrough, table cells, tags. Log text is written by
+ * whoever made the call (a user agent, a resource name): in a ticket it must read as text, never
+ * as an image that loads, a link that runs, or markup.
+ */
+const MARKDOWN_SPECIAL = /[\\`*_[\]()!<>#|~{}]/g;
+
+/**
+ * A cell of a Markdown table: one line, every Markdown and HTML character escaped and bare URLs
+ * kept from being linked, NULL as nothing.
+ */
 const markdownCell = (value: ResultValue | undefined): string =>
   value === null || value === undefined
     ? ''
     : String(value)
-        .replaceAll('\\', '\\\\')
-        .replaceAll('|', '\\|')
+        .replaceAll('&', '&amp;')
+        .replaceAll(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+        // GFM links a bare `http://…` or `www.…` by itself: an escape in it keeps it text.
+        .replaceAll('://', '\\://')
+        .replaceAll(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
         .replaceAll(/\r?\n|\r/g, ' ');
 
 /** A Markdown table of the rows, under one summary line (what was asked, how many rows). */

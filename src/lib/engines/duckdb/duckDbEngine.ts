@@ -7,11 +7,14 @@
  * compacted file.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
 import {
+  ConfigurationError,
   EngineUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
@@ -20,6 +23,7 @@ import {
 } from '../../errors.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
+import { LockHeldError, lockFile } from '../../processLock.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
@@ -67,6 +71,22 @@ export interface DuckDbEngineOptions {
 
 const now = () => new Date().toISOString();
 
+/** The results directory's owner: one server at a time reads and writes it. */
+const OWNER_LOCK = '.owner.lock';
+
+/** Takes the results directory, or refuses to start, naming the server that has it. */
+const ownResultsDir = async (resultsDir: string): Promise<() => Promise<void>> => {
+  await mkdir(resultsDir, { recursive: true, mode: 0o700 });
+  try {
+    return await lockFile(path.join(resultsDir, OWNER_LOCK));
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    throw new ConfigurationError(
+      `The results directory ${resultsDir} belongs to another trailhound server (process ${error.pid}): stop it, or give this one a directory of its own (TRAILHOUND_RESULTS_DIR).`,
+    );
+  }
+};
+
 /** A stored execution without what only the engine reads. */
 const publicView = (stored: StoredExecution): Execution => {
   const {
@@ -99,24 +119,48 @@ export class DuckDbEngine implements QueryEngine {
   readonly #active = new Map<string, ActiveExecution>();
   readonly #queue: RunQueue;
   readonly #pages: ResultPages;
-  /** Idempotency-Key to execution id, as Athena's ClientRequestToken; restored from the records. */
-  readonly #byIdempotencyKey = new Map<string, string>();
+  /**
+   * Idempotency-Key to the execution it started, as Athena's ClientRequestToken; restored from the
+   * records. Claimed before the start's first await, so that retries in flight together start one
+   * execution, and given up if that start fails.
+   */
+  readonly #byIdempotencyKey = new Map<string, Promise<string>>();
+
+  /** Gives the results directory up (close). */
+  readonly #release: () => Promise<void>;
 
   private constructor(
     context: RunContext,
     options: DuckDbEngineOptions,
     executions: readonly StoredExecution[],
+    release: () => Promise<void>,
   ) {
+    this.#release = release;
     this.#context = context;
     this.#store = context.store;
     this.#options = options;
     this.#queue = new RunQueue(options.maxConcurrent);
     this.#pages = new ResultPages(context.store, context.files);
     for (const e of executions)
-      if (e.idempotencyKey) this.#byIdempotencyKey.set(e.idempotencyKey, e.executionId);
+      if (e.idempotencyKey) this.#byIdempotencyKey.set(e.idempotencyKey, Promise.resolve(e.executionId));
   }
 
+  /**
+   * The engine over its results directory, which it then owns (a second server on the same one is
+   * refused, and does not touch it). Executions a stopped server left behind are failed only by
+   * `recoverInterrupted`, once the server has its port.
+   */
   static async create(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const release = await ownResultsDir(options.resultsDir);
+    try {
+      return await DuckDbEngine.#open(options, release);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  static async #open(options: DuckDbEngineOptions, release: () => Promise<void>): Promise<DuckDbEngine> {
     const files = options.files ?? nodeFileSystem;
     const store = new ExecutionStore(options.resultsDir, files, (ended) => {
       if (ended.notifyUrl) {
@@ -128,19 +172,7 @@ export class DuckDbEngine implements QueryEngine {
       }
     });
     await store.init();
-    // An execution still QUEUED or RUNNING on disk belonged to a server that stopped mid-way.
     const executions = await store.all();
-    for (const execution of executions) {
-      await store.update(execution.executionId, (stale) => ({
-        ...stale,
-        state: 'FAILED',
-        completedAt: now(),
-        error: {
-          category: 'INTERRUPTED',
-          message: 'The server stopped before this execution ended; start it again.',
-        },
-      }));
-    }
     // Every core for the engine, however many executions run at once: one execution alone
     // should scan as fast as the machine allows.
     const instance = await DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) });
@@ -155,7 +187,31 @@ export class DuckDbEngine implements QueryEngine {
       storeDir: options.storeDir,
       timeoutMs: options.timeoutMs ?? 30 * 60_000,
     };
-    return new DuckDbEngine(context, options, executions);
+    return new DuckDbEngine(context, options, executions, release);
+  }
+
+  /**
+   * Fails the executions still QUEUED or RUNNING on disk that this engine did not start: a server
+   * that stopped mid-way left them. Run once the server has its port, so that a server that could
+   * not start changes nothing.
+   */
+  async recoverInterrupted(): Promise<void> {
+    for (const execution of await this.#store.all()) {
+      if (isTerminal(execution.state) || this.#active.has(execution.executionId)) continue;
+      await this.#store.update(execution.executionId, (stale) =>
+        isTerminal(stale.state)
+          ? undefined
+          : {
+              ...stale,
+              state: 'FAILED',
+              completedAt: now(),
+              error: {
+                category: 'INTERRUPTED',
+                message: 'The server stopped before this execution ended; start it again.',
+              },
+            },
+      );
+    }
   }
 
   estimate(request: ExecutionRequest): Promise<ScanEstimate> {
@@ -170,13 +226,44 @@ export class DuckDbEngine implements QueryEngine {
     return { executionId };
   }
 
+  /**
+   * Starts an execution. Everything that decides whether it may start (the Idempotency-Key, a
+   * place in the queue) is settled before the first await: starts in flight together see each
+   * other's claims, as they would one after the other.
+   */
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
-    const known = request.idempotencyKey && this.#byIdempotencyKey.get(request.idempotencyKey);
-    if (known) return this.#sameRequest(known, request);
+    const key = request.idempotencyKey;
+    const claimed = key ? this.#byIdempotencyKey.get(key) : undefined;
+    // A claim whose start failed is no claim: this start tries again.
+    const first = claimed && (await claimed.catch(() => undefined));
+    if (first) return this.#sameRequest(first, request);
     const waiting = this.#active.size - Math.min(this.#active.size, this.#options.maxConcurrent);
     const maxQueued = this.#options.maxQueued ?? 100;
     if (waiting >= maxQueued) throw new QueueFullError(waiting, 5);
     const executionId = randomUUID();
+    const active = new ActiveExecution();
+    this.#active.set(executionId, active);
+    const recorded = this.#record(executionId, request);
+    if (key) this.#byIdempotencyKey.set(key, recorded);
+    try {
+      await recorded;
+    } catch (error) {
+      this.#active.delete(executionId);
+      if (key && this.#byIdempotencyKey.get(key) === recorded) this.#byIdempotencyKey.delete(key);
+      throw error;
+    }
+    void this.#queue
+      .run(() => runExecution(this.#context, executionId, request, active))
+      .catch((error: unknown) => logger.error('execution run failed', { executionId, error: error as Error }))
+      .finally(() => {
+        this.#active.delete(executionId);
+        active.finish();
+      });
+    return { executionId };
+  }
+
+  /** Writes the new execution's record, QUEUED; the id once it is written. */
+  async #record(executionId: string, request: ExecutionRequest): Promise<string> {
     const execution: StoredExecution = {
       executionId,
       query: request.statement.header.query,
@@ -200,17 +287,7 @@ export class DuckDbEngine implements QueryEngine {
       logger.error('execution could not be recorded', { executionId, error: error as Error });
       throw new EngineUnavailableError(`No execution can start: ${storage}.`, { cause: error });
     });
-    if (request.idempotencyKey) this.#byIdempotencyKey.set(request.idempotencyKey, executionId);
-    const active = new ActiveExecution();
-    this.#active.set(executionId, active);
-    void this.#queue
-      .run(() => runExecution(this.#context, executionId, request, active))
-      .catch((error: unknown) => logger.error('execution run failed', { executionId, error: error as Error }))
-      .finally(() => {
-        this.#active.delete(executionId);
-        active.finish();
-      });
-    return { executionId };
+    return executionId;
   }
 
   async #load(executionId: string): Promise<StoredExecution> {
@@ -325,7 +402,9 @@ export class DuckDbEngine implements QueryEngine {
     return this.#active.size > 0;
   }
 
-  close(): void {
+  /** Closes DuckDB and gives the results directory up. */
+  async close(): Promise<void> {
     this.#context.instance.closeSync();
+    await this.#release();
   }
 }

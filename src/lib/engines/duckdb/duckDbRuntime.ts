@@ -42,9 +42,10 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
+    recover: () => engine.recoverInterrupted(),
     close: async () => {
       await compactor?.stop();
-      engine.close();
+      await engine.close();
     },
   };
 };

@@ -23,7 +23,8 @@ import { startTestServer, type TestServer } from '../../../helpers/testServer.js
 
 const servers: TestServer[] = [];
 afterAll(async () => {
-  for (const server of servers) await server.close();
+  // A server the test already stopped (a restart) is stopped already.
+  for (const server of servers) await server.close().catch(() => undefined);
 });
 
 const failure = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
@@ -58,7 +59,12 @@ const serve = async (resultsDir: string, files: ResultFileSystem) => {
     maxConcurrent: 2,
     files,
   });
-  const server = await startTestServer({ config, engine } as Runtime);
+  const server = await startTestServer({
+    config,
+    engine,
+    recover: () => engine.recoverInterrupted(),
+    close: () => engine.close(),
+  } as Runtime);
   servers.push(server);
   return server;
 };
@@ -119,6 +125,9 @@ describe('a failing results directory', () => {
     expect(execution).toMatchObject({ state: 'FAILED', error: { category: 'STORAGE' } });
     expect((await call(server.baseUrl, 'GET', '/health')).status).toBe(200);
 
+    // A restart: this server stops (and gives its results directory up), a new one starts on it.
+    await server.close();
+    await server.runtime.close?.();
     const restarted = await serve(dir, nodeFileSystem);
     const after = await call(restarted.baseUrl, 'GET', `/v1/executions/${started.body.executionId}`);
     expect(['FAILED']).toContain(after.body.state);

@@ -12,7 +12,7 @@
  * in the range written again (the others are read raw until a pass covers them). So a live
  * store holds a file per compaction pass for the month under way, and one file per month before.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
@@ -300,13 +300,35 @@ const findMonths = async (options: CompactionOptions, closedBefore: number): Pro
 };
 
 /**
+ * The store holds the whole log content, so it is the owner's alone, as the results are: each
+ * month directory 0700 and each file in it 0600, those a store made before this rule included.
+ * The store may share the logs directory: only month directories holding a manifest, and the
+ * store's own files, are touched; the store directory itself only when it is its own.
+ */
+const makePrivate = async (storeDir: string, logsDir: string): Promise<void> => {
+  if (path.resolve(storeDir) !== path.resolve(logsDir)) await chmod(storeDir, 0o700);
+  const entries = await readdir(storeDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name !== 'manifest.json') continue;
+    const month = entry.parentPath;
+    await chmod(month, 0o700).catch(() => undefined);
+    for (const name of await readdir(month).catch(() => [])) {
+      if (name === 'manifest.json' || /^part-.*\.parquet$|^\./.test(name)) {
+        await chmod(path.join(month, name), 0o600).catch(() => undefined);
+      }
+    }
+  }
+};
+
+/**
  * Compacts under the store's lock (throws StoreLockedError when another compaction holds it).
  */
 export const compactStore = async (options: CompactionOptions): Promise<CompactionSummary> => {
-  await mkdir(options.storeDir, { recursive: true });
+  await mkdir(options.storeDir, { recursive: true, mode: 0o700 });
   const release = await lockStore(options.storeDir);
   try {
     const graceMs = (options.longestExecutionMs ?? 30 * 60_000) + 10 * 60_000;
+    await makePrivate(options.storeDir, options.logsDir);
     return await compactLocked({ ...options, graceMs });
   } finally {
     await release();
@@ -342,7 +364,7 @@ const compactLocked = async (
   const totals = { built: 0, rawBytes: 0, parquetBytes: 0, rows: 0 };
   if (builds.length > 0) {
     const spill = path.join(options.storeDir, '.spill');
-    await mkdir(spill, { recursive: true });
+    await mkdir(spill, { recursive: true, mode: 0o700 });
     const threads = options.threads ?? 1;
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(threads),

@@ -6,7 +6,7 @@
  * and so every answer, as it was.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { toSqlLiteral } from '../../../sql/sqlLiteral.js';
@@ -44,7 +44,8 @@ const literal = (p: string) => toSqlLiteral(p.replaceAll('\\', '/'));
 /** Where a unit is written before it is published; a name no reader ever opens. */
 export const buildingPath = async (storeDir: string, key: MonthKey): Promise<string> => {
   const dir = monthDir(storeDir, key);
-  await mkdir(dir, { recursive: true });
+  // The store holds the whole log content: its directories and files are the owner's alone.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   return path.join(dir, `.building-${randomUUID()}.parquet`);
 };
 
@@ -122,6 +123,7 @@ export const publishUnit = async (
       days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
       builtAt: new Date().toISOString(),
     };
+    await chmod(written, 0o600);
     await rename(written, path.join(dir, parquet));
     await publishManifest(dir, monthManifest(key, [...kept, unit], failed), graceMs);
     return unit;

@@ -113,7 +113,7 @@ export const readManifest = async (dir: string): Promise<MonthManifest | undefin
 export const writeManifest = async (dir: string, manifest: MonthManifest): Promise<void> => {
   const temporary = path.join(dir, `.${MANIFEST}.${randomUUID()}.tmp`);
   try {
-    await writeFile(temporary, JSON.stringify(manifest, null, 2));
+    await writeFile(temporary, JSON.stringify(manifest, null, 2), { mode: 0o600 });
     await rename(temporary, path.join(dir, MANIFEST));
   } catch (error) {
     await rm(temporary, { force: true });

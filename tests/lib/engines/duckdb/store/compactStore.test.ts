@@ -2,7 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -81,6 +81,31 @@ describe('compactStore', () => {
     expect(Object.values(unit?.columnBytes ?? {}).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
       unit?.bytes ?? 0,
     );
+  });
+
+  it("keeps the store its owner's alone, as the results are: months 0700, files 0600, an older store's too", async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    const before = process.umask(0o022);
+    try {
+      await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+      const month = monthDir(storeDir, INVICTUS);
+      const modes = async () => [
+        [storeDir, statSync(storeDir).mode & 0o777],
+        [month, statSync(month).mode & 0o777],
+        ...(await readdir(month)).map((name) => [name, statSync(path.join(month, name)).mode & 0o777]),
+      ];
+      const privateModes = (found: (string | number)[][]) =>
+        found.every(([, mode]) => ((mode as number) & 0o077) === 0);
+      expect(privateModes(await modes()), JSON.stringify(await modes())).toBe(true);
+      // A store written before the rule (readable by all) is made private by the next compaction.
+      await chmod(storeDir, 0o755);
+      await chmod(month, 0o755);
+      for (const name of await readdir(month)) await chmod(path.join(month, name), 0o644);
+      await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+      expect(privateModes(await modes()), JSON.stringify(await modes())).toBe(true);
+    } finally {
+      process.umask(before);
+    }
   });
 
   it('leaves a current day alone, and rebuilds a day whose raw files changed', async () => {
