@@ -1,7 +1,7 @@
 /** What only the embedded engine promises: bytes scanned as on disk, results that outlive a restart, link refusal. */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
-import { DATA_DIR, rawRecords } from '../helpers/cloudtrailData.js';
+import { DATA_DIR, logFilePaths, rawRecords } from '../helpers/cloudtrailData.js';
 import {
   duckDbTestRuntime,
   restartTestServer,
@@ -225,6 +225,45 @@ describe('the embedded engine', () => {
       (before.body as { executions: unknown[] }).executions.length,
     );
     expect(started.status).toBeLessThan(300);
+  });
+});
+
+describe('the embedded engine and a log file it cannot read', () => {
+  it('fails with category LOG_FILE, naming the file under the logs directory, also through the day of slack', async () => {
+    const [good] = logFilePaths(path.join(DATA_DIR, 'invictus-attack-simulation', 'AWSLogs'));
+    const broken = {
+      'half.json.gz': (await readFile(good as string)).subarray(0, 2000),
+      'notjson.json.gz': gzipSync('{not json'),
+      'zero.json.gz': Buffer.alloc(0),
+    };
+    for (const [name, bytes] of Object.entries(broken)) {
+      const logsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-unreadable-'));
+      const dayPath = 'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10';
+      await mkdir(path.join(logsDir, dayPath), { recursive: true });
+      await writeFile(path.join(logsDir, dayPath, 'good.json.gz'), await readFile(good as string));
+      await writeFile(path.join(logsDir, dayPath, name), bytes);
+      const local = await startTestServer(await duckDbTestRuntime(logsDir));
+      try {
+        for (const window of [
+          { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' },
+          // The day before: its day of slack is the broken file's.
+          { from: '2023-07-09T00:00:00Z', to: '2023-07-10T00:00:00Z' },
+        ]) {
+          const run = await call(local.baseUrl, 'POST', '/v1/executions?wait=20', {
+            query: 'mentions',
+            parameters: { text: 'bert' },
+            ...window,
+          });
+          expect(run.body.state, name).toBe('FAILED');
+          expect(run.body.error.category, name).toBe('LOG_FILE');
+          expect(run.body.error.message, name).toContain(`The log file ${dayPath}/${name} is not`);
+          expect(run.body.error.message, name).not.toContain(logsDir);
+        }
+      } finally {
+        await local.close();
+        await local.runtime.close?.();
+      }
+    }
   });
 });
 

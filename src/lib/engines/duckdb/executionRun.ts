@@ -5,6 +5,7 @@
  * Nothing it meets escapes: an engine error, a full disk or an unwritable directory ends the
  * execution FAILED with a reason a client may read, and the details go to the server log.
  */
+import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
 import { logger } from '../../logging/logger.js';
@@ -41,13 +42,49 @@ export const storageReason = (error: unknown): string | undefined => {
   return code && FILE_ERRORS[code] ? `${FILE_ERRORS[code]} (${code})` : undefined;
 };
 
+/** Why DuckDB could not read a log file, in words, by what its error says. */
+const LOG_FILE_FAULTS: readonly [RegExp, string][] = [
+  [
+    /Malformed JSON in file "([^"]+)", at byte (\d+)/,
+    'is not valid JSON from byte $2 on (cut short, or not a CloudTrail file)',
+  ],
+  [/Input is not a GZIP stream: (\S+)/, 'is not gzip (empty, or not compressed)'],
+];
+
+/**
+ * The log file the engine could not read, relative to the logs directory, and what is wrong with
+ * it; undefined when the error names no file of the logs directory.
+ */
+export const unreadableLogFile = (
+  error: unknown,
+  logsDir: string,
+): { readonly file: string; readonly fault: string } | undefined => {
+  const text = error instanceof Error ? error.message : '';
+  for (const [pattern, fault] of LOG_FILE_FAULTS) {
+    const match = pattern.exec(text);
+    if (!match?.[1]) continue;
+    const file = path.relative(logsDir, match[1]);
+    if (file.startsWith('..') || path.isAbsolute(file)) return undefined;
+    return { file: file.split(path.sep).join('/'), fault: match[0].replace(pattern, fault) };
+  }
+  return undefined;
+};
+
 /**
  * What a client is told of a failure: its kind, never the engine's own text, which can hold the
- * SQL and the paths of log files.
+ * SQL and the paths of log files; a log file that cannot be read is named by its place under the
+ * logs directory, which is what the person who fixes it needs.
  */
-const clientError = (error: unknown, executionId: string): ExecutionError => {
+const clientError = (error: unknown, executionId: string, logsDir: string): ExecutionError => {
   const storage = storageReason(error);
   if (storage) return { category: 'STORAGE', message: `The result could not be kept: ${storage}.` };
+  const unreadable = unreadableLogFile(error, logsDir);
+  if (unreadable) {
+    return {
+      category: 'LOG_FILE',
+      message: `The log file ${unreadable.file} ${unreadable.fault}: replace it with a good copy from the trail's bucket, or move it out of the logs directory, and run the execution again.`,
+    };
+  }
   const kind = /^([A-Z][A-Za-z ]*Error):/.exec(error instanceof Error ? error.message : '')?.[1] ?? 'Error';
   return {
     category: 'SYSTEM',
@@ -105,7 +142,11 @@ export const runExecution = async (
     logger.error('execution could not start', { executionId, error: error as Error });
     await context.store
       .update(executionId, (queued) =>
-        ended(queued, { state: 'FAILED', error: clientError(error, executionId) }, startedMs),
+        ended(
+          queued,
+          { state: 'FAILED', error: clientError(error, executionId, context.logsDir) },
+          startedMs,
+        ),
       )
       .catch(() => undefined);
     return;
@@ -149,7 +190,7 @@ export const runExecution = async (
     if (active.stopping || error instanceof CancelledError) outcome = stoppedOutcome(active, context);
     else {
       logger.error('execution failed', { executionId, error: error as Error });
-      outcome = { state: 'FAILED', error: clientError(error, executionId) };
+      outcome = { state: 'FAILED', error: clientError(error, executionId, context.logsDir) };
     }
   } finally {
     clearTimeout(timer);

@@ -8,8 +8,9 @@
  * - a month that is over (its last day closed) and wholly in the range asked becomes one file,
  *   merging whatever units held its days before;
  * - otherwise its days that no current unit holds become one more unit, beside the current ones.
- * A unit with a day whose raw files changed, or whose file is missing, is dropped, and its days
- * in the range written again (the others are read raw until a pass covers them). So a live
+ * A unit with a day whose raw files changed, or whose file is missing or not the one recorded (cut
+ * short, overwritten: unitFile.ts), is dropped, and its days in the range written again (the
+ * others are read raw until a pass covers them). So a live
  * store holds a file per compaction pass for the month under way, and one file per month before.
  */
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
@@ -31,6 +32,7 @@ import {
   type StoreUnit,
   sourcesOf,
 } from './monthManifest.js';
+import { intactUnits } from './unitFile.js';
 
 const DAY_MS = 86_400_000;
 
@@ -97,8 +99,8 @@ interface Month {
   /** The days of the month this compaction may write: closed and in the range. */
   readonly eligible: readonly string[];
   readonly manifest: MonthManifest | undefined;
-  /** The names in the month's directory of the store. */
-  readonly present: ReadonlySet<string>;
+  /** The units whose files are there and the ones recorded (unitFile.ts), by file name. */
+  readonly intact: ReadonlySet<string>;
 }
 
 /**
@@ -185,7 +187,7 @@ const stillFailed = (month: Month, logsDir: string): Failures =>
 const planMonth = (month: Month, logsDir: string, closedBefore: number): Build | undefined => {
   const units = month.manifest?.units ?? [];
   const kept = units.filter(
-    (u) => month.present.has(u.parquet) && isUnitCurrent(u, logsDir, month.filesByDay),
+    (u) => month.intact.has(u.parquet) && isUnitCurrent(u, logsDir, month.filesByDay),
   );
   const failedBefore = stillFailed(month, logsDir);
   const held = new Set([...kept.flatMap((u) => Object.keys(u.days)), ...Object.keys(failedBefore)]);
@@ -289,13 +291,20 @@ const findMonths = async (options: CompactionOptions, closedBefore: number): Pro
   return Promise.all(
     [...byMonth.values()]
       .sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))
-      .map(async ({ key, filesByDay }) => ({
-        key,
-        filesByDay,
-        eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
-        manifest: await readManifest(monthDir(options.storeDir, key)),
-        present: new Set(await readdir(monthDir(options.storeDir, key)).catch(() => [] as string[])),
-      })),
+      .map(async ({ key, filesByDay }) => {
+        const dir = monthDir(options.storeDir, key);
+        const manifest = await readManifest(dir);
+        const files = await intactUnits(
+          (manifest?.units ?? []).map((unit) => ({ file: path.join(dir, unit.parquet), unit })),
+        );
+        return {
+          key,
+          filesByDay,
+          eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
+          manifest,
+          intact: new Set([...files].map((file) => path.basename(file))),
+        };
+      }),
   );
 };
 

@@ -29,6 +29,7 @@ import {
   sourcesOf,
   writeManifest,
 } from './monthManifest.js';
+import { footerDigest } from './unitFile.js';
 
 /**
  * zstd at level 3 (the default), without bloom filters. On a generated year written a month to a
@@ -120,6 +121,7 @@ export const publishUnit = async (
       parquet,
       ...(await describeParquet(connection, written)),
       bytes: (await stat(written)).size,
+      footerSha256: await footerDigest(written),
       days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
       builtAt: new Date().toISOString(),
     };

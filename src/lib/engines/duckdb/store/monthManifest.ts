@@ -34,6 +34,11 @@ const UnitSchema = z.object({
   parquet: z.string().regex(/^part-[0-9a-f-]{36}\.parquet$/),
   rows: z.number(),
   bytes: z.number(),
+  /** The SHA-256 of the file's footer (unitFile.ts): what it is checked against before it is read. */
+  footerSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Compressed bytes of each leaf column, by dotted path (`useridentity.userName`). */
   columnBytes: z.record(z.string(), z.number()),
   /** The days the file holds (YYYY/MM/DD), each with the raw files it was built from. */

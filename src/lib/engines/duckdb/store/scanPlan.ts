@@ -1,7 +1,8 @@
 /**
  * Which files an execution reads: for each account, region and day of the window, the compacted
- * unit that holds the day when it was built from the raw files as they are now, the raw files
- * otherwise. Answers are the same either way; only the cost differs.
+ * unit that holds the day when it was built from the raw files as they are now and its file is
+ * the one recorded (unitFile.ts), the raw files otherwise. Answers are the same either way; only
+ * the cost differs.
  *
  * A unit holds a month, in one row group unless the month is large, so a window that needs a few
  * of its days still reads its columns for all of them. Which units are worth reading depends on
@@ -23,6 +24,7 @@ import {
   readManifest,
   type StoreUnit,
 } from './monthManifest.js';
+import { intactUnits } from './unitFile.js';
 
 interface CompactedFile {
   readonly path: string;
@@ -76,9 +78,15 @@ export const planScan = async (
       } else raw.push(...files);
     }),
   );
+  // A unit's file is read only once it is known to be the one its manifest recorded.
+  const intact = await intactUnits([...used].map(([file, { unit }]) => ({ file, unit })));
   const compacted: CompactedFile[] = [];
   let compactedDays = 0;
   for (const [path, { unit, days, files }] of used) {
+    if (!intact.has(path)) {
+      raw.push(...files);
+      continue;
+    }
     const inRange = Object.keys(unit.days).filter((d) => d >= range.first && d <= range.last);
     const only = inRange.every((d) => days.has(d)) ? {} : { only: [...days].sort() };
     compacted.push({ path, unit, ...only, replaces: files, days: days.size });

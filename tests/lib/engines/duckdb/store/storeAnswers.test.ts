@@ -2,7 +2,7 @@
  * The embedded engine with a columnar store: answers never stale, the days read each way
  * reported, bytes scanned counted by column, and the sample compacted when the server starts.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,6 +34,44 @@ const [from, to] = INVICTUS_DAY;
 const createUsers = { query: 'events', parameters: { eventNames: ['CreateUser'] }, from, to };
 
 describe('the columnar store in answers', () => {
+  it('reads a store file that is cut short, overwritten or gone from the raw files, and the next compaction writes it again', async () => {
+    const { logsDir, storeDir } = await invictusCopy();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const dir = monthDir(storeDir, { account: '123837392027', region: 'us-east-1', month: '2023/07' });
+    const server = await serve(logsDir, storeDir);
+    const good = await runToEnd(server.baseUrl, createUsers);
+    expect(good.execution.body.statistics.days).toEqual({ compacted: 1, raw: 0 });
+    const fileOf = async () => path.join(dir, (await readManifest(dir))?.units[0]?.parquet ?? '');
+    const damages: [string, (file: string) => Promise<void>][] = [
+      ['cut short', async (file) => truncate(file, (await stat(file)).size - 100)],
+      [
+        'overwritten, keeping its size and time',
+        async (file) => {
+          const { size, atime, mtime } = await stat(file);
+          const bytes = await readFile(file);
+          // Another month's statistics, say: the same length, other bytes in the footer.
+          bytes.fill(0x41, size - 200, size - 8);
+          await writeFile(file, bytes);
+          await utimes(file, atime, mtime);
+        },
+      ],
+      ['gone', (file) => rm(file)],
+    ];
+    for (const [damage, apply] of damages) {
+      await apply(await fileOf());
+      const answer = await runToEnd(server.baseUrl, createUsers);
+      expect(answer.execution.body.state, damage).toBe('SUCCEEDED');
+      expect(answer.execution.body.statistics.days, damage).toEqual({ compacted: 0, raw: 1 });
+      expect(answer.rows, damage).toEqual(good.rows);
+      // The next compaction sees it and writes the month again, and the store answers again.
+      const summary = await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+      expect(summary.built, damage).toBe(1);
+      const repaired = await runToEnd(server.baseUrl, createUsers);
+      expect(repaired.execution.body.statistics.days, damage).toEqual({ compacted: 1, raw: 0 });
+      expect(repaired.rows, damage).toEqual(good.rows);
+    }
+  });
+
   it('reads a compacted day from the store, and a day with a late file from the raw files', async () => {
     const { logsDir, storeDir } = await invictusCopy();
     await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
