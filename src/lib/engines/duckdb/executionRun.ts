@@ -55,7 +55,7 @@ const LOG_FILE_FAULTS: readonly [RegExp, string][] = [
  * The log file the engine could not read, relative to the logs directory, and what is wrong with
  * it; undefined when the error names no file of the logs directory.
  */
-export const unreadableLogFile = (
+const unreadableLogFile = (
   error: unknown,
   logsDir: string,
 ): { readonly file: string; readonly fault: string } | undefined => {

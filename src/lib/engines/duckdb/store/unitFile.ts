@@ -36,7 +36,7 @@ export const footerDigest = async (file: string): Promise<string> => {
 };
 
 /** Whether the unit's file is there and the one recorded; a unit of an older manifest is checked by size. */
-export const isUnitFileIntact = async (file: string, unit: StoreUnit): Promise<boolean> => {
+const isUnitFileIntact = async (file: string, unit: StoreUnit): Promise<boolean> => {
   try {
     const handle = await open(file, 'r');
     const { size } = await handle.stat().finally(() => handle.close());
