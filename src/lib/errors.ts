@@ -29,6 +29,20 @@ export class ExecutionStateError extends Error {
   }
 }
 
+/**
+ * The execution SUCCEEDED but its result can no longer be read: its file is gone from the results
+ * directory, or damaged past what can be rebuilt. Starting it again is the remedy.
+ */
+export class ResultUnavailableError extends Error {
+  override readonly name = 'ResultUnavailableError';
+  constructor(
+    readonly executionId: string,
+    reason: string,
+  ) {
+    super(`The result of execution ${executionId} is unavailable: ${reason}. Start the execution again.`);
+  }
+}
+
 /** A nextToken that is not one this execution handed out. */
 export class PageTokenError extends Error {
   override readonly name = 'PageTokenError';
@@ -253,6 +267,14 @@ export class TooManyRequestsError extends HttpError {
   override readonly name = 'TooManyRequestsError';
   constructor(detail: string, retryAfterSeconds: number) {
     super(429, 'Too many requests', detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+  }
+}
+
+/** What was there is no longer (a result file gone): 410, with no retry that could help. */
+export class GoneError extends HttpError {
+  override readonly name = 'GoneError';
+  constructor(title: string, detail: string) {
+    super(410, title, detail);
   }
 }
 

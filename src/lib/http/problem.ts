@@ -12,11 +12,13 @@ import {
   EstimateUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
+  GoneError,
   HttpError,
   IdempotencyMismatchError,
   NotFoundError,
   PageTokenError,
   QueueFullError,
+  ResultUnavailableError,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnknownQueryError,
@@ -31,6 +33,7 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
     return new NotFoundError(error.message);
   }
   if (error instanceof ExecutionStateError) return new ConflictError(error.message, error.state);
+  if (error instanceof ResultUnavailableError) return new GoneError('Result unavailable', error.message);
   if (error instanceof PageTokenError) {
     return new ValidationError([{ pointer: '#/query/nextToken', detail: error.message }]);
   }

@@ -363,10 +363,7 @@ export class DuckDbEngine implements QueryEngine {
   /** The CSV, as a stream, and the name to save it under, for the local download route. */
   async openResultCsv(executionId: string): Promise<{ stream: Readable; fileName: string }> {
     const execution = await this.#succeeded(executionId);
-    return {
-      stream: await this.#context.files.createReadStream(this.#store.csvPath(executionId), { start: 0 }),
-      fileName: resultFileName(execution),
-    };
+    return { stream: await this.#pages.openCsv(execution), fileName: resultFileName(execution) };
   }
 
   async cancel(executionId: string): Promise<Execution> {

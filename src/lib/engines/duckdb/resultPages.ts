@@ -4,6 +4,8 @@
  * of the CSV. Its time and memory follow the page, not the result: the middle of a million-row
  * result costs what its first page costs.
  */
+import type { Readable } from 'node:stream';
+import { ResultUnavailableError } from '../../errors.js';
 import { readCsvRows } from '../../results/csvFormat.js';
 import { decodePageToken, encodePageToken } from '../../results/pageToken.js';
 import { fromResultText } from '../../results/resultValues.js';
@@ -30,10 +32,11 @@ export class ResultPages {
   }
 
   /**
-   * Writes the page index of a result kept before there were page indexes: one pass over the CSV,
-   * bytes only (a quote or a line break byte never occurs inside a UTF-8 character).
+   * Writes the page index from the CSV (a result kept before there were page indexes, or an index
+   * damaged since): one pass, bytes only (a quote or a line break byte never occurs inside a UTF-8
+   * character). @returns how many offsets it holds: the rows, and one past the last.
    */
-  async #rebuildIndex(executionId: string): Promise<void> {
+  async #rebuildIndex(executionId: string): Promise<number> {
     const offsets: number[] = [];
     let position = 0;
     let quoted = false;
@@ -53,6 +56,8 @@ export class ResultPages {
         position += 1;
       }
     }
+    // A CSV that does not end where a row ends was cut short: it cannot be indexed.
+    if (!rowStart) return -1;
     offsets.push(position);
     const target = this.store.indexPath(executionId);
     const temporary = this.store.temporaryPath(target);
@@ -61,17 +66,68 @@ export class ResultPages {
       flag: 'wx',
     });
     await this.files.rename(temporary, target);
+    return offsets.length;
+  }
+
+  /**
+   * The result's CSV file, there: a file gone from the results directory cannot be made again,
+   * and is said so (410) rather than failing as a bug.
+   */
+  async #csvSize(executionId: string): Promise<number> {
+    const size = await this.files
+      .size(this.store.csvPath(executionId))
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') {
+          throw new ResultUnavailableError(executionId, 'its result file is gone from the results directory');
+        }
+        throw error;
+      });
+    return size;
+  }
+
+  /**
+   * The page index, as it should be: a row offset for each row and one past the last, the last
+   * being the CSV's size. One missing, cut short or not matching the CSV is written again from
+   * the CSV; a CSV that does not hold the rows the execution recorded cannot be read.
+   */
+  async #index(executionId: string, rowCount: number): Promise<string> {
+    const index = this.store.indexPath(executionId);
+    const csvBytes = await this.#csvSize(executionId);
+    const entries = rowCount + 1;
+    const size = await this.files.size(index).catch(() => undefined);
+    const whole =
+      size === entries * OFFSET_BYTES &&
+      (await this.#read(index, rowCount * OFFSET_BYTES, entries * OFFSET_BYTES)).readDoubleLE(0) === csvBytes;
+    if (whole) return index;
+    const rebuilt = await this.#rebuildIndex(executionId);
+    if (rebuilt !== entries) {
+      throw new ResultUnavailableError(
+        executionId,
+        'its result file is damaged (it holds fewer rows than it did)',
+      );
+    }
+    return index;
   }
 
   /** Rows `[first, last)` of the result, as text. */
-  async #rows(executionId: string, first: number, last: number): Promise<(string | null)[][]> {
+  async #rows(
+    executionId: string,
+    rowCount: number,
+    first: number,
+    last: number,
+  ): Promise<(string | null)[][]> {
     if (last <= first) return [];
-    const index = this.store.indexPath(executionId);
-    if (!(await this.files.size(index).catch(() => undefined))) await this.#rebuildIndex(executionId);
+    const index = await this.#index(executionId, rowCount);
     const at = async (row: number) =>
       (await this.#read(index, row * OFFSET_BYTES, (row + 1) * OFFSET_BYTES)).readDoubleLE(0);
     const [start, end] = await Promise.all([at(first), at(last)]);
     return readCsvRows((await this.#read(this.store.csvPath(executionId), start, end)).toString('utf8'));
+  }
+
+  /** The whole CSV, as a stream, once it is known to be whole (a download). */
+  async openCsv(execution: StoredExecution): Promise<Readable> {
+    await this.#index(execution.executionId, execution.rowCount ?? 0);
+    return this.files.createReadStream(this.store.csvPath(execution.executionId), { start: 0 });
   }
 
   async page(execution: StoredExecution, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
@@ -79,7 +135,7 @@ export class ResultPages {
     const total = execution.rowCount ?? 0;
     const offset = page.nextToken === undefined ? 0 : decodePageToken(executionId, page.nextToken);
     const last = Math.min(offset + page.limit, total);
-    const texts = await this.#rows(executionId, Math.min(offset, total), last);
+    const texts = await this.#rows(executionId, total, Math.min(offset, total), last);
     const rows = texts.map((values) =>
       Object.fromEntries(columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
     );

@@ -3,7 +3,7 @@
  * and a directory that refuses every write. Those executions end FAILED with a reason a client can
  * act on, the server keeps answering, and the next start finds nothing half-written.
  */
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -52,16 +52,12 @@ const fillingStream = (file: string, limit: number) => {
 const serve = async (resultsDir: string, files: ResultFileSystem) => {
   const logsDir = path.join(DATA_DIR, 'invictus-attack-simulation');
   const config = loadDuckDbConfig({ TRAILHOUND_LOGS_DIR: logsDir, TRAILHOUND_RESULTS_DIR: resultsDir });
-  const engine = await DuckDbEngine.create({
-    logsDir,
-    resultsDir,
-    signer: new LinkSigner('k'.repeat(32)),
-    maxConcurrent: 2,
-    files,
-  });
+  const signer = new LinkSigner('k'.repeat(32));
+  const engine = await DuckDbEngine.create({ logsDir, resultsDir, signer, maxConcurrent: 2, files });
   const server = await startTestServer({
     config,
     engine,
+    downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     recover: () => engine.recoverInterrupted(),
     close: () => engine.close(),
   } as Runtime);
@@ -135,5 +131,59 @@ describe('a failing results directory', () => {
     expect((await call(restarted.baseUrl, 'POST', '/v1/executions?wait=20', noRows)).body.state).toBe(
       'SUCCEEDED',
     );
+  });
+});
+
+describe('damaged result files', () => {
+  it('writes a page index that is cut short or wrong again, and answers the same pages', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
+    const server = await serve(dir, nodeFileSystem);
+    const run = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', bigResult);
+    const id = run.body.executionId;
+    const page = (token?: string) =>
+      call(
+        server.baseUrl,
+        'GET',
+        `/v1/executions/${id}/results?limit=500${token ? `&nextToken=${token}` : ''}`,
+      );
+    const first = await page();
+    const second = await page(first.body.nextToken);
+    const index = path.join(dir, `${id}.index`);
+    await truncate(index, 100);
+    expect((await page()).body).toEqual(first.body);
+    const bytes = await readFile(index);
+    bytes.fill(7, 8, 64);
+    await writeFile(index, bytes);
+    expect((await page(first.body.nextToken)).body).toEqual(second.body);
+    expect((await page()).body).toEqual(first.body);
+  });
+
+  it('answers 410 result-unavailable for a result file that is gone or cut short, pages and download alike', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
+    const server = await serve(dir, nodeFileSystem);
+    for (const damage of ['gone', 'cut short'] as const) {
+      const run = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', bigResult);
+      const id = run.body.executionId;
+      const link = await call(server.baseUrl, 'GET', `/v1/executions/${id}/csv`);
+      const csv = path.join(dir, `${id}.csv`);
+      if (damage === 'gone') await rm(csv);
+      else await truncate(csv, (await stat(csv)).size - 10);
+      const page = await call(
+        server.baseUrl,
+        'GET',
+        `/v1/executions/${id}/results?limit=10&nextToken=${run.body.results.nextToken}`,
+      );
+      expect(page.status, damage).toBe(410);
+      expect(page.body, damage).toMatchObject({
+        type: 'urn:trailhound:problem:result-unavailable',
+        title: 'Result unavailable',
+        detail: expect.stringContaining('Start the execution again'),
+      });
+      expect(page.body.detail).not.toContain(dir);
+      const download = await fetch(link.body.url);
+      expect(download.status, damage).toBe(410);
+      // The execution itself is still there, as it ended.
+      expect((await call(server.baseUrl, 'GET', `/v1/executions/${id}`)).body.state).toBe('SUCCEEDED');
+    }
   });
 });
