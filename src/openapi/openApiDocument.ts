@@ -175,7 +175,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       ...executionProblems,
       '406': problem('Accept names no format of this route.'),
       '409': problem('The execution has not SUCCEEDED.'),
-      '410': problem('The result file is gone from the results directory, or cut short: start the execution again.'),
+      '410': problem(
+        'The result file is gone from the results directory, or cut short: start the execution again.',
+      ),
     },
   },
   getCsv: {

@@ -3,8 +3,11 @@
  * with local downloads, callbacks where origins are listed, and, unless TRAILHOUND_COMPACT=off,
  * compaction in the background.
  */
+
+import path from 'node:path';
 import type { DuckDbConfig } from '../../config.js';
-import { callbackNotifier } from '../../notify/callbackNotifier.js';
+import { callbackNotifier, type EndedExecution } from '../../notify/callbackNotifier.js';
+import { PendingCallbacks } from '../../notify/pendingCallbacks.js';
 import type { Runtime } from '../../runtime.js';
 import { LinkSigner, loadSigningKey } from '../../signing/signedLink.js';
 import { DuckDbEngine } from './duckDbEngine.js';
@@ -12,6 +15,14 @@ import { BackgroundCompactor } from './store/backgroundCompactor.js';
 
 export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime> => {
   const notifier = callbackNotifier(config, config.TRAILHOUND_NOTIFY_SECRET);
+  // Kept on disk until delivered or given up on: a restart mid-retries does not lose one.
+  const pending = new PendingCallbacks(path.join(config.TRAILHOUND_RESULTS_DIR, 'callbacks'));
+  const deliver = async (ended: EndedExecution) => {
+    if (!notifier) return;
+    await pending.save(ended);
+    await notifier.notify(ended);
+    await pending.remove(ended.execution.executionId);
+  };
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),
   );
@@ -24,7 +35,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
     maxQueued: config.TRAILHOUND_MAX_QUEUED,
     timeoutMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
-    ...(notifier ? { onEnded: (ended) => void notifier.notify(ended) } : {}),
+    ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
   });
   const compactor =
     config.TRAILHOUND_COMPACT === 'background'
@@ -42,7 +53,10 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
-    recover: () => engine.recoverInterrupted(),
+    recover: async () => {
+      await engine.recoverInterrupted();
+      for (const ended of notifier ? await pending.all() : []) void deliver(ended);
+    },
     close: async () => {
       await compactor?.stop();
       await engine.close();
