@@ -7,7 +7,10 @@ import type { z } from 'zod';
 import { PageTokenError } from '../errors.js';
 import type { Execution, ExecutionFilter } from './queryEngine.js';
 
-export const matchesFilter = (execution: Execution, filter: ExecutionFilter): boolean =>
+export const matchesFilter = (
+  execution: Pick<Execution, 'label' | 'query' | 'state'>,
+  filter: ExecutionFilter,
+): boolean =>
   (filter.label === undefined || execution.label === filter.label) &&
   (filter.query === undefined || execution.query === filter.query) &&
   (filter.state === undefined || execution.state === filter.state);

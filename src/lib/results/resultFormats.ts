@@ -68,7 +68,8 @@ export const markdownTable = (
   [
     `${summary}`,
     '',
-    `| ${columns.map((c) => markdownCell(c.name)).join(' | ')} |`,
+    // Column names are the queries' own identifiers (lower_snake_case): written as they are.
+    `| ${columns.map((c) => c.name).join(' | ')} |`,
     `|${columns.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${columns.map((c) => markdownCell(row[c.name])).join(' | ')} |`),
     '',

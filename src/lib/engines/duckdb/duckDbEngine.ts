@@ -316,21 +316,17 @@ export class DuckDbEngine implements QueryEngine {
    */
   async list(filter: ExecutionFilter, page: { limit: number; nextToken?: string }): Promise<ExecutionList> {
     const after = page.nextToken ? decodeListToken(page.nextToken, ListCursorSchema) : undefined;
-    const newestFirst = (a: Execution, b: Execution) =>
-      b.submittedAt.localeCompare(a.submittedAt) || b.executionId.localeCompare(a.executionId);
     // Older than the cursor's execution: after it in newest-first order.
-    const pastCursor = (e: Execution) =>
+    const pastCursor = (e: { submittedAt: string; executionId: string }) =>
       !after || e.submittedAt < after.at || (e.submittedAt === after.at && e.executionId < after.id);
-    const matching = (await this.#store.all())
-      .filter((e) => matchesFilter(e, filter) && pastCursor(e))
-      .sort(newestFirst);
-    const executions = matching.slice(0, page.limit);
+    const { executions, more } = await this.#store.page(
+      (summary) => matchesFilter(summary, filter) && pastCursor(summary),
+      page.limit,
+    );
     const last = executions.at(-1);
     return {
       executions: executions.map((e) => this.#view(e)),
-      ...(matching.length > page.limit && last
-        ? { nextToken: encodeListToken({ at: last.submittedAt, id: last.executionId }) }
-        : {}),
+      ...(more && last ? { nextToken: encodeListToken({ at: last.submittedAt, id: last.executionId }) } : {}),
     };
   }
 

@@ -31,6 +31,21 @@ export interface StoredExecution extends Execution {
 const RECORD = /^(.+)\.json$/;
 const TEMPORARY = /\.tmp$/;
 
+/** What a listing reads of an execution to filter and order it. */
+type Summary = Pick<Execution, 'executionId' | 'submittedAt' | 'query' | 'label' | 'state'>;
+
+const summaryOf = ({ executionId, submittedAt, query, label, state }: Execution): Summary => ({
+  executionId,
+  submittedAt,
+  query,
+  ...(label === undefined ? {} : { label }),
+  state,
+});
+
+/** Newest first; two submitted in the same millisecond by id. */
+const newestFirst = (a: Summary, b: Summary) =>
+  b.submittedAt.localeCompare(a.submittedAt) || b.executionId.localeCompare(a.executionId);
+
 export class ExecutionStore {
   readonly #files: ResultFileSystem;
   /** The last change queued for each execution: the next one waits for it. */
@@ -43,6 +58,13 @@ export class ExecutionStore {
   readonly #unsaved = new Map<string, StoredExecution>();
 
   readonly #onEnded: ((execution: StoredExecution) => void) | undefined;
+  /**
+   * Every execution's summary, newest first, read from disk once (all) and kept current by every
+   * write: a listing page filters these in memory and reads only its own records, so it costs
+   * what the page costs however long the history. The store is its directory's only writer (one
+   * server per results directory).
+   */
+  #index: Summary[] | undefined;
 
   /** `onEnded` hears each execution whose record this store moved to an end, once. */
   constructor(
@@ -80,7 +102,21 @@ export class ExecutionStore {
     return path.join(this.dir, `${executionId}.json`);
   }
 
+  /** Puts the execution's summary in the index, where its order says. */
+  #indexed(execution: Execution) {
+    if (!this.#index) return;
+    const summary = summaryOf(execution);
+    const at = this.#index.findIndex((s) => s.executionId === execution.executionId);
+    if (at >= 0) this.#index[at] = summary;
+    else {
+      const before = this.#index.findIndex((s) => newestFirst(summary, s) < 0);
+      this.#index.splice(before < 0 ? this.#index.length : before, 0, summary);
+    }
+  }
+
   async #write(execution: StoredExecution): Promise<void> {
+    // Indexed as it is answered: written, or kept unsaved when the disk refuses it.
+    this.#indexed(execution);
     const target = this.#recordPath(execution.executionId);
     const temporary = this.temporaryPath(target);
     try {
@@ -152,9 +188,27 @@ export class ExecutionStore {
     }
   }
 
+  /** Every execution, read from disk; the listing's index is made from them. */
   async all(): Promise<StoredExecution[]> {
     const ids = (await this.#files.readdir(this.dir)).flatMap((name) => RECORD.exec(name)?.[1] ?? []);
-    const loaded = await Promise.all(ids.map((id) => this.load(id)));
-    return loaded.filter((e): e is StoredExecution => e !== undefined);
+    const loaded = (await Promise.all(ids.map((id) => this.load(id)))).filter(
+      (e): e is StoredExecution => e !== undefined,
+    );
+    this.#index = loaded.map(summaryOf).sort(newestFirst);
+    return loaded;
+  }
+
+  /** The first `limit` executions `matches` keeps, newest first: `limit` records read, however long the history. */
+  async page(
+    matches: (summary: Summary) => boolean,
+    limit: number,
+  ): Promise<{ readonly executions: StoredExecution[]; readonly more: boolean }> {
+    if (!this.#index) await this.all();
+    const chosen = (this.#index ?? []).filter(matches);
+    const records = await Promise.all(chosen.slice(0, limit).map((s) => this.load(s.executionId)));
+    return {
+      executions: records.filter((e): e is StoredExecution => e !== undefined),
+      more: chosen.length > limit,
+    };
   }
 }

@@ -99,4 +99,50 @@ describe('ExecutionStore', () => {
     await store.init();
     expect((await readdir(store.dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
+
+  it("lists a page of a long history reading only the page's records, newest first, filters and new states included", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
+    const writer = new ExecutionStore(dir);
+    await writer.init();
+    const idOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+    for (let i = 0; i < 5000; i += 1) {
+      await writer.create(
+        record({
+          executionId: idOf(i),
+          submittedAt: at(i),
+          state: 'SUCCEEDED',
+          label: i % 10 === 0 ? 'INC-1' : 'INC-2',
+        }),
+      );
+    }
+    let reads = 0;
+    const store = new ExecutionStore(dir, {
+      ...nodeFileSystem,
+      readFile: (file) => {
+        reads += 1;
+        return nodeFileSystem.readFile(file);
+      },
+    });
+    await store.all();
+    reads = 0;
+    const newest = await store.page(() => true, 20);
+    expect(newest.executions.map((e) => e.executionId)).toEqual(
+      Array.from({ length: 20 }, (_, i) => idOf(4999 - i)),
+    );
+    expect(newest.more).toBe(true);
+    expect(reads).toBe(20);
+    reads = 0;
+    const labelled = await store.page((e) => e.label === 'INC-1', 100);
+    expect(labelled.executions).toHaveLength(100);
+    expect(labelled.executions.every((e) => e.label === 'INC-1')).toBe(true);
+    expect(reads).toBe(100);
+    // A new execution is first; a state changed is what a filter sees.
+    await store.create(record({ executionId: idOf(9999), submittedAt: at(9999), state: 'QUEUED' }));
+    expect((await store.page(() => true, 1)).executions[0]?.executionId).toBe(idOf(9999));
+    expect((await store.page((e) => e.state === 'QUEUED', 10)).executions).toHaveLength(1);
+    await store.update(idOf(9999), (e) => ({ ...e, state: 'RUNNING' }));
+    expect((await store.page((e) => e.state === 'QUEUED', 10)).executions).toHaveLength(0);
+    expect((await store.page((e) => e.state === 'RUNNING', 10)).executions).toHaveLength(1);
+  }, 60_000);
 });
