@@ -16,6 +16,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON = {
   endpoint: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
@@ -38,7 +39,7 @@ export const COMMANDS = {
   status: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
   results: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
   csv: { positionals: ['ID'], options: COMMON },
-  smoke: { positionals: [], options: { ...COMMON, timeout: { type: 'string' } } },
+  smoke: { positionals: [], options: COMMON },
 } as const satisfies Record<string, { positionals: readonly string[]; options: Options }>;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -46,10 +47,11 @@ const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMA
 
 export type Command =
   | { readonly name: 'help'; readonly topic?: CommandName }
-  | { readonly name: 'queries'; readonly endpoint?: string }
+  | { readonly name: 'queries'; readonly endpoint?: string; readonly timeoutSeconds: number }
   | {
       readonly name: 'ask';
       readonly endpoint?: string;
+      readonly timeoutSeconds: number;
       readonly query: string;
       /** Each --param, split into name and text; typed later, from the query's schema. */
       readonly params: readonly (readonly [string, string])[];
@@ -63,16 +65,18 @@ export type Command =
   | {
       readonly name: 'status';
       readonly endpoint?: string;
+      readonly timeoutSeconds: number;
       readonly id: string;
       readonly format?: StatusFormat;
     }
   | {
       readonly name: 'results';
       readonly endpoint?: string;
+      readonly timeoutSeconds: number;
       readonly id: string;
       readonly format?: ResultFormat;
     }
-  | { readonly name: 'csv'; readonly endpoint?: string; readonly id: string }
+  | { readonly name: 'csv'; readonly endpoint?: string; readonly timeoutSeconds: number; readonly id: string }
   | { readonly name: 'smoke'; readonly endpoint?: string; readonly timeoutSeconds: number };
 
 const oneOf = <T extends string>(
@@ -125,17 +129,25 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
     );
   }
   const endpoint = values.endpoint as string | undefined;
+  // How long any one answer may take: a start waits up to 20 s on the server; the smoke test's
+  // small questions answer in far less.
+  const timeout = (values.timeout as string | undefined) ?? (first === 'smoke' ? '30' : '60');
+  if (!/^\d{1,3}$/.test(timeout) || Number(timeout) < 1) {
+    throw new UsageError(`--timeout takes whole seconds, 1 to 999, not '${timeout}'`, first);
+  }
+  const timeoutSeconds = Number(timeout);
   const format = values.format as string | undefined;
   const [positional] = positionals as [string];
   switch (first) {
     case 'queries':
-      return { name: first, endpoint };
+      return { name: first, endpoint, timeoutSeconds };
     case 'ask': {
       const from = values.from as string | undefined;
       if (from === undefined) throw new UsageError('Missing --from: every execution needs a window', first);
       return {
         name: first,
         endpoint,
+        timeoutSeconds,
         query: positional,
         params: splitParams((values.param as string[] | undefined) ?? [], first),
         from,
@@ -147,17 +159,24 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
       };
     }
     case 'status':
-      return { name: first, endpoint, id: positional, format: oneOf(STATUS_FORMATS, format, first) };
+      return {
+        name: first,
+        endpoint,
+        timeoutSeconds,
+        id: positional,
+        format: oneOf(STATUS_FORMATS, format, first),
+      };
     case 'results':
-      return { name: first, endpoint, id: positional, format: oneOf(RESULT_FORMATS, format, first) };
+      return {
+        name: first,
+        endpoint,
+        timeoutSeconds,
+        id: positional,
+        format: oneOf(RESULT_FORMATS, format, first),
+      };
     case 'csv':
-      return { name: first, endpoint, id: positional };
-    case 'smoke': {
-      const timeout = (values.timeout as string | undefined) ?? '30';
-      if (!/^\d{1,3}$/.test(timeout) || Number(timeout) < 1) {
-        throw new UsageError(`--timeout takes whole seconds, 1 to 999, not '${timeout}'`, first);
-      }
-      return { name: first, endpoint, timeoutSeconds: Number(timeout) };
-    }
+      return { name: first, endpoint, timeoutSeconds, id: positional };
+    case 'smoke':
+      return { name: first, endpoint, timeoutSeconds };
   }
 };

@@ -41,7 +41,7 @@ const runCommand = async (
   const endpoint = endpointOf(command.endpoint ?? environment.env.TRAILHOUND_ENDPOINT ?? DEFAULT_ENDPOINT);
   const api = createApiClient(endpoint, {
     signer: signerFor(endpoint),
-    ...(command.name === 'smoke' ? { timeoutMs: command.timeoutSeconds * 1000 } : {}),
+    timeoutMs: command.timeoutSeconds * 1000,
   });
   switch (command.name) {
     case 'queries':

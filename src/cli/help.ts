@@ -13,6 +13,7 @@ const FORMATS = `  -f, --format F          table, json, csv, ndjson or markdown;
                                       summary counts the rows)`;
 
 const ENDPOINT = `  --endpoint URL          the API: $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT}
+  --timeout SECONDS       the longest wait for any one answer (default 60; smoke: 30)
   -h, --help              this help`;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
@@ -75,7 +76,6 @@ the query catalog, the OpenAPI document, a dry run, one small execution over the
 a second execution cancelled. Each answer's shape is checked, not only its status. Exits 0 when
 every check passed, 1 when any failed (each failure says why).
 
-  --timeout SECONDS       the longest wait for any one answer (default 30)
 ${ENDPOINT}
 
 Example, after a deploy (signed with your AWS credentials):
@@ -96,18 +96,20 @@ Commands:
   help COMMAND                  a command's options (as COMMAND --help)
 
 Every command takes --endpoint URL: default $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT} (npm
-start). An https://<id>.execute-api.<region>.amazonaws.com/<stage> endpoint is signed with SigV4
-(service execute-api, the host's region) with credentials from the AWS SDK's default chain:
-AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, SSO, a role.
+start), and --timeout SECONDS, the longest wait for any one answer. An
+https://<id>.execute-api.<region>.amazonaws.com/<stage> endpoint is signed with SigV4 (service
+execute-api, the host's region) with credentials from the AWS SDK's default chain: AWS_PROFILE,
+AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, SSO, a role.
 
 Exit codes:
   0  success
-  1  an unexpected error (a bug: please report it)
+  1  an unexpected error (a bug: please report it); for smoke, a check that failed
   2  usage: unknown command or option, missing argument, bad --param or --format; or no AWS
      credentials for an AWS endpoint
   3  the API refused the request (4xx): each field it names is printed
   4  the execution ended FAILED or CANCELLED: its error is printed
-  5  the endpoint is unreachable, or answered 5xx
+  5  the endpoint is unreachable, too slow, or answered 5xx or something that is not the API's
+     answer (one line says which)
 
 Example:
   trailhound ask principal-activity --param userName=bert-jan \\

@@ -1,8 +1,9 @@
 /**
  * `--param NAME=VALUE` to a query's parameters, typed by the JSON Schema GET /v1/queries gives for
  * the query: a number for integer and number, true/false for boolean, a comma-separated list for
- * an array. A value that does not read as its type, and a name the schema lacks, are sent as
- * text: the server is the one judge of parameters, and its 400 names each bad field.
+ * an array. A name the query does not take is refused before anything is sent (naming those it
+ * takes), and so is a name like `__proto__` whatever the schema; a value that does not read as
+ * its type is sent as text: the server judges values, and its 400 names each bad field.
  */
 import { UsageError } from './errors.js';
 
@@ -57,9 +58,35 @@ export const splitParams = (params: readonly string[], command: string): [string
   });
 };
 
-/** The parameters, each value typed by its property in the query's schema (text when unknown). */
+/** Names that are members of every JavaScript object: never a parameter's. */
+const OBJECT_MEMBERS = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+]);
+
+/**
+ * The parameters, each value typed by its property in the query's schema (text when the schema
+ * is not known: an unknown query, which the start's 404 names).
+ */
 export const typedParameters = (
   pairs: readonly (readonly [string, string])[],
   schema: JsonSchema | undefined,
-): Record<string, unknown> =>
-  Object.fromEntries(pairs.map(([name, value]) => [name, typedValue(value, schema?.properties?.[name])]));
+  query: string,
+): Record<string, unknown> => {
+  const properties = schema?.properties;
+  for (const [name] of pairs) {
+    const known = properties === undefined || Object.hasOwn(properties, name);
+    if (OBJECT_MEMBERS.has(name) || !known) {
+      const takes = properties ? Object.keys(properties).join(', ') || 'none' : 'see trailhound queries';
+      throw new UsageError(
+        `--param ${name}: ${query} takes no parameter of that name (it takes: ${takes})`,
+        'ask',
+      );
+    }
+  }
+  return Object.fromEntries(pairs.map(([name, value]) => [name, typedValue(value, properties?.[name])]));
+};

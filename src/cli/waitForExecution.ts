@@ -5,6 +5,7 @@
  */
 import type { Execution } from '../lib/engines/queryEngine.js';
 import { isTerminal } from '../lib/engines/queryEngine.js';
+import { ExecutionAnswer } from './answers.js';
 import type { ApiClient } from './apiClient.js';
 import { ExecutionEndedError } from './errors.js';
 import type { Progress } from './progress.js';
@@ -58,6 +59,6 @@ export const waitForExecution = async (
 };
 
 const fetchExecution = async (api: ApiClient, executionId: string) => {
-  const answer = await api.get<Execution>(executionPath(executionId));
+  const answer = await api.get(executionPath(executionId), ExecutionAnswer);
   return { execution: answer.body, retryAfter: answer.headers.get('retry-after') };
 };

@@ -144,6 +144,17 @@ export const defineHardeningSuite = (engine: string, target: ContractTarget) => 
       }
     });
 
+    it('refuses a parameter named __proto__, which a schema would pass over, rather than run unfiltered', async () => {
+      for (const body of [
+        '{"query":"events","parameters":{"__proto__":{"eventNames":["x"]}},"from":"2023-07-10T00:00:00Z","to":"2023-07-11T00:00:00Z"}',
+        '{"__proto__":{"dryRun":true},"query":"events","parameters":{},"from":"2023-07-10T00:00:00Z","to":"2023-07-11T00:00:00Z"}',
+      ]) {
+        const response = await rawPost(base, body, { 'content-type': 'application/json' });
+        expect(response.status, body).toBe(400);
+        expect((await response.json()).errors[0].detail).toMatch(/__proto__/);
+      }
+    });
+
     it('refuses a callback URL that is not a URL with 400, not 500', async () => {
       for (const url of ['x', '', 'http://', '://nohost', 'https://user:pass@hooks.example.com/x']) {
         const response = await call(base, 'POST', '/v1/executions', { ...valid, notify: { url } });

@@ -281,17 +281,7 @@ describe('exit codes', () => {
 
   it('3 when the server refuses a parameter, with each bad field on stderr', async () => {
     const run = await trailhound(
-      [
-        'ask',
-        'security-group-ingress',
-        '-p',
-        'groupId=sg-1',
-        '-p',
-        'port=70000',
-        '-p',
-        'colour=red',
-        ...WINDOW,
-      ],
+      ['ask', 'security-group-ingress', '-p', 'groupId=sg-1', '-p', 'port=70000', ...WINDOW],
       server.baseUrl,
     );
     expect(run.code).toBe(3);
@@ -300,7 +290,17 @@ describe('exit codes', () => {
     expect(run.stderr).toContain('\n  --param groupId: a security group id such as sg-04cfb7a4712d75b00\n');
     // Sent as a number: a string would be refused as the wrong type, not as too big.
     expect(run.stderr).toContain('\n  --param port: Too big: expected number to be <=65535\n');
-    expect(run.stderr).toContain('\n  --param: Unrecognized key: "colour"\n');
+  });
+
+  it('2 for a parameter the query does not take, named with those it takes, before anything starts', async () => {
+    const run = await trailhound(
+      ['ask', 'security-group-ingress', '-p', 'colour=red', ...WINDOW],
+      server.baseUrl,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'trailhound: --param colour: security-group-ingress takes no parameter of that name (it takes: groupId, groupName, port, cidr)',
+    );
   });
 
   it('3 for an unknown query and an unknown execution', async () => {
@@ -316,15 +316,17 @@ describe('exit codes', () => {
     const ask = await trailhound([...BERT_JAN, '-f', 'json'], failing.baseUrl);
     expect(ask.code).toBe(4);
     expect(ask.stdout).toBe('');
-    const ended = /^trailhound: Execution ([0-9a-f-]{36}) ended FAILED \(SYSTEM\): The engine failed/.exec(
-      ask.stderr,
-    );
+    // The day's only log file is not gzip: the error names it.
+    const ended =
+      /^trailhound: Execution ([0-9a-f-]{36}) ended FAILED \(LOG_FILE\): The log file AWSLogs\/\S+_broken\.json\.gz is not gzip/.exec(
+        ask.stderr,
+      );
     expect(ended).not.toBeNull();
     const id = ended?.[1] as string;
     const status = await trailhound(['status', id], failing.baseUrl);
     expect(status.code).toBe(4);
     expect(status.stdout).toContain('state     FAILED\n');
-    expect(status.stdout).toMatch(/^error {5}SYSTEM: The engine failed/m);
+    expect(status.stdout).toMatch(/^error {5}LOG_FILE: The log file /m);
     const results = await trailhound(['results', id], failing.baseUrl);
     expect(results.code).toBe(4);
     expect(results.stdout).toBe('');

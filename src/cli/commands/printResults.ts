@@ -3,7 +3,8 @@
  * time and printed page by page in the format asked; then its warnings, and on a terminal a
  * closing line with the row count and the execution id.
  */
-import type { Execution, ResultPage } from '../../lib/engines/queryEngine.js';
+import type { Execution } from '../../lib/engines/queryEngine.js';
+import { PageAnswer } from '../answers.js';
 import type { ApiClient } from '../apiClient.js';
 import type { ResultFormat } from '../args.js';
 import { type Terminal, writeTo } from '../output.js';
@@ -26,7 +27,7 @@ export const printResults = async (
   let nextToken: string | undefined;
   do {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(nextToken ? { nextToken } : {}) });
-    const page = await api.get<ResultPage>(`${executionPath(execution.executionId)}/results?${query}`);
+    const page = await api.get(`${executionPath(execution.executionId)}/results?${query}`, PageAnswer);
     await printer.page(page.body.columns, page.body.rows);
     rows += page.body.rows.length;
     nextToken = page.body.nextToken;

@@ -3,6 +3,7 @@
  * the JSON document). An execution that ended FAILED or CANCELLED makes it exit 4.
  */
 import type { Execution } from '../../lib/engines/queryEngine.js';
+import { ExecutionAnswer } from '../answers.js';
 import type { ApiClient } from '../apiClient.js';
 import type { Command } from '../args.js';
 import { type Terminal, writeTo } from '../output.js';
@@ -42,7 +43,7 @@ const statusLines = (execution: Execution): string => {
 };
 
 export const status = async (command: StatusCommand, api: ApiClient, terminal: Terminal): Promise<void> => {
-  const { body: execution } = await api.get<Execution>(executionPath(command.id));
+  const { body: execution } = await api.get(executionPath(command.id), ExecutionAnswer);
   await writeTo(
     terminal.stdout,
     command.format === 'json' ? `${JSON.stringify(execution, null, 2)}\n` : statusLines(execution),

@@ -28,10 +28,13 @@ describe('parseCommandLine', () => {
         'csv',
         '--endpoint',
         'http://127.0.0.1:4000',
+        '--timeout',
+        '90',
       ]),
     ).toEqual({
       name: 'ask',
       endpoint: 'http://127.0.0.1:4000',
+      timeoutSeconds: 90,
       query: 'principal-activity',
       params: [['userName', 'bert-jan']],
       from: '2023-07-10T00:00:00Z',
@@ -47,6 +50,10 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['status', 'x', '--help'])).toEqual({ name: 'help', topic: 'status' });
     expect(parseCommandLine(['help', 'csv'])).toEqual({ name: 'help', topic: 'csv' });
     expect(parseCommandLine(['-h'])).toEqual({ name: 'help' });
+    // Every command waits 60 s at most for an answer unless told otherwise; smoke 30.
+    expect(parseCommandLine(['status', 'x'])).toMatchObject({ timeoutSeconds: 60 });
+    expect(parseCommandLine(['smoke'])).toMatchObject({ timeoutSeconds: 30 });
+    expect(() => parseCommandLine(['csv', 'x', '--timeout', '0'])).toThrow(/--timeout takes whole seconds/);
   });
 
   it.each([

@@ -14,7 +14,7 @@ const schemaOf = (name: string): JsonSchema => {
 };
 
 const typed = (name: string, ...params: string[]) =>
-  typedParameters(splitParams(params, 'ask'), schemaOf(name));
+  typedParameters(splitParams(params, 'ask'), schemaOf(name), name);
 
 describe('typedParameters', () => {
   it('makes integers numbers, and leaves strings alone', () => {
@@ -43,9 +43,24 @@ describe('typedParameters', () => {
     expect(typed('security-group-ingress', 'cidr=10.0.0.0/8')).toEqual({ cidr: '10.0.0.0/8' });
   });
 
-  it('sends a name the schema lacks, or a query it does not know, as text', () => {
-    expect(typed('principal-activity', 'colour=42')).toEqual({ colour: '42' });
-    expect(typedParameters(splitParams(['port=22'], 'ask'), undefined)).toEqual({ port: '22' });
+  it('refuses a name the query does not take, naming those it takes, before anything is sent', () => {
+    expect(() => typed('principal-activity', 'colour=42')).toThrow(
+      '--param colour: principal-activity takes no parameter of that name (it takes: userName, arn, accessKeyId, principalId)',
+    );
+    expect(() => typed('principal-activity', 'colour=42')).toThrow(UsageError);
+  });
+
+  it('refuses a name every JavaScript object has, whatever the schema, rather than drop it', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype', 'toString']) {
+      expect(() => typed('events', `${name}=1`), name).toThrow(UsageError);
+      expect(() => typedParameters(splitParams([`${name}=1`], 'ask'), undefined, 'nope'), name).toThrow(
+        UsageError,
+      );
+    }
+  });
+
+  it('sends the parameters of a query it does not know as text, for the start to refuse', () => {
+    expect(typedParameters(splitParams(['port=22'], 'ask'), undefined, 'nope')).toEqual({ port: '22' });
   });
 
   it('keeps everything after the first = in the value', () => {
