@@ -12,7 +12,7 @@ import type { RequestSigner } from './requestSigner.js';
 // A start waits up to 20 s on the server (?wait=20); anything far slower than that is lost.
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** The largest JSON answer read: a page of 1,000 rows is a few MB; more is not an answer of ours. */
-export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 interface ApiAnswer<T> {
   readonly status: number;
