@@ -29,7 +29,19 @@ export interface FuzzRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
+  /** Sent exactly as written (node:http), for targets and headers fetch would change or refuse. */
+  readonly raw?: boolean;
 }
+
+/** Names every JavaScript object has: as keys of a query string, a header or a body. */
+const OBJECT_MEMBERS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+] as const;
 
 const hostile = fc.oneof(
   fc.constantFrom(...HOSTILE_STRINGS.map((s) => s.slice(0, 2000))),
@@ -152,6 +164,20 @@ const executionBody = (catalog: readonly CatalogEntry[]): fc.Arbitrary<unknown> 
               { weight: 4, arbitrary: fc.integer({ min: 1, max: 60 }) },
               { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -5, max: 20_000 }), anyJson) },
             ),
+            notify: fc.record({
+              url: fc.oneof(
+                fc.constantFrom(
+                  'x',
+                  '',
+                  'http://',
+                  '://nohost',
+                  'https://user:pass@h.example/x',
+                  'javascript:alert(1)',
+                ),
+                fc.webUrl(),
+                hostile,
+              ),
+            }),
           },
           { requiredKeys: ['query', 'from'] },
         ),
@@ -173,9 +199,77 @@ const contentType: fc.Arbitrary<Record<string, string>> = fc
   )
   .map((type): Record<string, string> => (type ? { 'content-type': type } : {}));
 
+/** A body with a key named after an Object member somewhere: JSON.parse makes it an own key. */
+const withMemberKey = (catalog: readonly CatalogEntry[]): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.constantFrom(...catalog), fc.constantFrom(...OBJECT_MEMBERS), fc.boolean())
+    .map(([entry, member, inParameters]) => {
+      const text = JSON.stringify({
+        ...entry.example.request,
+        from: '2023-07-10T00:00:00Z',
+        to: '2023-07-11T00:00:00Z',
+      });
+      const injected = `"${member}":{"dryRun":true,"eventNames":["x"]},`;
+      return inParameters
+        ? text.replace('"parameters":{', `"parameters":{${injected}`)
+        : text.replace('{', `{${injected}`);
+    });
+
+/** Requests whose keys, targets or answers' formats an audit saw go wrong: Object members, `//[`, Markdown. */
+const oddRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom(
+        '/v1/executions',
+        '/v1/queries',
+        '/health',
+        '/v1/executions/00000000-0000-4000-8000-000000000000/results',
+      ),
+      fc.constantFrom(...OBJECT_MEMBERS),
+      fc.constantFrom(...OBJECT_MEMBERS),
+    )
+    .map(([path, key, header]) => ({
+      method: 'GET',
+      path: `${path}?${key}=1&limit=5`,
+      headers: { [header]: 'x', [`x-${header}`]: 'y' },
+      raw: true,
+    })),
+  fc
+    .constantFrom(
+      '//[',
+      '//[::1',
+      '//evil.example/v1/queries',
+      '/%',
+      '/v1/executions/%ZZ/results',
+      '//',
+      '/.%2e/',
+    )
+    .map((path) => ({ method: 'GET', path, headers: {}, raw: true })),
+  fc
+    .tuple(
+      fc.uuid(),
+      fc.constantFrom('text/markdown', 'text/csv', 'application/x-ndjson', 'text/html', '*/*;q=0'),
+    )
+    .map(([id, accept]) => ({
+      method: 'GET',
+      path: `/v1/executions/${id}/results?limit=3`,
+      headers: { accept },
+    })),
+);
+
 /** One request of any kind the API serves, or a wrong one. */
 export const anyRequest = (catalog: readonly CatalogEntry[]): fc.Arbitrary<FuzzRequest> =>
   fc.oneof(
+    { weight: 2, arbitrary: oddRequest },
+    {
+      weight: 1,
+      arbitrary: withMemberKey(catalog).map((body) => ({
+        method: 'POST',
+        path: '/v1/executions',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })),
+    },
     {
       weight: 6,
       arbitrary: fc

@@ -1,4 +1,5 @@
 /** Sends a generated request to a server and reads what matters of the answer. */
+import { request as httpRequest } from 'node:http';
 import type { FuzzRequest } from './requestArbitraries.js';
 
 export interface FuzzAnswer {
@@ -7,7 +8,31 @@ export interface FuzzAnswer {
   readonly body: string;
 }
 
+/** The request exactly as written: a target fetch would normalize, headers it would refuse. */
+const sendRaw = (baseUrl: string, request: FuzzRequest): Promise<FuzzAnswer> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(baseUrl);
+    const outgoing = httpRequest(
+      { hostname, port, method: request.method, path: request.path },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    for (const [name, value] of Object.entries(request.headers)) outgoing.setHeader(name, value);
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+
 export const sendRequest = async (baseUrl: string, request: FuzzRequest): Promise<FuzzAnswer> => {
+  if (request.raw) return sendRaw(baseUrl, request);
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
     headers: request.headers,
