@@ -60,6 +60,7 @@ server.listen(port, host, () => {
   const { address, port: bound } = server.address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
   const source = config.TRAILHOUND_ENGINE === 'duckdb' ? `, logs ${config.TRAILHOUND_LOGS_DIR}` : '';
+  runtime.listening?.(`http://${shown}:${bound}`);
   // Only the server that has the port recovers what a stopped one left behind.
   void (runtime.recover?.() ?? Promise.resolve()).catch((error: unknown) =>
     logger.error('interrupted executions could not be recovered', error as Error),

@@ -43,19 +43,21 @@ ${ENDPOINT}
 
 Example:
   trailhound ask principal-activity --param userName=bert-jan \\
-    --from 2023-07-10T00:00:00Z --to 2023-07-11T00:00:00Z --format csv > bert-jan.csv`,
+    --from 2023-07-10T00:00:00Z --to 2023-07-11T00:00:00Z --format csv > /tmp/bert-jan.csv`,
 
   status: `Usage: trailhound status ID [--format table|json] [--endpoint URL]
 
 Prints an execution's query, state, window, times, statistics and, if it failed, its error.
-Exits 4 when the execution ended FAILED or CANCELLED.
+ID is the execution's id, whole or its first 8 characters or more (looked up among the 2,000
+newest executions). Exits 4 when the execution ended FAILED or CANCELLED.
 
   -f, --format F          table (one field a line, the default) or json (the API's document)
 ${ENDPOINT}`,
 
   results: `Usage: trailhound results ID [--format F] [--endpoint URL]
 
-Prints every row of an execution, waiting first if it is still running.
+Prints every row of an execution, waiting first if it is still running. ID is whole or its first
+8 characters or more.
 
 ${FORMATS}
 ${ENDPOINT}`,
@@ -64,7 +66,8 @@ ${ENDPOINT}`,
 
 Writes the execution's CSV file to stdout, as downloaded from the signed link the API redirects
 to (a header row, every value quoted, cells that a spreadsheet would run as a formula prefixed
-with '). Waits first if the execution is still running.
+with '). Waits first if the execution is still running. ID is whole or its first 8 characters or
+more.
 
 ${ENDPOINT}`,
 

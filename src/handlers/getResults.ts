@@ -88,8 +88,13 @@ export const getResults = engineRoute({
     const caller = callerOf(principal, runtime.config);
     const { engine } = runtime;
     const { executionId } = path;
-    const nextLink = (token: string) => ({
-      Link: `</v1/executions/${executionId}/results?${new URLSearchParams({ nextToken: token })}>; rel="next"`,
+    // The next part is asked as this one was: a Markdown page keeps its limit (CSV and JSON
+    // Lines take none: they go on to their size bound).
+    const nextLink = (token: string, limit?: number) => ({
+      Link: `</v1/executions/${executionId}/results?${new URLSearchParams({
+        ...(limit === undefined ? {} : { limit: String(limit) }),
+        nextToken: token,
+      })}>; rel="next"`,
     });
     if (format === 'text/csv' || format === 'application/x-ndjson') {
       let header = '';
@@ -117,7 +122,7 @@ export const getResults = engineRoute({
     return text(
       'text/markdown',
       markdownTable(summary, page.columns, page.rows),
-      page.nextToken ? nextLink(page.nextToken) : {},
+      page.nextToken ? nextLink(page.nextToken, query.limit) : {},
     );
   },
 });

@@ -29,6 +29,11 @@ export interface Runtime {
    * (the embedded engine). Not before: a server that cannot start must change nothing.
    */
   recover?(): Promise<void>;
+  /**
+   * Told the address the server listens on, once it has its port: the base of absolute links
+   * (callbacks) where TRAILHOUND_PUBLIC_URL is not set.
+   */
+  listening?(baseUrl: string): void;
   /** Releases what the engine holds (files, native handles); the runtime is unusable after. */
   close?(): Promise<void>;
 }

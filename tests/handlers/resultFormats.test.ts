@@ -1,7 +1,7 @@
 /**
  * CSV and JSON Lines answers are bounded (Lambda answers 6 MB at most): past MAX_BODY_BYTES the
  * answer stops before the page that would pass it and names the rest with a Link, which goes on without a second
- * header and without losing or repeating a row.
+ * header and without losing or repeating a row. A Markdown page's Link keeps its limit.
  */
 import { describe, expect, it } from 'vitest';
 import { getResults, MAX_BODY_BYTES } from '../../src/handlers/getResults.js';
@@ -24,16 +24,26 @@ const engine = {
     return { columns, rows: ROWS.slice(from, to), ...(to < ROWS.length ? { nextToken: String(to) } : {}) };
   },
 } as unknown as QueryEngine;
-const runtime = { config: loadAthenaConfig({}), engine };
+const runtime = {
+  config: loadAthenaConfig({}),
+  engine: {
+    ...engine,
+    getResults: engine.getResults,
+    get: async () => ({ executionId: EXECUTION, query: 'events', state: 'SUCCEEDED' }),
+  } as unknown as QueryEngine,
+};
 
-const ask = async (accept: string, nextToken?: string) =>
+const ask = async (accept: string, nextToken?: string, limit?: number) =>
   httpHandler(getResults, async () => runtime)(
     proxyEvent({
       httpMethod: 'GET',
       resource: '/v1/executions/{executionId}/results',
       pathParameters: { executionId: EXECUTION },
       headers: { Accept: accept },
-      queryStringParameters: nextToken ? { nextToken } : null,
+      queryStringParameters:
+        nextToken || limit
+          ? { ...(nextToken ? { nextToken } : {}), ...(limit ? { limit: String(limit) } : {}) }
+          : null,
     }),
     lambdaContext(),
   );
@@ -61,4 +71,16 @@ describe('bounded CSV and JSON Lines answers', () => {
       expect(numbers).toEqual(Array.from({ length: 3000 }, (_, i) => i));
     },
   );
+});
+
+describe('the Markdown answer', () => {
+  it('names its next page with the limit it was asked with', async () => {
+    const first = await ask('text/markdown', undefined, 3);
+    expect(first.headers?.Link).toBe(`</v1/executions/${EXECUTION}/results?limit=3&nextToken=3>; rel="next"`);
+    const second = await ask('text/markdown', '3', 3);
+    expect(second.headers?.Link).toBe(
+      `</v1/executions/${EXECUTION}/results?limit=3&nextToken=6>; rel="next"`,
+    );
+    expect(second.body).toContain('| 3 |');
+  });
 });

@@ -44,6 +44,7 @@ export const startTestServer = async (
 ): Promise<TestServer> => {
   const server = createLocalServer({ runtime, routes });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  runtime.listening?.(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   await runtime.recover?.();
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,7 +1,8 @@
 /**
  * A callback whose receiver is down when the execution ends is retried; a server stopped
  * (SIGTERM, as a deploy or a reboot stops it) while it waits for the next try delivers it once
- * started again, with the same delivery id, and forgets it once delivered.
+ * started again, with the same delivery id, and forgets it once delivered. Its links are absolute,
+ * on the address the server listens on.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -100,6 +101,9 @@ describe('a callback cut short by a restart', () => {
     expect(await waitFor(() => receiver.received.length > tries, 15_000)).toBe(true);
     const ids = new Set(receiver.received.map((r) => r.headers['trailhound-delivery']));
     expect(ids).toEqual(new Set([`${started.body.executionId}:SUCCEEDED`]));
+    // No TRAILHOUND_PUBLIC_URL: the links are absolute on the address the server listens on.
+    const links = JSON.parse(receiver.received.at(-1)?.body ?? '{}').links;
+    expect(links.execution).toBe(`http://127.0.0.1:${port}/v1/executions/${started.body.executionId}`);
     expect(await waitFor(() => !existsSync(pending), 5000)).toBe(true);
     expect(await readdir(path.join(resultsDir, 'callbacks'))).toEqual([]);
     await stop(second.child);

@@ -46,6 +46,19 @@ describe('planExecution', () => {
     expect(planned.problems.map((p) => p.pointer).sort()).toEqual(['#/body', '#/body/from']);
   });
 
+  it('says that a missing `from` is required, and what it must be', () => {
+    const planned = planExecution({ query: 'events', parameters: {} }, { TRAILHOUND_MAX_WINDOW_DAYS: 366 });
+    expect(planned).toEqual({
+      ok: false,
+      problems: [
+        {
+          pointer: '#/body/from',
+          detail: 'required: the start of the window, an ISO 8601 date-time such as 2023-07-10T00:00:00Z',
+        },
+      ],
+    });
+  });
+
   it('throws UnknownQueryError, naming the known queries, for a well-formed body', () => {
     expect(() => planExecution({ ...body, query: 'no-such-query' }, limits)).toThrow(UnknownQueryError);
     expect(() => planExecution({ ...body, query: 'no-such-query' }, limits)).toThrow(/principal-activity/);

@@ -5,6 +5,7 @@
  */
 import type { ApiClient } from '../apiClient.js';
 import type { Command } from '../args.js';
+import { resolveExecutionId } from '../executionIds.js';
 import { type Terminal, writeTo } from '../output.js';
 import { createProgress } from '../progress.js';
 import { executionPath, waitForExecution } from '../waitForExecution.js';
@@ -12,8 +13,9 @@ import { executionPath, waitForExecution } from '../waitForExecution.js';
 type CsvCommand = Extract<Command, { name: 'csv' }>;
 
 export const csv = async (command: CsvCommand, api: ApiClient, terminal: Terminal): Promise<void> => {
-  await waitForExecution(api, command.id, createProgress(terminal.stderr));
-  const link = await api.redirectOf(`${executionPath(command.id)}/csv`);
+  const id = await resolveExecutionId(api, command.id, 'csv');
+  await waitForExecution(api, id, createProgress(terminal.stderr));
+  const link = await api.redirectOf(`${executionPath(id)}/csv`);
   const file = await api.download(link);
   if (!file.body) return;
   for await (const chunk of file.body) await writeTo(terminal.stdout, chunk);

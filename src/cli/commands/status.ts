@@ -6,6 +6,7 @@ import type { Execution } from '../../lib/engines/queryEngine.js';
 import { ExecutionAnswer } from '../answers.js';
 import type { ApiClient } from '../apiClient.js';
 import type { Command } from '../args.js';
+import { resolveExecutionId } from '../executionIds.js';
 import { type Terminal, writeTo } from '../output.js';
 import { executionPath, succeeded } from '../waitForExecution.js';
 
@@ -43,7 +44,8 @@ const statusLines = (execution: Execution): string => {
 };
 
 export const status = async (command: StatusCommand, api: ApiClient, terminal: Terminal): Promise<void> => {
-  const { body: execution } = await api.get(executionPath(command.id), ExecutionAnswer);
+  const id = await resolveExecutionId(api, command.id, 'status');
+  const { body: execution } = await api.get(executionPath(id), ExecutionAnswer);
   await writeTo(
     terminal.stdout,
     command.format === 'json' ? `${JSON.stringify(execution, null, 2)}\n` : statusLines(execution),

@@ -20,8 +20,15 @@ export interface EndedExecution {
 
 export class CallbackNotifier {
   readonly #inFlight = new Set<Promise<DeliveryOutcome>>();
+  /** Where the server was reached: the links' base when no public URL is configured. */
+  #listeningAt: string | undefined;
 
   constructor(private readonly settings: CallbackSettings & { readonly publicUrl?: string | undefined }) {}
+
+  /** Told the address the server listens on (the local server, once it has its port). */
+  listeningAt(baseUrl: string): void {
+    this.#listeningAt = baseUrl;
+  }
 
   /** Delivers the callback of `ended`; resolves with the outcome (the engine does not wait). */
   notify(ended: EndedExecution): Promise<DeliveryOutcome> {
@@ -29,7 +36,10 @@ export class CallbackNotifier {
     const deliveryId = `${execution.executionId}:${execution.state}`;
     const delivery = deliverCallback(
       ended.notifyUrl,
-      callbackPayload(execution, { publicUrl: this.settings.publicUrl, rowCount: ended.rowCount }),
+      callbackPayload(execution, {
+        publicUrl: this.settings.publicUrl ?? this.#listeningAt,
+        rowCount: ended.rowCount,
+      }),
       deliveryId,
       this.settings,
     ).then((outcome) => {

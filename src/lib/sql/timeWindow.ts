@@ -15,7 +15,11 @@ export const RegionSchema = z
 
 const isoInstant = z.iso.datetime({
   offset: true,
-  message: 'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
+  // A missing `from` is the usual first mistake: say that it is required, not only its format.
+  error: (issue) =>
+    issue.input === undefined
+      ? 'required: the start of the window, an ISO 8601 date-time such as 2023-07-10T00:00:00Z'
+      : 'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
 });
 
 /** The request fields that scope an execution; `resolveWindow` checks what zod cannot. */

@@ -53,6 +53,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
+    listening: (baseUrl) => notifier?.listeningAt(baseUrl),
     recover: async () => {
       await engine.recoverInterrupted();
       for (const ended of notifier ? await pending.all() : []) void deliver(ended);
