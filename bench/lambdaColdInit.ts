@@ -5,13 +5,22 @@
  * noise spreads over all of them; the median is reported, with its ratio to the smallest bundle.
  * This is measured on this machine's Node 20, not on Lambda: read it as a comparison between
  * bundles, not as the milliseconds Lambda will bill.
- * Usage: npm run bench:cold-init
+ * Usage: npm run bench:cold-init [-- --runs 15]
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { buildLambdas } from '../scripts/buildLambdas.js';
+import { intOption, parseCommand } from '../src/lib/commandLine.js';
 
-const RUNS = Number(process.env.RUNS ?? 15);
+const command = parseCommand({
+  usage: 'npm run bench:cold-init [-- --runs 15]',
+  about: `
+Builds the Lambda bundles, then imports each in fresh Node processes, interleaved, and prints a
+markdown table of each bundle's size and median import time, with its ratio to the fastest.
+  --runs N   imports of each bundle (default 15, or RUNS from the environment)`,
+  options: { runs: { type: 'string' } },
+});
+const RUNS = intOption(command, 'runs', Number(process.env.RUNS ?? 15), 1, 1000);
 const bundles = await buildLambdas();
 const samples = new Map<string, number[]>(bundles.map((b) => [b.handler, []]));
 

@@ -15,40 +15,46 @@
  * the rest, which writes only what is missing).
  */
 
-import { parseArgs } from 'node:util';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { dayOption, intOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadAthenaConfig } from '../src/lib/config.js';
 import { daysFrom } from '../src/lib/engines/athena/compaction/closedDays.js';
 import { compactDays } from '../src/lib/engines/athena/compaction/compactDays.js';
 import { compactionScope } from '../src/lib/engines/athena/compaction/compactionScope.js';
 import { releaseDaysFrom } from '../src/lib/engines/athena/compaction/watermark.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The engine keeps a watermark read a minute: twice that, before a released day is cleared. */
 const REBUILD_GRACE_SECONDS = 120;
-function usage(message: string): never {
-  console.error(
-    `${message}\nusage: npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--rebuild]`,
-  );
-  process.exit(2);
-}
 
-const { values } = parseArgs({
+const command = parseCommand({
+  usage: 'npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--rebuild]',
+  about: `
+Compacts a range of closed days on AWS into the columnar table (Athena UNLOADs), with the AWS
+SDK's default credentials and the deployment's settings from the environment: TRAILHOUND_ENGINE=athena,
+TRAILHOUND_ATHENA_WORKGROUP, TRAILHOUND_ATHENA_DATABASE, TRAILHOUND_STORE_BUCKET,
+TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS (the stack's outputs and parameters).
+  --from DAY        the first day (the range must touch the days already compacted)
+  --to DAY          the last day
+  --concurrency N   UNLOADs at once, 1 to 20 (default TRAILHOUND_COMPACT_CONCURRENCY, 8)
+  --rebuild         take the days from --from on out of the compacted range, wait two minutes,
+                    and compact them again (logs copied late into days already compacted)
+Exits 0 when every UNLOAD succeeded, 1 if any failed (run it again for the rest), 2 for a bad
+option or setting.`,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
     concurrency: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
   },
-  strict: true,
 });
-if (!values.from || !DAY.test(values.from)) usage('--from takes a day, YYYY-MM-DD');
-if (!values.to || !DAY.test(values.to)) usage('--to takes a day, YYYY-MM-DD');
-const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 20)) {
-  usage('--concurrency takes 1 to 20 (Athena runs 20 to 25 DML queries at once per account by default)');
-}
+const usage = command.refuse;
+const values = command.values;
+const from = dayOption(command, 'from') ?? usage('--from takes a day of the calendar, YYYY-MM-DD');
+const to = dayOption(command, 'to') ?? usage('--to takes a day of the calendar, YYYY-MM-DD');
+// Athena runs 20 to 25 DML queries at once per account by default.
+const concurrency =
+  values.concurrency === undefined ? undefined : intOption(command, 'concurrency', 8, 1, 20);
 // The backfill compacts for a deployment of the Athena engine: its settings, or nothing runs.
 if (process.env.TRAILHOUND_ENGINE !== 'athena')
   usage('set TRAILHOUND_ENGINE=athena and the deployment settings');
@@ -68,7 +74,7 @@ const scopeOf = () => {
   }
 };
 const scope = { ...scopeOf(), ...(concurrency ? { concurrency } : {}) };
-const days = daysFrom(String(values.from).replaceAll('-', '/'), String(values.to).replaceAll('-', '/'));
+const days = daysFrom(from.replaceAll('-', '/'), to.replaceAll('-', '/'));
 if (days.length === 0) usage('--from is after --to');
 
 const gb = (bytes: number) => (bytes / 1e9).toFixed(2);

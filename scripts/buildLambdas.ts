@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import esbuildConfig from '../deploy/esbuild.config.cjs';
 import { entryOf, LAMBDA_FUNCTIONS } from '../src/lambda/functions.js';
+import { parseCommand } from '../src/lib/commandLine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(root, '.build/lambda');
@@ -42,6 +43,13 @@ export const buildLambdas = async (): Promise<BuiltBundle[]> => {
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  parseCommand({
+    usage: 'npm run build:lambdas',
+    about: `
+Builds one esbuild bundle per Lambda function into .build/lambda/<function>/index.mjs and prints
+each bundle's size. Fails if a bundle would contain DuckDB or the embedded engine.`,
+    options: {},
+  });
   const bundles = await buildLambdas();
   for (const b of bundles)
     console.log(

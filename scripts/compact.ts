@@ -7,24 +7,33 @@
  * total, MB/s of raw logs, time left) and a summary; exits 1 if any day failed.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { dayOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadDuckDbConfig } from '../src/lib/config.js';
 import { StoreLockedError } from '../src/lib/engines/duckdb/store/compactionLock.js';
 import { type CompactionProgress, compactStore } from '../src/lib/engines/duckdb/store/compactStore.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-const { values } = parseArgs({
+const command = parseCommand({
+  usage: 'npm run compact [-- --from YYYY-MM-DD] [--to YYYY-MM-DD]',
+  about: `
+Compacts the closed days of TRAILHOUND_LOGS_DIR (default: the bundled sample) into the columnar
+store at TRAILHOUND_STORE_DIR (default .trailhound/store): Parquet, a file per account, region and
+month. Days already compacted from the raw files as they are now are skipped; a day whose files
+changed, or whose store file fails its check, is written again.
+  --from DAY   the first day to compact (default: the first day of the logs)
+  --to DAY     the last day to compact (default: the last closed day)
+Exits 0 when every day is compacted, 1 if any failed, 2 for a bad option.`,
   options: { from: { type: 'string' }, to: { type: 'string' } },
-  strict: true,
 });
-for (const [name, value] of Object.entries(values)) {
-  if (value !== undefined && !DAY.test(value)) {
-    console.error(`--${name} takes a day, YYYY-MM-DD (got ${value})`);
-    process.exit(2);
+const from = dayOption(command, 'from');
+const to = dayOption(command, 'to');
+if (from && to && from > to) command.refuse(`--from ${from} is after --to ${to}`);
+const config = (() => {
+  try {
+    return loadDuckDbConfig(process.env);
+  } catch (error) {
+    return command.refuse((error as Error).message);
   }
-}
-const config = loadDuckDbConfig(process.env);
+})();
 const asDay = (day: string | undefined) => day?.replaceAll('-', '/');
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
@@ -42,8 +51,8 @@ console.error(`compacting ${config.TRAILHOUND_LOGS_DIR} into ${config.TRAILHOUND
 const compaction = compactStore({
   logsDir: config.TRAILHOUND_LOGS_DIR,
   storeDir: config.TRAILHOUND_STORE_DIR,
-  from: asDay(values.from),
-  to: asDay(values.to),
+  from: asDay(from),
+  to: asDay(to),
   threads: availableParallelism(),
   longestExecutionMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
   onProgress: (p) =>

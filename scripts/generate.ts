@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionsDocument as functionsOfRoutes } from '../src/lambda/functions.js';
+import { parseCommand } from '../src/lib/commandLine.js';
 import { glueColumns, gluePartitionKeys } from '../src/lib/schema/glueTable.js';
 
 const generatedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../deploy/generated');
@@ -32,5 +33,13 @@ export const writeGenerated = async (): Promise<string[]> => {
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  parseCommand({
+    usage: 'npm run generate',
+    about: `
+Writes the files serverless.yml includes that are made from the code: deploy/generated/glue-table.json
+(the Glue table's columns, from the schema) and deploy/generated/functions.json (the functions and
+their routes). npm run package runs it first; a test fails when a file and the code disagree.`,
+    options: {},
+  });
   for (const file of await writeGenerated()) console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run package`: the deployment, packaged offline. Regenerates what the template includes
  * from the code (the Glue columns, the functions), runs `serverless package` (osls) into a directory, then cfn-lint on the template when
- * cfn-lint is on the PATH. Extra arguments go to serverless, e.g.
+ * cfn-lint is on the PATH. `--stage`, `--region` and `--param` go to serverless, e.g.
  *   npm run package -- --stage prod --param="organizationId=o-abcdef1234"
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { cp, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCommand } from '../src/lib/commandLine.js';
 import { writeGenerated } from './generate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,9 +68,28 @@ export const cfnLint = (templateFile: string): { ok: boolean; output: string } |
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { values } = parseCommand({
+    usage: 'npm run package [-- --stage dev] [--region R] [--param "name=value" ...]',
+    about: `
+Packages the deployment offline into .serverless: regenerates deploy/generated from the code, runs
+serverless package (osls), then cfn-lint on the template when cfn-lint is on the PATH.
+  --stage S              the stage (default dev)
+  --region R             the region (default us-east-1)
+  --param "name=value"   a stack parameter (README, "Parameters"); give it once per parameter`,
+    options: {
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      param: { type: 'string', multiple: true },
+    },
+  });
+  const args = [
+    ...(values.stage ? ['--stage', values.stage] : []),
+    ...(values.region ? ['--region', values.region] : []),
+    ...(values.param ?? []).map((param) => `--param=${param}`),
+  ];
   await writeGenerated();
   const outDir = path.join(root, '.serverless');
-  packageStack(outDir, process.argv.slice(2));
+  packageStack(outDir, args);
   console.log(`packaged into ${path.relative(root, outDir)}/`);
   const lint = cfnLint(path.join(outDir, TEMPLATE));
   if (!lint)

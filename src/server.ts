@@ -7,6 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { parseCommand } from './lib/commandLine.js';
 import { type Config, loadConfig, loadServerConfig } from './lib/config.js';
 import { ConfigurationError } from './lib/errors.js';
 import { logger } from './lib/logging/logger.js';
@@ -14,6 +15,17 @@ import type { Runtime } from './lib/runtime.js';
 import { createLocalRuntime } from './local/localRuntime.js';
 import { createLocalServer } from './local/localServer.js';
 import { API_ROUTES } from './routes.js';
+
+// Configured by the environment alone: --help says so, any argument is refused.
+parseCommand({
+  usage: 'npm start (configured by environment variables, e.g. PORT=3001 npm start)',
+  about: `
+Runs the API on this machine at http://127.0.0.1:3000 (HOST, PORT), on the embedded engine over
+TRAILHOUND_LOGS_DIR (default: the bundled sample), compacting closed days into TRAILHOUND_STORE_DIR
+in the background; TRAILHOUND_ENGINE=athena runs it on Athena instead. Every setting and its default:
+README.md, "Configuration". SIGINT or SIGTERM stops it.`,
+  options: {},
+});
 
 const refuse = (message: string, code: number): never => {
   console.error(`trailhound: ${message}`);

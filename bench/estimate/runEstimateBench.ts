@@ -11,11 +11,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { intOption, parseCommand } from '../../src/lib/commandLine.js';
 import { SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import { startServer } from '../scan/runner/engineServer.js';
 
-const { values } = parseArgs({
+const command = parseCommand({
+  usage: 'npm run bench:estimate [-- --trail DIR] [--store DIR] [--runs 7] [--json FILE]',
+  about: `
+The estimate bench: how long a dry run takes and how close its estimate is to the execution's
+bytesScanned, on the bundled sample and on the generated year, raw and from the columnar store,
+beside du of the window's day folders (the physical floor) in the same run.
+  --trail DIR    the trail of npm run bench:trail (default .trailhound/bench/trail-365d)
+  --store DIR    its store, from npm run compact or bench:scan --keep-store (default .trailhound/bench/store-365d)
+  --runs N       runs of each case (default 7)
+  --json FILE    also write the figures as JSON`,
   options: {
     trail: { type: 'string' },
     store: { type: 'string' },
@@ -23,9 +32,10 @@ const { values } = parseArgs({
     json: { type: 'string' },
   },
 });
+const { values } = command;
 const trail = path.resolve(values.trail ?? '.trailhound/bench/trail-365d');
 const store = path.resolve(values.store ?? '.trailhound/bench/store-365d');
-const runs = Number(values.runs ?? 7);
+const runs = intOption(command, 'runs', 7, 1, 1000);
 const note = (text: string) => process.stderr.write(`${text}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 

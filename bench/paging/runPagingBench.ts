@@ -7,19 +7,30 @@
  * Usage: npx tsx bench/paging/runPagingBench.ts [--trail .trailhound/bench/trail-365d] [--json FILE]
  * (the trail from bench/scan/generateTrail.ts; 152 of its days hold just over 1,000,000 events).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { intOption, parseCommand } from '../../src/lib/commandLine.js';
 import { encodePageToken } from '../../src/lib/results/pageToken.js';
 import { startServer } from '../scan/runner/engineServer.js';
 
-const { values } = parseArgs({
+const command = parseCommand({
+  usage: 'npm run bench:paging [-- --trail DIR] [--seconds 10] [--json FILE]',
+  about: `
+The paging bench: a result of a million rows or more from the generated trail, then, from a freshly
+started server, single requests for a page from the middle of it (latency, the server's memory) and
+a load of 100 connections on the execution's status and that page (p50, p99, requests per second).
+  --trail DIR      the trail of npm run bench:trail (default .trailhound/bench/trail-365d)
+  --seconds N      how long each load runs (default 10)
+  --json FILE      also write the figures as JSON`,
   options: { trail: { type: 'string' }, json: { type: 'string' }, seconds: { type: 'string' } },
 });
+const { values } = command;
 const trail = path.resolve(values.trail ?? '.trailhound/bench/trail-365d');
-const seconds = Number(values.seconds ?? 10);
+const seconds = intOption(command, 'seconds', 10, 1, 600);
+if (!existsSync(path.join(trail, 'AWSLogs')))
+  command.refuse(`${trail} holds no trail (AWSLogs): make one with npm run bench:trail`);
 const resultsDir = mkdtempSync(path.join(os.tmpdir(), 'trailhound-paging-'));
 const env = { TRAILHOUND_COMPACT: 'off', TRAILHOUND_RESULTS_DIR: resultsDir, POWERTOOLS_LOG_LEVEL: 'ERROR' };
 const note = (text: string) => process.stderr.write(`${text}\n`);

@@ -12,45 +12,64 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { dayOption, intOption, parseCommand } from '../../src/lib/commandLine.js';
 import { buildPlan } from './generator/context.js';
 import { GZIP_LEVEL } from './generator/dayWriter.js';
 import { generateDays, type PoolTotals } from './generator/pool.js';
-import { firstOrdinal, ordinalOf, SLOTS_PER_DAY, type TrailOptions } from './generator/trailLayout.js';
-import { intFlag, listFlag, parseFlags, stringFlag } from './lib/cliArgs.js';
+import { firstOrdinal, SLOTS_PER_DAY, type TrailOptions } from './generator/trailLayout.js';
 
 /** 6,600 a day makes a year of 2.41 million records, 359 MB gzipped (measured; >= 2.3 M and 300 MB wanted). */
-export const DEFAULT_RECORDS_PER_DAY = 6600;
+const DEFAULT_RECORDS_PER_DAY = 6600;
 
-const flags = parseFlags(process.argv.slice(2), [
-  'out',
-  'days',
-  'records-per-day',
-  'seed',
-  'end-day',
-  'jobs',
-  'accounts',
-  'regions',
-  'force',
-]);
+const command = parseCommand({
+  usage:
+    'npm run bench:trail [-- --days 365] [--records-per-day 6600] [--seed 1] [--end-day 2025-12-31] [--jobs N] [--accounts A,B] [--regions R,S] [--force]',
+  about: `
+Generates a scaled CloudTrail trail from the bundled real records, deterministically, with planted
+events whose answers are known, for the scan bench. npm run bench:trail writes it to
+.trailhound/bench/trail-365d (--out DIR elsewhere): AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD
+(a file per half hour) and planted.json (the expected answers).
+  --out DIR              where to write it (required when run directly)
+  --days N               days of logs, ending on --end-day (default 365)
+  --records-per-day N    records a day (default 6600: a year of 2.41 million, 359 MB gzipped)
+  --seed S               the generator's seed (default 1)
+  --end-day DAY          the last day, YYYY-MM-DD (default 2025-12-31)
+  --jobs N               processes at once (default: the cores)
+  --accounts A,B         12-digit account ids (default 111122223333,444455556666)
+  --regions R,S          regions (default us-east-1,eu-west-1)
+  --force                replace the AWSLogs folder if it exists`,
+  options: {
+    out: { type: 'string' },
+    days: { type: 'string' },
+    'records-per-day': { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'end-day': { type: 'string' },
+    jobs: { type: 'string' },
+    accounts: { type: 'string', default: '111122223333,444455556666' },
+    regions: { type: 'string', default: 'us-east-1,eu-west-1' },
+    force: { type: 'boolean', default: false },
+  },
+});
+const list = (text: string) => text.split(',').filter((s) => s.length > 0);
 const options: TrailOptions = {
-  out: path.resolve(stringFlag(flags, 'out')),
-  days: intFlag(flags, 'days', 365, 1),
-  recordsPerDay: intFlag(flags, 'records-per-day', DEFAULT_RECORDS_PER_DAY, 1),
-  seed: stringFlag(flags, 'seed', '1'),
-  endDay: stringFlag(flags, 'end-day', '2025-12-31'),
-  accounts: listFlag(flags, 'accounts', ['111122223333', '444455556666']),
-  regions: listFlag(flags, 'regions', ['us-east-1', 'eu-west-1']),
+  out: path.resolve(command.values.out ?? command.refuse('--out DIR is required')),
+  days: intOption(command, 'days', 365, 1, 3660),
+  recordsPerDay: intOption(command, 'records-per-day', DEFAULT_RECORDS_PER_DAY, 1),
+  seed: command.values.seed,
+  endDay: dayOption(command, 'end-day') ?? '2025-12-31',
+  accounts: list(command.values.accounts),
+  regions: list(command.values.regions),
 };
-const jobs = intFlag(flags, 'jobs', os.availableParallelism(), 1);
-ordinalOf(options.endDay); // throws on a malformed --end-day, before anything is written
+const jobs = intOption(command, 'jobs', os.availableParallelism(), 1, 64);
 // Values go into the records' JSON and the paths unescaped: allow only what AWS allows.
-if (!options.accounts.every((a) => /^\d{12}$/.test(a))) throw new Error('--accounts: 12-digit account ids');
+if (!options.accounts.every((a) => /^\d{12}$/.test(a)))
+  command.refuse('--accounts takes 12-digit account ids');
 if (!options.regions.every((r) => /^[a-z]{2,10}(-[a-z0-9]{1,20}){1,4}$/.test(r)))
-  throw new Error('--regions: region names such as us-east-1');
+  command.refuse('--regions takes region names such as us-east-1');
 
 const awsLogs = path.join(options.out, 'AWSLogs');
 if (existsSync(awsLogs)) {
-  if (flags.get('force') !== 'true') throw new Error(`${awsLogs} exists: remove it or pass --force`);
+  if (!command.values.force) command.refuse(`${awsLogs} exists: remove it or pass --force`);
   rmSync(awsLogs, { recursive: true, force: true });
 }
 mkdirSync(options.out, { recursive: true });

@@ -9,10 +9,10 @@
  *   npx tsx bench/scan/runScanBench.ts --trail DIR [--runs 3] [--json FILE] [--timeout-minutes 60]
  *                                      [--store DIR] [--keep-store]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { intOption, parseCommand } from '../../src/lib/commandLine.js';
 import type { ExpectedAnswer } from './generator/plantedAnswers.js';
-import { intFlag, parseFlags, stringFlag } from './lib/cliArgs.js';
 import { checkAnswer } from './runner/answers.js';
 import { prepareDirs, removeDirs } from './runner/benchDirs.js';
 import { newRecord, type SideSamples } from './runner/benchRecord.js';
@@ -23,17 +23,33 @@ import { gunzipAll } from './runner/shellSides.js';
 import { engineSide, engineSideSpecs, jqSide, type QuestionSide } from './runner/sides.js';
 import { windowFiles, writeFileList } from './runner/trailFiles.js';
 
-const flags = parseFlags(process.argv.slice(2), [
-  'trail',
-  'runs',
-  'json',
-  'timeout-minutes',
-  'store',
-  'keep-store',
-]);
-const trail = path.resolve(stringFlag(flags, 'trail'));
-const runs = intFlag(flags, 'runs', 3, 1);
-const timeoutMs = intFlag(flags, 'timeout-minutes', 60, 1) * 60_000;
+const command = parseCommand({
+  usage: 'npm run bench:scan [-- --runs 3] [--json FILE] [--timeout-minutes 60] [--store DIR] [--keep-store]',
+  about: `
+The scan bench: the trail of npm run bench:trail (.trailhound/bench/trail-365d; --trail DIR
+elsewhere) compacted into a columnar store, then the same window read by gzip -dc (the floor) and
+asked the planted questions by zcat | jq, by the engine over the raw files and over the store,
+interleaved run by run. Any answer that differs from planted.json exits 1. See bench/scan/README.md.
+  --trail DIR            the generated trail (required when run directly)
+  --runs N               runs of each side (default 3)
+  --json FILE            also write the whole record as JSON
+  --timeout-minutes N    per question and side (default 60)
+  --store DIR            compact into DIR (default: a temporary directory)
+  --keep-store           keep the store afterwards`,
+  options: {
+    trail: { type: 'string' },
+    runs: { type: 'string' },
+    json: { type: 'string' },
+    'timeout-minutes': { type: 'string' },
+    store: { type: 'string' },
+    'keep-store': { type: 'boolean', default: false },
+  },
+});
+const trail = path.resolve(command.values.trail ?? command.refuse('--trail DIR is required'));
+const runs = intOption(command, 'runs', 3, 1);
+const timeoutMs = intOption(command, 'timeout-minutes', 60, 1) * 60_000;
+if (!existsSync(path.join(trail, 'planted.json')))
+  command.refuse(`${trail} holds no generated trail (planted.json): make one with npm run bench:trail`);
 const planted = JSON.parse(readFileSync(path.join(trail, 'planted.json'), 'utf8')) as {
   window: { from: string; to: string };
   questions: ExpectedAnswer[];
@@ -42,7 +58,7 @@ const { window, questions } = planted;
 const note = (text: string) => process.stderr.write(`${text}\n`);
 
 const files = windowFiles(trail, window);
-const dirs = prepareDirs(flags.get('store'), flags.has('keep-store'));
+const dirs = prepareDirs(command.values.store, command.values['keep-store']);
 writeFileList(files, dirs.listPath);
 const specs = engineSideSpecs(dirs);
 const sides: QuestionSide[] = [
@@ -118,7 +134,7 @@ try {
 
 record.goals = evaluateGoals(record);
 console.log(renderReport(record));
-const jsonPath = flags.get('json');
+const jsonPath = command.values.json;
 if (jsonPath) writeFileSync(path.resolve(jsonPath), `${JSON.stringify(record, null, 2)}\n`);
 const wrong = record.questions.some((q) => Object.values(q.sides).some((s) => s.verdicts.some((v) => !v.ok)));
 if (record.compaction.exitCode !== 0) {

@@ -10,18 +10,26 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { intOption, parseCommand } from '../../src/lib/commandLine.js';
 import { anyRequest, type CatalogEntry } from './requestArbitraries.js';
 import { answerProblems, sendRequest } from './sendRequest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({
+const command = parseCommand({
+  usage: 'npm run fuzz [-- --requests 10000] [--seed N] [--concurrency 8]',
+  about: `
+Starts the real server (npm start's, in a child process, on the bundled sample) and sends it that
+many generated requests. Prints how many got each status; exits 1 if any got a 5xx or a refusal
+without a problem document, or if the server died or stopped answering.
+  --requests N      how many (default 10000)
+  --seed N          fast-check's seed, to replay a run (default 20261127)
+  --concurrency N   requests in flight at once (default 8)`,
   options: { requests: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' } },
 });
-const total = Number(values.requests ?? 10_000);
-const seed = Number(values.seed ?? 20261127);
-const concurrency = Number(values.concurrency ?? 8);
+const total = intOption(command, 'requests', 10_000, 1);
+const seed = intOption(command, 'seed', 20261127, 0, 2 ** 31 - 1);
+const concurrency = intOption(command, 'concurrency', 8, 1, 256);
 
 const port = await new Promise<number>((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => {

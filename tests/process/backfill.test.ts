@@ -36,9 +36,12 @@ const DEPLOYMENT = {
 describe('npm run backfill', () => {
   it('refuses days that are not days, and a bad concurrency, saying how to call it', async () => {
     for (const [args, message] of [
-      [['--from', '2024-1-1', '--to', '2024-01-31'], '--from takes a day, YYYY-MM-DD'],
-      [['--from', '2024-01-01'], '--to takes a day, YYYY-MM-DD'],
-      [['--from', '2024-01-01', '--to', '2024-01-31', '--concurrency', '50'], '--concurrency takes 1 to 20'],
+      [['--from', '2024-1-1', '--to', '2024-01-31'], '--from takes a day of the calendar, YYYY-MM-DD'],
+      [['--from', '2024-01-01'], '--to takes a day of the calendar, YYYY-MM-DD'],
+      [
+        ['--from', '2024-01-01', '--to', '2024-01-31', '--concurrency', '50'],
+        '--concurrency takes a whole number from 1 to 20',
+      ],
     ] as const) {
       const { code, stderr } = await backfill([...args], DEPLOYMENT);
       expect(code, stderr).toBe(2);
