@@ -6,23 +6,36 @@
  * complete; a failed or stopped write removes them. A write error (a full disk) fails the write,
  * never the process.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { DuckDBResult } from '@duckdb/node-api';
 import { toCsvLine } from '../../results/csvFormat.js';
 import type { ResultColumn } from '../queryEngine.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 
+/**
+ * Resolves at the first of `events`, and takes its listeners off the stream whichever came: a
+ * result waits on backpressure thousands of times, and listeners left behind by the events that
+ * did not come (a race of `once`s leaves them) would pile up on the stream.
+ */
+export const firstOf = (stream: Writable, events: readonly string[]): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      for (const event of events) stream.off(event, done);
+      resolve();
+    };
+    for (const event of events) stream.once(event, done);
+  });
+
 /** Writes `text` and waits when the stream asks to (a large result must not pile up in memory). */
 const writeText = async (out: Writable, failure: { error?: Error }, text: string | Uint8Array) => {
   if (failure.error) throw failure.error;
-  if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (!out.write(text)) await firstOf(out, ['drain', 'close', 'error']);
   if (failure.error) throw failure.error;
 };
 
 const closeStream = async (out: Writable, failure: { error?: Error }) => {
   out.end();
-  if (!out.writableFinished) await Promise.race([once(out, 'finish'), once(out, 'close')]);
+  if (!out.writableFinished) await firstOf(out, ['finish', 'close', 'error']);
   if (failure.error) throw failure.error;
 };
 
