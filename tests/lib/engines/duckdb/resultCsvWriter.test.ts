@@ -62,7 +62,7 @@ describe('writeResultCsv', () => {
         temporary: (target) => `${target}.tmp`,
       },
       [
-        { name: 'eventid', type: 'string' },
+        { name: 'eventid', type: 'varchar' },
         { name: 'n', type: 'integer' },
       ],
       fakeResult(100),
