@@ -1,22 +1,29 @@
 /**
  * The engine interface: what handlers need from whatever runs the SQL, and the types it speaks.
  * The embedded DuckDB engine and the Athena engine both implement it; handlers never know which
- * one they talk to. Engines raise the errors of src/lib/errors.ts, never HTTP errors.
+ * one they talk to. Engines raise the errors of src/lib/errors.ts, never HTTP errors. What they
+ * answer is typed from the schemas of answerSchemas.ts, which the OpenAPI document describes.
  */
 import type { Statement } from '../sql/buildStatement.js';
 import type { TimeWindow } from '../sql/timeWindow.js';
+import {
+  type Answer,
+  type COLUMN_TYPES,
+  EXECUTION_STATES,
+  type ExecutionErrorSchema,
+  type ExecutionListSchema,
+  type ExecutionSchema,
+  type ResultColumnSchema,
+  type ResultLinkSchema,
+  type ResultPageSchema,
+  type ResultValueSchema,
+  type ScanEstimateSchema,
+} from './answerSchemas.js';
 
-const COLUMN_TYPES = ['varchar', 'integer', 'bigint', 'double', 'boolean'] as const;
+export { EXECUTION_STATES };
 export type ColumnType = (typeof COLUMN_TYPES)[number];
-
-export interface ResultColumn {
-  readonly name: string;
-  readonly type: ColumnType;
-}
-
-export const EXECUTION_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type ResultColumn = Answer<typeof ResultColumnSchema>;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
-
 export const isTerminal = (state: ExecutionState | string | undefined): boolean =>
   state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
 
@@ -40,53 +47,19 @@ export interface ExecutionRequest {
   readonly estimate?: ScanEstimate;
 }
 
-export interface ExecutionError {
-  /** Short machine-readable category, e.g. USER, SYSTEM, INTERRUPTED. */
-  readonly category: string;
-  readonly message: string;
-}
+export type ExecutionError = Answer<typeof ExecutionErrorSchema>;
 
-export interface Execution {
-  readonly executionId: string;
-  readonly query: string;
-  /** The case it belongs to, as the request named it. */
-  readonly label?: string;
-  readonly state: ExecutionState;
-  readonly submittedAt: string;
-  readonly completedAt?: string;
-  readonly window?: { readonly from: string; readonly to: string };
-  readonly statistics: {
-    readonly bytesScanned: number;
-    readonly engineMs: number;
-    readonly queueMs?: number;
-    /** Rough share of the work done while RUNNING, 0 to 100, when the engine can tell. */
-    readonly progressPercent?: number;
-    /** Days of one account and region the scan reads compacted (columnar) and raw. */
-    readonly days?: { readonly compacted: number; readonly raw: number };
-    /** What the execution was estimated to scan before it started (see ScanEstimate). */
-    readonly estimatedBytesScanned?: number;
-  };
-  readonly error?: ExecutionError;
-  /** What a client should know of an answer that is not wrong but may surprise (no data read). */
-  readonly warnings?: readonly string[];
-}
+export type Execution = Answer<typeof ExecutionSchema>;
 
 /** The warning of an execution that read no log at all: an empty answer that says why. */
 export const NO_LOGS_WARNING =
   'No log file of the window was read: the logs do not reach these days, accounts or regions. Check the window, the accounts and regions asked, and where the logs are.';
 
-export type ResultValue = string | number | boolean | null;
+export type ResultValue = Answer<typeof ResultValueSchema>;
 
-export interface ResultPage {
-  readonly columns: readonly ResultColumn[];
-  readonly rows: readonly Record<string, ResultValue>[];
-  readonly nextToken?: string;
-}
+export type ResultPage = Answer<typeof ResultPageSchema>;
 
-export interface ResultLink {
-  readonly url: string;
-  readonly expiresAt: string;
-}
+export type ResultLink = Answer<typeof ResultLinkSchema>;
 
 export interface ResultLinkOptions {
   readonly expiresInSeconds: number;
@@ -94,17 +67,8 @@ export interface ResultLinkOptions {
   readonly requestBaseUrl?: string;
 }
 
-/**
- * What an execution would read, known before it runs: the compressed size of every file it would
- * open (raw log files whole; for compacted files, the columns it reads), an upper bound of what
- * Athena bills, since Athena may read less of a file than all of it.
- */
-export interface ScanEstimate {
-  readonly bytesScanned: number;
-  readonly files: number;
-  /** Days of one account and region it would read compacted and raw. */
-  readonly days: { readonly compacted: number; readonly raw: number };
-}
+/** What an execution would read, known before it runs (see ScanEstimateSchema). */
+export type ScanEstimate = Answer<typeof ScanEstimateSchema>;
 
 /**
  * Who asks about an execution. On AWS an execution belongs to the principal that started it, and
@@ -124,11 +88,7 @@ export interface ExecutionFilter {
   readonly state?: ExecutionState | undefined;
 }
 
-export interface ExecutionList {
-  /** Newest first. A page may hold fewer than asked and still have a nextToken. */
-  readonly executions: readonly Execution[];
-  readonly nextToken?: string;
-}
+export type ExecutionList = Answer<typeof ExecutionListSchema>;
 
 export interface QueryEngine {
   /** What `request` would scan, without starting anything. */
