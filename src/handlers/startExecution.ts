@@ -17,9 +17,9 @@ import {
   type QueryEngine,
   type ScanEstimate,
 } from '../lib/engines/queryEngine.js';
-import { BudgetExceededError, ValidationError } from '../lib/errors.js';
 import { callerOf } from '../lib/http/caller.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
+import { BudgetExceededError, ValidationError } from '../lib/http/httpErrors.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, type InputParser } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';

@@ -7,9 +7,9 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../lib/http/httpErrors.js';
 import { neutralizedCsv } from '../lib/results/csvForSpreadsheets.js';
 import type { Runtime } from '../lib/runtime.js';
 import { downloadPathname } from '../lib/signing/signedLink.js';

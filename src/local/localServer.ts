@@ -9,13 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { corsPreflightHeaders, corsResponseHeaders, headerOf } from '../lib/http/cors.js';
 import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   ValidationError,
-} from '../lib/errors.js';
-import { corsPreflightHeaders, corsResponseHeaders, headerOf } from '../lib/http/cors.js';
+} from '../lib/http/httpErrors.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { problem, toHttpError } from '../lib/http/problem.js';
 import type { Route } from '../lib/http/route.js';

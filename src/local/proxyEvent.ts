@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { ValidationError } from '../lib/errors.js';
+import { ValidationError } from '../lib/http/httpErrors.js';
 
 const single = (multi: Record<string, string[]>): Record<string, string> | null => {
   const entries = Object.entries(multi);

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import type { RequestLimits } from '../lib/config.js';
-import { type FieldProblem, UnknownQueryError } from '../lib/errors.js';
+import { UnknownQueryError } from '../lib/errors.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
+import type { FieldProblem } from '../lib/http/httpErrors.js';
 import { LabelSchema } from '../lib/labels.js';
 import { allowedOrigins } from '../lib/notify/addressPolicy.js';
 import { buildStatement, type Statement } from '../lib/sql/buildStatement.js';

@@ -4,7 +4,7 @@
  * means the first format.
  * @throws NotAcceptableError when the header accepts none of them.
  */
-import { NotAcceptableError } from '../errors.js';
+import { NotAcceptableError } from './httpErrors.js';
 
 export const negotiate = <Format extends string>(
   accept: string | undefined,

@@ -6,25 +6,27 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
-  ConflictError,
   EngineRefusedError,
   EngineUnavailableError,
   EstimateUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
-  GoneError,
-  HttpError,
   IdempotencyMismatchError,
-  NotFoundError,
   PageTokenError,
   QueueFullError,
   ResultUnavailableError,
+  UnknownQueryError,
+} from '../errors.js';
+import {
+  ConflictError,
+  GoneError,
+  HttpError,
+  NotFoundError,
   ServiceUnavailableError,
   TooManyRequestsError,
-  UnknownQueryError,
   UnprocessableError,
   ValidationError,
-} from '../errors.js';
+} from './httpErrors.js';
 
 /** The HTTP meaning of an error, or undefined when it is a bug. */
 export const toHttpError = (error: unknown): HttpError | undefined => {

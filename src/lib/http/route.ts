@@ -6,9 +6,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
-import { ValidationError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { issuesToProblems } from './fieldProblems.js';
+import { ValidationError } from './httpErrors.js';
 
 /** The parts of a request that input is parsed from: header names in lower case, the body as JSON. */
 export interface RawInput {

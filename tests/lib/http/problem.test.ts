@@ -9,8 +9,8 @@ import {
   PageTokenError,
   QueueFullError,
   UnknownQueryError,
-  ValidationError,
 } from '../../../src/lib/errors.js';
+import { ValidationError } from '../../../src/lib/http/httpErrors.js';
 import { problem, toHttpError } from '../../../src/lib/http/problem.js';
 
 describe('toHttpError', () => {

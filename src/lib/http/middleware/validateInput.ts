@@ -5,8 +5,8 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { UnsupportedMediaTypeError, ValidationError } from '../../errors.js';
 import { principalOf } from '../caller.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../httpErrors.js';
 import type { InputParser, RawInput } from '../route.js';
 import type { RuntimeContext } from './injectRuntime.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ExecutionNotFoundError, HttpError } from '../../../../src/lib/errors.js';
+import { ExecutionNotFoundError } from '../../../../src/lib/errors.js';
+import { HttpError } from '../../../../src/lib/http/httpErrors.js';
 import { httpHandler } from '../../../../src/lib/http/httpHandler.js';
 import { schemaInput, staticRoute } from '../../../../src/lib/http/route.js';
 import { logger } from '../../../../src/lib/logging/logger.js';
