@@ -19,10 +19,10 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { dayOption, intOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadAthenaConfig } from '../src/lib/config.js';
-import { daysFrom } from '../src/lib/engines/athena/compaction/closedDays.js';
-import { compactDays } from '../src/lib/engines/athena/compaction/compactDays.js';
-import { compactionScope } from '../src/lib/engines/athena/compaction/compactionScope.js';
-import { releaseDaysFrom } from '../src/lib/engines/athena/compaction/watermark.js';
+import { compactDays } from '../src/lib/store/athena/compactDays.js';
+import { compactionScope } from '../src/lib/store/athena/compactionScope.js';
+import { releaseDaysFrom } from '../src/lib/store/athena/watermark.js';
+import { daysFrom } from '../src/lib/store/closedDays.js';
 
 /** The engine keeps a watermark read a minute: twice that, before a released day is cleared. */
 const REBUILD_GRACE_SECONDS = 120;

@@ -9,8 +9,8 @@
 import { availableParallelism } from 'node:os';
 import { dayOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadDuckDbConfig } from '../src/lib/config.js';
-import { StoreLockedError } from '../src/lib/engines/duckdb/store/compactionLock.js';
-import { type CompactionProgress, compactStore } from '../src/lib/engines/duckdb/store/compactStore.js';
+import { StoreLockedError } from '../src/lib/store/duckdb/compactionLock.js';
+import { type CompactionProgress, compactStore } from '../src/lib/store/duckdb/compactStore.js';
 
 const command = parseCommand({
   usage: 'npm run compact [-- --from YYYY-MM-DD] [--to YYYY-MM-DD]',

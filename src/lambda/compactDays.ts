@@ -11,14 +11,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { AthenaConfig } from '../lib/config.js';
-import {
-  type CompactionReport,
-  compactDays,
-  scheduledDays,
-} from '../lib/engines/athena/compaction/compactDays.js';
-import { compactionScope } from '../lib/engines/athena/compaction/compactionScope.js';
-import { readWatermark } from '../lib/engines/athena/compaction/watermark.js';
 import { logger } from '../lib/logging/logger.js';
+import { type CompactionReport, compactDays, scheduledDays } from '../lib/store/athena/compactDays.js';
+import { compactionScope } from '../lib/store/athena/compactionScope.js';
+import { readWatermark } from '../lib/store/athena/watermark.js';
 import { athenaConfigOfEnvironment } from './containerRuntime.js';
 import { perContainer } from './perContainer.js';
 

@@ -14,22 +14,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compactDaysHandler } from '../../src/lambda/compactDays.js';
 import { loadAthenaConfig } from '../../src/lib/config.js';
 import { AthenaEngine } from '../../src/lib/engines/athena/athenaEngine.js';
-import { type CompactionScope, compactDays } from '../../src/lib/engines/athena/compaction/compactDays.js';
-import { readDayIndex } from '../../src/lib/engines/athena/compaction/dayIndex.js';
+import type { Execution } from '../../src/lib/engines/queryEngine.js';
+import { type CompactionScope, compactDays } from '../../src/lib/store/athena/compactDays.js';
+import { readDayIndex } from '../../src/lib/store/athena/dayIndex.js';
 import {
   acquireLease,
   LEASE_KEY,
   LeaseHeldError,
   releaseLease,
   renewLease,
-} from '../../src/lib/engines/athena/compaction/lease.js';
+} from '../../src/lib/store/athena/lease.js';
 import {
   readWatermark,
   releaseDaysFrom,
   WATERMARK_KEY,
   writeWatermark,
-} from '../../src/lib/engines/athena/compaction/watermark.js';
-import type { Execution } from '../../src/lib/engines/queryEngine.js';
+} from '../../src/lib/store/athena/watermark.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { planExecution } from '../../src/queries/executionPlan.js';
 import { AthenaDouble, LOG_BUCKET, STORE_BUCKET } from '../helpers/athenaDouble.js';

@@ -59,11 +59,11 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Clock } from '../../src/lib/clock.js';
-import { createCloudTrailView } from '../../src/lib/engines/duckdb/cloudtrailRelation.js';
-import type { LogFile } from '../../src/lib/engines/duckdb/logFiles.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { toCsvLine } from '../../src/lib/results/csvFormat.js';
 import { CLOUDTRAIL_FIELDS, columnName, PARQUET_TABLE_NAME } from '../../src/lib/schema/cloudtrailTable.js';
+import { createCloudTrailView } from '../../src/lib/store/duckdb/cloudtrailRelation.js';
+import type { LogFile } from '../../src/lib/store/duckdb/logFiles.js';
 import { type AwsCall, currentFunction, glueArns, s3Arn, workGroupArn } from './awsCalls.js';
 import { logFilePaths } from './cloudtrailData.js';
 

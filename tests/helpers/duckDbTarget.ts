@@ -6,7 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { compactStore } from '../../src/lib/engines/duckdb/store/compactStore.js';
+import { compactStore } from '../../src/lib/store/duckdb/compactStore.js';
 import type { ContractTarget } from '../contract/contractSuite.js';
 import { mergedLogsDir } from './cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer } from './testServer.js';

@@ -1,5 +1,5 @@
 /**
- * The files a window reads, chosen as the engine chooses them (src/lib/engines/duckdb/logFiles.ts):
+ * The files a window reads, chosen as the engine chooses them (src/lib/store/duckdb/logFiles.ts):
  * every .json.gz under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ whose day lies between
  * the window's first day and the day after its end (CloudTrail delivers a file minutes after its
  * events). The list is written NUL-separated so the shell sides read exactly the same files.

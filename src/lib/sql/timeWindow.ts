@@ -4,8 +4,7 @@
  * events of the evening before: the partition range runs one day past the window's end.
  */
 import { z } from 'zod';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../clock.js';
 
 const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 // Real region names and the pseudonymised ones of the Stratus set (sagov-westsouth-1r) alike.
@@ -89,7 +88,7 @@ export const resolveWindow = (
 export const daysBetween = (firstDay: string, lastDay: string): string[] => {
   const days: string[] = [];
   const end = Date.parse(`${lastDay.replaceAll('/', '-')}T00:00:00Z`);
-  for (let t = Date.parse(`${firstDay.replaceAll('/', '-')}T00:00:00Z`); t <= end; t += 86_400_000) {
+  for (let t = Date.parse(`${firstDay.replaceAll('/', '-')}T00:00:00Z`); t <= end; t += DAY_MS) {
     days.push(new Date(t).toISOString().slice(0, 10).replaceAll('-', '/'));
   }
   return days;

@@ -27,6 +27,8 @@ import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { type DayRange, readingCompactedDays, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { readStatementHeader, rewriteStatementHeader } from '../../sql/statementHeader.js';
+import { readDayIndex } from '../../store/athena/dayIndex.js';
+import { coveredRange, readWatermark } from '../../store/athena/watermark.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
 import type {
   Caller,
@@ -43,8 +45,6 @@ import type {
 } from '../queryEngine.js';
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
-import { readDayIndex } from './compaction/dayIndex.js';
-import { coveredRange, readWatermark } from './compaction/watermark.js';
 import { estimateScan, type LogLocation } from './partitionListing.js';
 import { ensureSafeCsv } from './safeResultCsv.js';
 

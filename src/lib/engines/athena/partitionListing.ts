@@ -16,10 +16,10 @@ import type { ListObjectsV2CommandInput, ListObjectsV2CommandOutput } from '@aws
 import { EstimateUnavailableError } from '../../errors.js';
 import type { DayRange } from '../../sql/buildStatement.js';
 import { daysBetween, type TimeWindow } from '../../sql/timeWindow.js';
+import { type DayIndex, partitionName } from '../../store/athena/dayIndex.js';
+import { dayPrefix, partitionOfKey } from '../../store/athena/storeLayout.js';
+import { nextDay, previousDay } from '../../store/closedDays.js';
 import type { ScanEstimate } from '../queryEngine.js';
-import { nextDay, previousDay } from './compaction/closedDays.js';
-import { type DayIndex, partitionName } from './compaction/dayIndex.js';
-import { dayPrefix, partitionOfKey } from './compaction/storeLayout.js';
 
 export interface LogLocation {
   readonly bucket: string;

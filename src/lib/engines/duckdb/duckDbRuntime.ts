@@ -10,8 +10,8 @@ import { callbackNotifier, type EndedExecution } from '../../notify/callbackNoti
 import { PendingCallbacks } from '../../notify/pendingCallbacks.js';
 import type { Runtime } from '../../runtime.js';
 import { LinkSigner, loadSigningKey } from '../../signing/signedLink.js';
+import { BackgroundCompactor } from '../../store/duckdb/backgroundCompactor.js';
 import { DuckDbEngine } from './duckDbEngine.js';
-import { BackgroundCompactor } from './store/backgroundCompactor.js';
 
 export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime> => {
   const notifier = callbackNotifier(config, config.TRAILHOUND_NOTIFY_SECRET);

@@ -9,13 +9,13 @@ import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
 import { logger } from '../../logging/logger.js';
+import { connectWithProgress } from '../../store/duckdb/progressConnection.js';
+import { planScan } from '../../store/duckdb/scanPlan.js';
 import { type ExecutionError, type ExecutionRequest, NO_LOGS_WARNING } from '../queryEngine.js';
 import type { ActiveExecution } from './activeExecution.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
-import { connectWithProgress } from './progressConnection.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
 import { runStatement } from './runStatement.js';
-import { planScan } from './store/scanPlan.js';
 
 export interface RunContext {
   readonly instance: DuckDBInstance;

@@ -5,13 +5,13 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
+import { createCloudTrailView, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
+import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
+import { readJsonSizes } from '../../store/duckdb/logFiles.js';
+import { type ScanPlan, withoutCostlierUnits } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest } from '../queryEngine.js';
-import { createCloudTrailView, objectBufferBytes } from './cloudtrailRelation.js';
-import { readJsonSizes } from './logFiles.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
-import { bytesOfColumns, parquetColumnsRead } from './store/columnsRead.js';
-import { type ScanPlan, withoutCostlierUnits } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
 /** The columns of a compacted file: the table's, and the day each row was delivered under. */

@@ -4,9 +4,9 @@
  * says exactly what the real execution reports, for the same files.
  */
 import type { DuckDBInstance } from '@duckdb/node-api';
+import { planScan, type ScanPlan } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
 import { settlePlan } from './runStatement.js';
-import { planScan, type ScanPlan } from './store/scanPlan.js';
 import { toDuckDbDialect } from './trinoCompat.js';
 
 const estimateScan = async (

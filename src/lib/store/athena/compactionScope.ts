@@ -1,8 +1,8 @@
 /** What a compaction on Athena works on, from the Athena configuration and SDK clients. */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AthenaConfig } from '../../../config.js';
-import { ConfigurationError } from '../../../errors.js';
+import type { AthenaConfig } from '../../config.js';
+import { ConfigurationError } from '../../errors.js';
 import type { CompactionScope } from './compactDays.js';
 
 export const compactionScope = (

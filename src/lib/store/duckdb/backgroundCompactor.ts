@@ -4,7 +4,7 @@
  * compacting the closed days that the store lacks or holds out of date. It yields to queries: it
  * waits before each file it writes while any execution runs, and uses one thread of its own.
  */
-import { logger } from '../../../logging/logger.js';
+import { logger } from '../../logging/logger.js';
 import { StoreLockedError } from './compactionLock.js';
 import { compactStore } from './compactStore.js';
 

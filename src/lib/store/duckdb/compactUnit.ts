@@ -9,15 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { toSqlLiteral } from '../../../sql/sqlLiteral.js';
+import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import {
   literalPath,
   objectBufferBytes,
   PARTITIONS_IN_PATH,
   RECORD_COLUMNS_SQL,
   readRecordsSql,
-} from '../cloudtrailRelation.js';
-import { type LogFile, readJsonSizes } from '../logFiles.js';
+} from './cloudtrailRelation.js';
+import { type LogFile, readJsonSizes } from './logFiles.js';
 import {
   MANIFEST,
   type MonthKey,

@@ -16,8 +16,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import type { DayRange } from '../../../sql/buildStatement.js';
-import { daysFrom, isDay, nextDay, previousDay } from './closedDays.js';
+import type { DayRange } from '../../sql/buildStatement.js';
+import { daysFrom, isDay, nextDay, previousDay } from '../closedDays.js';
 import { dayIndexKey, STORE_LAYOUT } from './storeLayout.js';
 
 export const WATERMARK_KEY = 'compaction/watermark.json';

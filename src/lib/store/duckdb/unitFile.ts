@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { logger } from '../../../logging/logger.js';
+import { logger } from '../../logging/logger.js';
 import type { StoreUnit } from './monthManifest.js';
 
 const MAGIC = 'PAR1';

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compactStore } from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
-import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
-import { runToEnd } from '../../../../helpers/apiClient.js';
-import { rawRecords } from '../../../../helpers/cloudtrailData.js';
-import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../../helpers/logsCopy.js';
-import { INVICTUS_DAY } from '../../../../helpers/queryHarness.js';
-import { duckDbTestRuntime, startTestServer, type TestServer } from '../../../../helpers/testServer.js';
+import { compactStore } from '../../../../src/lib/store/duckdb/compactStore.js';
+import { monthDir, readManifest } from '../../../../src/lib/store/duckdb/monthManifest.js';
+import { runToEnd } from '../../../helpers/apiClient.js';
+import { rawRecords } from '../../../helpers/cloudtrailData.js';
+import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../helpers/logsCopy.js';
+import { INVICTUS_DAY } from '../../../helpers/queryHarness.js';
+import { duckDbTestRuntime, startTestServer, type TestServer } from '../../../helpers/testServer.js';
 
 const servers: TestServer[] = [];
 afterAll(async () => {

@@ -7,16 +7,13 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { StoreLockedError } from '../../../../../src/lib/engines/duckdb/store/compactionLock.js';
-import {
-  type CompactionProgress,
-  compactStore,
-} from '../../../../../src/lib/engines/duckdb/store/compactStore.js';
-import { collectMonthGarbage } from '../../../../../src/lib/engines/duckdb/store/compactUnit.js';
-import { monthDir, readManifest } from '../../../../../src/lib/engines/duckdb/store/monthManifest.js';
-import { CLOUDTRAIL_FIELDS, columnName } from '../../../../../src/lib/schema/cloudtrailTable.js';
-import { logFilePaths, rawRecords } from '../../../../helpers/cloudtrailData.js';
-import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../../helpers/logsCopy.js';
+import { CLOUDTRAIL_FIELDS, columnName } from '../../../../src/lib/schema/cloudtrailTable.js';
+import { StoreLockedError } from '../../../../src/lib/store/duckdb/compactionLock.js';
+import { type CompactionProgress, compactStore } from '../../../../src/lib/store/duckdb/compactStore.js';
+import { collectMonthGarbage } from '../../../../src/lib/store/duckdb/compactUnit.js';
+import { monthDir, readManifest } from '../../../../src/lib/store/duckdb/monthManifest.js';
+import { logFilePaths, rawRecords } from '../../../helpers/cloudtrailData.js';
+import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../helpers/logsCopy.js';
 
 const INVICTUS = { account: '123837392027', region: 'us-east-1', month: '2023/07' };
 const INVICTUS_DAY = '2023/07/10';

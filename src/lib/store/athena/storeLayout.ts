@@ -10,7 +10,7 @@
  * - `compaction/watermark.json` and `compaction/lease.json` (watermark.ts, lease.ts).
  * Every value that becomes part of a key is checked against its strict pattern first.
  */
-import { isDay } from './closedDays.js';
+import { isDay } from '../closedDays.js';
 
 /** The layout this module writes; a watermark of another (the first, per account/region/day) is not read. */
 export const STORE_LAYOUT = 2;

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { LogFile } from '../logFiles.js';
+import type { LogFile } from './logFiles.js';
 
 const SourceFileSchema = z.object({
   /** Relative to the logs directory, with forward slashes. */

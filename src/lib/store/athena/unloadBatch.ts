@@ -20,9 +20,9 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Clock } from '../../../clock.js';
-import { CLOUDTRAIL_FIELDS, columnName, TABLE_NAME } from '../../../schema/cloudtrailTable.js';
-import { toSqlLiteral } from '../../../sql/sqlLiteral.js';
+import type { Clock } from '../../clock.js';
+import { CLOUDTRAIL_FIELDS, columnName, TABLE_NAME } from '../../schema/cloudtrailTable.js';
+import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { checkedBucket, dayPrefix, isAccount, isRegion } from './storeLayout.js';
 
 /** An UNLOAD stopped because the invocation's time was up: its batch is written by the next run. */

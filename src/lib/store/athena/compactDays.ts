@@ -17,8 +17,8 @@
  * the run (the days beyond could not be published without a gap); what was published stays.
  */
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { type Clock, systemClock } from '../../../clock.js';
-import { daysFrom, lastClosedDay, nextDay } from './closedDays.js';
+import { type Clock, systemClock } from '../../clock.js';
+import { daysFrom, lastClosedDay, nextDay } from '../closedDays.js';
 import { type DayIndex, partitionName, readDayIndex, writeDayIndex } from './dayIndex.js';
 import { acquireLease, type Lease, releaseLease, renewLease } from './lease.js';
 import { accountPrefix, dayPrefix, partitionOfKey, STORE_LAYOUT } from './storeLayout.js';

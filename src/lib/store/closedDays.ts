@@ -6,7 +6,8 @@
  * day of slack reads. So a day is closed, and its prefix final, once it has ended; an hour more is
  * kept for a delivery begun before midnight and for clocks.
  */
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../clock.js';
+
 const DAY = /^(\d{4})\/(\d{2})\/(\d{2})$/;
 
 /** A day closes this long after it ends. */

@@ -16,10 +16,10 @@
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { type DayDir, findDayDirs, type LogFile, listLogFiles } from '../logFiles.js';
-import { connectWithProgress } from '../progressConnection.js';
+import { DAY_MS } from '../../clock.js';
 import { lockStore } from './compactionLock.js';
 import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeUnit } from './compactUnit.js';
+import { type DayDir, findDayDirs, type LogFile, listLogFiles } from './logFiles.js';
 import {
   isCurrent,
   isUnitCurrent,
@@ -32,9 +32,8 @@ import {
   type StoreUnit,
   sourcesOf,
 } from './monthManifest.js';
+import { connectWithProgress } from './progressConnection.js';
 import { intactUnits } from './unitFile.js';
-
-const DAY_MS = 86_400_000;
 
 export interface CompactionProgress {
   /** Days written, of the days to write. */

@@ -4,7 +4,7 @@
  * lock (processLock.ts) names the process that holds it; one left by a dead process is taken over.
  */
 import path from 'node:path';
-import { LockHeldError, lockFile } from '../../../processLock.js';
+import { LockHeldError, lockFile } from '../../processLock.js';
 
 const LOCK = '.compaction.lock';
 

@@ -1,22 +1,14 @@
 /** Which days the compaction on AWS may take, and which the daily run takes. */
 import { describe, expect, it } from 'vitest';
-import { daysFrom, lastClosedDay } from '../../../../src/lib/engines/athena/compaction/closedDays.js';
-import { scheduledDays } from '../../../../src/lib/engines/athena/compaction/compactDays.js';
-import {
-  accountPrefix,
-  dayPrefix,
-  partitionOfKey,
-} from '../../../../src/lib/engines/athena/compaction/storeLayout.js';
+import { scheduledDays } from '../../../../src/lib/store/athena/compactDays.js';
+import { accountPrefix, dayPrefix, partitionOfKey } from '../../../../src/lib/store/athena/storeLayout.js';
 import {
   batchesOf,
   UNLOAD_MAX_PARTITIONS,
   unloadStatement,
-} from '../../../../src/lib/engines/athena/compaction/unloadBatch.js';
-import {
-  coveredRange,
-  extendRange,
-  extensibleRange,
-} from '../../../../src/lib/engines/athena/compaction/watermark.js';
+} from '../../../../src/lib/store/athena/unloadBatch.js';
+import { coveredRange, extendRange, extensibleRange } from '../../../../src/lib/store/athena/watermark.js';
+import { daysFrom, lastClosedDay } from '../../../../src/lib/store/closedDays.js';
 
 const SETS = { accounts: ['111122223333'], regions: ['us-east-1'] };
 

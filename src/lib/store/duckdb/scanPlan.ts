@@ -11,10 +11,10 @@
  * a month's edge), so no execution reads more bytes than the raw files would.
  */
 
-import type { TimeWindow } from '../../../sql/timeWindow.js';
-import type { StoreSources } from '../cloudtrailRelation.js';
-import { findLogFiles, type LogFile } from '../logFiles.js';
+import type { TimeWindow } from '../../sql/timeWindow.js';
+import type { StoreSources } from './cloudtrailRelation.js';
 import { bytesOfColumns } from './columnsRead.js';
+import { findLogFiles, type LogFile } from './logFiles.js';
 import {
   byPath,
   currentUnitOf,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { objectBufferBytes } from '../../../../src/lib/engines/duckdb/cloudtrailRelation.js';
-import { findLogFiles, readJsonSizes } from '../../../../src/lib/engines/duckdb/logFiles.js';
 import { daysBetween, resolveWindow, type TimeWindow } from '../../../../src/lib/sql/timeWindow.js';
+import { objectBufferBytes } from '../../../../src/lib/store/duckdb/cloudtrailRelation.js';
+import { findLogFiles, readJsonSizes } from '../../../../src/lib/store/duckdb/logFiles.js';
 
 const windowOf = (from: string, to: string, extra: Record<string, string[]> = {}): TimeWindow => {
   const resolved = resolveWindow({ from, to, ...extra }, 366);
