@@ -19,11 +19,11 @@ export const SAMPLE_LOGS_DIR = path.join(repoRoot, 'data/cloudtrail/invictus-att
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-// An unset template parameter arrives as an empty string: that is no value.
-const optionalPositiveInt = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z.coerce.number().int().positive().optional(),
-);
+/** `schema`, or unset: an unset template parameter arrives as an empty string, which is no value. */
+const unlessEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const optionalPositiveInt = unlessEmpty(z.coerce.number().int().positive());
 const list = commaList;
 
 /** Listed callback origins: each an origin (`https://hooks.example.com`) or `https://*.domain`. */
@@ -53,11 +53,11 @@ const RequestLimitsSchema = z.object({
   /** The origins a start's `notify.url` may name; empty: no callbacks. */
   TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origins,
   /** The HMAC key of callbacks' signatures (on AWS the template keeps it in Secrets Manager). */
-  TRAILHOUND_NOTIFY_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32).optional()),
+  TRAILHOUND_NOTIFY_SECRET: unlessEmpty(z.string().min(32)),
   /** Exact origins of internal web tools whose pages may call the API; empty: none. */
   TRAILHOUND_CORS_ORIGINS: CorsOriginsSchema,
   /** The API's public base URL: CSV links locally, and the links in callbacks. */
-  TRAILHOUND_PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  TRAILHOUND_PUBLIC_URL: unlessEmpty(z.url()),
 });
 
 export const DuckDbConfigSchema = RequestLimitsSchema.extend({
@@ -91,10 +91,7 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   /** Principals (ARNs, or apiKey:<id>) who may read and cancel every caller's executions. */
   TRAILHOUND_AUDITORS: list,
   /** The trail's bucket and prefix: a dry run lists the window's partitions there to estimate. */
-  TRAILHOUND_LOG_BUCKET: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().min(3).max(63).optional(),
-  ),
+  TRAILHOUND_LOG_BUCKET: unlessEmpty(z.string().min(3).max(63)),
   TRAILHOUND_LOG_PREFIX: z
     .string()
     .regex(/^AWSLogs\/(o-[a-z0-9]{10,32}\/)?$/)
@@ -103,29 +100,13 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_ACCOUNTS: list,
   TRAILHOUND_REGIONS: list,
   /** The Secrets Manager secret holding the callbacks' HMAC key (the template creates it). */
-  TRAILHOUND_NOTIFY_SECRET_ARN: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/)
-      .optional(),
+  TRAILHOUND_NOTIFY_SECRET_ARN: unlessEmpty(
+    z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/),
   ),
   /** The columnar copy's bucket (the template creates it): executions read its compacted days. */
-  TRAILHOUND_STORE_BUCKET: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
-      .optional(),
-  ),
+  TRAILHOUND_STORE_BUCKET: unlessEmpty(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
   /** The workgroup compactions run in (the template makes one without a scan cutoff); default: the API's. */
-  TRAILHOUND_COMPACT_WORKGROUP: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,128}$/)
-      .optional(),
-  ),
+  TRAILHOUND_COMPACT_WORKGROUP: unlessEmpty(z.string().regex(/^[A-Za-z0-9._-]{1,128}$/)),
   /**
    * UNLOADs a compaction runs at once, each of up to 100 partitions of a day. Each counts against
    * the account's quota of DML queries running at once (20 to 25 by default), shared with the API's.

@@ -11,6 +11,7 @@ import type { FieldProblem } from '../lib/http/httpErrors.js';
 import { LabelSchema } from '../lib/labels.js';
 import { allowedOrigins } from '../lib/notify/addressPolicy.js';
 import { buildStatement, type Statement } from '../lib/sql/buildStatement.js';
+import { sqlLiteralLength } from '../lib/sql/sqlLiteral.js';
 import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/timeWindow.js';
 import { findQuery, QUERIES } from './catalog.js';
 import type { Query } from './queryDefinition.js';
@@ -133,11 +134,9 @@ export const planExecution = (
     label: body.data.label,
     notify: body.data.notify?.url,
   });
-  // Athena takes each ExecutionParameter, a quoted literal (quotes doubled, see toSqlLiteral), up
-  // to 1,024 characters: a request
-  // that one engine would refuse is refused here, on both.
-  const literalLength = (value: string) => value.length + 2 + (value.match(/'/g)?.length ?? 0);
-  if (statement.parameters.some((value) => literalLength(value) > MAX_PARAMETER_LITERAL)) {
+  // Athena takes each ExecutionParameter, a quoted literal (see toSqlLiteral), up to 1,024
+  // characters: a request that one engine would refuse is refused here, on both.
+  if (statement.parameters.some((value) => sqlLiteralLength(value) > MAX_PARAMETER_LITERAL)) {
     return {
       ok: false,
       problems: [

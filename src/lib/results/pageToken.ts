@@ -1,21 +1,28 @@
 /**
- * The embedded engine's nextToken: an opaque string to clients, an offset into one execution's
- * result to us. A token from another execution, or one that does not decode, is refused.
+ * The API's nextTokens: opaque strings to clients (base64url of a JSON cursor), a cursor to the
+ * code that wrote them. A token that does not decode to the cursor its schema describes is refused
+ * with PageTokenError. The embedded engine's result pages (an offset into one execution's result)
+ * and both engines' execution listings use it.
  */
+import { z } from 'zod';
 import { PageTokenError } from '../errors.js';
 
-export const encodePageToken = (executionId: string, offset: number): string =>
-  Buffer.from(JSON.stringify({ e: executionId, o: offset })).toString('base64url');
+export const encodeToken = (cursor: unknown): string =>
+  Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-export const decodePageToken = (executionId: string, token: string): number => {
+/** @param refused what the token was given for, for the error: `this listing`. */
+export const decodeToken = <T>(token: string, schema: z.ZodType<T>, refused?: string): T => {
   try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && 'e' in value && 'o' in value) {
-      const { e, o } = value as { e: unknown; o: unknown };
-      if (e === executionId && typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return o;
-    }
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    if (parsed.success) return parsed.data;
   } catch {
     // falls through to the validation error
   }
-  throw new PageTokenError();
+  throw new PageTokenError(refused);
 };
+
+export const encodePageToken = (executionId: string, offset: number): string =>
+  encodeToken({ e: executionId, o: offset });
+
+export const decodePageToken = (executionId: string, token: string): number =>
+  decodeToken(token, z.object({ e: z.literal(executionId), o: z.number().int().nonnegative() })).o;

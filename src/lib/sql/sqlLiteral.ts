@@ -19,3 +19,7 @@ export const toSqlLiteral = (value: unknown): string => {
   }
   return `'${value.replaceAll("'", "''")}'`;
 };
+
+/** The length of toSqlLiteral's text for `value`, without making it: two quotes, each quote doubled. */
+export const sqlLiteralLength = (value: string): number =>
+  value.length + 2 + (value.match(/'/g)?.length ?? 0);

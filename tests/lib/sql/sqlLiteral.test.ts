@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlLiteralError } from '../../../src/lib/errors.js';
-import { toSqlLiteral } from '../../../src/lib/sql/sqlLiteral.js';
+import { sqlLiteralLength, toSqlLiteral } from '../../../src/lib/sql/sqlLiteral.js';
 import { HOSTILE_STRINGS } from '../../helpers/hostileStrings.js';
 
 describe('toSqlLiteral', () => {
@@ -38,5 +38,12 @@ describe('toSqlLiteral', () => {
         connection.closeSync();
       },
     );
+  });
+});
+
+describe('sqlLiteralLength', () => {
+  it("is the length of toSqlLiteral's text, for every hostile string", () => {
+    for (const value of [...HOSTILE_STRINGS.filter((s) => !s.includes('\u0000')), '', "''''", "O'Brien"])
+      expect(sqlLiteralLength(value), value).toBe(toSqlLiteral(value).length);
   });
 });
