@@ -17,6 +17,7 @@
 
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { AWS_CLIENT_SETTINGS } from '../src/lib/aws/throttleRetry.js';
 import { dayOption, intOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadAthenaConfig } from '../src/lib/config.js';
 import { compactDays } from '../src/lib/store/athena/compactDays.js';
@@ -68,7 +69,10 @@ const configOf = () => {
 const config = configOf();
 const scopeOf = () => {
   try {
-    return compactionScope(config, { athena: new AthenaClient({}), s3: new S3Client({}) });
+    return compactionScope(config, {
+      athena: new AthenaClient(AWS_CLIENT_SETTINGS),
+      s3: new S3Client(AWS_CLIENT_SETTINGS),
+    });
   } catch (error) {
     return usage((error as Error).message);
   }

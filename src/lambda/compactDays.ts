@@ -9,6 +9,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { AWS_CLIENT_SETTINGS } from '../lib/aws/throttleRetry.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { AthenaConfig } from '../lib/config.js';
 import { logger } from '../lib/logging/logger.js';
@@ -67,7 +68,10 @@ export const compactDaysHandler =
   };
 
 const containerCompaction = perContainer(async () =>
-  compactDaysHandler(athenaConfigOfEnvironment(), { athena: new AthenaClient({}), s3: new S3Client({}) }),
+  compactDaysHandler(athenaConfigOfEnvironment(), {
+    athena: new AthenaClient(AWS_CLIENT_SETTINGS),
+    s3: new S3Client(AWS_CLIENT_SETTINGS),
+  }),
 );
 
 export const handler = async (event: unknown, context: Context): Promise<unknown> =>

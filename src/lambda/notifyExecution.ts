@@ -6,6 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { AWS_CLIENT_SETTINGS } from '../lib/aws/throttleRetry.js';
 import type { AthenaConfig } from '../lib/config.js';
 import type { AthenaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { logger } from '../lib/logging/logger.js';
@@ -48,7 +49,10 @@ export const notifyExecutionHandler =
 
 const containerNotifier = perContainer(async () => {
   const { config } = await containerRuntime();
-  return callbackNotifier(config, await notifySecret(config, () => new SecretsManagerClient({})));
+  return callbackNotifier(
+    config,
+    await notifySecret(config, () => new SecretsManagerClient(AWS_CLIENT_SETTINGS)),
+  );
 });
 
 export const handler = notifyExecutionHandler(containerRuntime, containerNotifier);

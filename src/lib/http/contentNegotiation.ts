@@ -3,6 +3,12 @@
  * the highest quality, the route's own order breaking ties; `*\/*` and `type/*` match; no header
  * means the first format.
  * @throws NotAcceptableError when the header accepts none of them.
+ *
+ * Not `negotiator` (nor @middy/http-content-negotiation, built on it): between formats of equal
+ * quality it prefers the one listed first in the Accept header, where this API documents the
+ * route's own order (`Accept: text/csv, application/json` is JSON here, CSV there). RFC 9110
+ * gives the order of the header no meaning; the route's order keeps an answer stable whichever
+ * way a client happens to write the header.
  */
 import { NotAcceptableError } from './httpErrors.js';
 

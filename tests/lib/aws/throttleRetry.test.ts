@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { describe, expect, it, vi } from 'vitest';
-import { withThrottleRetry } from '../../../src/lib/aws/throttleRetry.js';
+import { AWS_CLIENT_SETTINGS, withThrottleRetry } from '../../../src/lib/aws/throttleRetry.js';
 
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
@@ -46,5 +49,46 @@ describe('withThrottleRetry', () => {
     const call = vi.fn().mockRejectedValue(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
     await expect(withThrottleRetry(call, { budgetMs: 1000 })).rejects.toThrow('no');
     expect(call).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('AWS_CLIENT_SETTINGS', () => {
+  it('has a real client retry a throttled call itself, in adaptive mode, before withThrottleRetry sees it', async () => {
+    // Athena's JSON protocol: two throttling answers, then the execution.
+    let requests = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        requests += 1;
+        response.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (requests <= 2) {
+          response.statusCode = 400;
+          response.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+        } else {
+          response.end(
+            JSON.stringify({ QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'RUNNING' } } }),
+          );
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new AthenaClient({
+      ...AWS_CLIENT_SETTINGS,
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+    });
+    try {
+      expect(client.config.retryMode).toBe('adaptive');
+      const answer = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: 'q-1' }));
+      expect(answer.QueryExecution?.Status?.State).toBe('RUNNING');
+      expect(requests).toBe(3);
+    } finally {
+      client.destroy();
+      server.close();
+    }
   });
 });

@@ -6,6 +6,7 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
+import { AWS_CLIENT_SETTINGS } from '../../aws/throttleRetry.js';
 import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
@@ -31,8 +32,8 @@ export const createAthenaRuntime = async (
     );
   }
   const engine = new AthenaEngine({
-    athena: clients.athena ?? new AthenaClient({}),
-    s3: clients.s3 ?? new S3Client({}),
+    athena: clients.athena ?? new AthenaClient(AWS_CLIENT_SETTINGS),
+    s3: clients.s3 ?? new S3Client(AWS_CLIENT_SETTINGS),
     workGroup: config.TRAILHOUND_ATHENA_WORKGROUP,
     database: config.TRAILHOUND_ATHENA_DATABASE,
     catalog: config.TRAILHOUND_ATHENA_CATALOG,

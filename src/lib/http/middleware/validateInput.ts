@@ -14,6 +14,14 @@ export interface InputContext extends RuntimeContext {
   input?: unknown;
 }
 
+// Not @middy/http-header-normalizer nor @middy/http-json-body-parser, though they do the same work:
+// - the normalizer assigns each header into a plain object (`headers[key] = value`), so a header
+//   named __proto__ would set the object's prototype instead of being a key: these maps are made
+//   with Object.fromEntries, which defines keys, and a hostile header stays a 400 (the fuzz sends it);
+// - the body parser answers a body that is not JSON with 422 and its own message, and passes over a
+//   __proto__ key; this API answers 400 with a JSON pointer (#/body), refuses __proto__ anywhere,
+//   and refuses another media type with a 415 problem naming application/json. Adopting either
+//   would change answers the contract suites and the OpenAPI document fix.
 const lowerCaseKeys = (headers: Record<string, string | undefined> | null) =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
