@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects, one command each: `unit` is the fast loop (no engine over real logs, no
- * packaging, under a minute), `queries` runs every catalog query on the real records, and
+ * packaging, about a minute on two cores), `queries` runs every catalog query on the real records, and
  * `integration` runs the contract suite on both engines, the packaged stack and the bundles.
  * `npm test` runs all three.
  */
@@ -24,6 +24,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'tests/lib/**/*.test.ts',
+            'tests/cli/**/*.test.ts',
             'tests/handlers/**/*.test.ts',
             'tests/lambda/**/*.test.ts',
             'tests/local/**/*.test.ts',

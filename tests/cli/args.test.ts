@@ -1,8 +1,8 @@
 /** The command line parsed, and each command's help naming every option it takes. */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, parseCommandLine } from '../../../src/cli/args.js';
-import { UsageError } from '../../../src/cli/errors.js';
-import { COMMAND_HELP, PROGRAM_HELP } from '../../../src/cli/help.js';
+import { COMMANDS, parseCommandLine } from '../../src/cli/args.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { COMMAND_HELP, PROGRAM_HELP } from '../../src/cli/help.js';
 
 describe('parseCommandLine', () => {
   it('reads ask with every option, repeated ones as lists', () => {

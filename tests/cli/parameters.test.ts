@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { UsageError } from '../../../src/cli/errors.js';
-import { type JsonSchema, splitParams, typedParameters } from '../../../src/cli/parameters.js';
-import { QUERIES } from '../../../src/queries/catalog.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { type JsonSchema, splitParams, typedParameters } from '../../src/cli/parameters.js';
+import { QUERIES } from '../../src/queries/catalog.js';
 
 /** A query's parameter schema exactly as the catalog route writes it. */
 const schemaOf = (name: string): JsonSchema => {

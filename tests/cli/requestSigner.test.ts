@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { executeApiRegion, signerFor, signRequest } from '../../../src/cli/requestSigner.js';
+import { executeApiRegion, signerFor, signRequest } from '../../src/cli/requestSigner.js';
 
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();

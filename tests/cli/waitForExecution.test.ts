@@ -1,6 +1,6 @@
 /** How long the CLI waits between looks at a running execution: what Retry-After asks (250 ms at least), else a second. */
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs } from '../../../src/cli/waitForExecution.js';
+import { retryAfterMs } from '../../src/cli/waitForExecution.js';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');

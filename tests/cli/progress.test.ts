@@ -1,7 +1,7 @@
 /** The progress line: on a terminal only, one line rewritten in place, cleared at the end. */
 import { describe, expect, it } from 'vitest';
-import type { OutputStream } from '../../../src/cli/output.js';
-import { createProgress, formatBytes, progressLine } from '../../../src/cli/progress.js';
+import type { OutputStream } from '../../src/cli/output.js';
+import { createProgress, formatBytes, progressLine } from '../../src/cli/progress.js';
 
 const stream = (isTTY: boolean, columns = 80) => {
   const written: string[] = [];

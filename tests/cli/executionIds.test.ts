@@ -1,8 +1,8 @@
 /** An execution id as a person types it: whole, or a unique prefix of 8 characters or more. */
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../../../src/cli/apiClient.js';
-import { ApiRefusedError, UsageError } from '../../../src/cli/errors.js';
-import { resolveExecutionId } from '../../../src/cli/executionIds.js';
+import type { ApiClient } from '../../src/cli/apiClient.js';
+import { ApiRefusedError, UsageError } from '../../src/cli/errors.js';
+import { resolveExecutionId } from '../../src/cli/executionIds.js';
 
 const IDS = [
   '5dd2becb-5b63-4b5e-a3f2-3a7a9c1e0f11',

@@ -1,7 +1,7 @@
 /** Aligned plain-text columns, laid out by the first page and kept for the pages after it. */
 import { describe, expect, it } from 'vitest';
-import { TERMINAL_CELL_WIDTH, tableHeader, tableLayout, tableRows } from '../../../src/cli/tableFormat.js';
-import type { ResultColumn } from '../../../src/lib/engines/queryEngine.js';
+import { TERMINAL_CELL_WIDTH, tableHeader, tableLayout, tableRows } from '../../src/cli/tableFormat.js';
+import type { ResultColumn } from '../../src/lib/engines/queryEngine.js';
 
 const columns: ResultColumn[] = [
   { name: 'eventname', type: 'varchar' },

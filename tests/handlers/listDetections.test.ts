@@ -1,0 +1,26 @@
+/** GET /v1/detections: every detection of the sweep, described, without its SQL. */
+import { describe, expect, it } from 'vitest';
+import { DETECTIONS } from '../../src/detections/catalog.js';
+import { listDetections } from '../../src/handlers/listDetections.js';
+import { callRoute } from '../helpers/routeHarness.js';
+
+describe('GET /v1/detections', () => {
+  it('lists every detection in the catalog order, with its severity, techniques and references, and no SQL', async () => {
+    const answer = await callRoute(listDetections);
+    expect(answer.status).toBe(200);
+    const detections = answer.body.detections as Record<string, unknown>[];
+    expect(detections.map((d) => d.name)).toEqual(DETECTIONS.map((d) => d.name));
+    for (const [i, d] of detections.entries()) {
+      expect(d.severity, String(d.name)).toBe(DETECTIONS[i]?.severity);
+      expect(Object.keys(d).sort(), String(d.name)).toEqual([
+        'benignCauses',
+        'description',
+        'name',
+        'references',
+        'severity',
+        'techniques',
+        'title',
+      ]);
+    }
+  });
+});
