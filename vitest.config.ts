@@ -34,7 +34,12 @@ export default defineConfig({
             'tests/detections/catalog.test.ts',
           ],
           // The notify function's test checks its calls against the packaged stack's roles.
-          exclude: ['tests/**/*.moto.test.ts', 'tests/lambda/notifyExecution.test.ts'],
+          // The README's answers are asked of the engine over the sample.
+          exclude: [
+            'tests/**/*.moto.test.ts',
+            'tests/lambda/notifyExecution.test.ts',
+            'tests/docs/readmeAnswers.test.ts',
+          ],
         },
       },
       {
@@ -58,6 +63,7 @@ export default defineConfig({
             'tests/**/*.moto.test.ts',
             'tests/process/**/*.test.ts',
             'tests/fuzz/**/*.test.ts',
+            'tests/docs/readmeAnswers.test.ts',
           ],
         },
       },
