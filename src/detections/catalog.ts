@@ -18,6 +18,7 @@ import { consoleLoginFailed } from './consoleLoginFailed.js';
 import { consoleLoginWithoutMfa } from './consoleLoginWithoutMfa.js';
 import { dataStoreOrBackupDestroyed } from './dataStoreOrBackupDestroyed.js';
 import type { Detection } from './detection.js';
+import { discoveryBurst } from './discoveryBurst.js';
 import { ec2InstanceSecretsRead } from './ec2InstanceSecretsRead.js';
 import { ec2SshAccessAdded } from './ec2SshAccessAdded.js';
 import { ec2UnusualInstanceLaunch } from './ec2UnusualInstanceLaunch.js';
@@ -47,6 +48,8 @@ import { networkLogsDeleted } from './networkLogsDeleted.js';
 import { networkPerimeterOpened } from './networkPerimeterOpened.js';
 import { offensiveToolUserAgent } from './offensiveToolUserAgent.js';
 import { organizationsLeaveAttempt } from './organizationsLeaveAttempt.js';
+import { passwordDataReadInBulk } from './passwordDataReadInBulk.js';
+import { permissionProbing } from './permissionProbing.js';
 import { rdsInstanceExposedOrPasswordReset } from './rdsInstanceExposedOrPasswordReset.js';
 import { resourcePolicyPublicOrCrossAccount } from './resourcePolicyPublicOrCrossAccount.js';
 import { rolesanywhereTrustAnchorCreated } from './rolesanywhereTrustAnchorCreated.js';
@@ -59,10 +62,12 @@ import { s3PublicAccessBlockWeakened } from './s3PublicAccessBlockWeakened.js';
 import { s3VersioningSuspended } from './s3VersioningSuspended.js';
 import { sagemakerLifecycleConfigChanged } from './sagemakerLifecycleConfigChanged.js';
 import { secretsmanagerBatchSecretRetrieval } from './secretsmanagerBatchSecretRetrieval.js';
+import { secretsReadInBulk } from './secretsReadInBulk.js';
 import { secretsReadWithLongTermCredentials } from './secretsReadWithLongTermCredentials.js';
 import { securityGroupIngressOpenToWorld } from './securityGroupIngressOpenToWorld.js';
 import { sensitiveCallDenied } from './sensitiveCallDenied.js';
 import { sesAbuseSignals } from './sesAbuseSignals.js';
+import { ssmParametersReadInBulk } from './ssmParametersReadInBulk.js';
 import { ssmRemoteExecution } from './ssmRemoteExecution.js';
 import { uncommonComputeServiceProvisioned } from './uncommonComputeServiceProvisioned.js';
 
@@ -86,12 +91,15 @@ export const DETECTIONS: readonly Detection[] = [
   lambdaExposedToOutsiders,
   networkLogsDeleted,
   organizationsLeaveAttempt,
+  passwordDataReadInBulk,
   resourcePolicyPublicOrCrossAccount,
   rolesanywhereTrustAnchorCreated,
   rootAccountUsed,
   s3BucketOpenedToOutsiders,
   s3PublicAccessBlockWeakened,
+  secretsReadInBulk,
   securityGroupIngressOpenToWorld,
+  ssmParametersReadInBulk,
   // medium
   bedrockModelAccessEnabled,
   bulkDataExportStarted,
@@ -99,6 +107,7 @@ export const DETECTIONS: readonly Detection[] = [
   cloudwatchLogsDeletedOrShortened,
   consoleLoginWithoutMfa,
   dataStoreOrBackupDestroyed,
+  discoveryBurst,
   ec2InstanceSecretsRead,
   ec2SshAccessAdded,
   ec2UnusualInstanceLaunch,
@@ -112,6 +121,7 @@ export const DETECTIONS: readonly Detection[] = [
   longTermCredentialsConverted,
   networkPerimeterOpened,
   offensiveToolUserAgent,
+  permissionProbing,
   rdsInstanceExposedOrPasswordReset,
   route53DomainTransfer,
   s3LifecycleExpirationSet,

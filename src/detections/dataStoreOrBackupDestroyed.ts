@@ -4,7 +4,9 @@
  *
  * Verified on invictus 01789781-6054-4dd1-93a6-e9d36c5bbb69 (DeregisterImage), invictus
  * c704b1d0-d5a6-4eed-aaf6-caecd497993b (DeleteDBInstance, InvalidDBInstanceStateFault), grycap
- * d9d0a1c6-419c-470f-8cae-715a9156bc74 (DeleteDBInstance).
+ * d9d0a1c6-419c-470f-8cae-715a9156bc74 (DeleteDBInstance); detection-examples 104 to 107
+ * (DeleteDBSnapshot, DeleteDBClusterSnapshot, DeleteDBInstanceAutomatedBackup, ModifyDBCluster
+ * with deletionProtection false), written from the RDS API reference's request parameters.
  */
 import { defineDetection } from './detection.js';
 import { sigma, stratus } from './references.js';
@@ -16,7 +18,7 @@ export const dataStoreOrBackupDestroyed = defineDetection({
   severity: 'medium',
   techniques: ['T1485', 'T1490'],
   description:
-    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion and RDS instance deletion without a final snapshot, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
+    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion, RDS instance deletion without a final snapshot, RDS snapshot and automated backup deletion, RDS deletion protection turned off, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
   benignCauses: [
     'Teardown of test environments',
     'Expiring backups by lifecycle',
@@ -40,12 +42,15 @@ export const dataStoreOrBackupDestroyed = defineDetection({
           AND regexp_like(requestparameters, ${jsonPair('pointInTimeRecoveryEnabled', 'false')}))))
     OR (eventsource = 'elasticfilesystem.amazonaws.com' AND eventname IN ('DeleteFileSystem', 'DeleteMountTarget'))
     OR (eventsource = 'rds.amazonaws.com'
-      AND (eventname = 'DeleteDBCluster'
-        OR (eventname = 'DeleteDBInstance' AND regexp_like(requestparameters, ${jsonPair('skipFinalSnapshot', 'true')}))))
+      AND (eventname IN ('DeleteDBCluster', 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot',
+          'DeleteDBInstanceAutomatedBackup', 'DeleteDBClusterAutomatedBackup')
+        OR (eventname = 'DeleteDBInstance' AND regexp_like(requestparameters, ${jsonPair('skipFinalSnapshot', 'true')}))
+        OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')
+          AND regexp_like(requestparameters, ${jsonPair('deletionProtection', 'false')}))))
     OR (eventsource = 'eks.amazonaws.com' AND eventname = 'DeleteCluster')
     OR (eventsource = 'ec2.amazonaws.com' AND eventname = 'DeregisterImage')`,
   summary: `concat(
-    ${calledOn(param('$.backupVaultName'), param('$.tableName'), param('$.fileSystemId'), param('$.mountTargetId'), param('$.dBClusterIdentifier'), param('$.dBInstanceIdentifier'), param('$.name'), param('$.backupPlanId'), param('$.imageId'))},
+    ${calledOn(param('$.backupVaultName'), param('$.tableName'), param('$.fileSystemId'), param('$.mountTargetId'), param('$.dBClusterIdentifier'), param('$.dBInstanceIdentifier'), param('$.dBSnapshotIdentifier'), param('$.dBClusterSnapshotIdentifier'), param('$.dbiResourceId'), param('$.name'), param('$.backupPlanId'), param('$.imageId'))},
     ${FAILURE},
     '.')`,
 });

@@ -1,9 +1,14 @@
 /**
- * What a detection is: a named condition over one CloudTrail event that a known attack technique
- * (or its failed attempt) leaves behind, with what a responder needs to weigh a finding: severity,
- * MITRE ATT&CK techniques, what it means, what else can cause it, where it comes from, and a
- * plain sentence saying who did what to which resource. The sweep query runs every chosen
- * detection in one scan of the window (src/queries/sweep.ts).
+ * What a detection is: a named condition that a known attack technique (or its failed attempt)
+ * leaves behind, with what a responder needs to weigh a finding: severity, MITRE ATT&CK
+ * techniques, what it means, what else can cause it, where it comes from, and a plain sentence
+ * saying who did what to which resource. The sweep query runs every chosen detection in one scan
+ * of the window (src/queries/sweep.ts). Two kinds:
+ * - an event detection: a condition over one event; each event it matches is a finding;
+ * - an aggregate detection: a condition over one event, and a threshold over a principal's burst
+ *   of such events (events of one principal and account, each within `gapMinutes` of the one
+ *   before): at least `distinctResources` distinct resources (the `resources` each event touches)
+ *   across at least `services` event sources. Each burst over the threshold is one finding.
  *
  * `condition` and `summary` are Trino SQL over one row of `events` (the window's rows of
  * cloudtrail_logs) and may use `principal`, the actor's display name (queries/fragments.ts
@@ -23,7 +28,7 @@ const ReferenceSchema = z.object({
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
 
-export const DetectionSchema = z.object({
+const DescribedSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case'),
   title: z.string().min(5).max(120),
   severity: z.enum(SEVERITIES),
@@ -33,10 +38,51 @@ export const DetectionSchema = z.object({
   description: z.string().min(40),
   benignCauses: z.array(z.string().min(3)).min(1),
   references: z.array(ReferenceSchema).min(1),
+});
+
+const EventDetectionSchema = DescribedSchema.extend({
   condition: z.string().min(5),
   summary: z.string().min(5),
-});
+}).strict();
+
+/** The threshold of an aggregate detection, as GET /v1/detections shows it. */
+export const ThresholdSchema = z
+  .object({
+    /** Events further apart than this (of one principal and account) start a new burst. */
+    gapMinutes: z.number().int().min(1).max(60),
+    /** Distinct resources a burst must touch, at least. */
+    distinctResources: z.number().int().min(2),
+    /** Distinct event sources (services) a burst must span, at least. */
+    services: z.number().int().min(1),
+  })
+  .strict();
+
+const AggregateDetectionSchema = DescribedSchema.extend({
+  aggregate: z
+    .object({
+      /** Which events count: Trino SQL over one row of `events`, as an event detection's condition. */
+      condition: z.string().min(5),
+      /** The resources an event touches: a Trino ARRAY(VARCHAR) expression over the row, never NULL or empty. */
+      resources: z.string().min(5),
+      threshold: ThresholdSchema,
+      /**
+       * The finding's sentence: Trino SQL over the burst (`principal`, `events`, `distinct_resources`,
+       * `services`, `span_seconds`, and the first event's columns).
+       */
+      summary: z.string().min(5),
+    })
+    .strict(),
+}).strict();
+
+export const DetectionSchema = z.union([EventDetectionSchema, AggregateDetectionSchema]);
 export type Detection = z.infer<typeof DetectionSchema>;
 
+export type EventDetection = z.infer<typeof EventDetectionSchema>;
+export type AggregateDetection = z.infer<typeof AggregateDetectionSchema>;
+
+export const isAggregate = (detection: Detection): detection is AggregateDetection =>
+  'aggregate' in detection;
+
 /** A detection module's export: checked when the module loads, so a malformed one fails at once. */
-export const defineDetection = (detection: Detection): Detection => DetectionSchema.parse(detection);
+export const defineDetection = <D extends Detection>(detection: D): D =>
+  DetectionSchema.parse(detection) as D;

@@ -83,3 +83,38 @@ export const outsidePrincipal = (doc: string): string =>
 /** A policy document text allows every action: `"Action": "*"` or `"Action": ["*"...`. */
 export const allowsAllActions = (doc: string): string =>
   `regexp_like(${doc}, ${jsonPair('Action', WILDCARD)})`;
+
+/**
+ * For an aggregate detection's summary: ' in under a minute' or ' in N minutes', from the burst's
+ * span_seconds (its first event to its last).
+ */
+export const IN_SPAN = `CASE WHEN span_seconds < 60 THEN ' in under a minute'
+      ELSE concat(' in ', CAST(CAST(ceil(span_seconds / 60.0) AS BIGINT) AS VARCHAR), ' minutes') END`;
+
+/** An aggregate summary's count: `CAST(<column> AS VARCHAR)`. */
+export const count = (column: string): string => `CAST(${column} AS VARCHAR)`;
+
+/** The request was refused for want of permission, whatever the service calls it. */
+export const DENIED = `(errorcode IN ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation',
+        'UnauthorizedOperation', 'Client.AccessDenied', 'UnauthorizedException', 'AuthorizationError',
+        'AuthorizationErrorException', 'ForbiddenException')
+      OR regexp_like(coalesce(errorcode, ''), '(AccessDenied|Unauthorized)'))`;
+
+/** Made in the console (its pages call many read APIs at once), not by a program. */
+export const FROM_CONSOLE = `(coalesce(sessioncredentialfromconsole, '') = 'true'
+      OR regexp_like(lower(coalesce(useragent, '')), '(^signin\\.amazonaws\\.com$|console|^aws internal)'))`;
+
+/**
+ * A request's resources when it may name a list of them under `listKey` (a JSON array of strings)
+ * or one under the other paths: an ARRAY(VARCHAR), never empty ('?' when it names none).
+ */
+export const namedResources = (listKey: string, ...singlePaths: readonly string[]): string =>
+  `CASE WHEN json_array_length(json_extract(requestparameters, '${listKey}')) > 0
+      THEN CAST(json_extract(requestparameters, '${listKey}') AS ARRAY(VARCHAR))
+      ELSE ARRAY[coalesce(${[...singlePaths.map((p) => param(p)), "'?'"].join(', ')})] END`;
+
+/** Who acted, for an aggregate detection's summary (over the burst's columns). */
+export const BURST_ACTOR = `coalesce(principal, principal_arn, 'an unknown principal')`;
+
+/** The tail of an aggregate summary: ' (refused: <errorcode>)' when the burst's first call was refused. */
+export const FIRST_REFUSED = `CASE WHEN errorcode IS NULL THEN '' ELSE concat(' (the first refused: ', errorcode, ')') END`;

@@ -4,13 +4,29 @@
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
+import { type Detection, isAggregate } from '../detections/detection.js';
 import { json } from '../lib/http/responses.js';
 import { schemaInput, staticRoute } from '../lib/http/route.js';
 
-// Fixed at build time: described once, not on every request.
-const catalog = {
-  detections: DETECTIONS.map(({ condition: _condition, summary: _summary, ...described }) => described),
+/** What a detection is for a reader: its description, its kind, and an aggregate's threshold; never its SQL. */
+const described = (detection: Detection) => {
+  const { name, title, severity, techniques, description, benignCauses, references } = detection;
+  return {
+    name,
+    title,
+    severity,
+    techniques,
+    description,
+    benignCauses,
+    references,
+    ...(isAggregate(detection)
+      ? { kind: 'aggregate' as const, threshold: detection.aggregate.threshold }
+      : { kind: 'event' as const }),
+  };
 };
+
+// Fixed at build time: described once, not on every request.
+const catalog = { detections: DETECTIONS.map(described) };
 
 export const listDetections = staticRoute({
   name: 'listDetections',

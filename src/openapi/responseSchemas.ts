@@ -4,7 +4,7 @@
  * pages, estimates, links) is answerSchemas.ts's, from which the engine's types are inferred.
  */
 import { z } from 'zod';
-import { SEVERITIES } from '../detections/detection.js';
+import { SEVERITIES, ThresholdSchema } from '../detections/detection.js';
 import {
   EXECUTION_STATES,
   ExecutionListSchema,
@@ -71,6 +71,12 @@ const DetectionCatalogSchema = z
           references: z.array(
             z.object({ kind: z.string(), id: z.string(), url: z.string().optional() }).strict(),
           ),
+          kind: z
+            .enum(['event', 'aggregate'])
+            .describe(
+              "event: each matching event is a finding; aggregate: a principal's burst over the threshold is",
+            ),
+          threshold: ThresholdSchema.optional().describe("an aggregate detection's threshold"),
         })
         .strict(),
     ),

@@ -1,15 +1,20 @@
 /**
  * sweep: every detection of the catalog (src/detections), or those chosen, in one statement over
  * one scan of the window: the answer to "what happened in this account between Monday and now?".
- * One row per finding (an event a detection matched), most severe first, then oldest first.
+ * One row per finding, most severe first, then oldest first: an event an event detection matched,
+ * or a principal's burst an aggregate detection counted over its threshold.
  *
  * One scan: each event of the window is read once; the detections it matches are gathered into an
- * array (one CASE per detection) and the array unnested, so a finding is one row per detection and
- * event. On Athena the sweep is one execution, billed once for the window.
+ * array (one CASE per detection) and the array unnested, so each (event, detection) is a row, and
+ * each of the resources the event touches for an aggregate detection another. Window functions
+ * then cut each principal's events of an aggregate detection into bursts (a new one after a gap
+ * longer than the detection's), and one GROUP BY makes a finding of each event of an event
+ * detection and of each burst of an aggregate one; the WHERE keeps bursts over their threshold.
+ * Every step reads the one before, once: on Athena the sweep is one execution, billed once.
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
-import { SEVERITIES } from '../detections/detection.js';
+import { isAggregate, SEVERITIES } from '../detections/detection.js';
 import { integerValue } from '../lib/sql/buildStatement.js';
 import { PRINCIPAL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
@@ -18,20 +23,38 @@ const NAMES = DETECTIONS.map((d) => d.name) as [string, ...string[]];
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const rankOf = (severity: (typeof SEVERITIES)[number]) => SEVERITIES.indexOf(severity) + 1;
 
-const CONDITIONS = DETECTIONS.map((d) => `(${d.condition.trim()})`);
+const conditionOf = (d: (typeof DETECTIONS)[number]) =>
+  `(${(isAggregate(d) ? d.aggregate.condition : d.condition).trim()})`;
+const CONDITIONS = DETECTIONS.map(conditionOf);
+const EVENT_DETECTIONS = DETECTIONS.filter((d) => !isAggregate(d));
+const AGGREGATES = DETECTIONS.filter(isAggregate);
 
-const CATALOG_ROWS = DETECTIONS.map(
-  (d) =>
-    `(${quoted(d.name)}, ${quoted(d.severity)}, ${rankOf(d.severity)}, ${quoted(d.techniques.join(','))})`,
-).join(',\n    ');
+// kind, gap (seconds), distinct resources and services at least: 0 for event detections.
+const CATALOG_ROWS = DETECTIONS.map((d) => {
+  const t = isAggregate(d) ? d.aggregate.threshold : undefined;
+  return `(${quoted(d.name)}, ${quoted(d.severity)}, ${rankOf(d.severity)}, ${quoted(d.techniques.join(','))}, ${quoted(t ? 'aggregate' : 'event')}, ${t ? t.gapMinutes * 60 : 0}, ${t?.distinctResources ?? 0}, ${t?.services ?? 0})`;
+}).join(',\n    ');
 
-const SUMMARIES = DETECTIONS.map((d) => `WHEN ${quoted(d.name)} THEN (${d.summary.trim()})`).join('\n      ');
+const EVENT_SUMMARIES = EVENT_DETECTIONS.map(
+  (d) => `WHEN ${quoted(d.name)} THEN (${'condition' in d ? d.summary.trim() : ''})`,
+).join('\n      ');
+const RESOURCES = AGGREGATES.map((d) => `WHEN ${quoted(d.name)} THEN (${d.aggregate.resources.trim()})`).join(
+  '\n      ',
+);
+const AGGREGATE_SUMMARIES = AGGREGATES.map(
+  (d) => `WHEN ${quoted(d.name)} THEN (${d.aggregate.summary.trim()})`,
+).join('\n      ');
+
+/** The first event of a finding's group: its value of `column`. */
+const first = (column: string) => `max(CASE WHEN event_rank = 1 THEN ${column} END)`;
+/** The k-th event id of a finding's group, in time order. */
+const sample = (k: number) => `max(CASE WHEN event_rank = ${k} THEN eventid END)`;
 
 export const sweep = defineQuery({
   name: 'sweep',
   title: 'Every known attack technique looked for in one scan',
   description:
-    'Runs every detection of GET /v1/detections (or those named in detections, at or above minSeverity) over the window in one scan, and returns one row per finding: the detection, its severity and MITRE ATT&CK techniques, the event, who acted and from where, and a sentence saying who did what to which resource. Most severe first, then oldest first.',
+    "Runs every detection of GET /v1/detections (or those named in detections, at or above minSeverity) over the window in one scan, and returns one row per finding: the detection, its severity and MITRE ATT&CK techniques, the event, who acted and from where, and a sentence saying who did what to which resource. An aggregate detection's finding is a principal's burst over its threshold: the first event's columns, with first_seen, last_seen, events, distinct_resources and up to 5 sample event ids. Most severe first, then oldest first.",
   parameters: z.strictObject({
     detections: z.array(z.enum(NAMES)).min(1).max(NAMES.length).optional().describe('only these detections'),
     minSeverity: z.enum(SEVERITIES).default('low').describe('only findings at least this severe'),
@@ -51,39 +74,106 @@ export const sweep = defineQuery({
   WHERE ${CONDITIONS.join('\n     OR ')}`,
     },
     {
-      name: 'findings',
-      sql: 'SELECT matched.*, hit.detection FROM matched CROSS JOIN UNNEST(matched.hits) AS hit (detection) WHERE hit.detection IS NOT NULL',
-    },
-    {
       name: 'catalog',
       sql: `SELECT * FROM (VALUES
     ${CATALOG_ROWS}
-  ) AS known (d_name, d_severity, d_rank, d_techniques)`,
+  ) AS known (d_name, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services)`,
+    },
+    {
+      name: 'findings',
+      sql: `SELECT matched.*, hit.detection, catalog.*,
+    to_unixtime(from_iso8601_timestamp(eventtime)) AS t,
+    CASE hit.detection
+      ${EVENT_SUMMARIES}
+    END AS event_summary,
+    CASE hit.detection
+      ${RESOURCES}
+      ELSE ARRAY[CAST(NULL AS VARCHAR)]
+    END AS touches
+  FROM matched
+  CROSS JOIN UNNEST(matched.hits) AS hit (detection)
+  JOIN catalog ON catalog.d_name = hit.detection
+  WHERE hit.detection IS NOT NULL`,
+    },
+    {
+      name: 'touched',
+      sql: `SELECT findings.*, touched_resource.resource AS resource_touched,
+    CASE WHEN d_kind = 'aggregate'
+      AND t - lag(t) OVER (PARTITION BY detection, account, principal ORDER BY t, eventid) <= d_gap_seconds
+      THEN 0 ELSE 1 END AS starts_burst
+  FROM findings
+  CROSS JOIN UNNEST(findings.touches) AS touched_resource (resource)`,
+    },
+    {
+      // RANGE, not ROWS: an event's rows (one per resource) are peers and share their burst, even
+      // when the row that starts it is not the first of them.
+      name: 'grouped',
+      sql: `SELECT touched.*,
+    CASE WHEN d_kind = 'event' THEN eventid
+      ELSE CAST(sum(starts_burst) OVER (PARTITION BY detection, account, principal ORDER BY t, eventid
+        RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS VARCHAR)
+    END AS finding_key
+  FROM touched`,
+    },
+    {
+      name: 'ranked',
+      sql: `SELECT grouped.*,
+    dense_rank() OVER (PARTITION BY detection, account, principal, finding_key ORDER BY t, eventid) AS event_rank
+  FROM grouped`,
+    },
+    {
+      name: 'bursts',
+      sql: `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
+    account, principal, finding_key,
+    min(eventtime) AS first_seen,
+    max(eventtime) AS last_seen,
+    max(t) - min(t) AS span_seconds,
+    count(DISTINCT eventid) AS events,
+    count(DISTINCT resource_touched) AS distinct_resources,
+    count(DISTINCT eventsource) AS services,
+    ${first('eventid')} AS eventid,
+    ${first('eventname')} AS eventname,
+    ${first('useridentity.arn')} AS principal_arn,
+    ${first('sourceipaddress')} AS source_ip,
+    ${first('region')} AS region,
+    ${first('errorcode')} AS errorcode,
+    ${first('event_summary')} AS event_summary,
+    concat_ws(',', ${[1, 2, 3, 4, 5].map(sample).join(', ')}) AS sample_event_ids
+  FROM ranked
+  GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
+    account, principal, finding_key`,
     },
   ],
   sql: `
 SELECT
-    d_name AS detection,
+    detection,
     d_severity AS severity,
     d_techniques AS techniques,
-    eventtime,
+    first_seen AS eventtime,
     eventid,
     eventname,
     principal,
-    useridentity.arn AS principal_arn,
-    sourceipaddress AS source_ip,
+    principal_arn,
+    source_ip,
     account,
     region,
     errorcode AS error_code,
-    CASE d_name
-      ${SUMMARIES}
-    END AS summary
-FROM findings
-JOIN catalog ON d_name = findings.detection
+    CASE WHEN d_kind = 'event' THEN event_summary
+      ELSE CASE detection
+      ${AGGREGATE_SUMMARIES}
+      END
+    END AS summary,
+    first_seen,
+    last_seen,
+    events,
+    CASE WHEN d_kind = 'aggregate' THEN distinct_resources END AS distinct_resources,
+    sample_event_ids
+FROM bursts
 CROSS JOIN params
-WHERE (params.detections = '' OR strpos(concat(',', params.detections, ','), concat(',', d_name, ',')) > 0)
+WHERE (params.detections = '' OR strpos(concat(',', params.detections, ','), concat(',', detection, ',')) > 0)
   AND d_rank >= params.min_rank
-ORDER BY d_rank DESC, eventtime, eventid, d_name`,
+  AND (d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services))
+ORDER BY d_rank DESC, eventtime, eventid, detection`,
   columns: [
     { name: 'detection', type: 'varchar' },
     { name: 'severity', type: 'varchar' },
@@ -98,6 +188,11 @@ ORDER BY d_rank DESC, eventtime, eventid, d_name`,
     { name: 'region', type: 'varchar' },
     { name: 'error_code', type: 'varchar' },
     { name: 'summary', type: 'varchar' },
+    { name: 'first_seen', type: 'varchar' },
+    { name: 'last_seen', type: 'varchar' },
+    { name: 'events', type: 'bigint' },
+    { name: 'distinct_resources', type: 'bigint' },
+    { name: 'sample_event_ids', type: 'varchar' },
   ],
   example: {
     parameters: { minSeverity: 'high' },

@@ -237,3 +237,80 @@ describe('false positives: the sweep over four years of a benign research accoun
     }
   });
 });
+
+describe('aggregate findings: a burst, read off the raw records', () => {
+  /** The records of `account` that `keep` holds, in time order (then event id), as the sweep orders them. */
+  const burstOf = (account: string, keep: (r: RawRecord) => boolean) =>
+    [...records.values()]
+      .filter((r) => r.folderAccount === account && keep(r))
+      .sort(
+        (a, b) =>
+          String(a.eventTime).localeCompare(String(b.eventTime)) ||
+          String(a.eventID).localeCompare(String(b.eventID)),
+      );
+
+  it.each([
+    {
+      detection: 'secrets-read-in-bulk',
+      day: '2024-07-31',
+      account: '903144391865',
+      keep: (r: RawRecord) => r.eventName === 'GetSecretValue',
+      resources: (r: RawRecord) => [String((r.requestParameters as { secretId: string }).secretId)],
+    },
+    {
+      detection: 'ssm-parameters-read-in-bulk',
+      day: '2024-08-01',
+      account: '933175858973',
+      keep: (r: RawRecord) => r.eventName === 'GetParameters',
+      resources: (r: RawRecord) => (r.requestParameters as { names: string[] }).names,
+    },
+    {
+      detection: 'password-data-read-in-bulk',
+      day: '2024-07-30',
+      account: '457448411975',
+      keep: (r: RawRecord) => r.eventName === 'GetPasswordData',
+      resources: (r: RawRecord) => [String((r.requestParameters as { instanceId: string }).instanceId)],
+    },
+    {
+      detection: 'permission-probing',
+      day: '2024-05-07',
+      account: '111122223333',
+      keep: (r: RawRecord) => String(r.userIdentity?.arn).endsWith('/build-agent/probe'),
+      resources: (r: RawRecord) => [`${r.eventSource}:${r.eventName}`],
+    },
+  ])(
+    '$detection: one finding, its first and last event, counts and samples as the records say',
+    async ({ detection, day, account, keep, resources }) => {
+      const burst = burstOf(account, keep);
+      const findings = (
+        byDay.get(day) ?? (await sweep(`${day}T00:00:00Z`, `${nextDay(day)}T00:00:00Z`))
+      ).filter((f) => f.detection === detection && f.account === account);
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        eventid: burst[0]?.eventID,
+        eventtime: burst[0]?.eventTime,
+        first_seen: burst[0]?.eventTime,
+        last_seen: burst.at(-1)?.eventTime,
+        events: burst.length,
+        distinct_resources: new Set(burst.flatMap(resources)).size,
+        sample_event_ids: burst
+          .slice(0, 5)
+          .map((r) => r.eventID)
+          .join(','),
+      });
+    },
+  );
+
+  it('gives an event finding its one event as its burst', () => {
+    const event = (byDay.get('2023-07-10') ?? []).find(
+      (f) => f.detection === 'cloudtrail-trail-stopped-or-deleted',
+    );
+    expect(event).toMatchObject({
+      first_seen: event?.eventtime,
+      last_seen: event?.eventtime,
+      events: 1,
+      distinct_resources: null,
+      sample_event_ids: event?.eventid,
+    });
+  });
+});

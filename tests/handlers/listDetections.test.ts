@@ -1,4 +1,4 @@
-/** GET /v1/detections: every detection of the sweep, described, without its SQL. */
+/** GET /v1/detections: every detection of the sweep, described (its kind; an aggregate's threshold), without its SQL. */
 import { describe, expect, it } from 'vitest';
 import { DETECTIONS } from '../../src/detections/catalog.js';
 import { listDetections } from '../../src/handlers/listDetections.js';
@@ -12,13 +12,18 @@ describe('GET /v1/detections', () => {
     expect(detections.map((d) => d.name)).toEqual(DETECTIONS.map((d) => d.name));
     for (const [i, d] of detections.entries()) {
       expect(d.severity, String(d.name)).toBe(DETECTIONS[i]?.severity);
+      // An aggregate detection shows its threshold besides.
+      const aggregate = d.kind === 'aggregate';
+      expect(d.kind, String(d.name)).toBe(aggregate ? 'aggregate' : 'event');
       expect(Object.keys(d).sort(), String(d.name)).toEqual([
         'benignCauses',
         'description',
+        'kind',
         'name',
         'references',
         'severity',
         'techniques',
+        ...(aggregate ? ['threshold'] : []),
         'title',
       ]);
     }

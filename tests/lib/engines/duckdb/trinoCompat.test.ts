@@ -99,3 +99,33 @@ describe('functions both engines share', () => {
     expect(await value(`SELECT starts_with('AROA1:sess', 'AROA1:')`)).toBe(true);
   });
 });
+
+describe('from_iso8601_timestamp and to_unixtime (Trino semantics)', () => {
+  it("read CloudTrail's eventTime as an instant, and give its seconds since the epoch as a double", async () => {
+    // 2023-07-10T12:10:08Z is 1,688,991,008 s after the epoch.
+    expect(await value(`SELECT to_unixtime(from_iso8601_timestamp('2023-07-10T12:10:08Z'))`)).toBe(
+      1688991008,
+    );
+    expect(
+      await value(
+        `SELECT to_unixtime(from_iso8601_timestamp('2023-07-10T12:14:08Z')) - to_unixtime(from_iso8601_timestamp('2023-07-10T12:10:08Z'))`,
+      ),
+    ).toBe(240);
+  });
+});
+
+describe('CAST(… AS ARRAY(VARCHAR))', () => {
+  it("turns a JSON array of strings into the strings, as Trino's cast does", async () => {
+    const unnested = async (sql: string) => {
+      const connection = await instance.connect();
+      const rows = (await connection.runAndReadAll(toDuckDbDialect(sql))).getRows();
+      connection.closeSync();
+      return rows.map((r) => r[0]);
+    };
+    expect(
+      await unnested(
+        `SELECT n FROM UNNEST(CAST(json_extract('{"names":["/a","/b"]}', '$.names') AS ARRAY(VARCHAR))) AS u (n)`,
+      ),
+    ).toEqual(['/a', '/b']);
+  });
+});
