@@ -77,7 +77,6 @@ const AggregateDetectionSchema = DescribedSchema.extend({
 export const DetectionSchema = z.union([EventDetectionSchema, AggregateDetectionSchema]);
 export type Detection = z.infer<typeof DetectionSchema>;
 
-export type EventDetection = z.infer<typeof EventDetectionSchema>;
 export type AggregateDetection = z.infer<typeof AggregateDetectionSchema>;
 
 export const isAggregate = (detection: Detection): detection is AggregateDetection =>
