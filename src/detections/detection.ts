@@ -28,6 +28,13 @@ const ReferenceSchema = z.object({
 });
 export type Reference = z.infer<typeof ReferenceSchema>;
 
+/**
+ * The kinds of principal a detection can be about: an IAM user's long-term keys, a role session,
+ * a session of an IAM Identity Center (SSO) permission set, an EC2 instance's role session (named
+ * after the instance), the root user.
+ */
+export const PRINCIPAL_KINDS = ['IAMUser', 'AssumedRole', 'SSO', 'InstanceRole', 'Root'] as const;
+
 const DescribedSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case'),
   title: z.string().min(5).max(120),
@@ -38,6 +45,12 @@ const DescribedSchema = z.object({
   description: z.string().min(40),
   benignCauses: z.array(z.string().min(3)).min(1),
   references: z.array(ReferenceSchema).min(1),
+  /**
+   * The kinds of principal the detection is about, when it is about some only (secrets read with
+   * long-term keys, the root user): a test rewrites each positive example as done by every kind
+   * and expects it found for these. Absent: every kind.
+   */
+  principals: z.array(z.enum(PRINCIPAL_KINDS)).min(1).optional(),
 });
 
 const EventDetectionSchema = DescribedSchema.extend({

@@ -20,6 +20,7 @@ export const instanceCredentialsUsedForRecon = defineDetection({
     'SDKs or tools that call GetCallerIdentity at start-up',
     'Inventory agents running on instances',
   ],
+  principals: ['InstanceRole'],
   references: [
     stratus('aws.credential-access.ec2-steal-instance-credentials'),
     stratus('aws.discovery.ec2-enumerate-from-instance'),

@@ -19,6 +19,7 @@ export const rootAccountUsed = defineDetection({
   description:
     "Any API call or sign-in made with the root user's credentials, including console actions relayed by signin/support (invokedBy), but not services acting autonomously on root-created resources (Auto Scaling, CloudFormation, Elastic Beanstalk, ELB). Root cannot be restricted by IAM policies; day-to-day use is itself a finding and attacker use is catastrophic.",
   benignCauses: ['Tasks that require root (billing settings, account closure, some support plans)'],
+  principals: ['Root'],
   references: [sigma('aws_root_account_usage.yml (AWS Root Credentials)')],
   condition: `useridentity.type = 'Root'
     AND coalesce(eventtype, '') <> 'AwsServiceEvent'

@@ -22,6 +22,7 @@ export const secretsReadWithLongTermCredentials = defineDetection({
     'Legacy applications with user keys',
     'Developers and deployment scripts using user keys',
   ],
+  principals: ['IAMUser', 'Root'],
   references: [
     stratus('aws.credential-access.secretsmanager-retrieve-secrets'),
     sigma(

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
-import { type Detection, isAggregate } from '../detections/detection.js';
+import { type Detection, isAggregate, PRINCIPAL_KINDS } from '../detections/detection.js';
 import { json } from '../lib/http/responses.js';
 import { schemaInput, staticRoute } from '../lib/http/route.js';
 
-/** What a detection is for a reader: its description, its kind, and an aggregate's threshold; never its SQL. */
+/** What a detection is for a reader: its description, the principals it is about, its kind, and an aggregate's threshold; never its SQL. */
 const described = (detection: Detection) => {
   const { name, title, severity, techniques, description, benignCauses, references } = detection;
   return {
@@ -19,6 +19,7 @@ const described = (detection: Detection) => {
     description,
     benignCauses,
     references,
+    principals: detection.principals ?? PRINCIPAL_KINDS,
     ...(isAggregate(detection)
       ? { kind: 'aggregate' as const, threshold: detection.aggregate.threshold }
       : { kind: 'event' as const }),

@@ -4,7 +4,7 @@
  * pages, estimates, links) is answerSchemas.ts's, from which the engine's types are inferred.
  */
 import { z } from 'zod';
-import { SEVERITIES, ThresholdSchema } from '../detections/detection.js';
+import { PRINCIPAL_KINDS, SEVERITIES, ThresholdSchema } from '../detections/detection.js';
 import {
   EXECUTION_STATES,
   ExecutionListSchema,
@@ -71,6 +71,11 @@ const DetectionCatalogSchema = z
           references: z.array(
             z.object({ kind: z.string(), id: z.string(), url: z.string().optional() }).strict(),
           ),
+          principals: z
+            .array(z.enum(PRINCIPAL_KINDS))
+            .describe(
+              'the kinds of principal whose actions it finds: IAM user, role session, SSO session, EC2 instance role session, root',
+            ),
           kind: z
             .enum(['event', 'aggregate'])
             .describe(

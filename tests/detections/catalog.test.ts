@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DETECTIONS, findDetection } from '../../src/detections/catalog.js';
-import { DetectionSchema, isAggregate, SEVERITIES } from '../../src/detections/detection.js';
+import { DetectionSchema, isAggregate, PRINCIPAL_KINDS, SEVERITIES } from '../../src/detections/detection.js';
 import { listDetections } from '../../src/handlers/listDetections.js';
 import { httpHandler } from '../../src/lib/http/httpHandler.js';
 import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
@@ -59,6 +59,7 @@ describe('the detection catalog', () => {
         description,
         benignCauses,
         references,
+        principals: detection.principals ?? PRINCIPAL_KINDS,
         ...(isAggregate(detection)
           ? { kind: 'aggregate', threshold: detection.aggregate.threshold }
           : { kind: 'event' }),

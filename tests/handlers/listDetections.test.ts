@@ -20,6 +20,7 @@ describe('GET /v1/detections', () => {
         'description',
         'kind',
         'name',
+        'principals',
         'references',
         'severity',
         'techniques',
