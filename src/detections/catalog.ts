@@ -69,7 +69,9 @@ import { sensitiveCallDenied } from './sensitiveCallDenied.js';
 import { sesAbuseSignals } from './sesAbuseSignals.js';
 import { ssmParametersReadInBulk } from './ssmParametersReadInBulk.js';
 import { ssmRemoteExecution } from './ssmRemoteExecution.js';
+import { trafficMirroringCreated } from './trafficMirroringCreated.js';
 import { uncommonComputeServiceProvisioned } from './uncommonComputeServiceProvisioned.js';
+import { webFirewallRemoved } from './webFirewallRemoved.js';
 
 export const DETECTIONS: readonly Detection[] = [
   // critical
@@ -100,6 +102,7 @@ export const DETECTIONS: readonly Detection[] = [
   secretsReadInBulk,
   securityGroupIngressOpenToWorld,
   ssmParametersReadInBulk,
+  webFirewallRemoved,
   // medium
   bedrockModelAccessEnabled,
   bulkDataExportStarted,
@@ -130,6 +133,7 @@ export const DETECTIONS: readonly Detection[] = [
   secretsmanagerBatchSecretRetrieval,
   sensitiveCallDenied,
   ssmRemoteExecution,
+  trafficMirroringCreated,
   // low
   accountRegionEnabled,
   bedrockModelInvoked,
