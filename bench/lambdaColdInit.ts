@@ -3,7 +3,7 @@
  * importing the bundle (module evaluation, SDK client construction is lazy until the first
  * request). Each bundle is imported RUNS times in new processes, interleaved so that machine
  * noise spreads over all of them; the median is reported, with its ratio to the smallest bundle.
- * This is measured on this machine's Node 20, not on Lambda: read it as a comparison between
+ * This is measured on the Node that runs it (CI: 24), not on Lambda: read it as a comparison between
  * bundles, not as the milliseconds Lambda will bill.
  * Usage: npm run bench:cold-init [-- --runs 15]
  */

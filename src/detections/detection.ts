@@ -51,6 +51,12 @@ const DescribedSchema = z.object({
    * and expects it found for these. Absent: every kind.
    */
   principals: z.array(z.enum(PRINCIPAL_KINDS)).min(1).optional(),
+  /**
+   * True when the user agent is part of what the detection finds (an offensive tool's name, a
+   * desktop client on instance credentials): the test that rewrites its examples keeps their user
+   * agent. Every other detection is found whatever client made the call.
+   */
+  userAgentIsSignal: z.literal(true).optional(),
 });
 
 const EventDetectionSchema = DescribedSchema.extend({

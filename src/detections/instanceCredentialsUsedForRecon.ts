@@ -21,6 +21,7 @@ export const instanceCredentialsUsedForRecon = defineDetection({
     'Inventory agents running on instances',
   ],
   principals: ['InstanceRole'],
+  userAgentIsSignal: true,
   references: [
     stratus('aws.credential-access.ec2-steal-instance-credentials'),
     stratus('aws.discovery.ec2-enumerate-from-instance'),

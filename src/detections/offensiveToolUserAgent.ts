@@ -17,6 +17,7 @@ export const offensiveToolUserAgent = defineDetection({
   description:
     'User agents of tools used against AWS (TruffleHog, Pacu, S3 Browser, ScoutSuite, Prowler, CloudFox) or of penetration-testing distributions (Kali, Parrot, Pentoo). The tool is what matters, not any pseudonymised value. Stratus Red Team\'s own user agent (stratus-red-team_<uuid>) is deliberately not listed: keying on it would make every simulated technique "detected" without testing the real detection.',
   benignCauses: ['Authorized assessments and purple-team exercises', 'Security posture scanners'],
+  userAgentIsSignal: true,
   references: [
     sigma('aws_cloudtrail_pua_trufflehog.yml (PUA - AWS TruffleHog Execution)'),
     sigma('aws_iam_s3browser_user_or_accesskey_creation.yml'),

@@ -2,7 +2,9 @@
  * Coverage that survives the principal: every positive example of every detection, rewritten as
  * done by each kind of principal (an IAM user's long-term keys, a role session, an IAM Identity
  * Center session, an EC2 instance's role session, the root user), is found again, unless the detection declares the kinds it is
- * about (`principals`, which GET /v1/detections shows). An aggregate detection's example is its
+ * about (`principals`, which GET /v1/detections shows). Each rewrite also moves the example to
+ * another region and gives it a plain command-line client, unless the client is what the
+ * detection finds (`userAgentIsSignal`). An aggregate detection's example is its
  * whole burst: every event of that principal, account and day, rewritten alike. AWS does not let a
  * role session sign in to the console or call GetFederationToken or GetSessionToken, nor the root
  * user assume a role: those are not rewritten into what cannot happen.
@@ -139,15 +141,27 @@ for (const detection of DETECTIONS) {
     if (!positive) throw new Error(`${detection.name}: no record ${id}`);
     for (const kind of PRINCIPAL_KINDS) {
       if (impossible(kind, positive)) continue;
+      // Another principal, from another region, with a plain command-line client (unless the
+      // client is what the detection finds: then its own).
+      const keepsUserAgent = detection.userAgentIsSignal === true;
+      const prefix = `${kind}-${keepsUserAgent ? 'ua-' : ''}`;
       for (const r of exampleRecords(isAggregate(detection), positive)) {
-        const eventID = `${kind}-${r.eventID}`;
-        rewrittenRecords.set(eventID, { ...r, eventID, userIdentity: identity(kind, r.folderAccount) });
+        const eventID = `${prefix}${r.eventID}`;
+        rewrittenRecords.set(eventID, {
+          ...r,
+          eventID,
+          userIdentity: identity(kind, r.folderAccount),
+          awsRegion: 'eu-west-1',
+          ...(keepsUserAgent
+            ? {}
+            : { userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64.amzn.2023' }),
+        });
       }
       cases.push({
         detection: detection.name,
         kind,
         original: id,
-        rewritten: `${kind}-${id}`,
+        rewritten: `${prefix}${id}`,
         expected: (detection.principals ?? PRINCIPAL_KINDS).includes(kind),
       });
     }
