@@ -57,6 +57,12 @@ const DescribedSchema = z.object({
    * agent. Every other detection is found whatever client made the call.
    */
   userAgentIsSignal: z.literal(true).optional(),
+  /**
+   * The outcome the detection is about, when only one: `refused` for detections of refusals
+   * (permission probing), `succeeded` where a refused call is not the behaviour. Absent: a refused
+   * attempt is a finding as much as a call that succeeded.
+   */
+  outcome: z.enum(['succeeded', 'refused']).optional(),
 });
 
 const EventDetectionSchema = DescribedSchema.extend({

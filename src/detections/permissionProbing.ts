@@ -23,6 +23,7 @@ export const permissionProbing = defineDetection({
     'A newly deployed application whose role misses several permissions',
     'A person exploring with a read-only role',
   ],
+  outcome: 'refused',
   references: [
     mitre('T1087.004', 'Account Discovery: Cloud Account'),
     mitre('T1069.003', 'Permission Groups Discovery: Cloud Groups'),

@@ -19,6 +19,7 @@ export const rdsInstanceExposedOrPasswordReset = defineDetection({
   description:
     'RestoreDBInstanceFromDBSnapshot/ModifyDBInstance/CreateDBInstance with publiclyAccessible true, or ModifyDBInstance/ModifyDBCluster setting a new master password: the classic way to read a database without its credentials (restore, reset, connect).',
   benignCauses: ['Password rotation by DBAs', 'Development databases reachable from the internet'],
+  outcome: 'succeeded',
   references: [
     sigma('aws_rds_change_master_password.yml (AWS RDS Master Password Change)'),
     sigma('aws_rds_public_db_restore.yml (Restore Public AWS RDS Instance)'),

@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
-import { ACTOR, CALLED, FAILURE, param } from './sqlFragments.js';
+import { ACTOR, CALLED, DENIED, FAILURE, param } from './sqlFragments.js';
 
 export const s3BucketDeletedOrReconfigured = defineDetection({
   name: 's3-bucket-deleted-or-reconfigured',
@@ -16,7 +16,7 @@ export const s3BucketDeletedOrReconfigured = defineDetection({
   severity: 'low',
   techniques: ['T1485', 'T1537', 'T1562.008'],
   description:
-    'DeleteBucket, any PutBucketPolicy/DeleteBucketPolicy (the public or cross-account ones are also caught, at high, by s3-bucket-opened-to-outsiders), PutBucketReplication (copies every new object to another bucket, possibly in another account), PutBucketWebsite (serves the content publicly), PutBucketLogging/DeleteBucketEncryption changes.',
+    'DeleteBucket (done, or refused for want of permission; not the common BucketNotEmpty), any PutBucketPolicy/DeleteBucketPolicy (the public or cross-account ones are also caught, at high, by s3-bucket-opened-to-outsiders), PutBucketReplication (copies every new object to another bucket, possibly in another account), PutBucketWebsite (serves the content publicly), PutBucketLogging/DeleteBucketEncryption changes.',
   benignCauses: ['Bucket lifecycle management', 'Cross-region replication set up by operations'],
   references: [
     sigma(
@@ -25,7 +25,7 @@ export const s3BucketDeletedOrReconfigured = defineDetection({
     sigma('aws_s3_data_management_tampering.yml (AWS S3 Data Management Tampering)'),
   ],
   condition: `eventsource = 's3.amazonaws.com'
-    AND ((eventname = 'DeleteBucket' AND errorcode IS NULL)
+    AND ((eventname = 'DeleteBucket' AND (errorcode IS NULL OR ${DENIED}))
       OR eventname IN ('PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketReplication', 'PutBucketWebsite',
         'PutBucketLogging', 'DeleteBucketEncryption', 'PutBucketEncryption', 'RestoreObject'))`,
   summary: `concat(

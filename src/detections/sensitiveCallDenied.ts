@@ -19,6 +19,7 @@ export const sensitiveCallDenied = defineDetection({
   description:
     'A write call, or a read that returns credentials or secrets (GetSecretValue, GetPasswordData, GetParameters, DescribeInstanceAttribute, AssumeRole, federation tokens), refused for lack of permission. Stolen credentials are usually probed this way; clusters of refusals from one principal show an attacker mapping what it may do. Records without readOnly (eventVersion 1.01) are judged by their event name.',
   benignCauses: ['Misconfigured applications retrying', 'Users exploring the console with a read-only role'],
+  outcome: 'refused',
   references: [
     stratus('aws.credential-access.ec2-get-password-data'),
     stratus('aws.discovery.ec2-download-user-data'),

@@ -4,7 +4,9 @@
  * Center session, an EC2 instance's role session, the root user), is found again, unless the detection declares the kinds it is
  * about (`principals`, which GET /v1/detections shows). Each rewrite also moves the example to
  * another region and gives it a plain command-line client, unless the client is what the
- * detection finds (`userAgentIsSignal`). An aggregate detection's example is its
+ * detection finds (`userAgentIsSignal`), and makes it three times: as recorded, refused for want of
+ * permission, and as if it had succeeded; a detection about one outcome only declares it
+ * (`outcome`). An aggregate detection's example is its
  * whole burst: every event of that principal, account and day, rewritten alike. AWS does not let a
  * role session sign in to the console or call GetFederationToken or GetSessionToken, nor the root
  * user assume a role: those are not rewritten into what cannot happen.
@@ -46,7 +48,7 @@ const records = new Map<string, Located>(
 );
 
 /** The identity of each kind, in `account`, as CloudTrail records it. */
-const identity = (kind: Kind, account: string): RawRecord => {
+const identity = (kind: Kind, account: string, variant = ''): RawRecord => {
   const session = (role: string, name: string) => ({
     type: 'AssumedRole',
     principalId: `AROAREWRITTENROLE0001:${name}`,
@@ -69,15 +71,18 @@ const identity = (kind: Kind, account: string): RawRecord => {
       return {
         type: 'IAMUser',
         principalId: 'AIDAREWRITTENUSER0001',
-        arn: `arn:aws:iam::${account}:user/rewritten-user`,
+        arn: `arn:aws:iam::${account}:user/rewritten-user${variant}`,
         accountId: account,
         accessKeyId: 'AKIAREWRITTENKEY0001',
-        userName: 'rewritten-user',
+        userName: `rewritten-user${variant}`,
       };
     case 'AssumedRole':
-      return session('rewritten-role', 'rewritten-session');
+      return session('rewritten-role', `rewritten-session${variant}`);
     case 'SSO':
-      return session('AWSReservedSSO_AdministratorAccess_0123456789abcdef', 'rewritten.user@example.com');
+      return session(
+        'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+        `rewritten.user${variant}@example.com`,
+      );
     case 'InstanceRole':
       return {
         ...session('rewritten-instance-role', 'i-0123456789abcdef0'),
@@ -135,35 +140,60 @@ interface Case {
 
 const cases: Case[] = [];
 const rewrittenRecords = new Map<string, Located>();
+const PLAIN_CLIENT = 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64.amzn.2023';
+
+/** The example as recorded, refused for want of permission, and as if it had succeeded. */
+const OUTCOMES = ['as-recorded', 'refused', 'succeeded'] as const;
+const withOutcome = (r: RawRecord, outcome: (typeof OUTCOMES)[number]): RawRecord => {
+  if (outcome === 'as-recorded') return r;
+  const { errorCode: _code, errorMessage: _message, ...rest } = r;
+  return outcome === 'succeeded'
+    ? rest
+    : {
+        ...rest,
+        errorCode: 'AccessDenied',
+        errorMessage: 'not authorized to perform this action',
+        responseElements: null,
+      };
+};
+
 for (const detection of DETECTIONS) {
   for (const id of expectations.detections[detection.name]?.positives ?? []) {
     const positive = records.get(id);
     if (!positive) throw new Error(`${detection.name}: no record ${id}`);
+    // A console sign-in's outcome is in its response, not an error code: it is kept as recorded.
+    const outcomes = positive.eventName === 'ConsoleLogin' ? (['as-recorded'] as const) : OUTCOMES;
     for (const kind of PRINCIPAL_KINDS) {
       if (impossible(kind, positive)) continue;
-      // Another principal, from another region, with a plain command-line client (unless the
-      // client is what the detection finds: then its own).
-      const keepsUserAgent = detection.userAgentIsSignal === true;
-      const prefix = `${kind}-${keepsUserAgent ? 'ua-' : ''}`;
-      for (const r of exampleRecords(isAggregate(detection), positive)) {
-        const eventID = `${prefix}${r.eventID}`;
-        rewrittenRecords.set(eventID, {
-          ...r,
-          eventID,
-          userIdentity: identity(kind, r.folderAccount),
-          awsRegion: 'eu-west-1',
-          ...(keepsUserAgent
-            ? {}
-            : { userAgent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0 exe/x86_64.amzn.2023' }),
+      for (const outcome of outcomes) {
+        // Another principal, from another region, with a plain command-line client, unless the
+        // client is what the detection finds.
+        const keepsUserAgent = detection.userAgentIsSignal === true;
+        const prefix = `${kind}-${outcome}-${keepsUserAgent ? 'ua-' : ''}`;
+        for (const r of exampleRecords(isAggregate(detection), positive)) {
+          const eventID = `${prefix}${r.eventID}`;
+          rewrittenRecords.set(eventID, {
+            ...(withOutcome(r, outcome) as Located),
+            eventID,
+            // Hours apart, so that an aggregate's bursts of each outcome stay apart whoever acted.
+            eventTime: new Date(Date.parse(String(r.eventTime)) + OUTCOMES.indexOf(outcome) * 2 * 3_600_000)
+              .toISOString()
+              .replace(/\.000Z$/, 'Z'),
+            userIdentity: identity(kind, r.folderAccount, outcome === 'as-recorded' ? '' : `-${outcome}`),
+            awsRegion: 'eu-west-1',
+            ...(keepsUserAgent ? {} : { userAgent: PLAIN_CLIENT }),
+          });
+        }
+        cases.push({
+          detection: detection.name,
+          kind,
+          original: `${outcome} ${id}`,
+          rewritten: `${prefix}${id}`,
+          expected:
+            (detection.principals ?? PRINCIPAL_KINDS).includes(kind) &&
+            (outcome === 'as-recorded' || detection.outcome === undefined || detection.outcome === outcome),
         });
       }
-      cases.push({
-        detection: detection.name,
-        kind,
-        original: id,
-        rewritten: `${prefix}${id}`,
-        expected: (detection.principals ?? PRINCIPAL_KINDS).includes(kind),
-      });
     }
   }
 }
