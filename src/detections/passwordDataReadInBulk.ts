@@ -8,7 +8,7 @@
  */
 import { defineDetection } from './detection.js';
 import { mitre, sigma, stratus } from './references.js';
-import { BURST_ACTOR, count, IN_SPAN, param } from './sqlFragments.js';
+import { BURST_ACTOR, count, FIRST_REFUSED, IN_SPAN, param } from './sqlFragments.js';
 
 export const passwordDataReadInBulk = defineDetection({
   name: 'password-data-read-in-bulk',
@@ -30,6 +30,6 @@ export const passwordDataReadInBulk = defineDetection({
     summary: `concat(${BURST_ACTOR},
       CASE WHEN errorcode IS NULL THEN ' read' ELSE ' tried to read' END,
       ' the Windows password data of ', ${count('distinct_resources')}, ' instances', ${IN_SPAN},
-      CASE WHEN errorcode IS NULL THEN '' ELSE concat(' (the first refused: ', errorcode, ')') END, '.')`,
+      ${FIRST_REFUSED}, '.')`,
   },
 });

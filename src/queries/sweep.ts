@@ -26,7 +26,7 @@ const rankOf = (severity: (typeof SEVERITIES)[number]) => SEVERITIES.indexOf(sev
 const conditionOf = (d: (typeof DETECTIONS)[number]) =>
   `(${(isAggregate(d) ? d.aggregate.condition : d.condition).trim()})`;
 const CONDITIONS = DETECTIONS.map(conditionOf);
-const EVENT_DETECTIONS = DETECTIONS.filter((d) => !isAggregate(d));
+const EVENT_DETECTIONS = DETECTIONS.flatMap((d) => (isAggregate(d) ? [] : [d]));
 const AGGREGATES = DETECTIONS.filter(isAggregate);
 
 // kind, gap (seconds), distinct resources and services at least: 0 for event detections.
@@ -35,9 +35,9 @@ const CATALOG_ROWS = DETECTIONS.map((d) => {
   return `(${quoted(d.name)}, ${quoted(d.severity)}, ${rankOf(d.severity)}, ${quoted(d.techniques.join(','))}, ${quoted(t ? 'aggregate' : 'event')}, ${t ? t.gapMinutes * 60 : 0}, ${t?.distinctResources ?? 0}, ${t?.services ?? 0})`;
 }).join(',\n    ');
 
-const EVENT_SUMMARIES = EVENT_DETECTIONS.map(
-  (d) => `WHEN ${quoted(d.name)} THEN (${'condition' in d ? d.summary.trim() : ''})`,
-).join('\n      ');
+const EVENT_SUMMARIES = EVENT_DETECTIONS.map((d) => `WHEN ${quoted(d.name)} THEN (${d.summary.trim()})`).join(
+  '\n      ',
+);
 const RESOURCES = AGGREGATES.map((d) => `WHEN ${quoted(d.name)} THEN (${d.aggregate.resources.trim()})`).join(
   '\n      ',
 );

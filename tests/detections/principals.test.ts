@@ -16,16 +16,21 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETECTIONS } from '../../src/detections/catalog.js';
 import { isAggregate, PRINCIPAL_KINDS } from '../../src/detections/detection.js';
 import { runToEnd } from '../helpers/apiClient.js';
-import { DATA_DIR, DETECTION_EXAMPLES_DIR, logFilePaths, type RawRecord } from '../helpers/cloudtrailData.js';
+import {
+  DETECTION_EXAMPLES_DIR,
+  detectionRecordsById,
+  type LocatedRecord,
+  type RawRecord,
+} from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 type Kind = (typeof PRINCIPAL_KINDS)[number];
-type Located = RawRecord & { folderAccount: string };
+type Located = LocatedRecord;
 
 const expectations = JSON.parse(
   readFileSync(path.join(DETECTION_EXAMPLES_DIR, 'expectations.json'), 'utf8'),
@@ -33,19 +38,7 @@ const expectations = JSON.parse(
   detections: Record<string, { positives: string[] }>;
 };
 
-const records = new Map<string, Located>(
-  [DATA_DIR, path.join(DATA_DIR, '../../tests/fixtures/aws-doc-examples'), DETECTION_EXAMPLES_DIR]
-    .flatMap((dir) => logFilePaths(dir))
-    .flatMap((file) =>
-      (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: RawRecord[] }).Records.map(
-        (r): Located => ({
-          ...r,
-          folderAccount: /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\//.exec(file)?.[1] ?? '',
-        }),
-      ),
-    )
-    .map((r) => [String(r.eventID), r]),
-);
+const records = detectionRecordsById();
 
 /** The identity of each kind, in `account`, as CloudTrail records it. */
 const identity = (kind: Kind, account: string, variant = ''): RawRecord => {

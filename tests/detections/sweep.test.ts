@@ -7,11 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DETECTIONS, findDetection } from '../../src/detections/catalog.js';
 import { SEVERITIES } from '../../src/detections/detection.js';
-import { DATA_DIR, DETECTION_EXAMPLES_DIR, logFilePaths, type RawRecord } from '../helpers/cloudtrailData.js';
+import {
+  DATA_DIR,
+  DETECTION_EXAMPLES_DIR,
+  detectionRecordsById,
+  type RawRecord,
+} from '../helpers/cloudtrailData.js';
 import { useQueryServer } from '../helpers/queryHarness.js';
 
 interface Expectations {
@@ -23,21 +27,7 @@ const expectations = JSON.parse(
   readFileSync(path.join(DETECTION_EXAMPLES_DIR, 'expectations.json'), 'utf8'),
 ) as Expectations;
 
-/** Every record the server reads, by event id, with the account of its folder: the vendored sets and both fixture folders. */
-const records = new Map<string, RawRecord & { folderAccount: string; file: string }>(
-  [DATA_DIR, path.join(DATA_DIR, '../../tests/fixtures/aws-doc-examples'), DETECTION_EXAMPLES_DIR]
-    .flatMap((dir) => logFilePaths(dir))
-    .flatMap((file) =>
-      (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: RawRecord[] }).Records.map(
-        (r): RawRecord & { folderAccount: string; file: string } => ({
-          ...r,
-          file,
-          folderAccount: /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\//.exec(file)?.[1] ?? '',
-        }),
-      ),
-    )
-    .map((r) => [String(r.eventID), r]),
-);
+const records = detectionRecordsById();
 
 type Finding = Record<string, string | null>;
 const server = useQueryServer({ detectionExamples: true });

@@ -4,16 +4,16 @@
  * as `npm start` has it a few seconds after starting (the sample compacted into its store), and
  * the raw figure the README gives for before that, from a server with an empty store.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import { compactStore } from '../../src/lib/store/duckdb/compactStore.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
+import { rawRecords } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const README = readFileSync(
@@ -93,15 +93,10 @@ describe('the README, asked of a fresh clone', () => {
   });
 
   it('describes the sample as its files hold it: account, day, first and last minute, records', () => {
-    const records = readdirSync(SAMPLE_LOGS_DIR, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.json.gz'))
-      .flatMap(
-        (file) =>
-          JSON.parse(gunzipSync(readFileSync(path.join(SAMPLE_LOGS_DIR, file))).toString('utf8')).Records as {
-            eventTime: string;
-            recipientAccountId: string;
-          }[],
-      );
+    const records = rawRecords('invictus-attack-simulation') as {
+      eventTime: string;
+      recipientAccountId: string;
+    }[];
     const times = records.map((r) => r.eventTime).sort();
     const accounts = [...new Set(records.map((r) => r.recipientAccountId))];
     expect(accounts).toHaveLength(1);

@@ -52,6 +52,29 @@ export const rawRecords = (set: DataSet): RawRecord[] => {
 
 export const allRawRecords = (): RawRecord[] => SETS.flatMap(rawRecords);
 
+/** A record with where it was read: its file, and the account of the folder that holds it. */
+export type LocatedRecord = RawRecord & { readonly folderAccount: string; readonly file: string };
+
+/**
+ * Every record the detection tests' server reads (the vendored sets, the AWS doc examples and the
+ * records written for the detections), by event id.
+ */
+export const detectionRecordsById = (): Map<string, LocatedRecord> =>
+  new Map(
+    [DATA_DIR, DOC_EXAMPLES_DIR, DETECTION_EXAMPLES_DIR]
+      .flatMap((dir) => logFilePaths(dir))
+      .flatMap((file) =>
+        (JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { Records: RawRecord[] }).Records.map(
+          (r): LocatedRecord => ({
+            ...r,
+            file,
+            folderAccount: /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\//.exec(file)?.[1] ?? '',
+          }),
+        ),
+      )
+      .map((r) => [String(r.eventID), r]),
+  );
+
 /**
  * The compressed bytes of every vendored log file (all sets and the doc examples) in the day
  * folders from `firstDay` to `lastDay` (`YYYY/MM/DD`, both included), read from the disk.
