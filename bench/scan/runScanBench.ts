@@ -2,12 +2,13 @@
  * The scan bench: a generated trail (generateTrail.ts) compacted once into a columnar store, then
  * the same window read by `gzip -dc` (the floor) and asked the four planted questions by
  * `zcat | jq`, by the engine over the raw files (engine-raw) and by the engine over the store
- * (engine-store), both through the real HTTP server, interleaved run by run so machine noise
- * spreads over every side. Every side must return the answers in planted.json, engine-store from
+ * (engine-store), both through the real HTTP server, and by DuckDB in this process with a
+ * hand-written SELECT * over the store (duckdb-by-hand, the reference), interleaved run by run so
+ * machine noise spreads over every side; then the sweep on engine-store. Every side must return the answers in planted.json, engine-store from
  * compacted days only; any difference, or a failed compaction, exits 1. Goals are reported.
  *
  *   npx tsx bench/scan/runScanBench.ts --trail DIR [--runs 3] [--json FILE] [--timeout-minutes 60]
- *                                      [--store DIR] [--keep-store]
+ *                                      [--store DIR] [--keep-store] [--sides LIST]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,13 +19,15 @@ import { prepareDirs, removeDirs } from './runner/benchDirs.js';
 import { newRecord, type SideSamples } from './runner/benchRecord.js';
 import { type CompactionRecord, compactTrail } from './runner/compaction.js';
 import { evaluateGoals } from './runner/goals.js';
+import { referenceSide } from './runner/referenceSide.js';
 import { renderReport } from './runner/report.js';
 import { gunzipAll } from './runner/shellSides.js';
-import { engineSide, engineSideSpecs, jqSide, type QuestionSide } from './runner/sides.js';
+import { ENGINE_STORE, engineSide, engineSideSpecs, jqSide, type QuestionSide } from './runner/sides.js';
 import { windowFiles, writeFileList } from './runner/trailFiles.js';
 
 const command = parseCommand({
-  usage: 'npm run bench:scan [-- --runs 3] [--json FILE] [--timeout-minutes 60] [--store DIR] [--keep-store]',
+  usage:
+    'npm run bench:scan [-- --runs 3] [--json FILE] [--timeout-minutes 60] [--store DIR] [--keep-store] [--sides LIST]',
   about: `
 The scan bench: the trail of npm run bench:trail (.trailhound/bench/trail-365d; --trail DIR
 elsewhere) compacted into a columnar store, then the same window read by gzip -dc (the floor) and
@@ -35,7 +38,9 @@ interleaved run by run. Any answer that differs from planted.json exits 1. See b
   --json FILE            also write the whole record as JSON
   --timeout-minutes N    per question and side (default 60)
   --store DIR            compact into DIR (default: a temporary directory)
-  --keep-store           keep the store afterwards`,
+  --keep-store           keep the store afterwards
+  --sides LIST           only these sides, comma-separated (default all: jq, engine-raw,
+                         engine-store, duckdb-by-hand); goals that need another show n/a`,
   options: {
     trail: { type: 'string' },
     runs: { type: 'string' },
@@ -43,6 +48,7 @@ interleaved run by run. Any answer that differs from planted.json exits 1. See b
     'timeout-minutes': { type: 'string' },
     store: { type: 'string' },
     'keep-store': { type: 'boolean', default: false },
+    sides: { type: 'string' },
   },
 });
 const trail = path.resolve(command.values.trail ?? command.refuse('--trail DIR is required'));
@@ -61,10 +67,18 @@ const files = windowFiles(trail, window);
 const dirs = prepareDirs(command.values.store, command.values['keep-store']);
 writeFileList(files, dirs.listPath);
 const specs = engineSideSpecs(dirs);
-const sides: QuestionSide[] = [
+const engines = specs.map((spec) => engineSide(spec, trail, window, timeoutMs));
+const allSides: QuestionSide[] = [
   jqSide(dirs.listPath, window),
-  ...specs.map((spec) => engineSide(spec, trail, window, timeoutMs)),
+  ...engines,
+  referenceSide(dirs.store, window),
 ];
+const chosen = command.values.sides?.split(',').map((name) => name.trim());
+const unknown = chosen?.filter((name) => !allSides.some((side) => side.name === name)) ?? [];
+if (unknown.length > 0)
+  command.refuse(`no side ${unknown.join(', ')}: the sides are ${allSides.map((s) => s.name).join(', ')}`);
+const sides = chosen ? allSides.filter((side) => chosen.includes(side.name)) : allSides;
+const storeSide = sides.find((side) => side.name === ENGINE_STORE);
 
 note(
   `${files.paths.length} files, ${(files.gzBytes / 1e6).toFixed(1)} MB gzipped; compacting into ${dirs.store}`,
@@ -86,7 +100,7 @@ const record = newRecord({
   runs,
   questions,
   sideNames: sides.map((s) => s.name),
-  engineSides: specs.map((s) => s.name),
+  engineSides: specs.map((s) => s.name).filter((name) => sides.some((side) => side.name === name)),
   compaction,
 });
 
@@ -118,6 +132,18 @@ try {
             record.errors.push(`${side.name} ${question.query}: ${(error as Error).message}`);
             note(`${where} FAILED: ${(error as Error).message}`);
           }
+        }
+      }
+      if (storeSide?.time) {
+        try {
+          const sweep = await storeSide.time('sweep', {});
+          record.sweep.ms.push(sweep.ms);
+          record.sweep.rows = sweep.rows;
+          note(
+            `run ${run}/${runs}: sweep ${ENGINE_STORE} ${(sweep.ms / 1000).toFixed(1)} s, ${sweep.rows} findings`,
+          );
+        } catch (error) {
+          record.errors.push(`sweep: ${(error as Error).message}`);
         }
       }
     }

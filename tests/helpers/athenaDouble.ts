@@ -62,7 +62,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import { TRINO_MACROS, toDuckDbDialect } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { toCsvLine } from '../../src/lib/results/csvFormat.js';
 import { CLOUDTRAIL_FIELDS, columnName, PARQUET_TABLE_NAME } from '../../src/lib/schema/cloudtrailTable.js';
-import { createCloudTrailView } from '../../src/lib/store/duckdb/cloudtrailRelation.js';
+import { createCloudTrailViews } from '../../src/lib/store/duckdb/cloudtrailRelation.js';
 import type { LogFile } from '../../src/lib/store/duckdb/logFiles.js';
 import { type AwsCall, currentFunction, glueArns, s3Arn, workGroupArn } from './awsCalls.js';
 import { logFilePaths } from './cloudtrailData.js';
@@ -809,12 +809,12 @@ export class AthenaDouble {
     const connection = await (await this.#instance).connect();
     try {
       // Athena reads the raw table; a generous object buffer stands in for its JSON reader.
-      await connection.run(
-        createCloudTrailView({
-          json: { paths: rawFiles.map((f) => f.path), objectBytes: 1 << 26 },
-          parquet: { days: { first: '', last: '' }, files: [] },
-        }),
-      );
+      for (const view of createCloudTrailViews({
+        json: { paths: rawFiles.map((f) => f.path), objectBytes: 1 << 26 },
+        parquet: { days: { first: '', last: '' }, files: [] },
+      })) {
+        await connection.run(view);
+      }
       // The columnar table: the store's Parquet, its partitions projected from the keys.
       await connection.run(
         parquet.length > 0

@@ -48,7 +48,22 @@ const checkDays = (daysFrom: DaysFrom, answer: SideAnswer): Verdict => {
     : { ok: false, detail: `${days.raw} days raw and ${days.compacted} compacted, expected all ${daysFrom}` };
 };
 
+/** Whole events (the reference side): every event id of the planted answer among them. */
+const checkEventIds = (expected: ExpectedAnswer, eventIds: readonly string[]): Verdict => {
+  const column = expected.columns.indexOf('eventid');
+  const want = new Set(expected.rows.map((row) => String(row[column])));
+  const got = new Set(eventIds);
+  const missing = [...want].filter((id) => !got.has(id));
+  return missing.length > 0 || column < 0
+    ? {
+        ok: false,
+        detail: `${eventIds.length} events, missing ${missing.length} of the ${want.size} planted (${missing.slice(0, 2).join(' ')})`,
+      }
+    : { ok: true, detail: `${eventIds.length} events, the ${want.size} planted among them` };
+};
+
 export const checkAnswer = (expected: ExpectedAnswer, answer: SideAnswer, daysFrom?: DaysFrom): Verdict => {
-  const verdicts = [checkRows(expected, answer), ...(daysFrom ? [checkDays(daysFrom, answer)] : [])];
+  const rows = answer.eventIds ? checkEventIds(expected, answer.eventIds) : checkRows(expected, answer);
+  const verdicts = [rows, ...(daysFrom ? [checkDays(daysFrom, answer)] : [])];
   return { ok: verdicts.every((v) => v.ok), detail: verdicts.map((v) => v.detail).join('; ') };
 };

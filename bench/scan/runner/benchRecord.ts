@@ -49,6 +49,8 @@ export interface BenchRecord {
   serverPeakRssKb: Record<string, number | null>;
   errors: string[];
   readonly compaction: CompactionRecord;
+  /** The sweep of every detection over the window, on engine-store, in each run; and its row count. */
+  readonly sweep: { readonly ms: number[]; rows: number | null };
   goals: Goal[];
 }
 
@@ -95,5 +97,6 @@ export const newRecord = (fields: {
   serverPeakRssKb: {},
   errors: [],
   compaction: fields.compaction,
+  sweep: { ms: [], rows: null },
   goals: [],
 });

@@ -1,10 +1,11 @@
 /**
  * Turns the record into the bench's printout (markdown, to stdout): the compaction step, a table
- * of medians per question with the three per-question ratios and their goals, then every goal
+ * of medians per question with the per-question ratios and their goals, the sweep, then every goal
  * with its measured value and whether it is met.
  */
 import { type BenchRecord, median } from './benchRecord.js';
 import { fixed, meets, questionMeasures, TARGETS, targetText } from './goals.js';
+import { REFERENCE } from './referenceSide.js';
 import { ENGINE_RAW, ENGINE_STORE } from './sides.js';
 
 const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : 'n/a');
@@ -39,7 +40,9 @@ const questionTable = (record: BenchRecord): string[] => {
     'zcat | jq',
     ENGINE_RAW,
     ENGINE_STORE,
+    REFERENCE,
     'gzip -dc',
+    `${ENGINE_STORE}/${REFERENCE}`,
     `jq/${ENGINE_STORE} (${targetText(TARGETS.jqOverStore)})`,
     `${ENGINE_RAW}/gzip (${targetText(TARGETS.rawOverGzip)})`,
     `${ENGINE_STORE} bytesScanned/raw (${targetText(TARGETS.scannedOverRaw)})`,
@@ -58,7 +61,9 @@ const questionTable = (record: BenchRecord): string[] => {
       secs(m.jq),
       secs(m.raw),
       secs(m.store),
+      secs(m.reference),
       secs(m.gzip),
+      fixed(m.storeOverReference),
       ratioCell('jqOverStore', m.jqOverStore),
       ratioCell('rawOverGzip', m.rawOverGzip),
       ratioCell('scannedOverRaw', m.scannedOverRaw),
@@ -85,6 +90,8 @@ export const renderReport = (record: BenchRecord): string => {
     ...compactionLines(record),
     '',
     ...questionTable(record),
+    '',
+    `sweep (every detection, ${ENGINE_STORE}): ${secs(median(record.sweep.ms))}, ${record.sweep.rows ?? 'n/a'} findings`,
     '',
     ...table(
       ['goal', 'target', 'measured', ''],

@@ -46,6 +46,8 @@ export interface SideAnswer {
   readonly bytesScanned?: number;
   readonly engineMs?: number;
   readonly days?: ScanDays;
+  /** A side whose rows are whole events (the reference): their event ids, checked instead of rows. */
+  readonly eventIds?: readonly string[];
 }
 
 export interface QuestionSide {
@@ -57,6 +59,8 @@ export interface QuestionSide {
   stop(): Promise<void>;
   /** Peak resident memory of the side's server, KiB, when it has one and it can be read. */
   peakRssKb(): number | undefined;
+  /** Engine sides: asks another query of the window, for its time and row count only. */
+  time?(query: string, parameters: Record<string, unknown>): Promise<{ ms: number; rows: number }>;
 }
 
 export interface Window {
@@ -100,6 +104,10 @@ export const engineSide = (
     },
     stop: async () => server?.stop(),
     peakRssKb: () => server?.peakRssKb(),
+    time: async (query, parameters) => {
+      const answer = await askEngine(running().baseUrl, { query, parameters, ...window }, { timeoutMs });
+      return { ms: answer.ms, rows: answer.rows.length };
+    },
     ask: async (question) => {
       const answer = await askEngine(
         running().baseUrl,

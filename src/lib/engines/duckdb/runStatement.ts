@@ -5,14 +5,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
-import { createCloudTrailView, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
+import { createCloudTrailViews, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
 import { readJsonSizes } from '../../store/duckdb/logFiles.js';
 import { type ScanPlan, withoutCostlierUnits } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest } from '../queryEngine.js';
+import { applySettings, engineStatement } from './matchedEvents.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
-import { toDuckDbDialect } from './trinoCompat.js';
 
 /** The columns of a compacted file: the table's, and the day each row was delivered under. */
 const COLUMN_NAMES = [...CLOUDTRAIL_FIELDS.map(columnName), 'day'];
@@ -56,12 +56,12 @@ const defineRelation = async (
   options: { forPlanning?: boolean } = {},
 ): Promise<void> => {
   const objectBytes = objectBufferBytes(plan.raw, options.forPlanning ? [] : await readJsonSizes(plan.raw));
-  await connection.run(
-    createCloudTrailView({
-      json: { paths: plan.raw.map((f) => f.path), objectBytes },
-      parquet: { days: plan.range, files: plan.compacted },
-    }),
-  );
+  for (const view of createCloudTrailViews({
+    json: { paths: plan.raw.map((f) => f.path), objectBytes },
+    parquet: { days: plan.range, files: plan.compacted },
+  })) {
+    await connection.run(view);
+  }
 };
 
 /**
@@ -76,12 +76,13 @@ export const runStatement = async (
   output: { files: ResultFileSystem; target: ResultFiles },
   hooks: { checkpoint: () => void; onScanned: (bytes: number, days: ScanPlan['days']) => void },
 ): Promise<number> => {
-  const sql = toDuckDbDialect(request.statement.sql);
-  const settled = await settlePlan(connection, plan, sql, request.statement.parameters);
+  const { settings, sql, parameters } = engineStatement(request.statement);
+  await applySettings(connection, settings);
+  const settled = await settlePlan(connection, plan, sql, parameters);
   hooks.checkpoint();
   hooks.onScanned(settled.bytesScanned, settled.plan.days);
   const prepared = await connection.prepare(sql);
-  request.statement.parameters.forEach((value, i) => {
+  parameters.forEach((value, i) => {
     prepared.bindVarchar(i + 1, value);
   });
   hooks.checkpoint();

@@ -6,8 +6,8 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { planScan, type ScanPlan } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
+import { applySettings, engineStatement } from './matchedEvents.js';
 import { settlePlan } from './runStatement.js';
-import { toDuckDbDialect } from './trinoCompat.js';
 
 const estimateScan = async (
   instance: DuckDBInstance,
@@ -21,13 +21,11 @@ const estimateScan = async (
   }
   const connection = await instance.connect();
   try {
-    const { plan, bytesScanned } = await settlePlan(
-      connection,
-      candidate,
-      toDuckDbDialect(request.statement.sql),
-      request.statement.parameters,
-      { forPlanning: true },
-    );
+    const { settings, sql, parameters } = engineStatement(request.statement);
+    await applySettings(connection, settings);
+    const { plan, bytesScanned } = await settlePlan(connection, candidate, sql, parameters, {
+      forPlanning: true,
+    });
     return { bytesScanned, files: plan.raw.length + plan.compacted.length, days: plan.days };
   } finally {
     connection.closeSync();

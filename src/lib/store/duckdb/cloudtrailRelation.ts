@@ -104,8 +104,11 @@ export interface RelationSources {
   readonly parquet: StoreSources;
 }
 
+/** Where a compacted row is: its file, and its place in the file (`_file`, `_row` of STORE_ROWS). */
+const LOCATION_SQL = 'filename AS _file, file_row_number AS _row';
+
 const readParquet = (paths: readonly string[], where: string) =>
-  `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${storePartitions}\nFROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true)\nWHERE ${where}`;
+  `SELECT\n  ${COLUMN_NAMES_SQL},\n  ${storePartitions},\n  ${LOCATION_SQL}\nFROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true, file_row_number = true)\nWHERE ${where}`;
 
 /**
  * The compacted part: one read of the files read for every day of theirs in the window (a range
@@ -123,22 +126,32 @@ const storeReads = ({ days, files }: StoreSources): string[] => {
   ];
 };
 
+/** The window's rows read from raw log files: the table's columns. */
+export const RAW_ROWS = 'cloudtrail_raw';
+/** The window's rows read from compacted files: the table's columns, then `_file` and `_row`. */
+export const STORE_ROWS = 'cloudtrail_store_rows';
+
+const NO_RECORDS = `FROM (SELECT NULL::${recordType} AS r WHERE false)`;
+const NO_PARTITIONS = 'NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS day';
+
 /**
- * CREATE statement for a connection-local view over the sources. Paths come from our own
+ * CREATE statements for connection-local views over the sources: RAW_ROWS, STORE_ROWS, and
+ * `cloudtrail_logs`, the two together with the table's columns. Paths come from our own
  * directory listing, never from a request, and still pass through the literal function.
  */
-export const createCloudTrailView = ({ json, parquet }: RelationSources): string => {
-  const parts: string[] = [];
-  if (json.paths.length > 0) {
-    parts.push(
-      `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${partitionsOf('filename')}\nFROM ${readRecordsSql(json.paths, json.objectBytes)}`,
-    );
-  }
-  parts.push(...storeReads(parquet));
-  if (parts.length === 0) {
-    parts.push(
-      `SELECT\n  ${RECORD_COLUMNS_SQL},\n  NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS day\nFROM (SELECT NULL::${recordType} AS r WHERE false)`,
-    );
-  }
-  return `CREATE OR REPLACE TEMP VIEW ${TABLE_NAME} AS\n${parts.join('\nUNION ALL\n')}`;
+export const createCloudTrailViews = ({ json, parquet }: RelationSources): string[] => {
+  const raw =
+    json.paths.length > 0
+      ? `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${partitionsOf('filename')}\nFROM ${readRecordsSql(json.paths, json.objectBytes)}`
+      : `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${NO_PARTITIONS}\n${NO_RECORDS}`;
+  const reads = storeReads(parquet);
+  const store =
+    reads.length > 0
+      ? reads.join('\nUNION ALL\n')
+      : `SELECT\n  ${RECORD_COLUMNS_SQL},\n  ${NO_PARTITIONS}, NULL::VARCHAR AS _file, NULL::BIGINT AS _row\n${NO_RECORDS}`;
+  return [
+    `CREATE OR REPLACE TEMP VIEW ${RAW_ROWS} AS\n${raw}`,
+    `CREATE OR REPLACE TEMP VIEW ${STORE_ROWS} AS\n${store}`,
+    `CREATE OR REPLACE TEMP VIEW ${TABLE_NAME} AS\nSELECT * FROM ${RAW_ROWS}\nUNION ALL\nSELECT * EXCLUDE (_file, _row) FROM ${STORE_ROWS}`,
+  ];
 };

@@ -37,7 +37,9 @@ export const parquetColumnsRead = async (
     const filters = asList(node.extra_info.Filters).join(' ');
     for (const column of columns) if (new RegExp(`\\b${column}\\b`, 'i').test(filters)) read.add(column);
   }
+  // Where a row is, not what it holds: no column chunk of the file.
   read.delete('filename');
+  read.delete('file_row_number');
   return read;
 };
 

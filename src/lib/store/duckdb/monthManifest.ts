@@ -126,14 +126,25 @@ export const writeManifest = async (dir: string, manifest: MonthManifest): Promi
   }
 };
 
-export const sourcesOf = (logsDir: string, files: readonly LogFile[]): SourceFile[] =>
-  files
-    .map((f) => ({
-      path: path.relative(logsDir, f.path).split(path.sep).join('/'),
-      bytes: f.bytes,
-      modifiedMs: f.modifiedMs,
-    }))
+/**
+ * A file's path relative to the logs directory, with forward slashes. The files of a listing are
+ * under it, joined to it: cut off its prefix rather than resolved, since a year's plan does this
+ * for some 17,500 files.
+ */
+const relativeTo = (logsDir: string): ((file: string) => string) => {
+  const prefix = path.join(logsDir, path.sep);
+  return (file) =>
+    path.sep === '/' && file.startsWith(prefix)
+      ? file.slice(prefix.length)
+      : path.relative(logsDir, file).split(path.sep).join('/');
+};
+
+export const sourcesOf = (logsDir: string, files: readonly LogFile[]): SourceFile[] => {
+  const relative = relativeTo(logsDir);
+  return files
+    .map((f) => ({ path: relative(f.path), bytes: f.bytes, modifiedMs: f.modifiedMs }))
     .sort(byPath);
+};
 
 /** Whether a day was built from exactly these raw files. */
 export const isCurrent = (
@@ -141,14 +152,12 @@ export const isCurrent = (
   logsDir: string,
   files: readonly LogFile[],
 ): boolean => {
+  if (sources.length !== files.length) return false;
   const now = sourcesOf(logsDir, files);
-  return (
-    now.length === sources.length &&
-    now.every((f, i) => {
-      const was = sources[i];
-      return was?.path === f.path && was.bytes === f.bytes && was.modifiedMs === f.modifiedMs;
-    })
-  );
+  return now.every((f, i) => {
+    const was = sources[i];
+    return was?.path === f.path && was.bytes === f.bytes && was.modifiedMs === f.modifiedMs;
+  });
 };
 
 /** The unit that holds `day` as its raw files are now, if any. */

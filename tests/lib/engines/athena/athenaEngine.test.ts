@@ -67,7 +67,11 @@ describe('AthenaEngine.start', () => {
       parameters: ["O'Brien", '%_'],
       header,
       // Hand-written SQL: nothing for a compacted table to reassemble.
-      parts: { scope: { sql: '', parameters: [] }, rest: { ctes: [], sql: '', parameters: [] }, window },
+      parts: {
+        scope: { sql: '', parameters: [] },
+        rest: { ctes: [], sql: '', parameters: [], params: [] },
+        window,
+      },
     },
     columns: [],
     window,

@@ -34,7 +34,11 @@ const request = (sql: string): ExecutionRequest => ({
     sql: `${writeStatementHeader(header)}\n${sql}`,
     parameters: [],
     header,
-    parts: { scope: { sql: '', parameters: [] }, rest: { ctes: [], sql: '', parameters: [] }, window },
+    parts: {
+      scope: { sql: '', parameters: [] },
+      rest: { ctes: [], sql: '', parameters: [], params: [] },
+      window,
+    },
   },
   columns: [{ name: 'n', type: 'bigint' }],
   window,

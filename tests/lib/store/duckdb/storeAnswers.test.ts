@@ -33,7 +33,53 @@ const serve = async (logsDir: string, storeDir: string, env: Record<string, stri
 const [from, to] = INVICTUS_DAY;
 const createUsers = { query: 'events', parameters: { eventNames: ['CreateUser'] }, from, to };
 
+/** Who made a raw record, as principal-activity names a principal each way. */
+const made = (record: Record<string, unknown>, parameters: Record<string, string>): boolean => {
+  const who = (record.userIdentity ?? {}) as Record<string, unknown>;
+  const issuer = ((who.sessionContext as Record<string, unknown> | undefined)?.sessionIssuer ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const arn = String(who.arn ?? '');
+  if (parameters.userName !== undefined) {
+    const session = who.type === 'AssumedRole' && arn.split('/').at(-1) === parameters.userName;
+    return who.userName === parameters.userName || session;
+  }
+  if (parameters.arn !== undefined) return arn === parameters.arn || issuer.arn === parameters.arn;
+  if (parameters.accessKeyId !== undefined) return who.accessKeyId === parameters.accessKeyId;
+  const id = String(who.principalId ?? '');
+  return id === parameters.principalId || id.startsWith(`${parameters.principalId}:`);
+};
+
 describe('the columnar store in answers', () => {
+  it('principal-activity, read in two passes over the store, answers every way of naming a principal as the raw records do', async () => {
+    const { logsDir, storeDir } = await invictusCopy();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const compacted = await serve(logsDir, storeDir);
+    const raw = await serve(logsDir, path.join(storeDir, 'empty'));
+    const principals: Record<string, string>[] = [
+      { userName: 'bert-jan' },
+      { userName: 'i-0dbc91f429e48eeed' },
+      { arn: 'arn:aws:iam::123837392027:role/stratus-red-team-ec2-steal-credentials-role' },
+      {
+        arn: 'arn:aws:sts::123837392027:assumed-role/stratus-red-team-get-usr-data-role/aws-go-sdk-1688990565286187801',
+      },
+      { accessKeyId: 'ASIATFQR7NSCWLLE7IWW' },
+      { principalId: 'AROATFQR7NSCWWVLB7BES' },
+    ];
+    for (const parameters of principals) {
+      const request = { query: 'principal-activity', parameters, from, to };
+      const store = await runToEnd(compacted.baseUrl, request);
+      const files = await runToEnd(raw.baseUrl, request);
+      expect(store.execution.body.statistics.days).toEqual({ compacted: 1, raw: 0 });
+      expect(files.execution.body.statistics.days).toEqual({ compacted: 0, raw: 1 });
+      const expected = rawRecords('invictus-attack-simulation').filter((r) => made(r, parameters));
+      expect(expected.length, JSON.stringify(parameters)).toBeGreaterThan(0);
+      expect(store.rows.map((r) => r.eventid).sort()).toEqual(expected.map((r) => r.eventID).sort());
+      expect(store.rows).toEqual(files.rows);
+    }
+  });
+
   it('reads a store file that is cut short, overwritten or gone from the raw files, and the next compaction writes it again', async () => {
     const { logsDir, storeDir } = await invictusCopy();
     await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
@@ -107,18 +153,10 @@ describe('the columnar store in answers', () => {
     const server = await serve(logsDir, storeDir);
     const timeline = await runToEnd(server.baseUrl, { query: 'activity-timeline', parameters: {}, from, to });
     const bytes = timeline.execution.body.statistics.bytesScanned;
-    // activity-timeline reads the times, event names and error codes, and what its filters name
-    // (principal and source address), and no other column; and the day, which the window bounds.
-    const read = [
-      'day',
-      'eventtime',
-      'eventname',
-      'errorcode',
-      'sourceipaddress',
-      'useridentity.userName',
-      'useridentity.arn',
-      'useridentity.sessionContext.sessionIssuer.arn',
-    ];
+    // activity-timeline reads the times, event names and error codes, and the day, which the
+    // window bounds; no other column. Its filters on a principal and a source address, not
+    // given, are dropped when the statement is planned (the values are constants to DuckDB).
+    const read = ['day', 'eventtime', 'eventname', 'errorcode'];
     expect(bytes).toBe(read.reduce((sum, column) => sum + (manifest?.columnBytes[column] ?? Number.NaN), 0));
     expect(bytes).toBeLessThan((manifest?.bytes ?? 0) / 4);
   });
