@@ -29,6 +29,15 @@ const LOG_FILE = /\.json(\.gz)?$/;
 /** Directories listed at once. */
 const PARALLEL = 32;
 
+/**
+ * Files looked at in sequence (a stat, or a gzip trailer read) between two turns of the event
+ * loop, where other requests are served: about 2 ms of work.
+ */
+const STATS_PER_TURN = 256;
+
+/** Gives the event loop a turn. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Maps `items` through `fn` with at most PARALLEL calls in flight, keeping their order. */
 const mapLimited = async <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
   const out = new Array<R>(items.length);
@@ -162,12 +171,6 @@ export const findDayDirs = async (
   }
   return dayDirs;
 };
-
-/** Yields to the event loop: other requests are served between one directory's files and the next's. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Files looked at between two turns of the event loop: about 2 ms of work. */
-const STATS_PER_TURN = 256;
 
 /**
  * The log files in these day directories, with their size and modification time. Files are
