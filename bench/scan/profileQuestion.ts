@@ -25,6 +25,7 @@ import { TRINO_MACROS } from '../../src/lib/engines/duckdb/trinoCompat.js';
 import { findLogFiles } from '../../src/lib/store/duckdb/logFiles.js';
 import { planScan } from '../../src/lib/store/duckdb/scanPlan.js';
 import { planExecution } from '../../src/queries/executionPlan.js';
+import { median } from './runner/benchRecord.js';
 
 const command = parseCommand({
   usage: 'npx tsx bench/scan/profileQuestion.ts --trail DIR --store DIR [--query NAME] [--runs 5]',
@@ -132,8 +133,6 @@ try {
   rmSync(resultsDir, { recursive: true, force: true });
 }
 
-const median = (xs: readonly number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 console.log(
   `${query} over ${window.from} to ${window.to}: ${rows} rows; median of ${runs} runs, ${availableParallelism()} CPUs`,
 );

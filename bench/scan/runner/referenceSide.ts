@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ExpectedAnswer } from '../generator/plantedAnswers.js';
-import type { QuestionSide, Window } from './sides.js';
+import { namedArgs, type QuestionSide, type Window } from './sides.js';
 
 export const REFERENCE = 'duckdb-by-hand';
 
@@ -40,11 +40,7 @@ export const referenceSide = (storeDir: string, window: Window): QuestionSide =>
     ask: async (question: ExpectedAnswer) => {
       if (!connection) throw new Error(`${REFERENCE}: not started`);
       const { sql, names } = referenceSql(question.query);
-      const values: Record<string, string> = {
-        ...Object.fromEntries(Object.entries(question.parameters).map(([k, v]) => [k, String(v)])),
-        from: window.from,
-        to: window.to,
-      };
+      const values = namedArgs(question, window);
       const started = performance.now();
       const prepared = await connection.prepare(sql);
       prepared.bind(Object.fromEntries(names.map((name) => [name, values[name] ?? null])));

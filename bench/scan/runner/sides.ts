@@ -68,7 +68,8 @@ export interface Window {
   readonly to: string;
 }
 
-const namedArgs = (question: ExpectedAnswer, window: Window): Record<string, string> => ({
+/** A question's parameters as text, with the window's from and to: what jq and the reference bind. */
+export const namedArgs = (question: ExpectedAnswer, window: Window): Record<string, string> => ({
   ...Object.fromEntries(Object.entries(question.parameters).map(([k, v]) => [k, String(v)])),
   from: window.from,
   to: window.to,

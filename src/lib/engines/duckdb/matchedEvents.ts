@@ -20,6 +20,7 @@
  *    the second scan. Raw files are read once, as before: JSON is parsed whole either way. The
  *    statement applies the match again itself.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { type Cte, type Statement, windowEvents, withCtes } from '../../sql/buildStatement.js';
 import { RAW_ROWS, STORE_ROWS } from '../../store/duckdb/cloudtrailRelation.js';
 import { toDuckDbDialect } from './trinoCompat.js';
@@ -100,7 +101,7 @@ export const engineStatement = (statement: Statement): EngineStatement => {
 
 /** Sets the statement's values on the connection it runs on. */
 export const applySettings = async (
-  connection: import('@duckdb/node-api').DuckDBConnection,
+  connection: DuckDBConnection,
   settings: readonly Setting[],
 ): Promise<void> => {
   for (const setting of settings) {

@@ -35,8 +35,15 @@ const PARALLEL = 32;
  */
 const STATS_PER_TURN = 256;
 
-/** Gives the event loop a turn. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Maps `items` through the synchronous `fn` in order, giving the event loop a turn every STATS_PER_TURN. */
+const mapPaced = async <T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> => {
+  const out: R[] = [];
+  for (const item of items) {
+    out.push(fn(item));
+    if (out.length % STATS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+};
 
 /** Maps `items` through `fn` with at most PARALLEL calls in flight, keeping their order. */
 const mapLimited = async <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
@@ -114,14 +121,7 @@ const trailerSize = (file: LogFile): number => {
  * in sequence, a few hundred between two turns of the event loop, as listLogFiles stats them (a
  * year's 17,520 trailers: 648 ms through the thread pool).
  */
-export const readJsonSizes = async (files: readonly LogFile[]): Promise<number[]> => {
-  const sizes: number[] = [];
-  for (const file of files) {
-    sizes.push(trailerSize(file));
-    if (sizes.length % STATS_PER_TURN === 0) await turn();
-  }
-  return sizes;
-};
+export const readJsonSizes = (files: readonly LogFile[]): Promise<number[]> => mapPaced(files, trailerSize);
 
 /** A directory of one account, region and day, where the trail writes that day's files. */
 export interface DayDir {
@@ -182,21 +182,13 @@ export const listLogFiles = async (dayDirs: readonly DayDir[]): Promise<LogFile[
   const named = await mapLimited(dayDirs, async (d) =>
     (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
   );
-  const found: LogFile[] = [];
-  let sinceTurn = 0;
-  for (const { account, region, day, dir, name } of named.flat()) {
+  const found = await mapPaced(named.flat(), ({ account, region, day, dir, name }) => {
     const filePath = `${dir}${path.sep}${name}`;
     // Gone since the listing (a sync moving it): not a file of this window.
     const status = statSync(filePath, { throwIfNoEntry: false });
-    if (status)
-      found.push({ path: filePath, account, region, day, bytes: status.size, modifiedMs: status.mtimeMs });
-    sinceTurn += 1;
-    if (sinceTurn === STATS_PER_TURN) {
-      sinceTurn = 0;
-      await turn();
-    }
-  }
-  return found;
+    return status && { path: filePath, account, region, day, bytes: status.size, modifiedMs: status.mtimeMs };
+  });
+  return found.filter((file) => file !== undefined);
 };
 
 export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise<LogFile[]> =>
