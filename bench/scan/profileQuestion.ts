@@ -6,14 +6,15 @@
  * read into memory), and the whole of runStatement (settling, statement and the CSV and page
  * index written to a temporary directory). Medians over the runs; the first run warms the caches.
  *
- *   npx tsx bench/scan/profileQuestion.ts --trail DIR --store DIR [--query principal-activity] [--runs 5]
+ *   npm run bench:profile -- --store DIR [--query principal-activity] [--runs 5]   (the trail of bench:trail)
+ *   npx tsx bench/scan/profileQuestion.ts --trail DIR --store DIR [--query …] [--runs 5]
  *
  * The trail is one of bench:trail's (its planted.json gives the window and the question's
  * parameters; `--query sweep` asks the sweep); the store one compacted from it (bench:scan
  * --store DIR --keep-store, or npm run compact with TRAILHOUND_STORE_DIR). What the HTTP edge
  * adds is the bench's engine-store time less the execution's engineMs.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -28,12 +29,13 @@ import { planExecution } from '../../src/queries/executionPlan.js';
 import { median } from './runner/benchRecord.js';
 
 const command = parseCommand({
-  usage: 'npx tsx bench/scan/profileQuestion.ts --trail DIR --store DIR [--query NAME] [--runs 5]',
+  usage: 'npm run bench:profile -- --store DIR [--query NAME] [--runs 5]',
   about: `
 Times each phase of one question of a generated trail on the embedded engine, in this process:
 the scan plan, settling it, the statement alone, and runStatement with its CSV. See the module
 comment and bench/scan/README.md.
-  --trail DIR     a trail of npm run bench:trail (its planted.json gives window and parameters)
+  --trail DIR     a trail of npm run bench:trail (its planted.json gives window and parameters;
+                  npm run bench:profile gives .trailhound/bench/trail-365d)
   --store DIR     a store compacted from it
   --query NAME    a planted question, or sweep (default principal-activity)
   --runs N        runs; medians are printed (default 5)`,
@@ -48,6 +50,8 @@ const trail = path.resolve(command.values.trail ?? command.refuse('--trail DIR i
 const storeDir = path.resolve(command.values.store ?? command.refuse('--store DIR is required'));
 const query = command.values.query ?? 'principal-activity';
 const runs = intOption(command, 'runs', 5, 1);
+if (!existsSync(path.join(trail, 'planted.json')))
+  command.refuse(`${trail} holds no generated trail (planted.json): make one with npm run bench:trail`);
 const planted = JSON.parse(readFileSync(path.join(trail, 'planted.json'), 'utf8')) as {
   window: { from: string; to: string };
   questions: { query: string; parameters: Record<string, unknown> }[];
@@ -88,10 +92,13 @@ const timed = async <T>(phase: (typeof phases)[number], work: () => Promise<T>):
 };
 
 let rows = 0;
+/** Days of one account and region read from the store and from raw files: an empty store reads every day raw. */
+let days = { compacted: 0, raw: 0 };
 try {
   for (let run = 0; run < runs; run += 1) {
     await timed('list raw files', () => findLogFiles(trail, window));
     const plan = await timed('scan plan', () => planScan(trail, storeDir, window));
+    days = plan.days;
     const engine = engineStatement(statement);
     const connection = await instance.connect();
     try {
@@ -134,7 +141,7 @@ try {
 }
 
 console.log(
-  `${query} over ${window.from} to ${window.to}: ${rows} rows; median of ${runs} runs, ${availableParallelism()} CPUs`,
+  `${query} over ${window.from} to ${window.to}: ${rows} rows; days ${days.compacted} compacted, ${days.raw} raw; median of ${runs} runs, ${availableParallelism()} CPUs`,
 );
 console.log('| phase | ms |\n|---|---|');
 for (const phase of phases) console.log(`| ${phase} | ${median(samples[phase]).toFixed(0)} |`);

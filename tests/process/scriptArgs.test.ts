@@ -21,6 +21,7 @@ const SCRIPTS = [
   ['bench:cold-init', 'bench/lambdaColdInit.ts'],
   ['bench:trail', 'bench/scan/generateTrail.ts'],
   ['bench:scan', 'bench/scan/runScanBench.ts'],
+  ['bench:profile', 'bench/scan/profileQuestion.ts'],
   ['bench:paging', 'bench/paging/runPagingBench.ts'],
   ['bench:estimate', 'bench/estimate/runEstimateBench.ts'],
   ['fuzz', 'tests/fuzz/runFuzz.ts'],
@@ -84,6 +85,11 @@ describe('the scripts a user runs', () => {
       'bench/scan/generateTrail.ts',
       ['--out', '/nonexistent/x', '--days', 'many'],
       '--days takes a whole number',
+    ],
+    [
+      'bench/scan/profileQuestion.ts',
+      ['--trail', '/nonexistent/trail', '--store', '/nonexistent/store'],
+      'holds no generated trail (planted.json)',
     ],
     ['tests/fuzz/runFuzz.ts', ['--requests'], "Option '--requests <value>' argument missing"],
   ] as const)('%s %j is refused with exit 2', async (file, args, message) => {
