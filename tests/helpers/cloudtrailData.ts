@@ -27,14 +27,16 @@ export type DataSet = (typeof SETS)[number];
 // biome-ignore lint/suspicious/noExplicitAny: raw CloudTrail records are free-form JSON
 export type RawRecord = Record<string, any>;
 
-/** Every .json.gz file below `dir`, at any depth. */
+/** Every .json.gz log file below `dir`, at any depth (digests, under CloudTrail-Digest, are not logs). */
 export const logFilePaths = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? logFilePaths(path.join(dir, e.name))
-      : e.name.endsWith('.json.gz')
-        ? [path.join(dir, e.name)]
-        : [],
+    e.isDirectory() && e.name === 'CloudTrail-Digest'
+      ? []
+      : e.isDirectory()
+        ? logFilePaths(path.join(dir, e.name))
+        : e.name.endsWith('.json.gz')
+          ? [path.join(dir, e.name)]
+          : [],
   );
 
 const cache = new Map<string, RawRecord[]>();
