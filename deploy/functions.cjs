@@ -35,6 +35,9 @@ const ROLES = {
   cancelExecution: 'CancelExecutionRole',
   getResults: 'GetResultsRole',
   getCsv: 'GetCsvRole',
+  // Integrity checks run on the local server for now: on AWS these answer 501 and call nothing.
+  startIntegrityCheck: 'NoAwsRole',
+  getIntegrityCheck: 'NoAwsRole',
   notifyExecution: 'NotifyExecutionRole',
   compactDays: 'CompactionRole',
 };

@@ -6,6 +6,7 @@
 import { cancelExecution } from './handlers/cancelExecution.js';
 import { getCsv } from './handlers/getCsv.js';
 import { getExecution } from './handlers/getExecution.js';
+import { getIntegrityCheck } from './handlers/getIntegrityCheck.js';
 import { getOpenApi } from './handlers/getOpenApi.js';
 import { getResults } from './handlers/getResults.js';
 import { health } from './handlers/health.js';
@@ -13,6 +14,7 @@ import { listDetections } from './handlers/listDetections.js';
 import { listExecutions } from './handlers/listExecutions.js';
 import { listQueries } from './handlers/listQueries.js';
 import { startExecution } from './handlers/startExecution.js';
+import { startIntegrityCheck } from './handlers/startIntegrityCheck.js';
 import type { Route } from './lib/http/route.js';
 
 const routes: readonly Route[] = [
@@ -25,6 +27,8 @@ const routes: readonly Route[] = [
   cancelExecution,
   getResults,
   getCsv,
+  startIntegrityCheck,
+  getIntegrityCheck,
 ];
 
 /** The routes, the OpenAPI document's last: it documents the others and itself. */

@@ -17,6 +17,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 /** The bundled sample: a real attack simulation recorded by CloudTrail (MIT, see its LICENSE). */
 export const SAMPLE_LOGS_DIR = path.join(repoRoot, 'data/cloudtrail/invictus-attack-simulation');
 
+/** The public key the sample's digests verify with (made for it: see data/cloudtrail/README.md). */
+const SAMPLE_PUBLIC_KEYS = path.join(repoRoot, 'data/cloudtrail/invictus-attack-simulation.public-keys.json');
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** `schema`, or unset: an unset template parameter arrives as an empty string, which is no value. */
@@ -73,6 +76,10 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   /** A running execution is stopped, FAILED, after this long (Athena's own limit is 30 minutes). */
   TRAILHOUND_EXECUTION_TIMEOUT_SECONDS: positiveInt(1800),
   TRAILHOUND_SIGNING_KEY: z.string().min(32).optional(),
+  /** CloudTrail's public keys, the JSON `aws cloudtrail list-public-keys` prints: digests verify with them. */
+  TRAILHOUND_CLOUDTRAIL_PUBLIC_KEYS: z.string().min(1).default(SAMPLE_PUBLIC_KEYS),
+  /** The trail's bucket: a digest naming another one was moved. Unset: not compared. */
+  TRAILHOUND_LOG_BUCKET: unlessEmpty(z.string().min(3).max(63)),
 });
 
 export const AthenaConfigSchema = RequestLimitsSchema.extend({

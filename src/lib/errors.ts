@@ -15,6 +15,14 @@ export class ExecutionNotFoundError extends Error {
   }
 }
 
+/** No integrity check with this id. */
+export class IntegrityCheckNotFoundError extends Error {
+  override readonly name = 'IntegrityCheckNotFoundError';
+  constructor(readonly checkId: string) {
+    super(`No integrity check ${checkId}`);
+  }
+}
+
 /** The execution exists but its state forbids the call: results of a running one, cancelling an ended one. */
 export class ExecutionStateError extends Error {
   override readonly name = 'ExecutionStateError';
@@ -116,4 +124,9 @@ export class SqlLiteralError extends Error {
 /** The environment does not make a valid configuration; the message lists every bad variable. */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
+}
+
+/** This deployment has no such capability (integrity checks run on the local server for now). */
+export class CapabilityUnavailableError extends Error {
+  override readonly name = 'CapabilityUnavailableError';
 }

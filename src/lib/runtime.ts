@@ -7,6 +7,8 @@
 import type { Readable } from 'node:stream';
 import type { Config } from './config.js';
 import type { QueryEngine } from './engines/queryEngine.js';
+import { CapabilityUnavailableError } from './errors.js';
+import type { IntegrityChecks } from './integrity/integrityChecks.js';
 import type { LinkSigner } from './signing/signedLink.js';
 
 /** Serving a result CSV from the local results directory: only the embedded engine has this. */
@@ -20,6 +22,8 @@ export interface Runtime {
   readonly config: Config;
   readonly engine: QueryEngine;
   readonly downloads?: LocalDownloads;
+  /** Checks of the logs against CloudTrail's digests (the local server's, for now). */
+  readonly integrity?: IntegrityChecks;
   /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
   compaction?(): Promise<void>;
   /** Resolves when the callbacks under way, if any, have been delivered or given up on. */
@@ -39,3 +43,11 @@ export interface Runtime {
 }
 
 export type RuntimeProvider = () => Promise<Runtime>;
+
+/** The runtime's integrity checks. @throws CapabilityUnavailableError where it has none. */
+export const integrityChecksOf = (runtime: Runtime): IntegrityChecks => {
+  if (runtime.integrity) return runtime.integrity;
+  throw new CapabilityUnavailableError(
+    'Integrity checks run on the local server (npm start) in this version; on AWS, `aws cloudtrail validate-logs` checks the trail',
+  );
+};

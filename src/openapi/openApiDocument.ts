@@ -5,9 +5,11 @@
  * operation here, and nothing else: a test checks both ways.
  */
 import { z } from 'zod';
+import { GetIntegrityCheckInputSchema } from '../handlers/getIntegrityCheck.js';
 import { GetResultsInputSchema, RESULT_FORMATS } from '../handlers/getResults.js';
 import { ListExecutionsInputSchema } from '../handlers/listExecutions.js';
 import { StartExecutionOptionsSchema } from '../handlers/startExecution.js';
+import { IntegrityCheckBodySchema, StartIntegrityCheckQuerySchema } from '../handlers/startIntegrityCheck.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
 import { QUERIES } from '../queries/catalog.js';
 import { ExecutionBodySchema } from '../queries/executionPlan.js';
@@ -191,6 +193,43 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
       ...executionProblems,
       '409': problem('The execution has not SUCCEEDED.'),
+    },
+  },
+  startIntegrityCheck: {
+    summary: "Check a window's log files against CloudTrail's digests (signatures, hashes, chain)",
+    parameters: parametersOf('query', StartIntegrityCheckQuerySchema),
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: jsonSchema(IntegrityCheckBodySchema),
+          examples: { sample: { value: { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' } } },
+        },
+      },
+    },
+    responses: {
+      '200': { description: 'The check ended within `wait`.', content: jsonContent('IntegrityCheck') },
+      '202': {
+        description: 'Started; poll the Location.',
+        headers: { Location: { schema: { type: 'string' } }, 'Retry-After': { schema: { type: 'string' } } },
+        content: jsonContent('AcceptedIntegrityCheck'),
+      },
+      '400': problem('A field is invalid; `errors` names each.'),
+      '415': problem('The body is not application/json.'),
+      '501': problem('This deployment has no integrity checks (on AWS, for now).'),
+    },
+  },
+  getIntegrityCheck: {
+    summary: 'An integrity check: progress, verdict, counts, and a page of its problems',
+    parameters: [
+      ...parametersOf('path', GetIntegrityCheckInputSchema.shape.path),
+      ...parametersOf('query', GetIntegrityCheckInputSchema.shape.query),
+    ],
+    responses: {
+      '200': { description: 'The check.', content: jsonContent('IntegrityCheck') },
+      '400': problem('The limit or the nextToken is invalid.'),
+      '404': problem('No such check.'),
+      '501': problem('This deployment has no integrity checks (on AWS, for now).'),
     },
   },
   getOpenApi: {

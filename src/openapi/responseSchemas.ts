@@ -15,6 +15,12 @@ import {
   ResultPageSchema,
   ScanEstimateSchema,
 } from '../lib/engines/answerSchemas.js';
+import {
+  CHECK_STATES,
+  IntegrityCheckSchema,
+  PROBLEM_KINDS,
+  PROBLEM_MEANINGS,
+} from '../lib/integrity/integrityReport.js';
 
 /** A start that waited for the end: the execution, and its first page when it SUCCEEDED. */
 const FinishedStartSchema = ExecutionSchema.extend({ results: ResultPageSchema.optional() }).strict();
@@ -88,6 +94,21 @@ const DetectionCatalogSchema = z
   })
   .strict();
 
+const AcceptedIntegrityCheckSchema = z
+  .object({
+    checkId: z.string(),
+    state: z.enum(CHECK_STATES),
+    progress: z.object({ filesDone: z.number().int(), filesTotal: z.number().int() }).strict(),
+  })
+  .strict();
+
+/** A check, each problem kind described by what it means. */
+const IntegrityCheckAnswerSchema = IntegrityCheckSchema.extend({
+  problems: IntegrityCheckSchema.shape.problems.describe(
+    PROBLEM_KINDS.map((kind) => `${kind}: ${PROBLEM_MEANINGS[kind]}`).join('; '),
+  ),
+}).strict();
+
 /** RFC 9457 problem details, with this API's extensions (errors, state, estimate…). */
 const ProblemSchema = z
   .object({
@@ -113,6 +134,8 @@ const NAMED: Record<string, z.ZodType> = {
   Health: HealthSchema,
   QueryCatalog: QueryCatalogSchema,
   DetectionCatalog: DetectionCatalogSchema,
+  IntegrityCheck: IntegrityCheckAnswerSchema,
+  AcceptedIntegrityCheck: AcceptedIntegrityCheckSchema,
   Problem: ProblemSchema,
 };
 for (const [id, schema] of Object.entries(NAMED)) ANSWERS.add(schema, { id });

@@ -165,4 +165,19 @@ describe('the README, asked of a fresh clone', () => {
     expect(quoted.length).toBeGreaterThanOrEqual(4);
     for (const finding of quoted) expect(summaries).toContain(finding);
   });
+
+  it('shows the integrity check of the sample as the server answers it, ids and times aside', async () => {
+    const at = README.indexOf("curl -s -X POST 'localhost:3000/v1/integrity-checks");
+    expect(at).toBeGreaterThan(0);
+    const command = README.slice(at, README.indexOf('\n\n', at));
+    const url = /'localhost:3000(\/v1\/integrity-checks[^']*)'/.exec(command)?.[1] as string;
+    const body = JSON.parse(/-d '([^']*)'/.exec(command)?.[1] as string);
+    const answer = await call(compacted.baseUrl, 'POST', url, body);
+    const shown = JSON.parse(blockAfter(at));
+    for (const field of ['checkId', 'submittedAt', 'completedAt']) {
+      expect(shown[field]).toBe('…');
+      expect(answer.body[field]).toEqual(expect.any(String));
+    }
+    expect({ ...answer.body, checkId: '…', submittedAt: '…', completedAt: '…' }).toEqual(shown);
+  });
 });

@@ -175,3 +175,11 @@ export class ServiceUnavailableError extends HttpError {
     });
   }
 }
+
+/** The route exists, and this deployment cannot answer it (a capability of another target). */
+export class NotImplementedError extends HttpError {
+  override readonly name = 'NotImplementedError';
+  constructor(detail: string) {
+    super(501, 'Not implemented', detail);
+  }
+}

@@ -6,12 +6,14 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
+  CapabilityUnavailableError,
   EngineRefusedError,
   EngineUnavailableError,
   EstimateUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
   IdempotencyMismatchError,
+  IntegrityCheckNotFoundError,
   PageTokenError,
   QueueFullError,
   ResultUnavailableError,
@@ -22,6 +24,7 @@ import {
   GoneError,
   HttpError,
   NotFoundError,
+  NotImplementedError,
   ServiceUnavailableError,
   TooManyRequestsError,
   UnprocessableError,
@@ -31,7 +34,11 @@ import {
 /** The HTTP meaning of an error, or undefined when it is a bug. */
 export const toHttpError = (error: unknown): HttpError | undefined => {
   if (error instanceof HttpError) return error;
-  if (error instanceof ExecutionNotFoundError || error instanceof UnknownQueryError) {
+  if (
+    error instanceof ExecutionNotFoundError ||
+    error instanceof UnknownQueryError ||
+    error instanceof IntegrityCheckNotFoundError
+  ) {
     return new NotFoundError(error.message);
   }
   if (error instanceof ExecutionStateError) return new ConflictError(error.message, error.state);
@@ -53,6 +60,7 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
   if (error instanceof EngineUnavailableError) {
     return new ServiceUnavailableError(error.message, { retryAfterSeconds: error.retryAfterSeconds });
   }
+  if (error instanceof CapabilityUnavailableError) return new NotImplementedError(error.message);
   return undefined;
 };
 

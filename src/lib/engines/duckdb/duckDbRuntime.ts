@@ -6,6 +6,10 @@
 
 import path from 'node:path';
 import type { DuckDbConfig } from '../../config.js';
+import { CheckFiles } from '../../integrity/checkFiles.js';
+import { IntegrityChecks } from '../../integrity/integrityChecks.js';
+import { localTrailVerifier } from '../../integrity/localTrailVerifier.js';
+import { readPublicKeyring } from '../../integrity/publicKeys.js';
 import { callbackNotifier, type EndedExecution } from '../../notify/callbackNotifier.js';
 import { PendingCallbacks } from '../../notify/pendingCallbacks.js';
 import type { Runtime } from '../../runtime.js';
@@ -23,6 +27,14 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     await notifier.notify(ended);
     await pending.remove(ended.execution.executionId);
   };
+  const integrity = new IntegrityChecks(
+    localTrailVerifier({
+      logsDir: config.TRAILHOUND_LOGS_DIR,
+      keyring: await readPublicKeyring(config.TRAILHOUND_CLOUDTRAIL_PUBLIC_KEYS),
+      bucket: config.TRAILHOUND_LOG_BUCKET,
+    }),
+    new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks')),
+  );
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),
   );
@@ -51,6 +63,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     config,
     engine,
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
+    integrity,
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
     listening: (baseUrl) => notifier?.listeningAt(baseUrl),
@@ -59,6 +72,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
       for (const ended of notifier ? await pending.all() : []) void deliver(ended);
     },
     close: async () => {
+      await integrity.settled();
       await compactor?.stop();
       await engine.close();
     },

@@ -1,0 +1,116 @@
+/**
+ * TrailObjects over a local copy of a trail's bucket (`aws s3 sync`), the logs directory. S3 object
+ * metadata does not survive a sync, so a digest's own signature is read from the
+ * `<digest>.metadata.json` a user saves beside it (`aws s3api head-object`); the others' are in
+ * their successors.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { z } from 'zod';
+import { DIGEST_KEY } from './digestFile.js';
+import type { TrailObjects } from './trailObjects.js';
+
+const gunzipAsync = promisify(gunzip);
+
+const ACCOUNT = /^\d{12}$/;
+const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
+/** What a key may hold to be looked up on disk: no `..`, nothing absolute, nothing odd. */
+const SAFE_KEY = /^AWSLogs\/(?:[A-Za-z0-9._+=-]+\/)*[A-Za-z0-9._+=-]+$/;
+
+const MetadataSchema = z.object({ signature: z.string() });
+
+const absent = (error: unknown) =>
+  ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+const namesIn = async (dir: string): Promise<string[]> => {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (absent(error)) return [];
+    throw error;
+  }
+};
+
+export class LocalTrailObjects implements TrailObjects {
+  constructor(private readonly logsDir: string) {}
+
+  /** The file of `key`, or undefined for a key that is not a plain path under AWSLogs/. */
+  private fileOf(key: string): string | undefined {
+    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..' || part === '.')) return undefined;
+    return path.join(this.logsDir, ...key.split('/'));
+  }
+
+  private async read(key: string): Promise<Buffer | undefined> {
+    const file = this.fileOf(key);
+    if (!file) return undefined;
+    try {
+      return await readFile(file);
+    } catch (error) {
+      if (absent(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      throw error;
+    }
+  }
+
+  async listDigests(scope: Parameters<TrailObjects['listDigests']>[0]): Promise<string[]> {
+    const accountKeys: string[] = [];
+    for (const name of await namesIn(path.join(this.logsDir, 'AWSLogs'))) {
+      if (ACCOUNT.test(name)) accountKeys.push(`AWSLogs/${name}`);
+      else if (ORGANIZATION.test(name)) {
+        for (const account of await namesIn(path.join(this.logsDir, 'AWSLogs', name))) {
+          if (ACCOUNT.test(account)) accountKeys.push(`AWSLogs/${name}/${account}`);
+        }
+      }
+    }
+    const keys: string[] = [];
+    for (const accountKey of accountKeys) {
+      if (scope.accounts && !scope.accounts.includes(accountKey.slice(-12))) continue;
+      const digestDir = `${accountKey}/CloudTrail-Digest`;
+      for (const region of await namesIn(path.join(this.logsDir, ...digestDir.split('/')))) {
+        if (scope.regions && !scope.regions.includes(region)) continue;
+        for (const day of scope.days) {
+          const dayKey = `${digestDir}/${region}/${day}`;
+          for (const name of await namesIn(path.join(this.logsDir, ...dayKey.split('/')))) {
+            if (DIGEST_KEY.test(`${dayKey}/${name}`)) keys.push(`${dayKey}/${name}`);
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
+  readDigest(key: string): Promise<Buffer | undefined> {
+    return this.read(key);
+  }
+
+  async savedSignature(key: string): Promise<string | undefined> {
+    const bytes = await this.read(`${key}.metadata.json`);
+    if (!bytes) return undefined;
+    try {
+      return MetadataSchema.parse(JSON.parse(bytes.toString('utf8'))).signature;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const file = this.fileOf(key);
+    return (
+      file !== undefined &&
+      (await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    );
+  }
+
+  async hashGunzipped(key: string): Promise<string | undefined> {
+    const bytes = await this.read(key);
+    if (!bytes) return undefined;
+    // Not gzip: a hash no digest lists, so the file shows as modified.
+    const json = await gunzipAsync(bytes).catch(() => bytes);
+    return createHash('sha256').update(json).digest('hex');
+  }
+}

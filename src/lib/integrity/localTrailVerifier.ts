@@ -1,0 +1,35 @@
+/**
+ * The WindowVerifier of the local server: the window's log files as the embedded engine finds
+ * them under the logs directory, checked against the digests beside them.
+ */
+import path from 'node:path';
+import type { TimeWindow } from '../sql/timeWindow.js';
+import { findLogFiles } from '../store/duckdb/logFiles.js';
+import type { WindowVerifier } from './integrityChecks.js';
+import { integrityScope } from './integrityScope.js';
+import { LocalTrailObjects } from './localTrailObjects.js';
+import { logKeyParts } from './logKey.js';
+import type { PublicKeyring } from './publicKeys.js';
+import { verifyTrail } from './verifyTrail.js';
+
+export const localTrailVerifier = (options: {
+  logsDir: string;
+  keyring: PublicKeyring;
+  bucket?: string | undefined;
+}): WindowVerifier => {
+  const objects = new LocalTrailObjects(options.logsDir);
+  return async (window: TimeWindow, onProgress) => {
+    const logFiles = (await findLogFiles(options.logsDir, window)).map((file) => {
+      const key = path.relative(options.logsDir, file.path).split(path.sep).join('/');
+      return { key, account: file.account, region: file.region, deliveredMs: logKeyParts(key)?.deliveredMs };
+    });
+    return verifyTrail({
+      objects,
+      keyring: options.keyring,
+      logFiles,
+      ...integrityScope(window),
+      bucket: options.bucket,
+      onProgress,
+    });
+  };
+};
