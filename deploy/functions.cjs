@@ -38,6 +38,9 @@ const ROLES = {
   // Integrity checks run on the local server for now: on AWS these answer 501 and call nothing.
   startIntegrityCheck: 'NoAwsRole',
   getIntegrityCheck: 'NoAwsRole',
+  // Evidence is signed by the local server for now: on AWS these answer 501 and call nothing.
+  getEvidence: 'NoAwsRole',
+  getEvidencePublicKey: 'NoAwsRole',
   notifyExecution: 'NotifyExecutionRole',
   compactDays: 'CompactionRole',
 };

@@ -5,6 +5,8 @@
  */
 import { cancelExecution } from './handlers/cancelExecution.js';
 import { getCsv } from './handlers/getCsv.js';
+import { getEvidence } from './handlers/getEvidence.js';
+import { getEvidencePublicKey } from './handlers/getEvidencePublicKey.js';
 import { getExecution } from './handlers/getExecution.js';
 import { getIntegrityCheck } from './handlers/getIntegrityCheck.js';
 import { getOpenApi } from './handlers/getOpenApi.js';
@@ -29,6 +31,8 @@ const routes: readonly Route[] = [
   getCsv,
   startIntegrityCheck,
   getIntegrityCheck,
+  getEvidence,
+  getEvidencePublicKey,
 ];
 
 /** The routes, the OpenAPI document's last: it documents the others and itself. */

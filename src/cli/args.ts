@@ -40,6 +40,10 @@ export const COMMANDS = {
   results: { positionals: ['ID'], options: { ...COMMON, format: { type: 'string', short: 'f' } } },
   csv: { positionals: ['ID'], options: COMMON },
   smoke: { positionals: [], options: COMMON },
+  'verify-evidence': {
+    positionals: ['FILE'],
+    options: { ...COMMON, csv: { type: 'string' }, 'public-key': { type: 'string' } },
+  },
 } as const satisfies Record<string, { positionals: readonly string[]; options: Options }>;
 export type CommandName = keyof typeof COMMANDS;
 
@@ -77,7 +81,15 @@ export type Command =
       readonly format?: ResultFormat;
     }
   | { readonly name: 'csv'; readonly endpoint?: string; readonly timeoutSeconds: number; readonly id: string }
-  | { readonly name: 'smoke'; readonly endpoint?: string; readonly timeoutSeconds: number };
+  | { readonly name: 'smoke'; readonly endpoint?: string; readonly timeoutSeconds: number }
+  | {
+      readonly name: 'verify-evidence';
+      readonly endpoint?: string;
+      readonly timeoutSeconds: number;
+      readonly file: string;
+      readonly csv?: string;
+      readonly publicKey?: string;
+    };
 
 const oneOf = <T extends string>(
   choices: readonly T[],
@@ -178,5 +190,23 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
       return { name: first, endpoint, timeoutSeconds, id: positional };
     case 'smoke':
       return { name: first, endpoint, timeoutSeconds };
+    case 'verify-evidence': {
+      const publicKey = values['public-key'] as string | undefined;
+      if (publicKey !== undefined && endpoint !== undefined) {
+        throw new UsageError(
+          'Give --public-key or --endpoint, not both: the key is read from one of them',
+          first,
+        );
+      }
+      const csv = values.csv as string | undefined;
+      return {
+        name: first,
+        endpoint,
+        timeoutSeconds,
+        file: positional,
+        ...(csv !== undefined ? { csv } : {}),
+        ...(publicKey !== undefined ? { publicKey } : {}),
+      };
+    }
   }
 };

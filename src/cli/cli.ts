@@ -11,6 +11,7 @@ import { queries } from './commands/queries.js';
 import { results } from './commands/results.js';
 import { smoke } from './commands/smoke.js';
 import { status } from './commands/status.js';
+import { verifyEvidenceCommand } from './commands/verifyEvidence.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf, UsageError } from './errors.js';
 import { COMMAND_HELP, DEFAULT_ENDPOINT, PROGRAM_HELP, usageOf } from './help.js';
 import { type Terminal, writeTo } from './output.js';
@@ -61,6 +62,8 @@ const runCommand = async (
       return undefined;
     case 'smoke':
       return smoke(api, environment);
+    case 'verify-evidence':
+      return verifyEvidenceCommand(command, api, environment);
   }
 };
 

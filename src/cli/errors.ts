@@ -8,6 +8,8 @@ export const EXIT_CODES = {
   ok: 0,
   /** Anything not foreseen below: a bug. */
   unexpected: 1,
+  /** A check that did not pass: smoke's, or evidence that does not hold (verify-evidence). */
+  checkFailed: 1,
   usage: 2,
   refused: 3,
   executionEnded: 4,

@@ -71,6 +71,23 @@ more.
 
 ${ENDPOINT}`,
 
+  'verify-evidence': `Usage: trailhound verify-evidence FILE [--csv RESULT.csv] [--public-key PEM | --endpoint URL]
+
+Checks evidence saved from GET /v1/executions/{id}/evidence: that its manifest is the one signed,
+with the public key given (--public-key, a PEM file) or served by the API
+(GET /v1/evidence/public-key at --endpoint), and, with --csv, that the file is the execution's
+result (its SHA-256 is the manifest's). Prints what the evidence states and exits 0 when all of
+it holds; prints why and exits 1 when any of it does not.
+
+  --csv FILE              the CSV downloaded with trailhound csv ID (or GET …/csv)
+  --public-key FILE       the public key, PEM; without it the API's is fetched
+${ENDPOINT}
+
+Example:
+  curl -s localhost:3000/v1/executions/$ID/evidence > evidence.json
+  trailhound csv $ID > result.csv
+  trailhound verify-evidence evidence.json --csv result.csv`,
+
   smoke: `Usage: trailhound smoke [--endpoint URL] [--timeout SECONDS]
 
 Checks a deployment (or a local server) end to end, a line for each check with its time: health,
@@ -96,6 +113,7 @@ Commands:
   results ID                    every row of an execution
   csv ID                        an execution's CSV file, to stdout
   smoke                         check a deployment end to end (exit 0 or 1)
+  verify-evidence FILE          check an execution's signed evidence, and its CSV (exit 0 or 1)
   help COMMAND                  a command's options (as COMMAND --help)
 
 Every command takes --endpoint URL: default $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT} (npm

@@ -23,6 +23,7 @@ import { BudgetExceededError, ValidationError } from '../lib/http/httpErrors.js'
 import { json } from '../lib/http/responses.js';
 import { engineRoute, type InputParser } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
+import { integrityChecksOf } from '../lib/runtime.js';
 import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
 
 const MAX_WAIT_SECONDS = 25;
@@ -144,7 +145,11 @@ export const startExecution = engineRoute({
       window: plan.window,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(plan.body.reuseResultsMinutes ? { reuseResultsMinutes: plan.body.reuseResultsMinutes } : {}),
+      ...(plan.body.verifyIntegrity ? { verifyIntegrity: true } : {}),
+      parameters: plan.body.parameters,
     };
+    // Refused (501) where the deployment cannot verify, before anything starts.
+    if (plan.body.verifyIntegrity) integrityChecksOf(runtime);
     const cutoff = runtime.config.TRAILHOUND_SCAN_CUTOFF_BYTES;
     if (plan.body.dryRun) {
       const estimate = await engine.estimate(request);

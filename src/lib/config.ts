@@ -78,6 +78,8 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_SIGNING_KEY: z.string().min(32).optional(),
   /** CloudTrail's public keys, the JSON `aws cloudtrail list-public-keys` prints: digests verify with them. */
   TRAILHOUND_CLOUDTRAIL_PUBLIC_KEYS: z.string().min(1).default(SAMPLE_PUBLIC_KEYS),
+  /** The Ed25519 private key (PEM) evidence is signed with; made there, mode 0600, on first use. */
+  TRAILHOUND_EVIDENCE_KEY: unlessEmpty(z.string().min(1)),
   /** The trail's bucket: a digest naming another one was moved. Unset: not compared. */
   TRAILHOUND_LOG_BUCKET: unlessEmpty(z.string().min(3).max(63)),
 });

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Config } from './config.js';
 import type { QueryEngine } from './engines/queryEngine.js';
 import { CapabilityUnavailableError } from './errors.js';
+import type { EvidenceSigner } from './evidence/evidenceSigner.js';
 import type { IntegrityChecks } from './integrity/integrityChecks.js';
 import type { LinkSigner } from './signing/signedLink.js';
 
@@ -24,6 +25,8 @@ export interface Runtime {
   readonly downloads?: LocalDownloads;
   /** Checks of the logs against CloudTrail's digests (the local server's, for now). */
   readonly integrity?: IntegrityChecks;
+  /** Signs executions' evidence (the local server's key, for now). */
+  readonly evidence?: EvidenceSigner;
   /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
   compaction?(): Promise<void>;
   /** Resolves when the callbacks under way, if any, have been delivered or given up on. */
@@ -49,5 +52,13 @@ export const integrityChecksOf = (runtime: Runtime): IntegrityChecks => {
   if (runtime.integrity) return runtime.integrity;
   throw new CapabilityUnavailableError(
     'Integrity checks run on the local server (npm start) in this version; on AWS, `aws cloudtrail validate-logs` checks the trail',
+  );
+};
+
+/** The runtime's evidence signer. @throws CapabilityUnavailableError where it has none. */
+export const evidenceSignerOf = (runtime: Runtime): EvidenceSigner => {
+  if (runtime.evidence) return runtime.evidence;
+  throw new CapabilityUnavailableError(
+    'Signed evidence is made by the local server (npm start) in this version',
   );
 };

@@ -121,6 +121,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
         'Over the budget or the scan cutoff (with the estimate), no estimate possible, or an Idempotency-Key reused.',
       ),
       '429': problem('Too many executions wait already (Retry-After).'),
+      '501': problem('verifyIntegrity where the deployment has no integrity checks (on AWS, for now).'),
       '503': problem('The engine cannot take it now (Retry-After when trying again helps).'),
     },
   },
@@ -230,6 +231,26 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '400': problem('The limit or the nextToken is invalid.'),
       '404': problem('No such check.'),
       '501': problem('This deployment has no integrity checks (on AWS, for now).'),
+    },
+  },
+  getEvidence: {
+    summary: 'Signed evidence of an execution: what it asked of which files, and what it answered',
+    parameters: parametersOf('path', ExecutionPathSchema),
+    responses: {
+      '200': { description: 'The manifest and its signature.', content: jsonContent('Evidence') },
+      ...executionProblems,
+      '409': problem('The execution has not SUCCEEDED.'),
+      '501': problem('This deployment signs no evidence (on AWS, for now).'),
+    },
+  },
+  getEvidencePublicKey: {
+    summary: 'The public key evidence is signed with (PEM, SubjectPublicKeyInfo)',
+    responses: {
+      '200': {
+        description: 'The key.',
+        content: { 'application/x-pem-file': { schema: { type: 'string' } } },
+      },
+      '501': problem('This deployment signs no evidence (on AWS, for now).'),
     },
   },
   getOpenApi: {

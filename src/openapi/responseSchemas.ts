@@ -15,6 +15,7 @@ import {
   ResultPageSchema,
   ScanEstimateSchema,
 } from '../lib/engines/answerSchemas.js';
+import { EvidenceSchema } from '../lib/evidence/evidenceManifest.js';
 import {
   CHECK_STATES,
   IntegrityCheckSchema,
@@ -136,6 +137,7 @@ const NAMED: Record<string, z.ZodType> = {
   DetectionCatalog: DetectionCatalogSchema,
   IntegrityCheck: IntegrityCheckAnswerSchema,
   AcceptedIntegrityCheck: AcceptedIntegrityCheckSchema,
+  Evidence: EvidenceSchema,
   Problem: ProblemSchema,
 };
 for (const [id, schema] of Object.entries(NAMED)) ANSWERS.add(schema, { id });

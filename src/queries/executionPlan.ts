@@ -22,6 +22,8 @@ export const ExecutionBodySchema = WindowFieldsSchema.extend({
   reuseResultsMinutes: z.number().int().min(1).max(10_080).optional(),
   /** Validate and estimate only: nothing starts. */
   dryRun: z.boolean().default(false),
+  /** Verify the window's log files against CloudTrail's digests; the answer says what was found. */
+  verifyIntegrity: z.boolean().default(false),
   /** Refuse to start if the estimate is over this many bytes (it may only lower the default). */
   maxBytesScanned: z.number().int().positive().optional(),
   /** The case the execution belongs to (a ticket id such as INC-1234): in every view of it. */

@@ -29,6 +29,7 @@ const getDouble = () => {
 afterAll(async () => (await double)?.close());
 
 const athenaTarget: ContractTarget = {
+  evidence: false,
   start: async () => {
     const twin = await getDouble();
     const { athena, s3 } = twin;

@@ -142,6 +142,38 @@ describe('integrity checks over HTTP', () => {
     expect(again.body).toMatchObject({ checkId: started.body.checkId, verdict: 'intact' });
   });
 
+  it('an execution with verifyIntegrity carries the verdict and its check; one over a tampered trail warns', async () => {
+    const ask = { query: 'events', parameters: { eventNames: ['CreateUser'] }, verifyIntegrity: true };
+    const intact = await call(sample.baseUrl, 'POST', '/v1/executions?wait=20', { ...ask, ...SAMPLE_DAY });
+    expect(intact.body.state).toBe('SUCCEEDED');
+    expect(intact.body.statistics.integrity).toEqual({
+      checkId: expect.any(String),
+      verdict: 'intact',
+      logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
+    });
+    expect(intact.body.warnings).toBeUndefined();
+    const check = await call(
+      sample.baseUrl,
+      'GET',
+      `/v1/integrity-checks/${intact.body.statistics.integrity.checkId}`,
+    );
+    expect(check.body).toMatchObject({ verdict: 'intact', window: SAMPLE_DAY });
+
+    const warned = await call(tampered.baseUrl, 'POST', '/v1/executions?wait=20', { ...ask, ...DOC_DAYS });
+    expect(warned.body.state).toBe('SUCCEEDED');
+    expect(warned.body.statistics.integrity).toMatchObject({ verdict: 'tampered', logFiles: { missing: 2 } });
+    expect(warned.body.warnings).toEqual([
+      `The log files read are not as CloudTrail delivered them (tampered): 2 log-missing; first ${removed[0]}. GET /v1/integrity-checks/${warned.body.statistics.integrity.checkId} lists every problem.`,
+    ]);
+    // Without verifyIntegrity nothing is checked and nothing is said.
+    const plain = await call(tampered.baseUrl, 'POST', '/v1/executions?wait=20', {
+      ...ask,
+      verifyIntegrity: false,
+      ...DOC_DAYS,
+    });
+    expect(plain.body.statistics.integrity).toBeUndefined();
+  });
+
   it('answers as the OpenAPI document says', () => {
     const problems = ANSWERS.flatMap((a) => {
       const resource = a.path

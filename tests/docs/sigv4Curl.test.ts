@@ -295,6 +295,7 @@ describe('README: calling the deployed API with SigV4', () => {
       'GET /v1/executions',
       'GET /v1/executions/{executionId}',
       'GET /v1/executions/{executionId}/csv',
+      'GET /v1/executions/{executionId}/evidence',
       'GET /v1/executions/{executionId}/results',
       'GET /v1/queries',
       'POST /v1/executions',

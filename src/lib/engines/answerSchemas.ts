@@ -53,6 +53,22 @@ export const ExecutionSchema = z
         /** Rough share of the work done while RUNNING, 0 to 100, when the engine can tell. */
         progressPercent: z.number().int().min(0).max(100).optional(),
         days: DaysSchema.optional(),
+        /** With verifyIntegrity: the verdict on the log files of the window, and its check. */
+        integrity: z
+          .object({
+            checkId: z.string(),
+            verdict: z.enum(['intact', 'tampered', 'unverifiable']),
+            logFiles: z
+              .object({
+                valid: z.number().int(),
+                invalid: z.number().int(),
+                missing: z.number().int(),
+                undigested: z.number().int(),
+              })
+              .strict(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     error: ExecutionErrorSchema.optional(),

@@ -45,6 +45,29 @@ export interface ExecutionRequest {
   readonly reuseResultsMinutes?: number;
   /** The estimate made before starting, when one was (for a budget): recorded with the execution. */
   readonly estimate?: ScanEstimate;
+  /** Verify the window's log files against CloudTrail's digests before answering. */
+  readonly verifyIntegrity?: boolean;
+  /** The query's parameters as the request gave them: kept for the execution's evidence. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** A log file an execution read: its key under AWSLogs/, size, and whether from the store. */
+export interface SourceFile {
+  readonly key: string;
+  readonly bytes: number;
+  readonly readFrom: 'raw' | 'compacted';
+}
+
+/** What an ended execution's evidence states, as the engine that ran it knows it. */
+export interface ExecutionFacts {
+  readonly execution: Execution;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly scope: { readonly accounts?: readonly string[]; readonly regions?: readonly string[] };
+  readonly statement: { readonly text: string; readonly parameters: readonly string[] };
+  readonly sources: readonly SourceFile[];
+  readonly rows: number;
+  /** SHA-256 of the CSV a client downloads (GET …/csv), hex. */
+  readonly csvSha256: string;
 }
 
 export type ExecutionError = Answer<typeof ExecutionErrorSchema>;
@@ -105,6 +128,11 @@ export interface QueryEngine {
   getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink>;
   /** @throws ExecutionStateError when the execution already ended. */
   cancel(executionId: string, caller: Caller): Promise<Execution>;
+  /**
+   * What an execution that SUCCEEDED asked, read and answered, for its signed evidence; absent on an
+   * engine that cannot say (Athena, for now). @throws ExecutionStateError unless it SUCCEEDED.
+   */
+  facts?(executionId: string, caller: Caller): Promise<ExecutionFacts>;
   /** The caller's executions matching `filter`, newest first. @throws PageTokenError for a foreign token. */
   list(
     filter: ExecutionFilter,

@@ -1,6 +1,13 @@
 /** Building API Gateway proxy results with JSON bodies. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
+/** A text body of the given type (a PEM key). */
+export const text = (statusCode: number, body: string, contentType: string): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' },
+  body,
+});
+
 export const json = (
   statusCode: number,
   body: unknown,

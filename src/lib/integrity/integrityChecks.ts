@@ -11,8 +11,15 @@ import type { TimeWindow } from '../sql/timeWindow.js';
 import type { IntegrityCheck } from './integrityReport.js';
 import type { TrailIntegrity } from './verifyTrail.js';
 
-/** A check as kept: every problem, not a page of them. */
-export type CheckRecord = Omit<IntegrityCheck, 'nextToken'>;
+/** What a check found of each log file: kept with it for evidence, not answered by the API. */
+interface CheckedFile {
+  readonly key: string;
+  readonly status: 'valid' | 'modified' | 'undigested' | 'uncovered';
+  readonly sha256?: string;
+}
+
+/** A check as kept: every problem, not a page of them, and each file's result. */
+export type CheckRecord = Omit<IntegrityCheck, 'nextToken'> & { readonly files?: readonly CheckedFile[] };
 
 export interface CheckRecords {
   save(record: CheckRecord): Promise<void>;
@@ -24,6 +31,12 @@ export type WindowVerifier = (
   window: TimeWindow,
   onProgress: (progress: { done: number; total: number }) => void,
 ) => Promise<TrailIntegrity>;
+
+/** Starts checking a window: the check's id, and what it found once it ended (undefined if it FAILED). */
+export type IntegrityVerifier = (window: TimeWindow) => {
+  checkId: string;
+  ended: Promise<TrailIntegrity | undefined>;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CursorSchema = z.object({ c: z.string(), o: z.number().int().nonnegative() });
@@ -45,7 +58,11 @@ export class IntegrityChecks {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  start(window: TimeWindow): { checkId: string } {
+  /**
+   * Starts checking `window`; `ended` resolves with what was found once the check is saved
+   * (undefined if it FAILED: the record says why).
+   */
+  start(window: TimeWindow): { checkId: string; ended: Promise<TrailIntegrity | undefined> } {
     const checkId = randomUUID();
     const record: CheckRecord = {
       checkId,
@@ -56,16 +73,18 @@ export class IntegrityChecks {
       problems: [],
     };
     this.#running.set(checkId, record);
-    const run = this.#run(record, window).finally(() => this.#settled.delete(run));
-    this.#settled.add(run);
-    return { checkId };
+    const run = this.#run(record, window);
+    const settled = run.then(() => undefined).finally(() => this.#settled.delete(settled));
+    this.#settled.add(settled);
+    return { checkId, ended: run };
   }
 
-  async #run(record: CheckRecord, window: TimeWindow): Promise<void> {
+  async #run(record: CheckRecord, window: TimeWindow): Promise<TrailIntegrity | undefined> {
     let ended: CheckRecord;
+    let found: TrailIntegrity | undefined;
     let progress = record.progress;
     try {
-      const found = await this.verify(window, ({ done, total }) => {
+      found = await this.verify(window, ({ done, total }) => {
         progress = { filesDone: done, filesTotal: total };
         this.#running.set(record.checkId, { ...record, progress });
       });
@@ -77,6 +96,7 @@ export class IntegrityChecks {
         verdict: found.verdict,
         summary: found.summary,
         problems: found.problems,
+        files: [...found.logs].map(([key, log]) => ({ key, ...log })),
       };
     } catch (error) {
       ended = {
@@ -88,6 +108,7 @@ export class IntegrityChecks {
     }
     await this.records.save(ended);
     this.#running.delete(record.checkId);
+    return found;
   }
 
   /** @throws IntegrityCheckNotFoundError; PageTokenError for a token of another check. */
@@ -107,12 +128,19 @@ export class IntegrityChecks {
         ).o
       : 0;
     const end = offset + page.limit;
-    const { problems, ...rest } = record;
+    const { problems, files: _files, ...rest } = record;
     return {
       ...rest,
       problems: problems.slice(offset, end),
       ...(end < record.problems.length ? { nextToken: encodeToken({ c: checkId, o: end }) } : {}),
     };
+  }
+
+  /** An ended check as kept, each file's result included. @throws IntegrityCheckNotFoundError. */
+  async record(checkId: string): Promise<CheckRecord> {
+    const record = UUID.test(checkId) ? await this.records.load(checkId) : undefined;
+    if (!record) throw new IntegrityCheckNotFoundError(checkId);
+    return record;
   }
 
   /** Resolves when the checks under way have ended and been saved. */

@@ -95,3 +95,21 @@ export const IntegrityCheckSchema = z.object({
   error: z.object({ message: z.string() }).optional(),
 });
 export type IntegrityCheck = z.infer<typeof IntegrityCheckSchema>;
+
+/** What an execution that verified its logs says when they are not intact: never silent. */
+export const integrityWarning = (
+  checkId: string,
+  found: { verdict: Verdict; problems: readonly IntegrityProblem[] } | undefined,
+): string | undefined => {
+  const where = `GET /v1/integrity-checks/${checkId} lists every problem`;
+  if (!found)
+    return `The log files could not be verified: the integrity check failed (GET /v1/integrity-checks/${checkId} says why).`;
+  if (found.verdict === 'intact') return undefined;
+  const counts = new Map<string, number>();
+  for (const p of found.problems) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const first = found.problems[0];
+  return found.verdict === 'tampered'
+    ? `The log files read are not as CloudTrail delivered them (tampered): ${kinds}; first ${first?.path}. ${where}.`
+    : `The log files read could not all be verified (unverifiable): ${kinds}; first ${first?.path}. ${where}.`;
+};

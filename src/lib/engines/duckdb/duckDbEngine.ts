@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { z } from 'zod';
 import {
+  CapabilityUnavailableError,
   ConfigurationError,
   EngineUnavailableError,
   ExecutionNotFoundError,
@@ -21,14 +22,17 @@ import {
   IdempotencyMismatchError,
   QueueFullError,
 } from '../../errors.js';
+import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { LockHeldError, lockFile } from '../../processLock.js';
+import { neutralizedCsv } from '../../results/csvForSpreadsheets.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { downloadPathname, type LinkSigner } from '../../signing/signedLink.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
 import type {
   Execution,
+  ExecutionFacts,
   ExecutionFilter,
   ExecutionList,
   ExecutionRequest,
@@ -67,6 +71,8 @@ export interface DuckDbEngineOptions {
   readonly files?: ResultFileSystem;
   /** Hears each execution that asked for a callback when it ends (the runtime's notifier). */
   readonly onEnded?: (ended: EndedExecution) => void;
+  /** Checks a window's log files against their digests, for executions that ask (verifyIntegrity). */
+  readonly verifyIntegrity?: IntegrityVerifier;
 }
 
 const now = () => new Date().toISOString();
@@ -95,6 +101,9 @@ const publicView = (stored: StoredExecution): Execution => {
     idempotencyKey: _key,
     requestFingerprint: _fingerprint,
     notifyUrl: _notify,
+    statement: _statement,
+    parameters: _parameters,
+    scope: _scope,
     ...execution
   } = stored;
   return execution;
@@ -186,6 +195,7 @@ export class DuckDbEngine implements QueryEngine {
       logsDir: options.logsDir,
       storeDir: options.storeDir,
       timeoutMs: options.timeoutMs ?? 30 * 60_000,
+      verifyIntegrity: options.verifyIntegrity,
     };
     return new DuckDbEngine(context, options, executions, release);
   }
@@ -232,6 +242,11 @@ export class DuckDbEngine implements QueryEngine {
    * other's claims, as they would one after the other.
    */
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
+    if (request.verifyIntegrity && !this.#options.verifyIntegrity) {
+      throw new CapabilityUnavailableError(
+        'This engine was made without integrity checks: verifyIntegrity cannot be honoured',
+      );
+    }
     const key = request.idempotencyKey;
     const claimed = key ? this.#byIdempotencyKey.get(key) : undefined;
     // A claim whose start failed is no claim: this start tries again.
@@ -280,6 +295,12 @@ export class DuckDbEngine implements QueryEngine {
       requestFingerprint: fingerprintOf(request),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
       ...(request.statement.header.notify ? { notifyUrl: request.statement.header.notify } : {}),
+      statement: { text: request.statement.sql, parameters: request.statement.parameters },
+      parameters: request.parameters ?? {},
+      scope: {
+        ...(request.window.accounts ? { accounts: request.window.accounts } : {}),
+        ...(request.window.regions ? { regions: request.window.regions } : {}),
+      },
     };
     await this.#store.create(execution).catch((error: unknown) => {
       const storage = storageReason(error);
@@ -357,6 +378,28 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /** The CSV, as a stream, and the name to save it under, for the local download route. */
+  async facts(executionId: string): Promise<ExecutionFacts> {
+    const stored = await this.#succeeded(executionId);
+    const sources = z
+      .array(z.object({ key: z.string(), bytes: z.number(), readFrom: z.enum(['raw', 'compacted']) }))
+      .parse(
+        JSON.parse(
+          (await this.#context.files.readFile(this.#store.sourcesPath(executionId))).toString('utf8'),
+        ),
+      );
+    const hash = createHash('sha256');
+    for await (const chunk of neutralizedCsv(await this.#pages.openCsv(stored))) hash.update(chunk as Buffer);
+    return {
+      execution: publicView(stored),
+      parameters: stored.parameters ?? {},
+      scope: stored.scope ?? {},
+      statement: stored.statement ?? { text: '', parameters: [] },
+      sources,
+      rows: stored.rowCount ?? 0,
+      csvSha256: hash.digest('hex'),
+    };
+  }
+
   async openResultCsv(executionId: string): Promise<{ stream: Readable; fileName: string }> {
     const execution = await this.#succeeded(executionId);
     return { stream: await this.#pages.openCsv(execution), fileName: resultFileName(execution) };

@@ -6,6 +6,7 @@
 
 import path from 'node:path';
 import type { DuckDbConfig } from '../../config.js';
+import { fileEvidenceSigner } from '../../evidence/evidenceSigner.js';
 import { CheckFiles } from '../../integrity/checkFiles.js';
 import { IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { localTrailVerifier } from '../../integrity/localTrailVerifier.js';
@@ -47,6 +48,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
     maxQueued: config.TRAILHOUND_MAX_QUEUED,
     timeoutMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
+    verifyIntegrity: (window) => integrity.start(window),
     ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
   });
   const compactor =
@@ -64,6 +66,9 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     engine,
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     integrity,
+    evidence: fileEvidenceSigner(
+      config.TRAILHOUND_EVIDENCE_KEY ?? path.join(config.TRAILHOUND_RESULTS_DIR, 'evidence-key.pem'),
+    ),
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
     listening: (baseUrl) => notifier?.listeningAt(baseUrl),

@@ -8,13 +8,21 @@
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
+import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
+import { integrityWarning } from '../../integrity/integrityReport.js';
 import { logger } from '../../logging/logger.js';
 import { connectWithProgress } from '../../store/duckdb/progressConnection.js';
+import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
 import { planScan } from '../../store/duckdb/scanPlan.js';
-import { type ExecutionError, type ExecutionRequest, NO_LOGS_WARNING } from '../queryEngine.js';
+import {
+  type ExecutionError,
+  type ExecutionRequest,
+  NO_LOGS_WARNING,
+  type SourceFile,
+} from '../queryEngine.js';
 import type { ActiveExecution } from './activeExecution.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
-import type { ResultFileSystem } from './resultFileSystem.js';
+import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 import { runStatement } from './runStatement.js';
 
 export interface RunContext {
@@ -24,6 +32,7 @@ export interface RunContext {
   readonly logsDir: string;
   readonly storeDir: string | undefined;
   readonly timeoutMs: number;
+  readonly verifyIntegrity?: IntegrityVerifier | undefined;
 }
 
 const now = () => new Date().toISOString();
@@ -114,6 +123,24 @@ const timedOut = (timeoutMs: number): ExecutionError => ({
   message: `The execution ran longer than ${Math.round(timeoutMs / 1000)} s (TRAILHOUND_EXECUTION_TIMEOUT_SECONDS) and was stopped; narrow the window.`,
 });
 
+/** The log files a plan reads, by their key under the logs directory: for the evidence. */
+const sourcesOf = (plan: ScanPlan, logsDir: string): SourceFile[] => {
+  const keyOf = (file: string) => path.relative(logsDir, file).split(path.sep).join('/');
+  return [
+    ...plan.raw.map((f) => ({ key: keyOf(f.path), bytes: f.bytes, readFrom: 'raw' as const })),
+    ...plan.compacted.flatMap((u) =>
+      u.replaces.map((f) => ({ key: keyOf(f.path), bytes: f.bytes, readFrom: 'compacted' as const })),
+    ),
+  ].sort((a, b) => a.key.localeCompare(b.key));
+};
+
+const saveSources = async (context: RunContext, executionId: string, sources: readonly SourceFile[]) => {
+  const target = context.store.sourcesPath(executionId);
+  const temporary = context.store.temporaryPath(target);
+  await context.files.writeFile(temporary, JSON.stringify(sources), { mode: OWNER_ONLY_FILE, flag: 'wx' });
+  await context.files.rename(temporary, target);
+};
+
 /** Runs a queued execution to its end. Never rejects. */
 export const runExecution = async (
   context: RunContext,
@@ -158,9 +185,13 @@ export const runExecution = async (
   const timer = setTimeout(() => void active.stop('timed-out'), context.timeoutMs);
   let statistics = running.statistics;
   let outcome: Outcome;
+  // Alongside the statement: the answer waits for both.
+  const verification =
+    request.verifyIntegrity && context.verifyIntegrity ? context.verifyIntegrity(request.window) : undefined;
   try {
     const plan = await planScan(context.logsDir, context.storeDir, request.window);
     statistics = { ...statistics, days: plan.days };
+    await saveSources(context, executionId, sourcesOf(plan, context.logsDir));
     active.checkpoint();
     const rowCount = await runStatement(
       connection,
@@ -183,9 +214,19 @@ export const runExecution = async (
       },
     );
     const read = plan.days.compacted + plan.days.raw;
+    const found = verification ? await verification.ended : undefined;
+    if (verification && found) {
+      const { verdict, summary } = found;
+      statistics = {
+        ...statistics,
+        integrity: { checkId: verification.checkId, verdict, logFiles: summary.logFiles },
+      };
+    }
+    const integrity = verification ? integrityWarning(verification.checkId, found) : undefined;
+    const warnings = [...(read === 0 ? [NO_LOGS_WARNING] : []), ...(integrity ? [integrity] : [])];
     outcome = active.stopping
       ? stoppedOutcome(active, context)
-      : { state: 'SUCCEEDED', rowCount, ...(read === 0 ? { warnings: [NO_LOGS_WARNING] } : {}) };
+      : { state: 'SUCCEEDED', rowCount, ...(warnings.length ? { warnings } : {}) };
   } catch (error) {
     if (active.stopping || error instanceof CancelledError) outcome = stoppedOutcome(active, context);
     else {

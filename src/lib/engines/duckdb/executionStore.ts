@@ -26,6 +26,10 @@ export interface StoredExecution extends Execution {
   readonly requestFingerprint?: string;
   /** Where to POST the callback when it ends. */
   readonly notifyUrl?: string;
+  /** For its evidence: the statement as run, the request's parameters, the accounts and regions. */
+  readonly statement?: { readonly text: string; readonly parameters: readonly string[] };
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly scope?: { readonly accounts?: readonly string[]; readonly regions?: readonly string[] };
 }
 
 const RECORD = /^(.+)\.json$/;
@@ -91,6 +95,11 @@ export class ExecutionStore {
 
   indexPath(executionId: string): string {
     return path.join(this.dir, `${executionId}.index`);
+  }
+
+  /** The log files the execution read (SourceFile[] as JSON), for its evidence. */
+  sourcesPath(executionId: string): string {
+    return path.join(this.dir, `${executionId}.sources`);
   }
 
   /** A unique temporary name beside `target`: two writers never share one. */
