@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { TimeWindow } from '../sql/timeWindow.js';
 import { findLogFiles } from '../store/duckdb/logFiles.js';
+import { createHashPool } from './hashPool.js';
 import type { WindowVerifier } from './integrityChecks.js';
 import { integrityScope } from './integrityScope.js';
 import { LocalTrailObjects } from './localTrailObjects.js';
@@ -17,19 +18,23 @@ export const localTrailVerifier = (options: {
   keyring: PublicKeyring;
   bucket?: string | undefined;
 }): WindowVerifier => {
-  const objects = new LocalTrailObjects(options.logsDir);
   return async (window: TimeWindow, onProgress) => {
     const logFiles = (await findLogFiles(options.logsDir, window)).map((file) => {
       const key = path.relative(options.logsDir, file.path).split(path.sep).join('/');
       return { key, account: file.account, region: file.region, deliveredMs: logKeyParts(key)?.deliveredMs };
     });
-    return verifyTrail({
-      objects,
-      keyring: options.keyring,
-      logFiles,
-      ...integrityScope(window),
-      bucket: options.bucket,
-      onProgress,
-    });
+    const pool = createHashPool();
+    try {
+      return await verifyTrail({
+        objects: new LocalTrailObjects(options.logsDir, pool),
+        keyring: options.keyring,
+        logFiles,
+        ...integrityScope(window),
+        bucket: options.bucket,
+        onProgress,
+      });
+    } finally {
+      await pool.close();
+    }
   };
 };

@@ -9,7 +9,8 @@
  */
 
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
+import { mapLimited } from '../mapLimited.js';
 import {
   type DigestFile,
   DigestFileSchema,
@@ -30,8 +31,9 @@ import type { TrailObjects } from './trailObjects.js';
 
 const gunzipAsync = promisify(gunzip);
 const HOUR_MS = 3_600_000;
-/** Files read and hashed at once: gunzip runs on libuv's threads, the hash on this one. */
-const PARALLEL = 4;
+/** Files read or hashed at once: a hash pool has a worker a core. */
+const PARALLEL = 8;
+const TURN_EVERY = 256;
 
 interface WindowLogFile {
   readonly key: string;
@@ -75,20 +77,13 @@ interface Digest {
   readonly gunzipped: Buffer | undefined;
 }
 
-const mapLimited = async <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return out;
-};
+/** Digests are a kilobyte or two: inflated here, not through the thread pool; a large one is not. */
+const SMALL = 1 << 20;
 
 const loadDigest = async (objects: TrailObjects, key: string, parts: DigestKeyParts): Promise<Digest> => {
-  const bytes = await objects.readDigest(key);
+  const bytes = (await objects.readDigest(key)) ?? Buffer.alloc(0);
   try {
-    const gunzipped = await gunzipAsync(bytes ?? Buffer.alloc(0));
+    const gunzipped = bytes.length < SMALL ? gunzipSync(bytes) : await gunzipAsync(bytes);
     const parsed = DigestFileSchema.safeParse(JSON.parse(gunzipped.toString('utf8')));
     return { key, parts, file: parsed.success ? parsed.data : undefined, gunzipped };
   } catch {
@@ -98,7 +93,12 @@ const loadDigest = async (objects: TrailObjects, key: string, parts: DigestKeyPa
 
 const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
   const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
   return groups;
 };
 
@@ -122,14 +122,29 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
   const signers = await named(input.signerDays);
   let done = 0;
   const total = counted.length + input.logFiles.length;
-  const tick = () => input.onProgress?.({ done: ++done, total });
+  /** Counts a file done; every few hundred, gives the event loop a turn (requests are served meanwhile). */
+  const tick = async () => {
+    input.onProgress?.({ done: ++done, total });
+    if (done % TURN_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
 
-  const digests = await mapLimited(counted, async ({ key, parts }) => {
+  // Every log file of the window is hashed while the digests are read (the costly part, on the
+  // pool's workers): its hash is the evidence's even where no digest lists it.
+  const hashes = new Map(
+    input.logFiles.map((f) => {
+      const hashing = input.objects.hashGunzipped(f.key);
+      hashing.catch(() => undefined); // awaited below, where a failure is the check's
+      return [f.key, hashing] as const;
+    }),
+  );
+  const digests = await mapLimited(counted, PARALLEL, async ({ key, parts }) => {
     const digest = await loadDigest(input.objects, key, parts);
-    tick();
+    await tick();
     return digest;
   });
-  const signerDigests = await mapLimited(signers, ({ key, parts }) => loadDigest(input.objects, key, parts));
+  const signerDigests = await mapLimited(signers, PARALLEL, ({ key, parts }) =>
+    loadDigest(input.objects, key, parts),
+  );
   const present = new Set(digests.map((d) => d.key));
   // The signatures successors carry of their predecessors.
   const carried = new Map<string, string>();
@@ -145,7 +160,9 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
   const coverage = new Map<string, [number, number][]>();
   const cover = (parts: { account: string; region: string }, from: number, to: number) => {
     const id = `${parts.account}|${parts.region}`;
-    coverage.set(id, [...(coverage.get(id) ?? []), [from, to]]);
+    const spans = coverage.get(id);
+    if (spans) spans.push([from, to]);
+    else coverage.set(id, [[from, to]]);
   };
 
   const checkSignature = async (
@@ -190,7 +207,7 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
   };
 
   const chains = groupBy(digests, (d) => d.parts.chain);
-  const trusted: Digest[] = [];
+  const trusted = new Set<Digest>();
   for (const chain of chains.values()) {
     chain.sort((a, b) => b.parts.endMs - a.parts.endMs);
     for (const [i, d] of chain.entries()) {
@@ -208,7 +225,7 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
       cover(d.parts, start, Date.parse(d.file.digestEndTime));
       const status = await checkSignature(d as Digest & { file: DigestFile; gunzipped: Buffer });
       summary.digestFiles[status]++;
-      if (status === 'valid') trusted.push(d);
+      if (status === 'valid') trusted.add(d);
       if (d.parts.backfill) continue;
       const previous = d.file.previousDigestS3Object
         ? keyFromAwsLogs(d.file.previousDigestS3Object)
@@ -234,7 +251,7 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
 
   // What the digests list, the trusted ones last so that theirs stands.
   const listed = new Map<string, string>();
-  for (const d of [...digests.filter((d) => !trusted.includes(d)), ...trusted]) {
+  for (const d of [...digests.filter((d) => !trusted.has(d)), ...trusted]) {
     for (const log of d.file?.logFiles ?? [])
       listed.set(keyFromAwsLogs(log.s3Object), log.hashValue.toLowerCase());
   }
@@ -251,10 +268,10 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
       ([from, to]) => f.deliveredMs !== undefined && f.deliveredMs + 60_000 > from && f.deliveredMs < to,
     );
   const logs = new Map<string, { status: LogStatus; sha256?: string }>();
-  await mapLimited(input.logFiles, async (f) => {
+  await mapLimited(input.logFiles, PARALLEL, async (f) => {
     const expected = listed.get(f.key);
+    const sha256 = await hashes.get(f.key);
     if (expected !== undefined) {
-      const sha256 = await input.objects.hashGunzipped(f.key);
       if (sha256 === expected) {
         summary.logFiles.valid++;
         logs.set(f.key, { status: 'valid', sha256 });
@@ -266,11 +283,11 @@ export const verifyTrail = async (input: TrailVerification): Promise<TrailIntegr
     } else if (covered(f)) {
       add('log-undigested', f.key, 'delivered in an hour the digests cover, and no present digest lists it');
       summary.logFiles.undigested++;
-      logs.set(f.key, { status: 'undigested' });
+      logs.set(f.key, { status: 'undigested', ...(sha256 ? { sha256 } : {}) });
     } else {
-      logs.set(f.key, { status: 'uncovered' });
+      logs.set(f.key, { status: 'uncovered', ...(sha256 ? { sha256 } : {}) });
     }
-    tick();
+    await tick();
   });
   const uncovered = groupBy(
     input.logFiles.filter((f) => logs.get(f.key)?.status === 'uncovered'),

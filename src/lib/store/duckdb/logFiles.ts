@@ -10,6 +10,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimited } from '../../mapLimited.js';
 import { daysBetween, type TimeWindow } from '../../sql/timeWindow.js';
 
 export interface LogFile {
@@ -42,17 +43,6 @@ const mapPaced = async <T, R>(items: readonly T[], fn: (item: T) => R): Promise<
     out.push(fn(item));
     if (out.length % STATS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return out;
-};
-
-/** Maps `items` through `fn` with at most PARALLEL calls in flight, keeping their order. */
-const mapLimited = async <T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> => {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
   return out;
 };
 
@@ -179,7 +169,7 @@ export const findDayDirs = async (
  * (measured on a generated year: 377 ms through promises, 106 ms in sequence).
  */
 export const listLogFiles = async (dayDirs: readonly DayDir[]): Promise<LogFile[]> => {
-  const named = await mapLimited(dayDirs, async (d) =>
+  const named = await mapLimited(dayDirs, PARALLEL, async (d) =>
     (await list(d.dir)).files.filter((name) => LOG_FILE.test(name)).map((name) => ({ ...d, name })),
   );
   const found = await mapPaced(named.flat(), ({ account, region, day, dir, name }) => {
