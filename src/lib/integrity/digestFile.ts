@@ -62,12 +62,15 @@ export const DigestFileSchema = z.object({
 });
 export type DigestFile = z.infer<typeof DigestFileSchema>;
 
-/** The text a digest's signature is over (UTF-8). */
-export const digestSignedText = (digest: DigestFile, gunzipped: Buffer): string =>
+/** The hex SHA-256 of a digest's gunzipped bytes, which its signature covers. */
+export const digestHash = (gunzipped: Buffer): string => createHash('sha256').update(gunzipped).digest('hex');
+
+/** The text a digest's signature is over (UTF-8), given the hex SHA-256 of its gunzipped bytes. */
+export const digestSignedText = (digest: DigestFile, gunzippedSha256: string): string =>
   [
     digest.digestEndTime,
     `${digest.digestS3Bucket}/${digest.digestS3Object}`,
-    createHash('sha256').update(gunzipped).digest('hex'),
+    gunzippedSha256,
     digest.previousDigestSignature ?? 'null',
   ].join('\n');
 
