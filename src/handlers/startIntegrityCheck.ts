@@ -46,7 +46,7 @@ export const startIntegrityCheck = engineRoute({
   input: parse,
   handle: async ({ window, waitSeconds }, { runtime, context }) => {
     const checks = integrityChecksOf(runtime);
-    const { checkId } = checks.start(window);
+    const { checkId } = await checks.start(window);
     logger.appendKeys({ checkId });
     const location = `/v1/integrity-checks/${checkId}`;
     const deadline =

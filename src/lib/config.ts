@@ -80,6 +80,8 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_CLOUDTRAIL_PUBLIC_KEYS: z.string().min(1).default(SAMPLE_PUBLIC_KEYS),
   /** The Ed25519 private key (PEM) evidence is signed with; made there, mode 0600, on first use. */
   TRAILHOUND_EVIDENCE_KEY: unlessEmpty(z.string().min(1)),
+  /** The most bytes of log files (gzipped) one integrity check may hash: some 8 minutes on two cores. */
+  TRAILHOUND_INTEGRITY_MAX_BYTES: positiveInt(20_000_000_000),
   /** The trail's bucket: a digest naming another one was moved. Unset: not compared. */
   TRAILHOUND_LOG_BUCKET: unlessEmpty(z.string().min(3).max(63)),
 });

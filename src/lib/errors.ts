@@ -130,3 +130,16 @@ export class ConfigurationError extends Error {
 export class CapabilityUnavailableError extends Error {
   override readonly name = 'CapabilityUnavailableError';
 }
+
+/** A check that would hash more of the logs than one check may. */
+export class IntegrityBoundError extends Error {
+  override readonly name = 'IntegrityBoundError';
+  constructor(
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `The window's log files are ${bytes} bytes, over the ${maxBytes} bytes one integrity check may hash (TRAILHOUND_INTEGRITY_MAX_BYTES): narrow the window, or check it in parts`,
+    );
+  }
+}

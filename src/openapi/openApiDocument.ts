@@ -217,6 +217,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
       '400': problem('A field is invalid; `errors` names each.'),
       '415': problem('The body is not application/json.'),
+      '422': problem(
+        "The window's log files are over the bytes one check may hash (TRAILHOUND_INTEGRITY_MAX_BYTES).",
+      ),
       '501': problem('This deployment has no integrity checks (on AWS, for now).'),
     },
   },

@@ -174,6 +174,33 @@ describe('integrity checks over HTTP', () => {
     expect(plain.body.statistics.integrity).toBeUndefined();
   });
 
+  it('refuses a check over TRAILHOUND_INTEGRITY_MAX_BYTES with 422, and an execution asking one says it was not verified', async () => {
+    const bounded = await startTestServer(
+      await duckDbTestRuntime(SAMPLE_LOGS_DIR, { TRAILHOUND_INTEGRITY_MAX_BYTES: '1000' }),
+    );
+    try {
+      const refused = await call(bounded.baseUrl, 'POST', '/v1/integrity-checks', SAMPLE_DAY);
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toMatch(
+        /^The window's log files are \d+ bytes, over the 1000 bytes one integrity check may hash \(TRAILHOUND_INTEGRITY_MAX_BYTES\)/,
+      );
+      const run = await call(bounded.baseUrl, 'POST', '/v1/executions?wait=20', {
+        query: 'events',
+        parameters: { eventNames: ['CreateUser'] },
+        verifyIntegrity: true,
+        ...SAMPLE_DAY,
+      });
+      expect(run.body.state).toBe('SUCCEEDED');
+      expect(run.body.statistics.integrity).toBeUndefined();
+      expect(run.body.warnings).toEqual([
+        expect.stringMatching(/^The log files were not verified: The window's log files are/),
+      ]);
+    } finally {
+      await bounded.close();
+      await bounded.runtime.close?.();
+    }
+  });
+
   it('answers as the OpenAPI document says', () => {
     const problems = ANSWERS.flatMap((a) => {
       const resource = a.path

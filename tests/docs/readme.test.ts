@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import parameters from '../../deploy/parameters.cjs';
 import { AthenaConfigSchema, DuckDbConfigSchema, ServerConfigSchema } from '../../src/lib/config.js';
+import { PROBLEM_KINDS, verdictOf } from '../../src/lib/integrity/integrityReport.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { API_ROUTES } from '../../src/routes.js';
 
@@ -19,6 +20,18 @@ const section = (from: string, to: string) => readme.slice(readme.indexOf(from),
 const catalogTable = section('## Query catalog', '## API reference');
 
 describe('README', () => {
+  it('explains every kind of integrity problem, with the verdict it makes, and no other', () => {
+    const table = section('The kinds\nof problem', '`summary.digestFiles.unsigned`');
+    const rows = table.split('\n').filter((line) => /^\| `[a-z-]+` \|/.test(line));
+    expect(rows.map((row) => /^\| `([a-z-]+)`/.exec(row)?.[1])).toEqual([...PROBLEM_KINDS]);
+    for (const row of rows) {
+      const [kind, verdict] = row.split(' | ').map((cell) => cell.replace(/^\| /, '').replaceAll('`', ''));
+      expect(verdict, kind).toBe(
+        verdictOf([{ kind: kind as (typeof PROBLEM_KINDS)[number], path: '', detail: '' }]),
+      );
+    }
+  });
+
   it.each(QUERIES.map((q) => [q.name, q]))(
     'has %s in the query catalog table, with each parameter',
     (name, query) => {

@@ -13,6 +13,7 @@ import {
   ExecutionNotFoundError,
   ExecutionStateError,
   IdempotencyMismatchError,
+  IntegrityBoundError,
   IntegrityCheckNotFoundError,
   PageTokenError,
   QueueFullError,
@@ -61,6 +62,8 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
     return new ServiceUnavailableError(error.message, { retryAfterSeconds: error.retryAfterSeconds });
   }
   if (error instanceof CapabilityUnavailableError) return new NotImplementedError(error.message);
+  if (error instanceof IntegrityBoundError)
+    return new UnprocessableError('Integrity check too large', error.message);
   return undefined;
 };
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { IntegrityCheckNotFoundError } from '../errors.js';
+import { IntegrityBoundError, IntegrityCheckNotFoundError } from '../errors.js';
 import { decodeToken, encodeToken } from '../results/pageToken.js';
 import type { TimeWindow } from '../sql/timeWindow.js';
 import type { IntegrityCheck } from './integrityReport.js';
@@ -26,17 +26,23 @@ export interface CheckRecords {
   load(checkId: string): Promise<CheckRecord | undefined>;
 }
 
-/** Verifies a window's log files, reporting files done of total as it goes. */
-export type WindowVerifier = (
-  window: TimeWindow,
-  onProgress: (progress: { done: number; total: number }) => void,
-) => Promise<TrailIntegrity>;
+/**
+ * Finds a window's log files (their bytes bound a check), then verifies them, reporting files done
+ * of total as it goes.
+ */
+export type WindowVerifier = (window: TimeWindow) => Promise<{
+  readonly bytes: number;
+  run(onProgress: (progress: { done: number; total: number }) => void): Promise<TrailIntegrity>;
+}>;
 
-/** Starts checking a window: the check's id, and what it found once it ended (undefined if it FAILED). */
-export type IntegrityVerifier = (window: TimeWindow) => {
+/**
+ * Starts checking a window: the check's id, and what it found once it ended (undefined if it
+ * FAILED). @throws IntegrityBoundError when the window's log files are over the bound.
+ */
+export type IntegrityVerifier = (window: TimeWindow) => Promise<{
   checkId: string;
   ended: Promise<TrailIntegrity | undefined>;
-};
+}>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CursorSchema = z.object({ c: z.string(), o: z.number().int().nonnegative() });
@@ -55,6 +61,8 @@ export class IntegrityChecks {
   constructor(
     private readonly verify: WindowVerifier,
     private readonly records: CheckRecords,
+    /** The most bytes of log files (gzipped, as stored) one check may hash. */
+    private readonly maxBytes: number = Number.POSITIVE_INFINITY,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -62,7 +70,9 @@ export class IntegrityChecks {
    * Starts checking `window`; `ended` resolves with what was found once the check is saved
    * (undefined if it FAILED: the record says why).
    */
-  start(window: TimeWindow): { checkId: string; ended: Promise<TrailIntegrity | undefined> } {
+  async start(window: TimeWindow): Promise<{ checkId: string; ended: Promise<TrailIntegrity | undefined> }> {
+    const prepared = await this.verify(window);
+    if (prepared.bytes > this.maxBytes) throw new IntegrityBoundError(prepared.bytes, this.maxBytes);
     const checkId = randomUUID();
     const record: CheckRecord = {
       checkId,
@@ -73,18 +83,21 @@ export class IntegrityChecks {
       problems: [],
     };
     this.#running.set(checkId, record);
-    const run = this.#run(record, window);
+    const run = this.#run(record, prepared.run);
     const settled = run.then(() => undefined).finally(() => this.#settled.delete(settled));
     this.#settled.add(settled);
     return { checkId, ended: run };
   }
 
-  async #run(record: CheckRecord, window: TimeWindow): Promise<TrailIntegrity | undefined> {
+  async #run(
+    record: CheckRecord,
+    verify: Awaited<ReturnType<WindowVerifier>>['run'],
+  ): Promise<TrailIntegrity | undefined> {
     let ended: CheckRecord;
     let found: TrailIntegrity | undefined;
     let progress = record.progress;
     try {
-      found = await this.verify(window, ({ done, total }) => {
+      found = await verify(({ done, total }) => {
         progress = { filesDone: done, filesTotal: total };
         this.#running.set(record.checkId, { ...record, progress });
       });

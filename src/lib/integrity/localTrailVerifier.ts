@@ -18,23 +18,29 @@ export const localTrailVerifier = (options: {
   keyring: PublicKeyring;
   bucket?: string | undefined;
 }): WindowVerifier => {
-  return async (window: TimeWindow, onProgress) => {
-    const logFiles = (await findLogFiles(options.logsDir, window)).map((file) => {
+  return async (window: TimeWindow) => {
+    const found = await findLogFiles(options.logsDir, window);
+    const logFiles = found.map((file) => {
       const key = path.relative(options.logsDir, file.path).split(path.sep).join('/');
       return { key, account: file.account, region: file.region, deliveredMs: logKeyParts(key)?.deliveredMs };
     });
-    const pool = createHashPool();
-    try {
-      return await verifyTrail({
-        objects: new LocalTrailObjects(options.logsDir, pool),
-        keyring: options.keyring,
-        logFiles,
-        ...integrityScope(window),
-        bucket: options.bucket,
-        onProgress,
-      });
-    } finally {
-      await pool.close();
-    }
+    return {
+      bytes: found.reduce((sum, file) => sum + file.bytes, 0),
+      run: async (onProgress) => {
+        const pool = createHashPool();
+        try {
+          return await verifyTrail({
+            objects: new LocalTrailObjects(options.logsDir, pool),
+            keyring: options.keyring,
+            logFiles,
+            ...integrityScope(window),
+            bucket: options.bucket,
+            onProgress,
+          });
+        } finally {
+          await pool.close();
+        }
+      },
+    };
   };
 };

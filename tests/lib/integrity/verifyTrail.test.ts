@@ -43,7 +43,7 @@ const check = async (trail: DigestedTrail, options: { keysFile?: string; bucket?
     keyring: await readPublicKeyring(options.keysFile ?? trail.keysFile),
     bucket: options.bucket,
   });
-  const found = await verify(WINDOW, (p) => progress.push(p));
+  const found = await (await verify(WINDOW)).run((p) => progress.push(p));
   return { ...found, progress };
 };
 

@@ -35,6 +35,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
       bucket: config.TRAILHOUND_LOG_BUCKET,
     }),
     new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks')),
+    config.TRAILHOUND_INTEGRITY_MAX_BYTES,
   );
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),

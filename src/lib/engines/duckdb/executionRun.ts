@@ -141,6 +141,22 @@ const saveSources = async (context: RunContext, executionId: string, sources: re
   await context.files.rename(temporary, target);
 };
 
+type Verification = Awaited<ReturnType<IntegrityVerifier>> | { refused: string };
+
+/** What the execution says of its logs' check: the verdict, and a warning unless they are intact. */
+const integrityOutcome = async (verification: Promise<Verification> | undefined) => {
+  const started = await verification;
+  if (!started) return undefined;
+  if ('refused' in started) return { warning: `The log files were not verified: ${started.refused}.` };
+  const found = await started.ended;
+  return {
+    ...(found
+      ? { statistics: { checkId: started.checkId, verdict: found.verdict, logFiles: found.summary.logFiles } }
+      : {}),
+    warning: integrityWarning(started.checkId, found),
+  };
+};
+
 /** Runs a queued execution to its end. Never rejects. */
 export const runExecution = async (
   context: RunContext,
@@ -187,7 +203,9 @@ export const runExecution = async (
   let outcome: Outcome;
   // Alongside the statement: the answer waits for both.
   const verification =
-    request.verifyIntegrity && context.verifyIntegrity ? context.verifyIntegrity(request.window) : undefined;
+    request.verifyIntegrity && context.verifyIntegrity
+      ? context.verifyIntegrity(request.window).catch((error: Error) => ({ refused: error.message }))
+      : undefined;
   try {
     const plan = await planScan(context.logsDir, context.storeDir, request.window);
     statistics = { ...statistics, days: plan.days };
@@ -214,16 +232,12 @@ export const runExecution = async (
       },
     );
     const read = plan.days.compacted + plan.days.raw;
-    const found = verification ? await verification.ended : undefined;
-    if (verification && found) {
-      const { verdict, summary } = found;
-      statistics = {
-        ...statistics,
-        integrity: { checkId: verification.checkId, verdict, logFiles: summary.logFiles },
-      };
-    }
-    const integrity = verification ? integrityWarning(verification.checkId, found) : undefined;
-    const warnings = [...(read === 0 ? [NO_LOGS_WARNING] : []), ...(integrity ? [integrity] : [])];
+    const integrity = await integrityOutcome(verification);
+    if (integrity?.statistics) statistics = { ...statistics, integrity: integrity.statistics };
+    const warnings = [
+      ...(read === 0 ? [NO_LOGS_WARNING] : []),
+      ...(integrity?.warning ? [integrity.warning] : []),
+    ];
     outcome = active.stopping
       ? stoppedOutcome(active, context)
       : { state: 'SUCCEEDED', rowCount, ...(warnings.length ? { warnings } : {}) };
