@@ -36,7 +36,7 @@ const HOUR_MS = 3_600_000;
 const PARALLEL = 8;
 const TURN_EVERY = 256;
 
-interface WindowLogFile {
+export interface WindowLogFile {
   readonly key: string;
   readonly account: string;
   readonly region: string;
