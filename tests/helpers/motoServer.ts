@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 
 export const hasMoto = (): boolean => spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 
@@ -40,3 +41,15 @@ export const startMoto = async (): Promise<Moto> => {
   child.kill();
   throw new Error('moto_server did not start within 10 s');
 };
+
+/** The real S3 client, pointed at moto (path-style, moto's documented example credentials). */
+export const motoS3Client = (moto: Moto): S3Client =>
+  new S3Client({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    },
+  });

@@ -10,7 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailKeyring } from '../../../src/lib/integrity/cloudTrailKeyring.js';
@@ -20,7 +25,7 @@ import { readPublicKeyring } from '../../../src/lib/integrity/publicKeys.js';
 import { S3TrailObjects } from '../../../src/lib/integrity/s3TrailObjects.js';
 import { verifyTrail } from '../../../src/lib/integrity/verifyTrail.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
-import { hasMoto, type Moto, startMoto } from '../../helpers/motoServer.js';
+import { hasMoto, type Moto, motoS3Client, startMoto } from '../../helpers/motoServer.js';
 import { type DigestedTrail, digestedTrail } from '../../helpers/trailDigests.js';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/aws-doc-examples');
@@ -45,15 +50,7 @@ const walk = async (dir: string): Promise<string[]> =>
 beforeAll(async () => {
   if (!available) return;
   moto = await startMoto();
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    },
-  });
+  s3 = motoS3Client(moto);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   trail = await digestedTrail(FIXTURE, { bucket: BUCKET });
   const files = await walk(path.join(trail.logsDir, 'AWSLogs'));

@@ -6,12 +6,12 @@
  * header values").
  */
 import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '../../../../src/lib/engines/athena/athenaEngine.js';
 import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js';
-import { hasMoto, type Moto, startMoto } from '../../../helpers/motoServer.js';
+import { hasMoto, type Moto, motoS3Client, startMoto } from '../../../helpers/motoServer.js';
 
 const available = hasMoto();
 const ID = EXECUTION_ID;
@@ -28,15 +28,7 @@ describe('presigned CSV link against S3 (moto_server)', () => {
   beforeAll(async () => {
     if (!available) return;
     moto = await startMoto();
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      },
-    });
+    s3 = motoS3Client(moto);
     await s3.send(new CreateBucketCommand({ Bucket: 'trailhound-results' }));
     await s3.send(new PutObjectCommand({ Bucket: 'trailhound-results', Key: `athena/${ID}.csv`, Body: CSV }));
     athenaMock.on(GetQueryExecutionCommand).resolves({
