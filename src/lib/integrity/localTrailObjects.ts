@@ -8,12 +8,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { accountDirs } from '../store/duckdb/logFiles.js';
 import { DIGEST_KEY } from './digestFile.js';
 import type { HashPool } from './hashPool.js';
 import type { TrailObjects } from './trailObjects.js';
 
-const ACCOUNT = /^\d{12}$/;
-const ORGANIZATION = /^o-[a-z0-9]{10,32}$/;
 /** What a key may hold to be looked up on disk: no `..`, nothing absolute, nothing odd. */
 const SAFE_KEY = /^AWSLogs\/(?:[A-Za-z0-9._+=-]+\/)*[A-Za-z0-9._+=-]+$/;
 
@@ -60,15 +59,9 @@ export class LocalTrailObjects implements TrailObjects {
   }
 
   async listDigests(scope: Parameters<TrailObjects['listDigests']>[0]): Promise<string[]> {
-    const accountKeys: string[] = [];
-    for (const name of await namesIn(path.join(this.logsDir, 'AWSLogs'))) {
-      if (ACCOUNT.test(name)) accountKeys.push(`AWSLogs/${name}`);
-      else if (ORGANIZATION.test(name)) {
-        for (const account of await namesIn(path.join(this.logsDir, 'AWSLogs', name))) {
-          if (ACCOUNT.test(account)) accountKeys.push(`AWSLogs/${name}/${account}`);
-        }
-      }
-    }
+    const accountKeys = (await accountDirs(path.join(this.logsDir, 'AWSLogs'))).map(({ dir }) =>
+      path.relative(this.logsDir, dir).split(path.sep).join('/'),
+    );
     const keys: string[] = [];
     for (const accountKey of accountKeys) {
       if (scope.accounts && !scope.accounts.includes(accountKey.slice(-12))) continue;

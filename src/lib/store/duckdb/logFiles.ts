@@ -73,7 +73,8 @@ const list = async (dir: string): Promise<{ dirs: string[]; files: string[] }> =
 };
 
 /** Every account directory under AWSLogs/, in either layout, each real directory once. */
-const accountDirs = async (awsLogs: string): Promise<{ account: string; dir: string }[]> => {
+/** Each account's directory under AWSLogs/ (an organization's accounts too), once each. */
+export const accountDirs = async (awsLogs: string): Promise<{ account: string; dir: string }[]> => {
   const found: { account: string; dir: string }[] = [];
   const seen = new Set<string>();
   const add = async (account: string, dir: string) => {
