@@ -35,9 +35,9 @@ const ROLES = {
   cancelExecution: 'CancelExecutionRole',
   getResults: 'GetResultsRole',
   getCsv: 'GetCsvRole',
-  // Integrity checks run on the local server for now: on AWS these answer 501 and call nothing.
-  startIntegrityCheck: 'NoAwsRole',
-  getIntegrityCheck: 'NoAwsRole',
+  startIntegrityCheck: 'StartIntegrityCheckRole',
+  getIntegrityCheck: 'GetIntegrityCheckRole',
+  runIntegrityCheck: 'RunIntegrityCheckRole',
   // Evidence is signed by the local server for now: on AWS these answer 501 and call nothing.
   getEvidence: 'NoAwsRole',
   getEvidencePublicKey: 'NoAwsRole',
@@ -74,6 +74,14 @@ const eventFunctionSettings = ({ workGroup }) => ({
     timeout: 900,
     maximumRetryAttempts: 0,
     environment: { TRAILHOUND_COMPACT_WORKGROUP: `${workGroup}-compaction` },
+  },
+  // Integrity checks, invoked asynchronously by startIntegrityCheck: 15 minutes, never retried by
+  // Lambda (a check that failed says so in its record; the caller starts another). 3,008 MB, the
+  // most a new account may give a function: about two vCPUs, to gunzip and hash as files stream.
+  runIntegrityCheck: {
+    timeout: 900,
+    memorySize: 3008,
+    maximumRetryAttempts: 0,
   },
 });
 

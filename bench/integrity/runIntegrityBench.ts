@@ -4,13 +4,19 @@
  * read by `gzip -dc` (the floor: every byte inflated once) and checked by the real server
  * (POST /v1/integrity-checks, polled to its end), interleaved run by run. The check must find the
  * year intact, every log file of the window valid; the goal is a check within 2x gzip -dc.
+ * A third side hashes the same files as the runner on AWS does (one process, each file streamed
+ * through gunzip into SHA-256, CONCURRENT_GETS at once), for the rate behind AWS's bound
+ * (TRAILHOUND_INTEGRITY_MAX_BYTES there: within the runner's 15 minutes).
  *
  *   npx tsx bench/integrity/runIntegrityBench.ts --trail DIR [--runs 3]
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSigner, publicKeysJson, writeDigests } from '../../scripts/digests/writeDigests.js';
 import { intOption, parseCommand } from '../../src/lib/commandLine.js';
+import { CONCURRENT_GETS } from '../../src/lib/integrity/s3TrailObjects.js';
+import { sha256OfGunzipped } from '../../src/lib/integrity/streamHash.js';
+import { mapLimited } from '../../src/lib/mapLimited.js';
 import { prepareDirs, removeDirs } from '../scan/runner/benchDirs.js';
 import { startServer } from '../scan/runner/engineServer.js';
 import { gunzipAll } from '../scan/runner/shellSides.js';
@@ -93,10 +99,18 @@ const check = async (): Promise<{
   }
 };
 
+/** The files hashed as the AWS runner hashes S3's streams, in this process. */
+const streamed = async (): Promise<number> => {
+  const started = performance.now();
+  await mapLimited(files.paths, CONCURRENT_GETS, (file) => sha256OfGunzipped(createReadStream(file)));
+  return performance.now() - started;
+};
+
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const gzip: number[] = [];
 const checks: number[] = [];
+const streams: number[] = [];
 let last: Awaited<ReturnType<typeof check>> | undefined;
 try {
   for (let run = 1; run <= runs; run++) {
@@ -104,7 +118,10 @@ try {
     gzip.push(floor);
     last = await check();
     checks.push(last.ms);
-    note(`run ${run}: gzip -dc ${(floor / 1000).toFixed(1)} s, check ${(last.ms / 1000).toFixed(1)} s`);
+    streams.push(await streamed());
+    note(
+      `run ${run}: gzip -dc ${(floor / 1000).toFixed(1)} s, check ${(last.ms / 1000).toFixed(1)} s, streamed ${((streams.at(-1) as number) / 1000).toFixed(1)} s`,
+    );
   }
 } finally {
   await server.stop();
@@ -116,6 +133,9 @@ if (logFiles.valid !== files.paths.length) {
   process.exit(1);
 }
 const ratio = median(checks) / median(gzip);
+const rate = files.gzBytes / (median(streams) / 1000);
+/** The AWS runner's bound (AthenaConfigSchema's default), and its time limit. */
+const AWS_BOUND = 10e9;
 process.stdout.write(
   [
     `integrity check of ${window.from} to ${window.to}: ${files.paths.length} log files and ${JSON.stringify(last?.summary.digestFiles)} digests, verdict ${last?.verdict}`,
@@ -123,7 +143,9 @@ process.stdout.write(
     '|---|---|',
     `| gzip -dc (the floor) | ${(median(gzip) / 1000).toFixed(1)} s |`,
     `| integrity check (server) | ${(median(checks) / 1000).toFixed(1)} s |`,
+    `| streamed hashing, as the AWS runner (${CONCURRENT_GETS} at once, one process) | ${(median(streams) / 1000).toFixed(1)} s |`,
     `check / gzip -dc: ${ratio.toFixed(2)} (goal <= ${GOAL}: ${ratio <= GOAL ? 'met' : 'not met'}); server peak RSS ${Math.round((server.peakRssKb() ?? 0) / 1024)} MiB`,
+    `streamed: ${(rate / 1e6).toFixed(1)} MB/s gzipped, so AWS's bound of ${AWS_BOUND / 1e9} GB takes ${(AWS_BOUND / rate / 60).toFixed(1)} minutes of the runner's 15 at this rate`,
     '',
   ].join('\n'),
 );

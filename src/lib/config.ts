@@ -125,6 +125,15 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_COMPACT_CONCURRENCY: positiveInt(8),
   /** At most this many S3 listings per estimate; a window that needs more is refused (422). */
   TRAILHOUND_ESTIMATE_MAX_CALLS: positiveInt(2000),
+  /** The bucket of Athena's results (the template's): integrity checks are kept there too. */
+  TRAILHOUND_RESULTS_BUCKET: unlessEmpty(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
+  /** The function that runs integrity checks (the template's runIntegrityCheck); unset: the process that starts one runs it. */
+  TRAILHOUND_INTEGRITY_FUNCTION: unlessEmpty(z.string().regex(/^[A-Za-z0-9_:.-]{1,140}$/)),
+  /**
+   * The most bytes of log files (gzipped) one integrity check may hash: a check runs in one
+   * function invocation, 15 minutes at most (see README, Evidence).
+   */
+  TRAILHOUND_INTEGRITY_MAX_BYTES: positiveInt(10_000_000_000),
 });
 
 const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [DuckDbConfigSchema, AthenaConfigSchema]);

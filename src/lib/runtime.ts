@@ -23,7 +23,7 @@ export interface Runtime {
   readonly config: Config;
   readonly engine: QueryEngine;
   readonly downloads?: LocalDownloads;
-  /** Checks of the logs against CloudTrail's digests (the local server's, for now). */
+  /** Checks of the logs against CloudTrail's digests, where the runtime knows where they are. */
   readonly integrity?: IntegrityChecks;
   /** Signs executions' evidence (the local server's key, for now). */
   readonly evidence?: EvidenceSigner;
@@ -51,7 +51,7 @@ export type RuntimeProvider = () => Promise<Runtime>;
 export const integrityChecksOf = (runtime: Runtime): IntegrityChecks => {
   if (runtime.integrity) return runtime.integrity;
   throw new CapabilityUnavailableError(
-    'Integrity checks run on the local server (npm start) in this version; on AWS, `aws cloudtrail validate-logs` checks the trail',
+    'This deployment does not say where its logs and results are (TRAILHOUND_LOG_BUCKET, TRAILHOUND_RESULTS_BUCKET): integrity checks cannot run',
   );
 };
 

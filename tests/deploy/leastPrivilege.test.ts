@@ -63,9 +63,10 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await allowedBy(set, { action: 's3:PutBucketPolicy', resource: s3Arn(LOG_BUCKET) })).toEqual([]);
   });
 
-  it('lets only queries read the log files, and nothing outside AWSLogs/', async () => {
+  it('lets only queries and integrity checks read the log files, and nothing outside AWSLogs/', async () => {
     expect(await allowedBy(set, { action: 's3:GetObject', resource: s3Arn(LOG_BUCKET, LOG_KEY) })).toEqual([
       'compactDays',
+      'runIntegrityCheck',
       'startExecution',
     ]);
     expect(
@@ -76,7 +77,12 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
       resource: s3Arn(LOG_BUCKET),
       context: { 's3:prefix': prefix },
     });
-    expect(await allowedBy(set, list('AWSLogs/111122223333/'))).toEqual(['compactDays', 'startExecution']);
+    expect(await allowedBy(set, list('AWSLogs/111122223333/'))).toEqual([
+      'compactDays',
+      'runIntegrityCheck',
+      'startExecution',
+      'startIntegrityCheck',
+    ]);
     expect(await allowedBy(set, list(''))).toEqual([]);
   });
 
@@ -132,7 +138,9 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
       expect(await allowedBy(set, { action, resource: OTHER_KEY }), action).toEqual([]);
     }
     const decrypters = await allowedBy(set, { action: 'kms:Decrypt', resource: KEY });
-    expect(decrypters).toEqual(set === 'organization' ? ['compactDays', 'startExecution'] : []);
+    expect(decrypters).toEqual(
+      set === 'organization' ? ['compactDays', 'runIntegrityCheck', 'startExecution'] : [],
+    );
     expect(await allowedBy(set, { action: 'kms:GenerateDataKey', resource: KEY })).toEqual(
       set === 'organization' ? ['compactDays'] : [],
     );
@@ -155,7 +163,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await deleters(RESULTS_BUCKET, 'athena-compaction/x.csv')).toEqual([]);
   });
 
-  it("lets only the notify function read the callbacks' key, and no function pass a role or invoke a function", async () => {
+  it("lets only the notify function read the callbacks' key, no function pass a role, and only startIntegrityCheck invoke a function: the check runner", async () => {
     expect(
       await allowedBy(set, { action: 'secretsmanager:GetSecretValue', resource: NOTIFY_SECRET_ARN }),
     ).toEqual(set === 'organization' ? ['notifyExecution'] : []);
@@ -171,6 +179,34 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
         resource: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:trailhound-dev-compactDays`,
       }),
     ).toEqual([]);
+    expect(
+      await allowedBy(set, {
+        action: 'lambda:InvokeFunction',
+        resource: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:trailhound-dev-runIntegrityCheck`,
+      }),
+    ).toEqual(['startIntegrityCheck']);
+  });
+
+  it('lets integrity checks read and write only their records in the results bucket, and only the runner read the public keys', async () => {
+    const record = s3Arn(RESULTS_BUCKET, 'integrity-checks/00000000-0000-4000-8000-000000000000.json');
+    expect(await allowedBy(set, { action: 's3:PutObject', resource: record })).toEqual([
+      'runIntegrityCheck',
+      'startIntegrityCheck',
+    ]);
+    expect(await allowedBy(set, { action: 's3:GetObject', resource: record })).toEqual([
+      'getIntegrityCheck',
+      'runIntegrityCheck',
+      'startIntegrityCheck',
+    ]);
+    expect(await allowedBy(set, { action: 'cloudtrail:ListPublicKeys', resource: '*' })).toEqual([
+      'runIntegrityCheck',
+    ]);
+    // Nor does any of them read the query results beside the records.
+    const resultReaders = await allowedBy(set, {
+      action: 's3:GetObject',
+      resource: s3Arn(RESULTS_BUCKET, 'athena/x.csv'),
+    });
+    expect(resultReaders.filter((fn) => fn.includes('IntegrityCheck'))).toEqual([]);
   });
 
   it("lets each function write its own log stream and no other function's", async () => {
@@ -181,16 +217,14 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     for (const fn of LAMBDA_FUNCTIONS) {
       const writers = await allowedBy(set, stream(fn));
       // The functions that call no AWS service share one role, and so their log groups (the
-      // integrity and evidence routes answer 501 on AWS for now).
+      // evidence routes answer 501 on AWS for now).
       const shared = [
         'getEvidence',
         'getEvidencePublicKey',
-        'getIntegrityCheck',
         'getOpenApi',
         'health',
         'listDetections',
         'listQueries',
-        'startIntegrityCheck',
       ];
       expect(writers, fn).toEqual(shared.includes(fn) ? shared : [fn]);
     }

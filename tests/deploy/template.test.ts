@@ -176,7 +176,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
         );
         if (literal.includes('*'))
           expect(literal, `${s.role} ${s.Sid}`).toMatch(
-            /\/(AWSLogs|athena|athena-compaction|cloudtrail|compaction\/days)\/\*(\.safe\.csv)?"?\]*\}?$/,
+            /\/(AWSLogs|athena|athena-compaction|cloudtrail|compaction\/days|integrity-checks)\/\*(\.safe\.csv)?"?\]*\}?$/,
           );
       }
     }
@@ -224,7 +224,12 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   it('lets estimates list only the log prefixes, and tells the functions the price and where the logs are', () => {
     const listings = statements(t()).filter((s) => [].concat(s.Action).includes('s3:ListBucket' as never));
     const onLogs = listings.filter((s) => s.Sid === 'ListCloudTrailLogs');
-    expect(onLogs.map((s) => s.role)).toEqual(['StartExecutionRole', 'CompactionRole']);
+    expect(onLogs.map((s) => s.role)).toEqual([
+      'StartExecutionRole',
+      'StartIntegrityCheckRole',
+      'RunIntegrityCheckRole',
+      'CompactionRole',
+    ]);
     for (const s of onLogs) {
       expect(s.Action).toEqual(['s3:ListBucket']);
       expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['AWSLogs/*'] } });
@@ -258,7 +263,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(notify.Role).toEqual({ 'Fn::GetAtt': ['NotifyExecutionRole', 'Arn'] });
     expect(Number(notify.Timeout)).toBe(180);
     const config = resources(t(), 'AWS::Lambda::EventInvokeConfig');
-    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0]);
+    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0, 0]);
     const actions = statements(t())
       .filter((s) => s.role === 'NotifyExecutionRole')
       .flatMap((s) => ([] as string[]).concat(s.Action))

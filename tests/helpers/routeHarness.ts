@@ -4,10 +4,11 @@
  * so that a handler's test says what the handler asks of the engine and what it answers.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type Config, loadAthenaConfig } from '../../src/lib/config.js';
+import { loadAthenaConfig } from '../../src/lib/config.js';
 import type { QueryEngine } from '../../src/lib/engines/queryEngine.js';
 import { httpHandler } from '../../src/lib/http/httpHandler.js';
 import type { Route } from '../../src/lib/http/route.js';
+import type { Runtime } from '../../src/lib/runtime.js';
 import { lambdaContext, proxyEvent } from './proxyEvents.js';
 
 /** The principal of the fixture's proxy event (tests/fixtures/events), who signed every request. */
@@ -53,7 +54,7 @@ export interface RouteAnswer {
 export const callRoute = async (
   route: Route,
   request: RouteRequest = {},
-  runtime: { config?: Config; engine?: QueryEngine } = {},
+  runtime: Partial<Runtime> = {},
 ): Promise<RouteAnswer> => {
   const event = proxyEvent({
     httpMethod: route.method,
@@ -70,7 +71,7 @@ export const callRoute = async (
   const config = runtime.config ?? loadAthenaConfig({});
   const handler = httpHandler(
     route,
-    async () => ({ config, engine: runtime.engine ?? recordingEngine({}).engine }),
+    async () => ({ ...runtime, config, engine: runtime.engine ?? recordingEngine({}).engine }),
     {
       corsOrigins: [],
     },

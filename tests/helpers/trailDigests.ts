@@ -5,10 +5,13 @@
  * with a message where python3 or its cryptography package is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   createSigner,
   type DigestOptions,
@@ -76,3 +79,49 @@ export const verifyIndependently = (logsDir: string, keysFile: string, bucket?: 
   JSON.parse(
     execFileSync('python3', [VERIFIER, logsDir, keysFile, ...(bucket ? [bucket] : [])], { encoding: 'utf8' }),
   ) as IndependentVerdict;
+
+/**
+ * Puts a digested trail in an S3 bucket as CloudTrail delivers it: every log and digest under its
+ * key, and the newest digest's signature as its object metadata (the `.metadata.json` beside it
+ * on disk), not as a file.
+ */
+export const putTrailInBucket = async (s3: S3Client, bucket: string, trail: DigestedTrail): Promise<void> => {
+  const files = (await readdir(path.join(trail.logsDir, 'AWSLogs'), { withFileTypes: true, recursive: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+  for (const file of files.filter((f) => !f.endsWith('.metadata.json'))) {
+    const key = path.relative(trail.logsDir, file).split(path.sep).join('/');
+    const metadata = files.includes(`${file}.metadata.json`)
+      ? JSON.parse(await readFile(`${file}.metadata.json`, 'utf8'))
+      : undefined;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: await readFile(file),
+        ...(metadata ? { Metadata: metadata } : {}),
+      }),
+    );
+  }
+};
+
+/**
+ * ListPublicKeys as CloudTrail answers it, faked on a real client: the trail's key in a second
+ * page (the first empty, with a NextToken), its DER as bytes as the SDK hands it.
+ */
+export const fakeListPublicKeys = async (client: CloudTrailClient, trail: DigestedTrail) => {
+  const { PublicKeyList: keys } = JSON.parse(await readFile(trail.keysFile, 'utf8')) as {
+    PublicKeyList: { Value: string; Fingerprint: string }[];
+  };
+  const key = keys[0] as { Value: string; Fingerprint: string };
+  const mock = mockClient(client);
+  mock
+    .on(ListPublicKeysCommand)
+    .resolvesOnce({ PublicKeyList: [], NextToken: 'page-2' })
+    .resolves({
+      PublicKeyList: [
+        { Value: new Uint8Array(Buffer.from(key.Value, 'base64')), Fingerprint: key.Fingerprint },
+      ],
+    });
+  return mock;
+};

@@ -1,13 +1,17 @@
 /**
  * Integrity checks as the API offers them: started for a window, run in the background, read back
  * by id with their problems a page at a time. The checking itself is verifyTrail's; where the
- * trail's files are is the TrailObjects' (a local copy, or the bucket).
+ * trail's files are is the TrailObjects' (a local copy, or the bucket). A check runs in the process
+ * that started it (the local server), or, given a dispatch, in a function of its own (on AWS: the
+ * API's function answers within 29 s, a check of a year takes minutes), which resumes it by id.
+ * Either way its record is saved when it starts, as its progress moves, and when it ends, so that
+ * any process reads it back.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { IntegrityBoundError, IntegrityCheckNotFoundError } from '../errors.js';
 import { decodeToken, encodeToken } from '../results/pageToken.js';
-import type { TimeWindow } from '../sql/timeWindow.js';
+import { resolveWindow, type TimeWindow } from '../sql/timeWindow.js';
 import type { IntegrityCheck } from './integrityReport.js';
 import type { TrailIntegrity } from './verifyTrail.js';
 
@@ -44,6 +48,23 @@ export type IntegrityVerifier = (window: TimeWindow) => Promise<{
   ended: Promise<TrailIntegrity | undefined>;
 }>;
 
+/** Hands a started check to the process that runs it (runDispatched there). */
+export type CheckDispatch = (checkId: string) => Promise<void>;
+
+export interface IntegrityChecksOptions {
+  /** The most bytes of log files (gzipped, as stored) one check may hash. */
+  readonly maxBytes?: number;
+  /** Runs checks elsewhere: absent, they run in this process. */
+  readonly dispatch?: CheckDispatch;
+  readonly now?: () => Date;
+  /** How often a running check's progress is saved, in ms. */
+  readonly saveProgressMs?: number;
+}
+
+/** Why a dispatched check stopped: its function's time ran out. */
+export const OUT_OF_TIME =
+  'The check did not finish within the time its function has (15 minutes): check a shorter window, or fewer accounts or regions';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CursorSchema = z.object({ c: z.string(), o: z.number().int().nonnegative() });
 
@@ -58,35 +79,93 @@ export class IntegrityChecks {
   readonly #running = new Map<string, CheckRecord>();
   readonly #settled = new Set<Promise<void>>();
 
+  readonly #maxBytes: number;
+  readonly #dispatch: CheckDispatch | undefined;
+  readonly #now: () => Date;
+  readonly #saveProgressMs: number;
+
   constructor(
     private readonly verify: WindowVerifier,
     private readonly records: CheckRecords,
-    /** The most bytes of log files (gzipped, as stored) one check may hash. */
-    private readonly maxBytes: number = Number.POSITIVE_INFINITY,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: IntegrityChecksOptions = {},
+  ) {
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#dispatch = options.dispatch;
+    this.#now = options.now ?? (() => new Date());
+    this.#saveProgressMs = options.saveProgressMs ?? 2000;
+  }
 
   /**
    * Starts checking `window`; `ended` resolves with what was found once the check is saved
-   * (undefined if it FAILED: the record says why).
+   * (undefined if it FAILED: the record says why). A dispatched check has no `ended` here: its
+   * record says when it ended. @throws IntegrityBoundError past the bound, before anything starts.
    */
-  async start(window: TimeWindow): Promise<{ checkId: string; ended: Promise<TrailIntegrity | undefined> }> {
+  async start(window: TimeWindow): Promise<{ checkId: string; ended?: Promise<TrailIntegrity | undefined> }> {
     const prepared = await this.verify(window);
-    if (prepared.bytes > this.maxBytes) throw new IntegrityBoundError(prepared.bytes, this.maxBytes);
+    if (prepared.bytes > this.#maxBytes) throw new IntegrityBoundError(prepared.bytes, this.#maxBytes);
     const checkId = randomUUID();
     const record: CheckRecord = {
       checkId,
       state: 'RUNNING',
       window: windowOf(window),
-      submittedAt: this.now().toISOString(),
+      submittedAt: this.#now().toISOString(),
       progress: { filesDone: 0, filesTotal: 0 },
       problems: [],
     };
+    if (this.#dispatch) {
+      await this.records.save(record);
+      try {
+        await this.#dispatch(checkId);
+      } catch (error) {
+        await this.records.save(
+          this.#failed(record, `The check could not be started: ${(error as Error).message}`),
+        );
+        throw error;
+      }
+      return { checkId };
+    }
     this.#running.set(checkId, record);
     const run = this.#run(record, prepared.run);
     const settled = run.then(() => undefined).finally(() => this.#settled.delete(settled));
     this.#settled.add(settled);
     return { checkId, ended: run };
+  }
+
+  /**
+   * Runs a check another process started and dispatched here (by its id: the record holds the
+   * rest), saving its progress as it goes;
+   * one that would outlast `deadline` (ms since the epoch) is saved FAILED first. A check that is
+   * unknown or no longer RUNNING (a retried dispatch) is left as it is.
+   */
+  async runDispatched(checkId: string, deadline?: number): Promise<CheckRecord | undefined> {
+    const record = UUID.test(checkId) ? await this.records.load(checkId) : undefined;
+    if (record?.state !== 'RUNNING') return record;
+    // The window as it was resolved at the start: the same from and to give the same days.
+    const resolved = resolveWindow(record.window, Number.MAX_SAFE_INTEGER);
+    if ('problem' in resolved) throw new Error(`check ${checkId} has no window: ${resolved.problem.detail}`);
+    const prepared = await this.verify(resolved.window);
+    const run = this.#run(record, prepared.run);
+    if (deadline === undefined) {
+      await run;
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+      });
+      const outcome = await Promise.race([run, outOfTime]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        const failed = this.#failed(this.#running.get(checkId) ?? record, OUT_OF_TIME);
+        this.#running.delete(checkId);
+        await this.records.save(failed);
+        return failed;
+      }
+    }
+    return this.records.load(checkId);
+  }
+
+  #failed(record: CheckRecord, message: string): CheckRecord {
+    return { ...record, state: 'FAILED', completedAt: this.#now().toISOString(), error: { message } };
   }
 
   async #run(
@@ -96,15 +175,24 @@ export class IntegrityChecks {
     let ended: CheckRecord;
     let found: TrailIntegrity | undefined;
     let progress = record.progress;
+    let savedAt = Date.now();
+    let saving: Promise<void> = Promise.resolve();
+    this.#running.set(record.checkId, record);
     try {
       found = await verify(({ done, total }) => {
         progress = { filesDone: done, filesTotal: total };
-        this.#running.set(record.checkId, { ...record, progress });
+        const running = { ...record, progress };
+        this.#running.set(record.checkId, running);
+        // Readers in other processes see the progress as it is every few seconds.
+        if (Date.now() - savedAt >= this.#saveProgressMs) {
+          savedAt = Date.now();
+          saving = saving.then(() => this.records.save(running)).catch(() => undefined);
+        }
       });
       ended = {
         ...record,
         state: 'SUCCEEDED',
-        completedAt: this.now().toISOString(),
+        completedAt: this.#now().toISOString(),
         progress: { filesDone: progress.filesTotal, filesTotal: progress.filesTotal },
         verdict: found.verdict,
         summary: found.summary,
@@ -112,13 +200,10 @@ export class IntegrityChecks {
         files: [...found.logs].map(([key, log]) => ({ key, ...log })),
       };
     } catch (error) {
-      ended = {
-        ...record,
-        state: 'FAILED',
-        completedAt: this.now().toISOString(),
-        error: { message: (error as Error).message },
-      };
+      ended = this.#failed({ ...record, progress }, (error as Error).message);
     }
+    await saving;
+    if (!this.#running.has(record.checkId)) return found; // saved FAILED already: out of time
     await this.records.save(ended);
     this.#running.delete(record.checkId);
     return found;

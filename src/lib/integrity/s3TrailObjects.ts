@@ -7,12 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { isAbsentObject } from '../aws/s3Absent.js';
 import { DIGEST_KEY } from './digestFile.js';
 import { logKeyParts } from './logKey.js';
+import { sha256OfGunzipped } from './streamHash.js';
 import type { TrailObjects } from './trailObjects.js';
 import type { WindowLogFile } from './verifyTrail.js';
 
@@ -27,12 +26,7 @@ export interface TrailLocation {
 }
 
 /** GETs streaming at once: enough to keep a function's network busy, few enough for its memory. */
-const CONCURRENT_GETS = 16;
-
-const isAbsent = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-};
+export const CONCURRENT_GETS = 16;
 
 /** A gate that lets `limit` tasks run at once, the rest waiting in order. */
 const gate = (limit: number) => {
@@ -132,7 +126,7 @@ export class S3TrailObjects implements TrailObjects {
     return this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key })).then(
       (answer) => answer.Body as Readable,
       (error: unknown) => {
-        if (isAbsent(error)) return undefined;
+        if (isAbsentObject(error)) return undefined;
         throw error;
       },
     );
@@ -162,7 +156,7 @@ export class S3TrailObjects implements TrailObjects {
       this.s3
         .send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }))
         .catch((error: unknown) => {
-          if (isAbsent(error)) return undefined;
+          if (isAbsentObject(error)) return undefined;
           throw error;
         }),
     );
@@ -172,16 +166,8 @@ export class S3TrailObjects implements TrailObjects {
     return this.#limit(async () => {
       const body = await this.#get(key);
       if (!body) return undefined;
-      const hash = createHash('sha256');
-      const sink = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          done();
-        },
-      });
       try {
-        await pipeline(body, createGunzip(), sink);
-        return hash.digest('hex');
+        return await sha256OfGunzipped(body);
       } catch (error) {
         if (!(error as NodeJS.ErrnoException).code?.startsWith('Z_')) throw error;
       }

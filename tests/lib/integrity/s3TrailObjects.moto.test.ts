@@ -5,7 +5,7 @@
  * public keys from ListPublicKeys (the real client, its answers faked page by page). It must find
  * what the local check finds, intact and tampered.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -16,7 +16,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudTrailKeyring } from '../../../src/lib/integrity/cloudTrailKeyring.js';
 import { integrityScope } from '../../../src/lib/integrity/integrityScope.js';
@@ -26,7 +25,12 @@ import { S3TrailObjects } from '../../../src/lib/integrity/s3TrailObjects.js';
 import { verifyTrail } from '../../../src/lib/integrity/verifyTrail.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
 import { hasMoto, type Moto, motoS3Client, startMoto } from '../../helpers/motoServer.js';
-import { type DigestedTrail, digestedTrail } from '../../helpers/trailDigests.js';
+import {
+  type DigestedTrail,
+  digestedTrail,
+  fakeListPublicKeys,
+  putTrailInBucket,
+} from '../../helpers/trailDigests.js';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/aws-doc-examples');
 const BUCKET = 'test-trail-bucket';
@@ -39,13 +43,8 @@ const WINDOW = (resolved as { window: TimeWindow }).window;
 let moto: Moto;
 let s3: S3Client;
 let trail: DigestedTrail;
+let cloudTrailMock: Awaited<ReturnType<typeof fakeListPublicKeys>>;
 const cloudTrail = new CloudTrailClient({ region: 'us-east-1' });
-const cloudTrailMock = mockClient(cloudTrail);
-
-const walk = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { withFileTypes: true, recursive: true }))
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
 
 beforeAll(async () => {
   if (!available) return;
@@ -53,34 +52,8 @@ beforeAll(async () => {
   s3 = motoS3Client(moto);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   trail = await digestedTrail(FIXTURE, { bucket: BUCKET });
-  const files = await walk(path.join(trail.logsDir, 'AWSLogs'));
-  for (const file of files.filter((f) => !f.endsWith('.metadata.json'))) {
-    const key = path.relative(trail.logsDir, file).split(path.sep).join('/');
-    const metadata = files.includes(`${file}.metadata.json`)
-      ? JSON.parse(await readFile(`${file}.metadata.json`, 'utf8'))
-      : undefined;
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: BUCKET,
-        Key: key,
-        Body: await readFile(file),
-        ...(metadata ? { Metadata: metadata } : {}),
-      }),
-    );
-  }
-  // Two pages, as ListPublicKeys pages its answer.
-  const { PublicKeyList: keys } = JSON.parse(await readFile(trail.keysFile, 'utf8')) as {
-    PublicKeyList: { Value: string; Fingerprint: string }[];
-  };
-  const key = keys[0] as { Value: string; Fingerprint: string };
-  cloudTrailMock
-    .on(ListPublicKeysCommand)
-    .resolvesOnce({ PublicKeyList: [], NextToken: 'page-2' })
-    .resolves({
-      PublicKeyList: [
-        { Value: new Uint8Array(Buffer.from(key.Value, 'base64')), Fingerprint: key.Fingerprint },
-      ],
-    });
+  await putTrailInBucket(s3, BUCKET, trail);
+  cloudTrailMock = await fakeListPublicKeys(cloudTrail, trail);
 }, 60_000);
 afterAll(() => moto?.stop());
 
@@ -93,7 +66,7 @@ const checkOnS3 = async () => {
   });
   const scope = integrityScope(WINDOW);
   const logFiles = await objects.listLogFiles({ days: scope.digestDays.slice(0, -1) });
-  const keyring = await cloudTrailKeyring(cloudTrail, {
+  const keyring = await cloudTrailKeyring(() => cloudTrail, ['us-east-1'], {
     from: new Date('2024-03-04T00:00:00Z'),
     to: new Date('2024-03-10T00:00:00Z'),
   });

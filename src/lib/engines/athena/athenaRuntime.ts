@@ -5,10 +5,16 @@
  * with TRAILHOUND_ENGINE=athena.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AWS_CLIENT_SETTINGS } from '../../aws/throttleRetry.js';
 import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
+import { IntegrityChecks } from '../../integrity/integrityChecks.js';
+import { lambdaDispatch } from '../../integrity/lambdaDispatch.js';
+import { S3CheckRecords } from '../../integrity/s3CheckRecords.js';
+import { s3TrailVerifier } from '../../integrity/s3TrailVerifier.js';
 import type { Runtime } from '../../runtime.js';
 import { AthenaEngine } from './athenaEngine.js';
 
@@ -18,9 +24,65 @@ export interface AthenaRuntime extends Runtime {
   readonly engine: AthenaEngine;
 }
 
+/** The SDK clients a runtime uses; tests pass doubles, the rest are made from the environment. */
+export interface AthenaRuntimeClients {
+  readonly athena?: AthenaClient;
+  readonly s3?: S3Client;
+  /** CloudTrail in a region (ListPublicKeys answers with that region's keys). */
+  readonly cloudTrailIn?: (region: string) => CloudTrailClient;
+  readonly lambda?: LambdaClient;
+}
+
+/** A CloudTrail client per region, made on first use. */
+const cloudTrailClients = () => {
+  const clients = new Map<string, CloudTrailClient>();
+  return (region: string) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new CloudTrailClient({ ...AWS_CLIENT_SETTINGS, region });
+      clients.set(region, client);
+    }
+    return client;
+  };
+};
+
+/**
+ * Integrity checks where the deployment says where the logs and the results are: the window's
+ * files read from the trail's bucket, records kept in the results bucket, each check run by the
+ * function TRAILHOUND_INTEGRITY_FUNCTION names (or, unset, by the process that starts it).
+ */
+const integrityChecks = (
+  config: AthenaConfig,
+  clients: AthenaRuntimeClients & { s3: S3Client },
+): IntegrityChecks | undefined => {
+  const bucket = config.TRAILHOUND_LOG_BUCKET;
+  const results = config.TRAILHOUND_RESULTS_BUCKET;
+  if (!bucket || !results) return undefined;
+  const fn = config.TRAILHOUND_INTEGRITY_FUNCTION;
+  return new IntegrityChecks(
+    s3TrailVerifier({
+      s3: clients.s3,
+      cloudTrailIn: clients.cloudTrailIn ?? cloudTrailClients(),
+      location: {
+        bucket,
+        prefix: config.TRAILHOUND_LOG_PREFIX,
+        accounts: config.TRAILHOUND_ACCOUNTS,
+        regions: config.TRAILHOUND_REGIONS,
+      },
+    }),
+    new S3CheckRecords(clients.s3, results),
+    {
+      maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES,
+      ...(fn
+        ? { dispatch: lambdaDispatch(clients.lambda ?? new LambdaClient(AWS_CLIENT_SETTINGS), fn) }
+        : {}),
+    },
+  );
+};
+
 export const createAthenaRuntime = async (
   config: AthenaConfig,
-  clients: { athena?: AthenaClient; s3?: S3Client } = {},
+  clients: AthenaRuntimeClients = {},
 ): Promise<AthenaRuntime> => {
   if (
     config.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS.length > 0 &&
@@ -31,9 +93,10 @@ export const createAthenaRuntime = async (
       'TRAILHOUND_NOTIFY_ALLOWED_ORIGINS lists callback origins but nothing signs callbacks: set TRAILHOUND_NOTIFY_SECRET_ARN (the template does) or TRAILHOUND_NOTIFY_SECRET',
     );
   }
+  const s3 = clients.s3 ?? new S3Client(AWS_CLIENT_SETTINGS);
   const engine = new AthenaEngine({
     athena: clients.athena ?? new AthenaClient(AWS_CLIENT_SETTINGS),
-    s3: clients.s3 ?? new S3Client(AWS_CLIENT_SETTINGS),
+    s3,
     workGroup: config.TRAILHOUND_ATHENA_WORKGROUP,
     database: config.TRAILHOUND_ATHENA_DATABASE,
     catalog: config.TRAILHOUND_ATHENA_CATALOG,
@@ -55,5 +118,6 @@ export const createAthenaRuntime = async (
         }
       : undefined,
   });
-  return { config, engine };
+  const integrity = integrityChecks(config, { ...clients, s3 });
+  return { config, engine, ...(integrity ? { integrity } : {}) };
 };

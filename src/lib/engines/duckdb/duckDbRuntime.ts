@@ -35,7 +35,7 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
       bucket: config.TRAILHOUND_LOG_BUCKET,
     }),
     new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks')),
-    config.TRAILHOUND_INTEGRITY_MAX_BYTES,
+    { maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES },
   );
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),
@@ -49,7 +49,11 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     maxConcurrent: config.TRAILHOUND_MAX_CONCURRENT,
     maxQueued: config.TRAILHOUND_MAX_QUEUED,
     timeoutMs: config.TRAILHOUND_EXECUTION_TIMEOUT_SECONDS * 1000,
-    verifyIntegrity: (window) => integrity.start(window),
+    // Checks run in this process here: each has its `ended`.
+    verifyIntegrity: async (window) => {
+      const { checkId, ended } = await integrity.start(window);
+      return { checkId, ended: ended ?? Promise.resolve(undefined) };
+    },
     ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
   });
   const compactor =

@@ -8,8 +8,8 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { isAbsentObject } from '../../aws/s3Absent.js';
 import { dayIndexKey, STORE_LAYOUT } from './storeLayout.js';
-import { isMissing } from './watermark.js';
 
 const DayIndexSchema = z.object({
   layout: z.literal(STORE_LAYOUT),
@@ -41,7 +41,7 @@ export const readDayIndex = async (
     const parsed = DayIndexSchema.safeParse(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
     return parsed.success && parsed.data.day === day ? parsed.data : undefined;
   } catch (error) {
-    if (isMissing(error) || error instanceof SyntaxError) return undefined;
+    if (isAbsentObject(error) || error instanceof SyntaxError) return undefined;
     throw error;
   }
 };

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isMissing } from './watermark.js';
+import { isAbsentObject } from '../../aws/s3Absent.js';
 
 export const LEASE_KEY = 'compaction/lease.json';
 
@@ -56,7 +56,7 @@ const current = async (s3: S3Client, bucket: string) => {
     };
     return { ...held, etag: object.ETag ?? '' };
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isAbsentObject(error)) return undefined;
     throw error;
   }
 };

@@ -8,6 +8,7 @@
  * days; and a compaction holds the lease (lease.ts) while it runs, so no two clear and write the
  * same prefixes at once.
  */
+
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -16,6 +17,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { isAbsentObject } from '../../aws/s3Absent.js';
 import type { DayRange } from '../../sql/buildStatement.js';
 import { daysFrom, isDay, nextDay, previousDay } from '../closedDays.js';
 import { dayIndexKey, STORE_LAYOUT } from './storeLayout.js';
@@ -43,11 +45,6 @@ export interface ReadWatermark {
   readonly etag?: string;
 }
 
-export const isMissing = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
-};
-
 export const readWatermark = async (s3: S3Client, bucket: string): Promise<ReadWatermark> => {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: WATERMARK_KEY }));
@@ -57,7 +54,7 @@ export const readWatermark = async (s3: S3Client, bucket: string): Promise<ReadW
       throw new Error(`s3://${bucket}/${WATERMARK_KEY} is not a watermark: ${parsed.error.message}`);
     return { watermark: parsed.data, ...(object.ETag ? { etag: object.ETag } : {}) };
   } catch (error) {
-    if (isMissing(error)) return {};
+    if (isAbsentObject(error)) return {};
     throw error;
   }
 };
