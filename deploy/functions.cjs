@@ -52,9 +52,10 @@ const ROLES = {
  */
 const eventFunctionSettings = ({ workGroup }) => ({
   // Athena's state changes of the workgroup, for callbacks: seven tries over a minute, each up to
-  // 10 s; retried by nobody else, so delivered once.
+  // 10 s; retried by nobody else, so delivered once. 15 minutes: an execution that verifies its
+  // logs is delivered once its check (up to 15 minutes in runIntegrityCheck) has ended too.
   notifyExecution: {
-    timeout: 180,
+    timeout: 900,
     maximumRetryAttempts: 0,
     events: [
       {

@@ -20,12 +20,15 @@ export interface ContractTarget {
   start(options: { maxConcurrent?: number }): Promise<TestServer>;
   /** Follows a CSV link: a real HTTP fetch for the local server, the S3 double for Athena. */
   download?(url: string): Promise<Response>;
-  /** Integrity checks and signed evidence: the local server has them; on AWS they answer 501, for now. */
+  /** Integrity checks, and executions that verify their logs. */
+  readonly integrity: boolean;
+  /** Signed evidence: the local server has it; on AWS it answers 501, for now. */
   readonly evidence: boolean;
 }
 
-/** The routes of integrity checks and evidence, which a target without them answers 501. */
-const EVIDENCE_ROUTES = ['startIntegrityCheck', 'getIntegrityCheck', 'getEvidence', 'getEvidencePublicKey'];
+/** The routes of integrity checks and of evidence, which a target without them answers 501. */
+const INTEGRITY_ROUTES = ['startIntegrityCheck', 'getIntegrityCheck'];
+const EVIDENCE_ROUTES = ['getEvidence', 'getEvidencePublicKey'];
 
 const invictusDay = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
 
@@ -679,8 +682,8 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
 
     describe('integrity checks and signed evidence', () => {
       const sampleAccount = { ...invictusDay, accounts: ['123837392027'] };
-      if (target.evidence) {
-        it("verifies the sample's logs, an execution that asks, and signs its evidence", async () => {
+      if (target.integrity) {
+        it("verifies the sample's logs, an execution that asks, and signs its evidence where the target signs", async () => {
           const check = await call(base, 'POST', '/v1/integrity-checks?wait=20', sampleAccount);
           expect(check.body).toMatchObject({
             state: 'SUCCEEDED',
@@ -695,7 +698,13 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
             ...sampleAccount,
           });
           expect(run.body.statistics.integrity).toMatchObject({ verdict: 'intact' });
+          expect(run.body.warnings).toBeUndefined();
           const evidence = await call(base, 'GET', `/v1/executions/${run.body.executionId}/evidence`);
+          if (!target.evidence) {
+            expectProblem(evidence, 501);
+            expectProblem(await call(base, 'GET', '/v1/evidence/public-key'), 501);
+            return;
+          }
           expect(evidence.body.manifest.sources).toEqual([
             expect.objectContaining({
               key: expect.stringContaining('123837392027_CloudTrail_us-east-1_20230710T1237Z'),
@@ -758,7 +767,10 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         }
         // The suite reaches every route, and the main outcomes of each (501 where the target has none).
         for (const route of API_ROUTES) {
-          const outcome = !target.evidence && EVIDENCE_ROUTES.includes(route.name) ? '501' : '[23]\\d\\d';
+          const unavailable =
+            (!target.integrity && INTEGRITY_ROUTES.includes(route.name)) ||
+            (!target.evidence && EVIDENCE_ROUTES.includes(route.name));
+          const outcome = unavailable ? '501' : '[23]\\d\\d';
           expect(
             [...checked].some((c) => new RegExp(`^${route.method} ${route.resource} ${outcome}$`).test(c)),
             route.name,

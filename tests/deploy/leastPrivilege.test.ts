@@ -163,7 +163,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await deleters(RESULTS_BUCKET, 'athena-compaction/x.csv')).toEqual([]);
   });
 
-  it("lets only the notify function read the callbacks' key, no function pass a role, and only startIntegrityCheck invoke a function: the check runner", async () => {
+  it("lets only the notify function read the callbacks' key, no function pass a role, and only the starters of checks invoke a function: the check runner", async () => {
     expect(
       await allowedBy(set, { action: 'secretsmanager:GetSecretValue', resource: NOTIFY_SECRET_ARN }),
     ).toEqual(set === 'organization' ? ['notifyExecution'] : []);
@@ -184,18 +184,26 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
         action: 'lambda:InvokeFunction',
         resource: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:trailhound-dev-runIntegrityCheck`,
       }),
-    ).toEqual(['startIntegrityCheck']);
+    ).toEqual(['startExecution', 'startIntegrityCheck']);
   });
 
-  it('lets integrity checks read and write only their records in the results bucket, and only the runner read the public keys', async () => {
+  it('lets the starters and the runner write integrity checks, the readers of executions read them, and only the runner read the public keys', async () => {
     const record = s3Arn(RESULTS_BUCKET, 'integrity-checks/00000000-0000-4000-8000-000000000000.json');
     expect(await allowedBy(set, { action: 's3:PutObject', resource: record })).toEqual([
       'runIntegrityCheck',
+      'startExecution',
       'startIntegrityCheck',
     ]);
     expect(await allowedBy(set, { action: 's3:GetObject', resource: record })).toEqual([
+      'cancelExecution',
+      'getCsv',
+      'getExecution',
       'getIntegrityCheck',
+      'getResults',
+      'listExecutions',
+      'notifyExecution',
       'runIntegrityCheck',
+      'startExecution',
       'startIntegrityCheck',
     ]);
     expect(await allowedBy(set, { action: 'cloudtrail:ListPublicKeys', resource: '*' })).toEqual([

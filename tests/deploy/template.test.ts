@@ -204,10 +204,12 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       'logs:PutLogEvents',
     ]);
     expect(byRole('CancelExecutionRole')).toContain('athena:StopQueryExecution');
-    // Listing reads the workgroup's history, and nothing else.
+    // Listing reads the workgroup's history, and the integrity checks of executions that verify.
     expect(byRole('ListExecutionsRole').filter((a) => !/^(logs|xray):/.test(a))).toEqual([
       'athena:ListQueryExecutions',
       'athena:BatchGetQueryExecution',
+      's3:GetObject',
+      's3:ListBucket',
     ]);
     expect(byRole('GetCsvRole')).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
     // It writes only the spreadsheet-safe copies beside the results, and lists only the results.
@@ -251,7 +253,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
-  it("sends Athena's end-of-execution events of the workgroup to the notify function, which reads nothing else", () => {
+  it("sends Athena's end-of-execution events of the workgroup to the notify function, which reads nothing else but the executions' integrity checks", () => {
     const rule = only(t(), 'AWS::Events::Rule');
     expect(rule.EventPattern).toEqual({
       source: ['aws.athena'],
@@ -261,7 +263,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(text(rule.Targets)).toContain('NotifyExecutionLambdaFunction');
     const notify = t().Resources.NotifyExecutionLambdaFunction.Properties;
     expect(notify.Role).toEqual({ 'Fn::GetAtt': ['NotifyExecutionRole', 'Arn'] });
-    expect(Number(notify.Timeout)).toBe(180);
+    expect(Number(notify.Timeout)).toBe(900);
     const config = resources(t(), 'AWS::Lambda::EventInvokeConfig');
     expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0, 0]);
     const actions = statements(t())
@@ -270,6 +272,8 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       .filter((a) => !/^(logs|xray):/.test(a));
     expect(actions.filter((a) => a !== 'secretsmanager:GetSecretValue')).toEqual([
       'athena:GetQueryExecution',
+      's3:GetObject',
+      's3:ListBucket',
     ]);
   });
 

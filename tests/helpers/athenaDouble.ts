@@ -28,7 +28,16 @@
  *   workgroup whose name ends in -compaction.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -290,7 +299,25 @@ export interface AthenaDoubleOptions {
   readonly kmsKeyArn?: string;
   /** Whether to record the calls IAM would be asked (default: yes; a synthetic trail's make millions). */
   readonly recordCalls?: boolean;
+  /** The trail bucket's name (default LOG_BUCKET): the one its digests name, for integrity checks. */
+  readonly logBucket?: string;
 }
+
+/** A real trail's digests (CloudTrail-Digest/…json.gz), as keys of the bucket. */
+const digestKeys = (logsDir: string): { Key: string; Size: number }[] => {
+  const root = path.join(logsDir, 'AWSLogs');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter(
+      (e) =>
+        e.isFile() &&
+        e.name.endsWith('.json.gz') &&
+        e.parentPath.includes(`${path.sep}CloudTrail-Digest${path.sep}`),
+    )
+    .map((e) => {
+      const file = path.join(e.parentPath, e.name);
+      return { Key: path.relative(logsDir, file).split(path.sep).join('/'), Size: statSync(file).size };
+    });
+};
 
 /** Where a workgroup's results go, as the template configures its two. */
 const resultsPrefix = (workGroup: string) =>
@@ -320,6 +347,8 @@ export class AthenaDouble {
   readonly #files: LogFile[];
   /** The log bucket's objects in key order, listed without sorting them at every call. */
   readonly #logObjects: { Key: string; Size: number }[];
+  readonly #logKeys: Set<string>;
+  readonly logBucket: string;
   readonly #logsDir: string;
   readonly #instance: Promise<DuckDBInstance>;
 
@@ -328,9 +357,15 @@ export class AthenaDouble {
     this.#files = options.syntheticTrail
       ? syntheticFiles(options.syntheticTrail)
       : allLogFiles(this.#logsDir);
-    this.#logObjects = this.#files
-      .map((f) => ({ Key: path.relative(this.#logsDir, f.path).split(path.sep).join('/'), Size: f.bytes }))
-      .sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
+    this.logBucket = options.logBucket ?? LOG_BUCKET;
+    this.#logObjects = [
+      ...this.#files.map((f) => ({
+        Key: path.relative(this.#logsDir, f.path).split(path.sep).join('/'),
+        Size: f.bytes,
+      })),
+      ...(options.syntheticTrail ? [] : digestKeys(this.#logsDir)),
+    ].sort((a, b) => Buffer.compare(Buffer.from(a.Key), Buffer.from(b.Key)));
+    this.#logKeys = new Set(this.#logObjects.map((o) => o.Key));
     this.#instance = DuckDBInstance.create(':memory:').then(async (instance) => {
       const setup = await instance.connect();
       for (const macro of TRINO_MACROS) await setup.run(macro);
@@ -361,7 +396,7 @@ export class AthenaDouble {
   /** KMS for an object of a bucket the template encrypts with the logs' key (the log and store buckets). */
   #recordKms(bucket: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey') {
     const { kmsKeyArn } = this.options;
-    if (kmsKeyArn && (bucket === LOG_BUCKET || bucket === STORE_BUCKET)) this.#record(action, kmsKeyArn);
+    if (kmsKeyArn && (bucket === this.logBucket || bucket === STORE_BUCKET)) this.#record(action, kmsKeyArn);
   }
 
   #recordObject(action: 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject', bucket: string, key: string) {
@@ -500,7 +535,20 @@ export class AthenaDouble {
       }
       return { Deleted: input.Delete?.Objects ?? [] };
     });
+    /** A log file or digest of a real trail, as the bucket holds it. */
+    const logFile = (input: { Bucket?: string; Key?: string }) =>
+      input.Bucket === this.logBucket && this.#logKeys.has(input.Key ?? '') && !this.options.syntheticTrail
+        ? path.join(this.#logsDir, input.Key ?? '')
+        : undefined;
     this.s3Mock.on(HeadObjectCommand).callsFake(async (input) => {
+      const file = logFile(input);
+      if (file) {
+        // A digest's signature is its object metadata (saved beside it on disk as .metadata.json).
+        const metadata = existsSync(`${file}.metadata.json`)
+          ? (JSON.parse(readFileSync(`${file}.metadata.json`, 'utf8')) as Record<string, string>)
+          : undefined;
+        return { ContentLength: statSync(file).size, ...(metadata ? { Metadata: metadata } : {}) };
+      }
       const body = known(input);
       if (body === undefined) throw notFound();
       return { ContentLength: Buffer.byteLength(body) };
@@ -511,10 +559,12 @@ export class AthenaDouble {
         if (!object?.body) throw Object.assign(notFound(), { name: 'NoSuchKey' });
         return { Body: sdkBody(object.body), ETag: object.etag };
       }
+      const file = logFile(input);
+      if (file) return { Body: sdkBody(readFileSync(file)) };
       const body = known(input);
       if (body === undefined) throw Object.assign(notFound(), { name: 'NoSuchKey' });
-      // In Node the SDK's Body is a Readable; the engine reads it as one.
-      return { Body: Readable.from([Buffer.from(body)]) as never };
+      // In Node the SDK's Body is a Readable with the SDK's helpers mixed in.
+      return { Body: sdkBody(Buffer.from(body)) };
     });
     this.s3Mock.on(PutObjectCommand).callsFake(async (input) => {
       if (input.Bucket === STORE_BUCKET) {
@@ -576,7 +626,7 @@ export class AthenaDouble {
     ContinuationToken?: string;
     StartAfter?: string;
   }) {
-    if (input.Bucket !== LOG_BUCKET) {
+    if (input.Bucket !== this.logBucket) {
       throw Object.assign(new Error('The specified bucket does not exist'), {
         name: 'NoSuchBucket',
         $metadata: { httpStatusCode: 404 },
@@ -702,7 +752,7 @@ export class AthenaDouble {
     }
     this.#recordTableRead(run.database, 'cloudtrail_logs');
     this.#recordFilesRead(
-      LOG_BUCKET,
+      this.logBucket,
       read.map((f) => this.#logKey(f)),
     );
     for (const [partition, files] of byPartition) {
@@ -795,7 +845,7 @@ export class AthenaDouble {
     if (sql.includes('FROM cloudtrail_logs') || !compacted) {
       this.#recordTableRead(run.database, 'cloudtrail_logs');
       this.#recordFilesRead(
-        LOG_BUCKET,
+        this.logBucket,
         rawFiles.map((f) => this.#logKey(f)),
       );
     }

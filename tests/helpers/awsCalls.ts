@@ -44,3 +44,60 @@ export const glueArns = (database: string, table: string): string[] => [
   `arn:aws:glue:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:database/${database}`,
   `arn:aws:glue:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:table/${database}/${table}`,
 ];
+
+type Sendable = { send: (command: never, ...rest: never[]) => Promise<unknown> };
+
+/**
+ * Records, into `calls`, what IAM is asked for each command a client sends (as `iam` says it,
+ * from the command's name and input) in the function whose work sends it. Wrap a client after
+ * any mock of it is made (a mock replaces its send).
+ */
+export const recordCalls = (
+  client: object,
+  calls: AwsCall[],
+  iam: (name: string, input: Record<string, unknown>) => Omit<AwsCall, 'fn'>[],
+): void => {
+  const sendable = client as Sendable;
+  const send = sendable.send.bind(sendable);
+  sendable.send = ((
+    command: { constructor: { name: string }; input: Record<string, unknown> },
+    ...rest: never[]
+  ) => {
+    const fn = currentFunction();
+    for (const call of iam(command.constructor.name.replace(/Command$/, ''), command.input))
+      calls.push({ fn, ...call });
+    return send(command as never, ...rest);
+  }) as Sendable['send'];
+};
+
+/** Lambda's Invoke: lambda:InvokeFunction on the function named. */
+export const lambdaIam = (_name: string, input: Record<string, unknown>): Omit<AwsCall, 'fn'>[] => [
+  {
+    action: 'lambda:InvokeFunction',
+    resource: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:${String(input.FunctionName)}`,
+  },
+];
+
+/** CloudTrail's ListPublicKeys, which takes no resource narrower than '*'. */
+export const cloudTrailIam = (name: string): Omit<AwsCall, 'fn'>[] => [
+  { action: `cloudtrail:${name}`, resource: '*' },
+];
+
+/** S3 as the integrity checks call it: listings with their prefix, GETs and HEADs, PUTs. */
+export const s3Iam = (name: string, input: Record<string, unknown>): Omit<AwsCall, 'fn'>[] => {
+  const bucket = String(input.Bucket);
+  if (name === 'ListObjectsV2')
+    return [
+      {
+        action: 's3:ListBucket',
+        resource: s3Arn(bucket),
+        context: { 's3:prefix': String(input.Prefix ?? '') },
+      },
+    ];
+  return [
+    {
+      action: name === 'PutObject' ? 's3:PutObject' : 's3:GetObject',
+      resource: s3Arn(bucket, String(input.Key)),
+    },
+  ];
+};

@@ -34,6 +34,7 @@ export const duckDbTarget = (mode: StoreMode): ContractTarget & { storeDir(): Pr
     return prepared;
   };
   return {
+    integrity: true,
     evidence: true,
     storeDir: async () => (await prepare()).storeDir,
     start: async ({ maxConcurrent }) => {

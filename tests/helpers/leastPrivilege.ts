@@ -21,6 +21,7 @@ export const TEMPLATE_NAMES = {
   workGroup: 'trailhound-dev',
   compactionWorkGroup: 'trailhound-dev-compaction',
   database: 'trailhound_dev',
+  functionPrefix: 'trailhound-dev',
 } as const;
 
 const bucket = (name: string) => ({ Ref: name, Arn: s3Arn(name) });

@@ -109,7 +109,10 @@ export const putTrailInBucket = async (s3: S3Client, bucket: string, trail: Dige
  * ListPublicKeys as CloudTrail answers it, faked on a real client: the trail's key in a second
  * page (the first empty, with a NextToken), its DER as bytes as the SDK hands it.
  */
-export const fakeListPublicKeys = async (client: CloudTrailClient, trail: DigestedTrail) => {
+export const fakeListPublicKeys = async (
+  client: CloudTrailClient,
+  trail: Pick<DigestedTrail, 'keysFile'>,
+) => {
   const { PublicKeyList: keys } = JSON.parse(await readFile(trail.keysFile, 'utf8')) as {
     PublicKeyList: { Value: string; Fingerprint: string }[];
   };

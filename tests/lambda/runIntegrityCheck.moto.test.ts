@@ -33,10 +33,10 @@ import { LOG_BUCKET, RESULTS_BUCKET } from '../helpers/athenaDouble.js';
 import {
   type AwsCall,
   asFunction,
-  currentFunction,
-  DOUBLE_ACCOUNT,
-  DOUBLE_REGION,
-  s3Arn,
+  cloudTrailIam,
+  lambdaIam,
+  recordCalls,
+  s3Iam,
 } from '../helpers/awsCalls.js';
 import { refusedCalls, rolesOf } from '../helpers/leastPrivilege.js';
 import { hasMoto, type Moto, motoS3Client, startMoto } from '../helpers/motoServer.js';
@@ -74,32 +74,6 @@ let refusal: Error | undefined;
 
 /** Every call the functions made, with what IAM is asked for it. */
 const calls: AwsCall[] = [];
-type Sendable = { send: (command: never, ...rest: never[]) => Promise<unknown> };
-const recordCalls = (client: Sendable, iam: (name: string, input: Record<string, unknown>) => AwsCall[]) => {
-  const send = client.send.bind(client);
-  client.send = ((
-    command: { constructor: { name: string }; input: Record<string, unknown> },
-    ...rest: never[]
-  ) => {
-    calls.push(...iam(command.constructor.name.replace(/Command$/, ''), command.input));
-    return send(command as never, ...rest);
-  }) as Sendable['send'];
-};
-const s3Iam = (name: string, input: Record<string, unknown>): AwsCall[] => {
-  const fn = currentFunction();
-  const bucket = String(input.Bucket);
-  if (name === 'ListObjectsV2')
-    return [
-      {
-        fn,
-        action: 's3:ListBucket',
-        resource: s3Arn(bucket),
-        context: { 's3:prefix': String(input.Prefix ?? '') },
-      },
-    ];
-  const action = name === 'PutObject' ? 's3:PutObject' : 's3:GetObject'; // GetObject, HeadObject
-  return [{ fn, action, resource: s3Arn(bucket, String(input.Key)) }];
-};
 
 const runtimeWith = async (env: Record<string, string> = {}): Promise<AthenaRuntime> =>
   createAthenaRuntime(
@@ -124,23 +98,15 @@ beforeAll(async () => {
   if (!available) return;
   moto = await startMoto();
   s3 = motoS3Client(moto);
-  recordCalls(s3 as never, s3Iam);
-  recordCalls(lambda as never, (_name, input) => [
-    {
-      fn: currentFunction(),
-      action: 'lambda:InvokeFunction',
-      resource: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:${String(input.FunctionName)}`,
-    },
-  ]);
+  recordCalls(s3, calls, s3Iam);
+  recordCalls(lambda, calls, lambdaIam);
   await s3.send(new CreateBucketCommand({ Bucket: LOGS }));
   await s3.send(new CreateBucketCommand({ Bucket: RESULTS }));
   trail = await digestedTrail(FIXTURE, { bucket: LOGS });
   await putTrailInBucket(s3, LOGS, trail);
   await fakeListPublicKeys(cloudTrail, trail);
   // Recorded around the fake (which replaces the client's send).
-  recordCalls(cloudTrail as never, () => [
-    { fn: currentFunction(), action: 'cloudtrail:ListPublicKeys', resource: '*' },
-  ]);
+  recordCalls(cloudTrail, calls, cloudTrailIam);
   runtime = await runtimeWith();
   // The runner, on its own runtime as its own function has one.
   const runner = runIntegrityCheckHandler(() => runtimeWith());

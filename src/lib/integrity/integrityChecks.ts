@@ -100,10 +100,15 @@ export class IntegrityChecks {
    * (undefined if it FAILED: the record says why). A dispatched check has no `ended` here: its
    * record says when it ended. @throws IntegrityBoundError past the bound, before anything starts.
    */
-  async start(window: TimeWindow): Promise<{ checkId: string; ended?: Promise<TrailIntegrity | undefined> }> {
+  async start(
+    window: TimeWindow,
+    /** The id to give it (a retried request's, made from its Idempotency-Key): started once. */
+    options: { checkId?: string } = {},
+  ): Promise<{ checkId: string; ended?: Promise<TrailIntegrity | undefined> }> {
+    if (options.checkId && (await this.records.load(options.checkId))) return { checkId: options.checkId };
     const prepared = await this.verify(window);
     if (prepared.bytes > this.#maxBytes) throw new IntegrityBoundError(prepared.bytes, this.#maxBytes);
-    const checkId = randomUUID();
+    const checkId = options.checkId ?? randomUUID();
     const record: CheckRecord = {
       checkId,
       state: 'RUNNING',

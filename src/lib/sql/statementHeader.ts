@@ -22,6 +22,15 @@ export interface StatementHeader {
   readonly label?: string;
   /** Where to POST the callback when the execution ends. */
   readonly notify?: string;
+  /** The integrity check of the execution's logs (verifyIntegrity). */
+  readonly integrity?: string;
+  /** Why the execution's logs were not verified, when it asked and no check could start. */
+  readonly unverified?: string;
+  /** The accounts and regions the window was restricted to, comma-separated (for evidence). */
+  readonly accounts?: string;
+  readonly regions?: string;
+  /** The query's parameters as the request gave them, JSON (for evidence). */
+  readonly parameters?: string;
 }
 
 const PREFIX = '-- trailhound ';
@@ -31,6 +40,11 @@ const OPTIONAL = [
   'estimate',
   'label',
   'notify',
+  'integrity',
+  'unverified',
+  'accounts',
+  'regions',
+  'parameters',
 ] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>

@@ -5,6 +5,7 @@
  * metadata; the CSV is a presigned GET of the execution's result object.
  * Only executions of the configured workgroup are visible: any other id is a 404.
  */
+import { createHash } from 'node:crypto';
 import {
   type AthenaClient,
   BatchGetQueryExecutionCommand,
@@ -19,7 +20,14 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { withThrottleRetry } from '../../aws/throttleRetry.js';
-import { EstimateUnavailableError, ExecutionNotFoundError, ExecutionStateError } from '../../errors.js';
+import {
+  EstimateUnavailableError,
+  ExecutionNotFoundError,
+  ExecutionStateError,
+  IntegrityCheckNotFoundError,
+} from '../../errors.js';
+import type { CheckRecord, IntegrityChecks } from '../../integrity/integrityChecks.js';
+import { integrityWarning } from '../../integrity/integrityReport.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { resultFileName } from '../../results/resultFileName.js';
@@ -73,7 +81,19 @@ export interface AthenaEngineOptions {
   readonly store?: StoreLocation | undefined;
   /** How long a watermark read is kept, in ms (it moves once a day). */
   readonly watermarkTtlMs?: number;
+  /** Checks of the window's logs for executions that ask (verifyIntegrity). */
+  readonly integrity?: IntegrityChecks | undefined;
 }
+
+/** How often a callback waiting for its execution's integrity check reads the check again. */
+const CHECK_POLL_MS = 5000;
+
+/** An execution's check id made from its Idempotency-Key and statement: a retry names the same check. */
+const checkIdOf = (idempotencyKey: string, sql: string): string => {
+  const hex = createHash('sha256').update(`integrity-check\n${idempotencyKey}\n${sql}`).digest('hex');
+  // A version-4-shaped UUID (variant bits set), as the checks' own ids are.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((Number.parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
 const ATHENA_MAX_RESULTS = 1000;
@@ -206,6 +226,72 @@ export class AthenaEngine implements QueryEngine {
     );
   }
 
+  /**
+   * The check of an execution's logs, started before the execution so that its header names it;
+   * a check that cannot start (over the bound, S3 refusing) leaves the execution unverified,
+   * saying why, as the embedded engine does.
+   */
+  async #verification(
+    request: ExecutionRequest,
+    sql: string,
+  ): Promise<{ integrity?: string; unverified?: string }> {
+    const { integrity } = this.#options;
+    if (!request.verifyIntegrity) return {};
+    if (!integrity) return { unverified: 'this deployment has no integrity checks' };
+    try {
+      const checkId = request.idempotencyKey ? checkIdOf(request.idempotencyKey, sql) : undefined;
+      return { integrity: (await integrity.start(request.window, checkId ? { checkId } : {})).checkId };
+    } catch (error) {
+      return { unverified: (error as Error).message };
+    }
+  }
+
+  /**
+   * An execution as the API shows it: Athena's view, and for one that verifies its logs, the
+   * check's verdict and warning; it is RUNNING until both have ended, as on the embedded engine.
+   */
+  async #view(q: QueryExecution): Promise<Execution> {
+    const execution = toExecution(q);
+    const header = readStatementHeader(q.Query);
+    const warn = (view: Execution, warning: string | undefined): Execution =>
+      warning ? { ...view, warnings: [...(view.warnings ?? []), warning] } : view;
+    if (header?.unverified) return warn(execution, `The log files were not verified: ${header.unverified}.`);
+    if (!header?.integrity || !this.#options.integrity) return execution;
+    const check = await this.#check(header.integrity);
+    if (!check || check.state === 'RUNNING') {
+      if (execution.state !== 'SUCCEEDED') return execution;
+      const { completedAt: _, ...running } = execution;
+      return { ...running, state: 'RUNNING' };
+    }
+    if (!isTerminal(execution.state)) return execution;
+    const found =
+      check.state === 'SUCCEEDED' && check.verdict
+        ? { verdict: check.verdict, problems: check.problems }
+        : undefined;
+    const withStatistics: Execution =
+      found && check.summary
+        ? {
+            ...execution,
+            statistics: {
+              ...execution.statistics,
+              integrity: { checkId: check.checkId, verdict: found.verdict, logFiles: check.summary.logFiles },
+            },
+          }
+        : execution;
+    return warn(withStatistics, integrityWarning(check.checkId, found));
+  }
+
+  async #check(checkId: string): Promise<CheckRecord | undefined> {
+    const { integrity } = this.#options;
+    if (!integrity) return undefined;
+    return this.#call('GetObject (integrity check)', () =>
+      integrity.record(checkId).catch((error: unknown) => {
+        if (error instanceof IntegrityCheckNotFoundError) return undefined;
+        throw error;
+      }),
+    );
+  }
+
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
     const { athena, workGroup, database, catalog } = this.#options;
     // Athena keeps the statement: its header carries the estimate back with every execution. Not
@@ -213,12 +299,16 @@ export class AthenaEngine implements QueryEngine {
     // retry's estimate may differ (more logs arrived in between).
     const estimate = request.idempotencyKey ? undefined : request.estimate;
     const statement = await this.#statementToRun(request);
-    const sql = estimate
-      ? rewriteStatementHeader(statement.sql, (header) => ({
-          ...header,
-          estimate: String(estimate.bytesScanned),
-        }))
-      : statement.sql;
+    // What the execution's evidence states, kept with it: the scope and parameters as asked.
+    const described = rewriteStatementHeader(statement.sql, (header) => ({
+      ...header,
+      ...(estimate ? { estimate: String(estimate.bytesScanned) } : {}),
+      ...(request.window.accounts ? { accounts: request.window.accounts.join(',') } : {}),
+      ...(request.window.regions ? { regions: request.window.regions.join(',') } : {}),
+      ...(request.parameters ? { parameters: JSON.stringify(request.parameters) } : {}),
+    }));
+    const verification = await this.#verification(request, described);
+    const sql = rewriteStatementHeader(described, (header) => ({ ...header, ...verification }));
     const output = await this.#call('StartQueryExecution', () =>
       athena.send(
         new StartQueryExecutionCommand({
@@ -311,7 +401,7 @@ export class AthenaEngine implements QueryEngine {
         scanned += 1;
         const execution = byId.get(ids[i]);
         if (execution && this.#visible(execution, caller)) {
-          const view = toExecution(execution);
+          const view = await this.#view(execution);
           if (matchesFilter(view, filter)) found.push(view);
         }
         if (found.length === page.limit) {
@@ -331,7 +421,7 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async get(executionId: string, caller: Caller): Promise<Execution> {
-    return toExecution(await this.#execution(executionId, caller));
+    return this.#view(await this.#execution(executionId, caller));
   }
 
   /**
@@ -339,19 +429,33 @@ export class AthenaEngine implements QueryEngine {
    * notify function delivers when Athena reports the end. None for an execution that asked for
    * none, or is not trailhound's, or not of this workgroup.
    */
-  async endedCallback(executionId: string): Promise<EndedExecution | undefined> {
+  async endedCallback(
+    executionId: string,
+    /** Until when (ms since the epoch) to wait for the execution's integrity check to end. */
+    waitUntil = 0,
+  ): Promise<EndedExecution | undefined> {
     const execution = await this.#execution(executionId, { auditor: true }).catch((error: unknown) => {
       if (error instanceof ExecutionNotFoundError) return undefined;
       throw error;
     });
     const notifyUrl = readStatementHeader(execution?.Query)?.notify;
     if (!execution || !notifyUrl || !isTerminal(execution.Status?.State)) return undefined;
-    return { execution: toExecution(execution), notifyUrl };
+    let view = await this.#view(execution);
+    // Athena has ended; the check of its logs may not have (it ends within its function's 15 minutes).
+    while (!isTerminal(view.state) && Date.now() + CHECK_POLL_MS < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, CHECK_POLL_MS));
+      view = await this.#view(execution);
+    }
+    if (!isTerminal(view.state)) {
+      logger.warn('the integrity check of the execution did not end in time: no callback', { executionId });
+      return undefined;
+    }
+    return { execution: view, notifyUrl };
   }
 
   async #succeeded(executionId: string, caller: Caller): Promise<QueryExecution> {
     const execution = await this.#execution(executionId, caller);
-    const state = execution.Status?.State;
+    const state = (await this.#view(execution)).state;
     if (state !== 'SUCCEEDED') {
       const reason = state === 'FAILED' ? ` (${toExecution(execution).error?.message})` : '';
       throw new ExecutionStateError(

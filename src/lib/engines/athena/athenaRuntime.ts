@@ -94,7 +94,9 @@ export const createAthenaRuntime = async (
     );
   }
   const s3 = clients.s3 ?? new S3Client(AWS_CLIENT_SETTINGS);
+  const integrity = integrityChecks(config, { ...clients, s3 });
   const engine = new AthenaEngine({
+    integrity,
     athena: clients.athena ?? new AthenaClient(AWS_CLIENT_SETTINGS),
     s3,
     workGroup: config.TRAILHOUND_ATHENA_WORKGROUP,
@@ -118,6 +120,5 @@ export const createAthenaRuntime = async (
         }
       : undefined,
   });
-  const integrity = integrityChecks(config, { ...clients, s3 });
   return { config, engine, ...(integrity ? { integrity } : {}) };
 };
