@@ -38,9 +38,8 @@ const ROLES = {
   startIntegrityCheck: 'StartIntegrityCheckRole',
   getIntegrityCheck: 'GetIntegrityCheckRole',
   runIntegrityCheck: 'RunIntegrityCheckRole',
-  // Evidence is signed by the local server for now: on AWS these answer 501 and call nothing.
-  getEvidence: 'NoAwsRole',
-  getEvidencePublicKey: 'NoAwsRole',
+  getEvidence: 'GetEvidenceRole',
+  getEvidencePublicKey: 'GetEvidencePublicKeyRole',
   notifyExecution: 'NotifyExecutionRole',
   compactDays: 'CompactionRole',
 };

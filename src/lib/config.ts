@@ -134,6 +134,14 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
    * function invocation, 15 minutes at most (see README, Evidence).
    */
   TRAILHOUND_INTEGRITY_MAX_BYTES: positiveInt(10_000_000_000),
+  /** The asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) evidence is signed with: id, ARN or alias (the template makes one). */
+  TRAILHOUND_EVIDENCE_KMS_KEY: unlessEmpty(
+    z
+      .string()
+      .regex(
+        /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/,
+      ),
+  ),
 });
 
 const ConfigSchema = z.discriminatedUnion('TRAILHOUND_ENGINE', [DuckDbConfigSchema, AthenaConfigSchema]);

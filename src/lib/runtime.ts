@@ -25,7 +25,7 @@ export interface Runtime {
   readonly downloads?: LocalDownloads;
   /** Checks of the logs against CloudTrail's digests, where the runtime knows where they are. */
   readonly integrity?: IntegrityChecks;
-  /** Signs executions' evidence (the local server's key, for now). */
+  /** Signs executions' evidence: the local server's key, or a KMS key on AWS. */
   readonly evidence?: EvidenceSigner;
   /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
   compaction?(): Promise<void>;
@@ -59,6 +59,6 @@ export const integrityChecksOf = (runtime: Runtime): IntegrityChecks => {
 export const evidenceSignerOf = (runtime: Runtime): EvidenceSigner => {
   if (runtime.evidence) return runtime.evidence;
   throw new CapabilityUnavailableError(
-    'Signed evidence is made by the local server (npm start) in this version',
+    'This deployment has no key to sign evidence with (TRAILHOUND_EVIDENCE_KMS_KEY on AWS)',
   );
 };

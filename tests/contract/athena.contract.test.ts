@@ -18,12 +18,14 @@ import {
   asFunction,
   cloudTrailIam,
   DOUBLE_REGION,
+  kmsIam,
   lambdaIam,
   recordCalls,
   routesAsFunctions,
 } from '../helpers/awsCalls.js';
 import { mergedLogsDir } from '../helpers/cloudtrailData.js';
-import { refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
+import { kmsDouble } from '../helpers/kmsDouble.js';
+import { EVIDENCE_KEY_ARN, refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
 import { startTestServer } from '../helpers/testServer.js';
 import { fakeListPublicKeys } from '../helpers/trailDigests.js';
 import { type ContractTarget, defineContractSuite } from './contractSuite.js';
@@ -52,7 +54,8 @@ const RUNNER = `${TEMPLATE_NAMES.functionPrefix}-runIntegrityCheck`;
 
 /**
  * Lambda and CloudTrail as the integrity checks call them: the runner invoked asynchronously (202,
- * its handler run as its own function), ListPublicKeys answering with the sample's key.
+ * its handler run as its own function), ListPublicKeys answering with the sample's key; KMS as
+ * evidence is signed with the template's key (tests/helpers/kmsDouble.ts).
  */
 const integrityClients = async (twin: AthenaDouble, runtime: () => Promise<AthenaRuntime>) => {
   const lambda = new LambdaClient({ region: DOUBLE_REGION });
@@ -68,14 +71,16 @@ const integrityClients = async (twin: AthenaDouble, runtime: () => Promise<Athen
     });
   const cloudTrail = new CloudTrailClient({ region: DOUBLE_REGION });
   await fakeListPublicKeys(cloudTrail, { keysFile: SAMPLE_PUBLIC_KEYS });
+  const kms = kmsDouble(EVIDENCE_KEY_ARN, DOUBLE_REGION).client;
   recordCalls(lambda, twin.calls, lambdaIam);
   recordCalls(cloudTrail, twin.calls, cloudTrailIam);
-  return { lambda, cloudTrailIn: () => cloudTrail };
+  recordCalls(kms, twin.calls, kmsIam);
+  return { lambda, kms, cloudTrailIn: () => cloudTrail };
 };
 
 const athenaTarget: ContractTarget = {
   integrity: true,
-  evidence: false,
+  evidence: true,
   start: async () => {
     const twin = await getDouble();
     const { athena, s3 } = twin;
@@ -93,6 +98,7 @@ const athenaTarget: ContractTarget = {
       TRAILHOUND_ESTIMATE_MAX_CALLS: '5000',
       TRAILHOUND_RESULTS_BUCKET: RESULTS_BUCKET,
       TRAILHOUND_INTEGRITY_FUNCTION: RUNNER,
+      TRAILHOUND_EVIDENCE_KMS_KEY: EVIDENCE_KEY_ARN,
     });
     let runtime: AthenaRuntime | undefined;
     const clients = await integrityClients(twin, async () => runtime as AthenaRuntime);
@@ -117,6 +123,12 @@ describe('Athena (test double): least privilege', () => {
       'cancelExecution',
       'getResults',
       'getCsv',
+      'startIntegrityCheck',
+      'getIntegrityCheck',
+      'runIntegrityCheck',
+      // getEvidencePublicKey is not among them: the routes share one runtime here, whose signer
+      // read the public key once, for getEvidence (tests/deploy/leastPrivilege.test.ts checks its role).
+      'getEvidence',
     ]) {
       expect(functions, fn).toContain(fn);
     }

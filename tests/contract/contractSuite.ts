@@ -3,9 +3,11 @@
  * against each engine: whatever runs the SQL, a client sees the same answers and the same errors.
  */
 
+import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { verifyEvidence } from '../../src/lib/evidence/verifyEvidence.js';
 import { QUERIES } from '../../src/queries/catalog.js';
 import { exampleRequest } from '../../src/queries/queryDefinition.js';
 import { API_ROUTES } from '../../src/routes.js';
@@ -709,11 +711,29 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
             expect.objectContaining({
               key: expect.stringContaining('123837392027_CloudTrail_us-east-1_20230710T1237Z'),
               verdict: 'valid',
+              readFrom: 'raw',
             }),
           ]);
-          expect((await call(base, 'GET', '/v1/evidence/public-key')).body).toMatch(
-            /^-----BEGIN PUBLIC KEY-----/,
-          );
+          // The manifest states the request as asked and the result as downloaded.
+          expect(evidence.body.manifest).toMatchObject({
+            executionId: run.body.executionId,
+            query: 'events',
+            parameters: { eventNames: ['CreateUser'] },
+            window: { ...invictusDay, accounts: ['123837392027'] },
+            integrity: { verdict: 'intact' },
+          });
+          const link = await call(base, 'GET', `/v1/executions/${run.body.executionId}/csv`);
+          const csv = Buffer.from(await (await (target.download ?? fetch)(link.body.url)).arrayBuffer());
+          expect(evidence.body.manifest.result).toEqual({
+            rows: parseCsv(csv, { columns: true }).length,
+            csvSha256: createHash('sha256').update(csv).digest('hex'),
+          });
+          expect(evidence.body.manifest.result.rows).toBe(run.body.results.rows.length);
+          expect(evidence.body.manifest.result.rows).toBeGreaterThan(0);
+          const publicKey = (await call(base, 'GET', '/v1/evidence/public-key')).body;
+          expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+          // The signature holds with the key the API serves, and the CSV is the result.
+          expect(verifyEvidence(evidence.body, publicKey, csv)).toMatchObject({ ok: true });
         });
       } else {
         it('answers the routes with 501, and refuses verifyIntegrity with 501, starting nothing', async () => {

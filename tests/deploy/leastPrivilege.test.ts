@@ -14,6 +14,7 @@ import { LOG_BUCKET, RESULTS_BUCKET, STORE_BUCKET } from '../helpers/athenaDoubl
 import { DOUBLE_ACCOUNT, DOUBLE_REGION, glueArns, s3Arn, workGroupArn } from '../helpers/awsCalls.js';
 import {
   type Decision,
+  EVIDENCE_KEY_ARN,
   NOTIFY_SECRET_ARN,
   type Roles,
   rolesOf,
@@ -79,6 +80,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     });
     expect(await allowedBy(set, list('AWSLogs/111122223333/'))).toEqual([
       'compactDays',
+      'getEvidence',
       'runIntegrityCheck',
       'startExecution',
       'startIntegrityCheck',
@@ -187,7 +189,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     ).toEqual(['startExecution', 'startIntegrityCheck']);
   });
 
-  it('lets the starters and the runner write integrity checks, the readers of executions read them, and only the runner read the public keys', async () => {
+  it("lets the starters and the runner write integrity checks, the readers of executions read them, only the runner read CloudTrail's public keys, and only getEvidence sign", async () => {
     const record = s3Arn(RESULTS_BUCKET, 'integrity-checks/00000000-0000-4000-8000-000000000000.json');
     expect(await allowedBy(set, { action: 's3:PutObject', resource: record })).toEqual([
       'runIntegrityCheck',
@@ -197,6 +199,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await allowedBy(set, { action: 's3:GetObject', resource: record })).toEqual([
       'cancelExecution',
       'getCsv',
+      'getEvidence',
       'getExecution',
       'getIntegrityCheck',
       'getResults',
@@ -209,6 +212,13 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await allowedBy(set, { action: 'cloudtrail:ListPublicKeys', resource: '*' })).toEqual([
       'runIntegrityCheck',
     ]);
+    // The evidence key signs for getEvidence alone; its public half is read by both evidence routes.
+    expect(await allowedBy(set, { action: 'kms:Sign', resource: EVIDENCE_KEY_ARN })).toEqual(['getEvidence']);
+    expect(await allowedBy(set, { action: 'kms:GetPublicKey', resource: EVIDENCE_KEY_ARN })).toEqual([
+      'getEvidence',
+      'getEvidencePublicKey',
+    ]);
+    expect(await allowedBy(set, { action: 'kms:Sign', resource: OTHER_KEY })).toEqual([]);
     // Nor does any of them read the query results beside the records.
     const resultReaders = await allowedBy(set, {
       action: 's3:GetObject',
@@ -224,16 +234,8 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     });
     for (const fn of LAMBDA_FUNCTIONS) {
       const writers = await allowedBy(set, stream(fn));
-      // The functions that call no AWS service share one role, and so their log groups (the
-      // evidence routes answer 501 on AWS for now).
-      const shared = [
-        'getEvidence',
-        'getEvidencePublicKey',
-        'getOpenApi',
-        'health',
-        'listDetections',
-        'listQueries',
-      ];
+      // The functions that call no AWS service share one role, and so their log groups.
+      const shared = ['getOpenApi', 'health', 'listDetections', 'listQueries'];
       expect(writers, fn).toEqual(shared.includes(fn) ? shared : [fn]);
     }
   });

@@ -230,6 +230,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       'StartExecutionRole',
       'StartIntegrityCheckRole',
       'RunIntegrityCheckRole',
+      'GetEvidenceRole',
       'CompactionRole',
     ]);
     for (const s of onLogs) {

@@ -101,3 +101,8 @@ export const s3Iam = (name: string, input: Record<string, unknown>): Omit<AwsCal
     },
   ];
 };
+
+/** KMS's Sign and GetPublicKey, on the key named (an ARN, as the template hands the functions). */
+export const kmsIam = (name: string, input: Record<string, unknown>): Omit<AwsCall, 'fn'>[] => [
+  { action: `kms:${name}`, resource: String(input.KeyId) },
+];

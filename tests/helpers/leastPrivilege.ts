@@ -17,6 +17,9 @@ type Json = any;
 
 export const NOTIFY_SECRET_ARN = `arn:aws:secretsmanager:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:secret:trailhound-notify-AbCdEf`;
 /** The names the packaged template gives its workgroups and database (stage `dev`). */
+/** The evidence key of the test deployment. */
+export const EVIDENCE_KEY_ARN = `arn:aws:kms:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:key/0a1b2c3d-1111-4222-8333-444455556666`;
+
 export const TEMPLATE_NAMES = {
   workGroup: 'trailhound-dev',
   compactionWorkGroup: 'trailhound-dev-compaction',
@@ -35,6 +38,7 @@ const deployment = (logBucket: string) => ({
     ResultsBucket: RESULTS_BUCKET,
     StoreBucket: STORE_BUCKET,
     NotifySecret: NOTIFY_SECRET_ARN,
+    EvidenceKey: '0a1b2c3d-1111-4222-8333-444455556666',
     ServerlessDeploymentBucket: 'trailhound-deployment-test',
   },
   getAtts: {
@@ -42,6 +46,7 @@ const deployment = (logBucket: string) => ({
     LogBucket: bucket(logBucket),
     ResultsBucket: bucket(RESULTS_BUCKET),
     StoreBucket: bucket(STORE_BUCKET),
+    EvidenceKey: { Arn: EVIDENCE_KEY_ARN },
     CompactDaysLambdaFunction: {
       Arn: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:trailhound-dev-compactDays`,
     },

@@ -15,12 +15,12 @@ import { sha256OfGunzipped } from './streamHash.js';
 import type { TrailObjects } from './trailObjects.js';
 import type { WindowLogFile } from './verifyTrail.js';
 
-/** Where the trail writes, as partitionListing's LogLocation says it. */
+/** Where the trail writes (estimates list it too: partitionListing's LogLocation). */
 export interface TrailLocation {
   readonly bucket: string;
   /** `AWSLogs/`, or `AWSLogs/o-…/` for an organization trail. */
   readonly prefix: string;
-  /** The accounts and regions to read when a check names none. */
+  /** The accounts and regions the table projects: a window without its own lists reads them all. */
   readonly accounts: readonly string[];
   readonly regions: readonly string[];
 }
@@ -66,9 +66,9 @@ export class S3TrailObjects implements TrailObjects {
    */
   async listLogFiles(
     scope: Parameters<TrailObjects['listDigests']>[0],
-  ): Promise<(WindowLogFile & { bytes: number })[]> {
-    const files: (WindowLogFile & { bytes: number })[] = [];
-    await this.#listDays(scope, 'CloudTrail', (key, size) => {
+  ): Promise<(WindowLogFile & { bytes: number; modifiedMs: number | undefined })[]> {
+    const files: (WindowLogFile & { bytes: number; modifiedMs: number | undefined })[] = [];
+    await this.#listDays(scope, 'CloudTrail', (key, size, modified) => {
       const parts = logKeyParts(key);
       if (parts && key.endsWith('.json.gz')) {
         files.push({
@@ -77,6 +77,7 @@ export class S3TrailObjects implements TrailObjects {
           region: parts.region,
           deliveredMs: parts.deliveredMs,
           bytes: size,
+          modifiedMs: modified?.getTime(),
         });
       }
     });
@@ -87,7 +88,7 @@ export class S3TrailObjects implements TrailObjects {
   async #listDays(
     scope: Parameters<TrailObjects['listDigests']>[0],
     kind: 'CloudTrail' | 'CloudTrail-Digest',
-    take: (key: string, size: number) => void,
+    take: (key: string, size: number, modified: Date | undefined) => void,
   ): Promise<void> {
     const days = [...scope.days].sort();
     const first = days[0];
@@ -114,7 +115,7 @@ export class S3TrailObjects implements TrailObjects {
               past = true;
               break;
             }
-            if (wanted.has(day)) take(key, object.Size ?? 0);
+            if (wanted.has(day)) take(key, object.Size ?? 0, object.LastModified);
           }
           token = page.IsTruncated && !past ? page.NextContinuationToken : undefined;
         } while (token);

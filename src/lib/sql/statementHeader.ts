@@ -31,6 +31,8 @@ export interface StatementHeader {
   readonly regions?: string;
   /** The query's parameters as the request gave them, JSON (for evidence). */
   readonly parameters?: string;
+  /** The days read from the columnar copy, `YYYY/MM/DD..YYYY/MM/DD` (for evidence). */
+  readonly compacted?: string;
 }
 
 const PREFIX = '-- trailhound ';
@@ -45,6 +47,7 @@ const OPTIONAL = [
   'accounts',
   'regions',
   'parameters',
+  'compacted',
 ] as const satisfies readonly (keyof StatementHeader)[];
 
 const encode = (value: string): string =>

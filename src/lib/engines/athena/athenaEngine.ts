@@ -28,6 +28,7 @@ import {
 } from '../../errors.js';
 import type { CheckRecord, IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { integrityWarning } from '../../integrity/integrityReport.js';
+import { S3TrailObjects } from '../../integrity/s3TrailObjects.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { resultFileName } from '../../results/resultFileName.js';
@@ -35,12 +36,14 @@ import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { type DayRange, readingCompactedDays, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import { readStatementHeader, rewriteStatementHeader } from '../../sql/statementHeader.js';
+import { daysBetween, resolveWindow } from '../../sql/timeWindow.js';
 import { readDayIndex } from '../../store/athena/dayIndex.js';
 import { coveredRange, readWatermark } from '../../store/athena/watermark.js';
 import { decodeListToken, encodeListToken, matchesFilter } from '../executionListing.js';
 import type {
   Caller,
   Execution,
+  ExecutionFacts,
   ExecutionFilter,
   ExecutionList,
   ExecutionRequest,
@@ -54,7 +57,7 @@ import type {
 import { isExecutionId, isTerminal, NO_LOGS_WARNING } from '../queryEngine.js';
 import { errorCategory, toEngineError } from './athenaErrors.js';
 import { estimateScan, type LogLocation } from './partitionListing.js';
-import { ensureSafeCsv } from './safeResultCsv.js';
+import { csvDigest, ensureSafeCsv } from './safeResultCsv.js';
 
 interface StoreLocation {
   readonly bucket: string;
@@ -188,10 +191,11 @@ export class AthenaEngine implements QueryEngine {
    * Idempotency-Key: Athena refuses a retry whose statement differs from the first one's, and the
    * watermark may have moved in between; such executions read the raw table, same answers.
    */
-  async #statementToRun(request: ExecutionRequest): Promise<Statement> {
-    if (request.idempotencyKey) return request.statement;
+  async #statementToRun(request: ExecutionRequest): Promise<{ statement: Statement; compacted?: DayRange }> {
+    if (request.idempotencyKey) return { statement: request.statement };
     const compacted = await this.#compactedDays();
-    return compacted ? readingCompactedDays(request.statement, compacted) : request.statement;
+    const statement = compacted ? readingCompactedDays(request.statement, compacted) : request.statement;
+    return statement === request.statement || !compacted ? { statement } : { statement, compacted };
   }
 
   async #call<T>(operation: string, call: () => Promise<T>, executionId?: string): Promise<T> {
@@ -298,10 +302,12 @@ export class AthenaEngine implements QueryEngine {
     // with an Idempotency-Key: Athena compares a retry's statement with the first one's, and a
     // retry's estimate may differ (more logs arrived in between).
     const estimate = request.idempotencyKey ? undefined : request.estimate;
-    const statement = await this.#statementToRun(request);
-    // What the execution's evidence states, kept with it: the scope and parameters as asked.
+    const { statement, compacted } = await this.#statementToRun(request);
+    // What the execution's evidence states, kept with it: the scope and parameters as asked, and
+    // the days read from the columnar copy.
     const described = rewriteStatementHeader(statement.sql, (header) => ({
       ...header,
+      ...(compacted ? { compacted: `${compacted.from}..${compacted.through}` } : {}),
       ...(estimate ? { estimate: String(estimate.bytesScanned) } : {}),
       ...(request.window.accounts ? { accounts: request.window.accounts.join(',') } : {}),
       ...(request.window.regions ? { regions: request.window.regions.join(',') } : {}),
@@ -520,6 +526,75 @@ export class AthenaEngine implements QueryEngine {
       ),
     );
     return { url, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+  }
+
+  /**
+   * What an execution that SUCCEEDED asked, read and answered, for its evidence: the query, scope
+   * and parameters its statement header kept, the statement as Athena ran it and its parameters,
+   * the log files of its window as the trail's bucket lists them (those delivered by the time it
+   * ended: what it could read; a day read from the columnar copy marked so, listed by the raw
+   * files it was built from), and the rows and SHA-256 of the CSV a client downloads (the
+   * spreadsheet-safe copy, streamed).
+   */
+  async facts(executionId: string, caller: Caller): Promise<ExecutionFacts> {
+    const { logs, s3 } = this.#options;
+    const execution = await this.#succeeded(executionId, caller);
+    const view = await this.#view(execution);
+    const header = readStatementHeader(execution.Query);
+    const list = (text: string | undefined) => (text ? text.split(',').filter(Boolean) : undefined);
+    const accounts = list(header?.accounts);
+    const regions = list(header?.regions);
+    const [compactedFrom, compactedThrough] = header?.compacted?.split('..') ?? [];
+    const resolved = header
+      ? resolveWindow({ from: header.from, to: header.to }, Number.MAX_SAFE_INTEGER)
+      : undefined;
+    const endedMs = execution.Status?.CompletionDateTime?.getTime() ?? Date.now();
+    const sources =
+      logs && resolved && 'window' in resolved
+        ? (
+            await this.#call('ListObjectsV2 (the log files read)', () =>
+              new S3TrailObjects(s3, logs).listLogFiles({
+                days: daysBetween(resolved.window.firstDay, resolved.window.lastDay),
+                accounts,
+                regions,
+              }),
+            )
+          )
+            .filter((f) => f.modifiedMs === undefined || f.modifiedMs <= endedMs)
+            .map((f) => {
+              const day = f.key.split('/').slice(-4, -1).join('/');
+              const compacted =
+                compactedFrom && compactedThrough && day >= compactedFrom && day <= compactedThrough;
+              return {
+                key: f.key,
+                bytes: f.bytes,
+                readFrom: compacted ? ('compacted' as const) : ('raw' as const),
+              };
+            })
+        : [];
+    const location = execution.ResultConfiguration?.OutputLocation;
+    if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
+    const { sha256, records } = await this.#call('the result CSV', async () => {
+      const safe = await ensureSafeCsv(s3, parseS3Uri(location));
+      const body = (await s3.send(new GetObjectCommand(safe))).Body;
+      return csvDigest(body as AsyncIterable<Uint8Array>);
+    });
+    let parameters: Record<string, unknown> = {};
+    try {
+      parameters = header?.parameters ? (JSON.parse(header.parameters) as Record<string, unknown>) : {};
+    } catch {
+      parameters = {};
+    }
+    return {
+      execution: view,
+      parameters,
+      scope: { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) },
+      statement: { text: execution.Query ?? '', parameters: execution.ExecutionParameters ?? [] },
+      sources,
+      // The header row is not a result row.
+      rows: Math.max(0, records - 1),
+      csvSha256: sha256,
+    };
   }
 
   async cancel(executionId: string, caller: Caller): Promise<Execution> {

@@ -6,11 +6,13 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AWS_CLIENT_SETTINGS } from '../../aws/throttleRetry.js';
 import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
+import { kmsEvidenceSigner } from '../../evidence/kmsEvidenceSigner.js';
 import { IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { lambdaDispatch } from '../../integrity/lambdaDispatch.js';
 import { S3CheckRecords } from '../../integrity/s3CheckRecords.js';
@@ -31,6 +33,7 @@ export interface AthenaRuntimeClients {
   /** CloudTrail in a region (ListPublicKeys answers with that region's keys). */
   readonly cloudTrailIn?: (region: string) => CloudTrailClient;
   readonly lambda?: LambdaClient;
+  readonly kms?: KMSClient;
 }
 
 /** A CloudTrail client per region, made on first use. */
@@ -120,5 +123,9 @@ export const createAthenaRuntime = async (
         }
       : undefined,
   });
-  return { config, engine, ...(integrity ? { integrity } : {}) };
+  const evidenceKey = config.TRAILHOUND_EVIDENCE_KMS_KEY;
+  const evidence = evidenceKey
+    ? kmsEvidenceSigner(clients.kms ?? new KMSClient(AWS_CLIENT_SETTINGS), evidenceKey)
+    : undefined;
+  return { config, engine, ...(integrity ? { integrity } : {}), ...(evidence ? { evidence } : {}) };
 };

@@ -12,8 +12,10 @@
  *   last: a call per 1,000 files, one at least per account and region, for each run of raw days.
  * A window that would take more than `maxCalls` is refused with advice, never guessed.
  */
+
 import type { ListObjectsV2CommandInput, ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { EstimateUnavailableError } from '../../errors.js';
+import type { TrailLocation } from '../../integrity/s3TrailObjects.js';
 import type { DayRange } from '../../sql/buildStatement.js';
 import { daysBetween, type TimeWindow } from '../../sql/timeWindow.js';
 import { type DayIndex, partitionName } from '../../store/athena/dayIndex.js';
@@ -21,14 +23,8 @@ import { dayPrefix, partitionOfKey } from '../../store/athena/storeLayout.js';
 import { nextDay, previousDay } from '../../store/closedDays.js';
 import type { ScanEstimate } from '../queryEngine.js';
 
-export interface LogLocation {
-  readonly bucket: string;
-  /** `AWSLogs/`, or `AWSLogs/o-…/` for an organization trail. */
-  readonly prefix: string;
-  /** The accounts and regions the table projects: a window without its own lists reads them all. */
-  readonly accounts: readonly string[];
-  readonly regions: readonly string[];
-}
+/** Where the trail writes: the same location integrity checks read. */
+export type LogLocation = TrailLocation;
 
 const LOG_FILE = /\.json(\.gz)?$/;
 const DAY_IN_KEY = /^\d{4}\/\d{2}\/\d{2}$/;

@@ -4,6 +4,7 @@
  * original, so that a download is the same file whichever engine ran the query. The copy is made
  * on the first link asked for an execution, streamed (a multipart upload), never held whole.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -47,4 +48,27 @@ export const ensureSafeCsv = async (s3: S3Client, result: S3Location): Promise<S
   });
   await upload.done();
   return copy;
+};
+
+/**
+ * The SHA-256 of a CSV as it streams, and its records: line breaks outside quoted fields (a quoted
+ * value may hold line breaks; a quote inside one is doubled, which toggles twice), and a last
+ * record without a line break after it.
+ */
+export const csvDigest = async (
+  body: AsyncIterable<Uint8Array>,
+): Promise<{ sha256: string; records: number }> => {
+  const hash = createHash('sha256');
+  let quoted = false;
+  let records = 0;
+  let last = 0x0a;
+  for await (const chunk of body) {
+    hash.update(chunk);
+    for (const byte of chunk) {
+      if (byte === 0x22) quoted = !quoted;
+      else if (byte === 0x0a && !quoted) records++;
+    }
+    if (chunk.length > 0) last = chunk[chunk.length - 1] as number;
+  }
+  return { sha256: hash.digest('hex'), records: records + (last === 0x0a ? 0 : 1) };
 };
