@@ -1,4 +1,4 @@
-/** Lambda entry of POST /v1/integrity-checks: the route, on this container's Athena runtime (no integrity checks yet: 501). */
+/** Lambda entry of POST /v1/integrity-checks: the route, on this container's Athena runtime. */
 import { startIntegrityCheck } from '../handlers/startIntegrityCheck.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { containerRuntime } from './containerRuntime.js';

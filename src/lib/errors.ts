@@ -126,7 +126,7 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-/** This deployment has no such capability (integrity checks run on the local server for now). */
+/** This deployment has no such capability (a runtime configured without integrity checks or an evidence key). */
 export class CapabilityUnavailableError extends Error {
   override readonly name = 'CapabilityUnavailableError';
 }

@@ -24,7 +24,7 @@ export interface ContractTarget {
   download?(url: string): Promise<Response>;
   /** Integrity checks, and executions that verify their logs. */
   readonly integrity: boolean;
-  /** Signed evidence: the local server has it; on AWS it answers 501, for now. */
+  /** Signed evidence: where the target has a key to sign with (both engines' targets do). */
   readonly evidence: boolean;
 }
 

@@ -4,6 +4,9 @@
  * from Secrets Manager; an execution that asked for none is left alone.
  */
 import path from 'node:path';
+import { GetQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,20 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getExecution } from '../../src/handlers/getExecution.js';
 import { startExecution } from '../../src/handlers/startExecution.js';
 import { type AthenaStateChange, notifyExecutionHandler } from '../../src/lambda/notifyExecution.js';
+import { runIntegrityCheckHandler } from '../../src/lambda/runIntegrityCheck.js';
 import { type AthenaConfig, loadAthenaConfig } from '../../src/lib/config.js';
 import { type AthenaRuntime, createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
 import { httpHandler } from '../../src/lib/http/httpHandler.js';
 import { callbackNotifier } from '../../src/lib/notify/callbackNotifier.js';
 import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { notifySecret } from '../../src/lib/notify/notifySecret.js';
-import { AthenaDouble } from '../helpers/athenaDouble.js';
+import { AthenaDouble, RESULTS_BUCKET } from '../helpers/athenaDouble.js';
 import { type AwsCall, asFunction, currentFunction, routesAsFunctions } from '../helpers/awsCalls.js';
 import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
 import { DATA_DIR } from '../helpers/cloudtrailData.js';
 import { NOTIFY_SECRET_ARN, refusedCalls, rolesOf, TEMPLATE_NAMES } from '../helpers/leastPrivilege.js';
 import { lambdaContext, proxyEvent } from '../helpers/proxyEvents.js';
+import { fakeListPublicKeys } from '../helpers/trailDigests.js';
 
 const SECRET_ARN = NOTIFY_SECRET_ARN;
+const SAMPLE_PUBLIC_KEYS = path.join(DATA_DIR, 'invictus-attack-simulation.public-keys.json');
 const SECRET = 'generated-by-secrets-manager-0123456789abcdef';
 const secrets = new SecretsManagerClient({ region: 'us-east-1' });
 /** The Secrets Manager calls, as IAM sees them (the Athena double records its own). */
@@ -81,16 +87,16 @@ const stateChange = (id: string, state: string) =>
     detail: { queryExecutionId: id, currentState: state, workgroupName: WORKGROUP },
   }) as EventBridgeEvent<'Athena Query State Change', AthenaStateChange>;
 
-const start = async (body: Record<string, unknown>) => {
+const start = async (body: Record<string, unknown>, on: () => AthenaRuntime = () => runtime, wait = '10') => {
   const response = await httpHandler(
     routesAsFunctions([startExecution])[0] as typeof startExecution,
-    async () => runtime,
+    async () => on(),
   )(
     proxyEvent({
       httpMethod: 'POST',
       resource: '/v1/executions',
       headers: { 'Content-Type': 'application/json' },
-      queryStringParameters: { wait: '10' },
+      queryStringParameters: { wait },
       body: JSON.stringify({ from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z', ...body }),
     }),
     lambdaContext(),
@@ -157,6 +163,76 @@ describe('the notify function on AWS', () => {
       }),
     ).rejects.toThrow(/TRAILHOUND_NOTIFY_SECRET_ARN/);
   });
+
+  it('delivers the callback of an execution that verifies its logs once its check has ended too, and none if it never does', async () => {
+    receiver.received.length = 0;
+    // The runner is invoked asynchronously: held here until the test lets it run.
+    const held: unknown[] = [];
+    const lambda = new LambdaClient({ region: 'us-east-1' });
+    mockClient(lambda)
+      .on(InvokeCommand)
+      .callsFake(async (input) => {
+        held.push(JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8')));
+        return { StatusCode: 202 };
+      });
+    const cloudTrail = new CloudTrailClient({ region: 'us-east-1' });
+    await fakeListPublicKeys(cloudTrail, { keysFile: SAMPLE_PUBLIC_KEYS });
+    const verifying = await createAthenaRuntime(
+      loadAthenaConfig({
+        TRAILHOUND_ATHENA_WORKGROUP: WORKGROUP,
+        TRAILHOUND_ATHENA_DATABASE: TEMPLATE_NAMES.database,
+        TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: origin,
+        TRAILHOUND_NOTIFY_SECRET_ARN: SECRET_ARN,
+        TRAILHOUND_LOG_BUCKET: double.logBucket,
+        TRAILHOUND_RESULTS_BUCKET: RESULTS_BUCKET,
+        TRAILHOUND_INTEGRITY_FUNCTION: `${TEMPLATE_NAMES.functionPrefix}-runIntegrityCheck`,
+        TRAILHOUND_ACCOUNTS: '123837392027',
+        TRAILHOUND_REGIONS: 'us-east-1',
+      }),
+      { athena: double.athena, s3: double.s3, lambda, cloudTrailIn: () => cloudTrail },
+    );
+    const notifyVerified = notifyExecutionHandler(
+      async () => verifying,
+      async (c: AthenaConfig) => callbackNotifier(c, await notifySecret(c, () => secrets)),
+    );
+    const athenaEnds = async (id: string) => {
+      for (let i = 0; i < 3; i++)
+        await double.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+    };
+    const body = {
+      query: 'mentions',
+      parameters: { text: 'malicious-iam-user' },
+      verifyIntegrity: true,
+      notify: { url: `${origin}/hooks/verified` },
+    };
+    // Athena ends; the check has not run: no callback yet, and none once the function's time is up.
+    const unchecked = await start(body, () => verifying, '0');
+    await athenaEnds(unchecked.executionId);
+    expect(
+      await notifyVerified(stateChange(unchecked.executionId, 'SUCCEEDED'), {
+        getRemainingTimeInMillis: () => 180_000 + 1000,
+      }),
+    ).toBeUndefined();
+    expect(receiver.received).toEqual([]);
+    // Athena ends; the check runs a second later: the callback waits for it, then says its verdict.
+    const verified = await start(body, () => verifying, '0');
+    await athenaEnds(verified.executionId);
+    const runner = runIntegrityCheckHandler(async () => verifying);
+    const checked = new Promise((resolve) => setTimeout(resolve, 1000)).then(() =>
+      runner(held.at(-1), { getRemainingTimeInMillis: () => 900_000 }),
+    );
+    const outcome = await notifyVerified(stateChange(verified.executionId, 'SUCCEEDED'), {
+      getRemainingTimeInMillis: () => 180_000 + 12_000,
+    });
+    const check = await checked;
+    expect(outcome).toEqual({ delivered: true, attempts: 1 });
+    const delivered = JSON.parse(receiver.received[0]?.body ?? '{}');
+    expect(delivered).toMatchObject({
+      executionId: verified.executionId,
+      state: 'SUCCEEDED',
+      integrity: { checkId: check.checkId, verdict: check.verdict },
+    });
+  }, 30_000);
 
   it('makes only calls its role in the packaged template allows (least privilege)', async () => {
     const calls = [...double.calls, ...secretCalls];

@@ -59,7 +59,16 @@ export interface IntegrityChecksOptions {
   readonly now?: () => Date;
   /** How often a running check's progress is saved, in ms. */
   readonly saveProgressMs?: number;
+  /**
+   * How long a dispatched check may show RUNNING: past it, its function stopped without saving
+   * it (killed: out of memory), and it reads as FAILED. Default: the runner's 15 minutes, and one.
+   */
+  readonly lostAfterMs?: number;
 }
+
+/** Why a dispatched check reads FAILED long after its function's time ran out. */
+export const LOST =
+  'The check stopped without saving its result (its function ended: out of memory, or killed); start it again';
 
 /** Why a dispatched check stopped: its function's time ran out. */
 export const OUT_OF_TIME =
@@ -83,6 +92,7 @@ export class IntegrityChecks {
   readonly #dispatch: CheckDispatch | undefined;
   readonly #now: () => Date;
   readonly #saveProgressMs: number;
+  readonly #lostAfterMs: number;
 
   constructor(
     private readonly verify: WindowVerifier,
@@ -93,6 +103,14 @@ export class IntegrityChecks {
     this.#dispatch = options.dispatch;
     this.#now = options.now ?? (() => new Date());
     this.#saveProgressMs = options.saveProgressMs ?? 2000;
+    this.#lostAfterMs = options.lostAfterMs ?? 16 * 60_000;
+  }
+
+  /** The record as it stands: a dispatched check RUNNING past its function's time is FAILED. */
+  #current(record: CheckRecord | undefined): CheckRecord | undefined {
+    if (!record || record.state !== 'RUNNING' || !this.#dispatch) return record;
+    const age = this.#now().getTime() - Date.parse(record.submittedAt);
+    return age > this.#lostAfterMs ? this.#failed(record, LOST) : record;
   }
 
   /**
@@ -220,7 +238,7 @@ export class IntegrityChecks {
     page: { limit: number; nextToken?: string | undefined },
   ): Promise<IntegrityCheck> {
     const record = UUID.test(checkId)
-      ? (this.#running.get(checkId) ?? (await this.records.load(checkId)))
+      ? (this.#running.get(checkId) ?? this.#current(await this.records.load(checkId)))
       : undefined;
     if (!record) throw new IntegrityCheckNotFoundError(checkId);
     const offset = page.nextToken
@@ -241,7 +259,7 @@ export class IntegrityChecks {
 
   /** An ended check as kept, each file's result included. @throws IntegrityCheckNotFoundError. */
   async record(checkId: string): Promise<CheckRecord> {
-    const record = UUID.test(checkId) ? await this.records.load(checkId) : undefined;
+    const record = UUID.test(checkId) ? this.#current(await this.records.load(checkId)) : undefined;
     if (!record) throw new IntegrityCheckNotFoundError(checkId);
     return record;
   }

@@ -1,5 +1,6 @@
 /**
- * What a callback says: which execution ended and how, with links to read it. Links are
+ * What a callback says: which execution ended and how (with the verdict on its logs where it
+ * verified them, and its warnings), with links to read it. Links are
  * absolute when the deployment knows its public address (TRAILHOUND_PUBLIC_URL, which the
  * template sets to the API's URL), and paths on the API otherwise.
  */
@@ -21,6 +22,9 @@ export const callbackPayload = (
     ...(execution.window ? { window: execution.window } : {}),
     ...(options.rowCount !== undefined ? { rowCount: options.rowCount } : {}),
     bytesScanned: execution.statistics.bytesScanned,
+    // An execution that verified its logs: the verdict, and what failed when it is not intact.
+    ...(execution.statistics.integrity ? { integrity: execution.statistics.integrity } : {}),
+    ...(execution.warnings ? { warnings: execution.warnings } : {}),
     ...(execution.error ? { error: execution.error } : {}),
     links: {
       execution: base,

@@ -1,0 +1,121 @@
+/**
+ * Integrity checks handed to another function (dispatched), as on AWS: saved RUNNING before the
+ * dispatch, started once for a retried id, saved FAILED when the dispatch fails, and read as
+ * FAILED once their function's time is long past without a result (a runner killed: out of
+ * memory). The checking itself is verifyTrail's (verifyTrail.test.ts); here it is a stand-in that
+ * counts its runs.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type CheckRecord,
+  type CheckRecords,
+  IntegrityChecks,
+  LOST,
+  type WindowVerifier,
+} from '../../../src/lib/integrity/integrityChecks.js';
+import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
+
+const WINDOW = (
+  resolveWindow({ from: '2024-03-05T00:00:00Z', to: '2024-03-06T00:00:00Z' }, 366) as {
+    window: TimeWindow;
+  }
+).window;
+
+const memoryRecords = (): CheckRecords & { saved: CheckRecord[] } => {
+  const kept = new Map<string, CheckRecord>();
+  const saved: CheckRecord[] = [];
+  return {
+    saved,
+    save: async (record) => {
+      saved.push(record);
+      kept.set(record.checkId, structuredClone(record));
+    },
+    load: async (checkId) => kept.get(checkId),
+  };
+};
+
+const setup = (dispatch: (checkId: string) => Promise<void>) => {
+  let nowMs = Date.parse('2026-12-04T10:00:00Z');
+  const records = memoryRecords();
+  let prepared = 0;
+  const verify: WindowVerifier = async () => {
+    prepared++;
+    return {
+      bytes: 10,
+      run: async () => ({
+        verdict: 'intact',
+        summary: {
+          digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
+          logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
+          gaps: 0,
+        },
+        problems: [],
+        logs: new Map(),
+      }),
+    };
+  };
+  const checks = new IntegrityChecks(verify, records, { dispatch, now: () => new Date(nowMs) });
+  return {
+    checks,
+    records,
+    prepared: () => prepared,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
+};
+
+describe('dispatched integrity checks', () => {
+  it('saves a check RUNNING before dispatching it, and the runner ends it', async () => {
+    const dispatched: string[] = [];
+    const { checks, records } = setup(async (id) => {
+      dispatched.push(id);
+    });
+    const { checkId, ended } = await checks.start(WINDOW);
+    expect(ended).toBeUndefined();
+    expect(dispatched).toEqual([checkId]);
+    expect(records.saved.map((r) => r.state)).toEqual(['RUNNING']);
+    expect((await checks.get(checkId, { limit: 10 })).state).toBe('RUNNING');
+    const ran = await checks.runDispatched(checkId);
+    expect(ran).toMatchObject({ checkId, state: 'SUCCEEDED', verdict: 'intact' });
+    // A second invocation with the same id (a retry) leaves the ended check as it is.
+    expect(await checks.runDispatched(checkId)).toEqual(ran);
+    expect(records.saved.at(-1)?.state).toBe('SUCCEEDED');
+  });
+
+  it('starts a check once for a retried id', async () => {
+    const dispatched: string[] = [];
+    const { checks, prepared } = setup(async (id) => {
+      dispatched.push(id);
+    });
+    const checkId = '0b0c0d0e-1111-4222-8333-444455556666';
+    expect((await checks.start(WINDOW, { checkId })).checkId).toBe(checkId);
+    expect((await checks.start(WINDOW, { checkId })).checkId).toBe(checkId);
+    expect(dispatched).toEqual([checkId]);
+    expect(prepared()).toBe(1);
+  });
+
+  it('saves a check FAILED, saying why, when it cannot be dispatched', async () => {
+    const { checks, records } = setup(async () => {
+      throw new Error('Rate exceeded');
+    });
+    await expect(checks.start(WINDOW)).rejects.toThrow('Rate exceeded');
+    expect(records.saved.at(-1)).toMatchObject({
+      state: 'FAILED',
+      error: { message: 'The check could not be started: Rate exceeded' },
+    });
+  });
+
+  it("reads a check RUNNING long past its function's time as FAILED: its runner was lost", async () => {
+    const { checks, advance } = setup(async () => undefined);
+    const { checkId } = await checks.start(WINDOW);
+    advance(15 * 60_000);
+    expect((await checks.get(checkId, { limit: 10 })).state).toBe('RUNNING');
+    advance(2 * 60_000);
+    expect(await checks.get(checkId, { limit: 10 })).toMatchObject({
+      state: 'FAILED',
+      error: { message: LOST },
+    });
+    expect((await checks.record(checkId)).state).toBe('FAILED');
+  });
+});
