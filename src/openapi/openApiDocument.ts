@@ -121,7 +121,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
         'Over the budget or the scan cutoff (with the estimate), no estimate possible, or an Idempotency-Key reused.',
       ),
       '429': problem('Too many executions wait already (Retry-After).'),
-      '501': problem('verifyIntegrity where the deployment has no integrity checks (it does not say where its logs and results are).'),
+      '501': problem(
+        'verifyIntegrity where the deployment has no integrity checks (it does not say where its logs and results are).',
+      ),
       '503': problem('The engine cannot take it now (Retry-After when trying again helps).'),
     },
   },
@@ -220,7 +222,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '422': problem(
         "The window's log files are over the bytes one check may hash (TRAILHOUND_INTEGRITY_MAX_BYTES).",
       ),
-      '501': problem('This deployment has no integrity checks (it does not say where its logs and results are).'),
+      '501': problem(
+        'This deployment has no integrity checks (it does not say where its logs and results are).',
+      ),
     },
   },
   getIntegrityCheck: {
@@ -233,7 +237,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '200': { description: 'The check.', content: jsonContent('IntegrityCheck') },
       '400': problem('The limit or the nextToken is invalid.'),
       '404': problem('No such check.'),
-      '501': problem('This deployment has no integrity checks (it does not say where its logs and results are).'),
+      '501': problem(
+        'This deployment has no integrity checks (it does not say where its logs and results are).',
+      ),
     },
   },
   getEvidence: {

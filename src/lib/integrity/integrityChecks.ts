@@ -108,7 +108,7 @@ export class IntegrityChecks {
 
   /** The record as it stands: a dispatched check RUNNING past its function's time is FAILED. */
   #current(record: CheckRecord | undefined): CheckRecord | undefined {
-    if (!record || record.state !== 'RUNNING' || !this.#dispatch) return record;
+    if (record?.state !== 'RUNNING' || !this.#dispatch) return record;
     const age = this.#now().getTime() - Date.parse(record.submittedAt);
     return age > this.#lostAfterMs ? this.#failed(record, LOST) : record;
   }

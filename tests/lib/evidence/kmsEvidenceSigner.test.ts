@@ -13,35 +13,25 @@ import path from 'node:path';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/lib/evidence/canonicalJson.js';
-import { EVIDENCE_FORMAT, type EvidenceManifest } from '../../../src/lib/evidence/evidenceManifest.js';
+import type { EvidenceManifest } from '../../../src/lib/evidence/evidenceManifest.js';
 import { publicKeySha256 } from '../../../src/lib/evidence/evidenceSigner.js';
 import { kmsEvidenceSigner } from '../../../src/lib/evidence/kmsEvidenceSigner.js';
 import { verifyEvidence } from '../../../src/lib/evidence/verifyEvidence.js';
+import { EVIDENCE_CSV, EVIDENCE_MANIFEST } from '../../helpers/evidenceFixture.js';
 import { kmsDouble } from '../../helpers/kmsDouble.js';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-4222-8333-444455556666';
-const CSV = Buffer.from('"eventtime","eventname"\n"2023-07-10T12:10:08Z","CreateUser"\n');
-// Many sources: a canonical manifest over KMS's 4,096 bytes of a raw message.
+const CSV = EVIDENCE_CSV;
+// Many sources, as on AWS: a canonical manifest over KMS's 4,096 bytes of a raw message.
 const MANIFEST: EvidenceManifest = {
-  format: EVIDENCE_FORMAT,
-  executionId: '6f1c2e1a-1111-4aaa-8bbb-123456789abc',
-  query: 'events',
-  parameters: { eventNames: ['CreateUser'] },
-  window: { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' },
+  ...EVIDENCE_MANIFEST,
   engine: 'athena',
-  statement: { text: '-- trailhound query=events\nSELECT 1', parameters: ["'CreateUser'"] },
   caller: 'arn:aws:sts::111122223333:assumed-role/incident-responder/responder',
-  times: {
-    submittedAt: '2026-12-04T10:00:00.000Z',
-    completedAt: '2026-12-04T10:00:01.000Z',
-    signedAt: '2026-12-04T10:00:02.000Z',
-  },
   sources: Array.from({ length: 60 }, (_, i) => ({
     key: `AWSLogs/111122223333/CloudTrail/us-east-1/2023/07/10/111122223333_CloudTrail_us-east-1_20230710T${String(i).padStart(4, '0')}Z_abc.json.gz`,
     bytes: 1000 + i,
     readFrom: 'raw' as const,
   })),
-  result: { rows: 1, csvSha256: createHash('sha256').update(CSV).digest('hex') },
 };
 const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 

@@ -4,33 +4,18 @@
  * changed manifest, another key, and a CSV that is not the result; ECDSA P-256 (as KMS signs) too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/lib/evidence/canonicalJson.js';
-import { EVIDENCE_FORMAT, type EvidenceManifest } from '../../../src/lib/evidence/evidenceManifest.js';
 import { fileEvidenceSigner, publicKeySha256 } from '../../../src/lib/evidence/evidenceSigner.js';
 import { verifyEvidence } from '../../../src/lib/evidence/verifyEvidence.js';
+import { EVIDENCE_CSV, EVIDENCE_MANIFEST } from '../../helpers/evidenceFixture.js';
 
-const CSV = Buffer.from('"eventtime","eventname"\n"2023-07-10T12:10:08Z","CreateUser"\n');
-const MANIFEST: EvidenceManifest = {
-  format: EVIDENCE_FORMAT,
-  executionId: '6f1c2e1a-1111-4aaa-8bbb-123456789abc',
-  query: 'events',
-  parameters: { eventNames: ['CreateUser'] },
-  window: { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' },
-  engine: 'duckdb',
-  statement: { text: '-- trailhound query=events\nSELECT 1', parameters: ['CreateUser'] },
-  times: {
-    submittedAt: '2026-12-04T10:00:00.000Z',
-    completedAt: '2026-12-04T10:00:01.000Z',
-    signedAt: '2026-12-04T10:00:02.000Z',
-  },
-  sources: [{ key: 'AWSLogs/1/CloudTrail/us-east-1/2023/07/10/x.json.gz', bytes: 10, readFrom: 'raw' }],
-  result: { rows: 1, csvSha256: createHash('sha256').update(CSV).digest('hex') },
-};
+const CSV = EVIDENCE_CSV;
+const MANIFEST = EVIDENCE_MANIFEST;
 const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 
 const signed = async () => {
