@@ -16,11 +16,17 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : 'Error
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const NETWORK_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN']);
 
-export const toEngineError = (error: unknown, operation: string, executionId?: string): Error => {
+export const toEngineError = (
+  error: unknown,
+  operation: string,
+  executionId?: string,
+  /** The service called, as the messages name it. */
+  service = 'Athena',
+): Error => {
   const name = nameOf(error);
   const message = messageOf(error);
   if (isThrottling(error)) {
-    return new EngineUnavailableError(`Athena is throttling ${operation}; try again shortly.`, {
+    return new EngineUnavailableError(`${service} is throttling ${operation}; try again shortly.`, {
       cause: error,
       retryAfterSeconds: 5,
     });
@@ -58,12 +64,14 @@ export const toEngineError = (error: unknown, operation: string, executionId?: s
   const code = (error as { code?: string })?.code;
   if (name === 'TimeoutError' || NETWORK_CODES.has(code ?? '')) {
     return new EngineUnavailableError(
-      `Athena could not be reached for ${operation} (${code ?? name}); try again.`,
+      `${service} could not be reached for ${operation} (${code ?? name}); try again.`,
       { cause: error, retryAfterSeconds: 5 },
     );
   }
   if (name === 'InternalServerException' || (error as { $fault?: string })?.$fault === 'server') {
-    return new EngineUnavailableError(`Athena failed ${operation} on its side: ${message}`, { cause: error });
+    return new EngineUnavailableError(`${service} failed ${operation} on its side: ${message}`, {
+      cause: error,
+    });
   }
   return error instanceof Error ? error : new Error(message);
 };

@@ -9,16 +9,17 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AWS_CLIENT_SETTINGS } from '../../aws/throttleRetry.js';
+import { AWS_CLIENT_SETTINGS, withThrottleRetry } from '../../aws/throttleRetry.js';
 import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
 import { kmsEvidenceSigner } from '../../evidence/kmsEvidenceSigner.js';
-import { IntegrityChecks } from '../../integrity/integrityChecks.js';
+import { type CheckRecords, IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { lambdaDispatch } from '../../integrity/lambdaDispatch.js';
 import { S3CheckRecords } from '../../integrity/s3CheckRecords.js';
 import { s3TrailVerifier } from '../../integrity/s3TrailVerifier.js';
 import type { Runtime } from '../../runtime.js';
 import { AthenaEngine } from './athenaEngine.js';
+import { toEngineError } from './athenaErrors.js';
 
 /** A runtime whose engine is Athena's: what the Lambda functions of the template run on. */
 export interface AthenaRuntime extends Runtime {
@@ -62,23 +63,38 @@ const integrityChecks = (
   const results = config.TRAILHOUND_RESULTS_BUCKET;
   if (!bucket || !results) return undefined;
   const fn = config.TRAILHOUND_INTEGRITY_FUNCTION;
+  // What S3 and Lambda answer becomes what a caller can act on (throttling retried, then 503 with
+  // Retry-After; a denied call names itself), as for the engine's own calls.
+  const call =
+    (service: string, operation: string) =>
+    <T>(work: () => Promise<T>): Promise<T> =>
+      withThrottleRetry(work, { budgetMs: config.TRAILHOUND_AWS_RETRY_MS }).catch((error: unknown) => {
+        throw toEngineError(error, operation, undefined, service);
+      });
+  const verify = s3TrailVerifier({
+    s3: clients.s3,
+    cloudTrailIn: clients.cloudTrailIn ?? cloudTrailClients(),
+    location: {
+      bucket,
+      prefix: config.TRAILHOUND_LOG_PREFIX,
+      accounts: config.TRAILHOUND_ACCOUNTS,
+      regions: config.TRAILHOUND_REGIONS,
+    },
+  });
+  const stored = new S3CheckRecords(clients.s3, results);
+  const records: CheckRecords = {
+    save: (record) => call('S3', 'PutObject (an integrity check)')(() => stored.save(record)),
+    load: (checkId) => call('S3', 'GetObject (an integrity check)')(() => stored.load(checkId)),
+  };
+  const dispatch = fn
+    ? lambdaDispatch(clients.lambda ?? new LambdaClient(AWS_CLIENT_SETTINGS), fn)
+    : undefined;
   return new IntegrityChecks(
-    s3TrailVerifier({
-      s3: clients.s3,
-      cloudTrailIn: clients.cloudTrailIn ?? cloudTrailClients(),
-      location: {
-        bucket,
-        prefix: config.TRAILHOUND_LOG_PREFIX,
-        accounts: config.TRAILHOUND_ACCOUNTS,
-        regions: config.TRAILHOUND_REGIONS,
-      },
-    }),
-    new S3CheckRecords(clients.s3, results),
+    (window) => call('S3', "ListObjectsV2 (the window's log files)")(() => verify(window)),
+    records,
     {
       maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES,
-      ...(fn
-        ? { dispatch: lambdaDispatch(clients.lambda ?? new LambdaClient(AWS_CLIENT_SETTINGS), fn) }
-        : {}),
+      ...(dispatch ? { dispatch: (checkId) => call('Lambda', `Invoke ${fn}`)(() => dispatch(checkId)) } : {}),
     },
   );
 };

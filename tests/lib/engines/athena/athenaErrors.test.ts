@@ -74,6 +74,13 @@ describe('toEngineError', () => {
     const bug = new TypeError('undefined is not a function');
     expect(toEngineError(bug, 'op')).toBe(bug);
   });
+
+  it("names the service called, for the integrity checks' calls to S3 and Lambda", () => {
+    const slowDown = Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' });
+    const throttled = toEngineError(slowDown, 'GetObject (an integrity check)', undefined, 'S3');
+    expect(throttled.message).toBe('S3 is throttling GetObject (an integrity check); try again shortly.');
+    expect((throttled as EngineUnavailableError).retryAfterSeconds).toBe(5);
+  });
 });
 
 describe('errorCategory', () => {
