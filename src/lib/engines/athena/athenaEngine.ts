@@ -28,6 +28,7 @@ import {
 } from '../../errors.js';
 import type { CheckRecord, IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { integrityWarning } from '../../integrity/integrityReport.js';
+import { logKeyParts } from '../../integrity/logKey.js';
 import { S3TrailObjects } from '../../integrity/s3TrailObjects.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
@@ -459,9 +460,14 @@ export class AthenaEngine implements QueryEngine {
     return { execution: view, notifyUrl };
   }
 
-  async #succeeded(executionId: string, caller: Caller): Promise<QueryExecution> {
+  /** The execution, and its view (its check read once), if it SUCCEEDED. @throws ExecutionStateError. */
+  async #succeeded(
+    executionId: string,
+    caller: Caller,
+  ): Promise<{ execution: QueryExecution; view: Execution }> {
     const execution = await this.#execution(executionId, caller);
-    const state = (await this.#view(execution)).state;
+    const view = await this.#view(execution);
+    const { state } = view;
     if (state !== 'SUCCEEDED') {
       const reason = state === 'FAILED' ? ` (${toExecution(execution).error?.message})` : '';
       throw new ExecutionStateError(
@@ -469,7 +475,16 @@ export class AthenaEngine implements QueryEngine {
         state ?? 'UNKNOWN',
       );
     }
-    return execution;
+    return { execution, view };
+  }
+
+  /** Where the spreadsheet-safe copy of an execution's result is, made on first use. */
+  async #safeResult(executionId: string, execution: QueryExecution) {
+    const location = execution.ResultConfiguration?.OutputLocation;
+    if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
+    return this.#call('the spreadsheet-safe copy of the result', () =>
+      ensureSafeCsv(this.#options.s3, parseS3Uri(location)),
+    );
   }
 
   async getResults(
@@ -507,12 +522,8 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink> {
-    const execution = await this.#succeeded(executionId, caller);
-    const location = execution.ResultConfiguration?.OutputLocation;
-    if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
-    const safe = await this.#call('the spreadsheet-safe copy of the result', () =>
-      ensureSafeCsv(this.#options.s3, parseS3Uri(location)),
-    );
+    const { execution } = await this.#succeeded(executionId, caller);
+    const safe = await this.#safeResult(executionId, execution);
     const presign = this.#options.presign ?? getSignedUrl;
     const url = await this.#call('the presigned result link', () =>
       presign(
@@ -538,8 +549,7 @@ export class AthenaEngine implements QueryEngine {
    */
   async facts(executionId: string, caller: Caller): Promise<ExecutionFacts> {
     const { logs, s3 } = this.#options;
-    const execution = await this.#succeeded(executionId, caller);
-    const view = await this.#view(execution);
+    const { execution, view } = await this.#succeeded(executionId, caller);
     const header = readStatementHeader(execution.Query);
     const list = (text: string | undefined) => (text ? text.split(',').filter(Boolean) : undefined);
     const accounts = list(header?.accounts);
@@ -562,7 +572,7 @@ export class AthenaEngine implements QueryEngine {
           )
             .filter((f) => f.modifiedMs === undefined || f.modifiedMs <= endedMs)
             .map((f) => {
-              const day = f.key.split('/').slice(-4, -1).join('/');
+              const day = logKeyParts(f.key)?.day ?? '';
               const compacted =
                 compactedFrom && compactedThrough && day >= compactedFrom && day <= compactedThrough;
               return {
@@ -572,10 +582,8 @@ export class AthenaEngine implements QueryEngine {
               };
             })
         : [];
-    const location = execution.ResultConfiguration?.OutputLocation;
-    if (!location) throw new ExecutionStateError(`Execution ${executionId} has no result file`, 'SUCCEEDED');
+    const safe = await this.#safeResult(executionId, execution);
     const { sha256, records } = await this.#call('the result CSV', async () => {
-      const safe = await ensureSafeCsv(s3, parseS3Uri(location));
       const body = (await s3.send(new GetObjectCommand(safe))).Body;
       return csvDigest(body as AsyncIterable<Uint8Array>);
     });
