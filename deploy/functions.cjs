@@ -29,6 +29,12 @@ const ROLES = {
   listQueries: 'NoAwsRole',
   listDetections: 'NoAwsRole',
   getOpenApi: 'NoAwsRole',
+  // Watches are not deployed on AWS yet: these answer 501 and call nothing.
+  createWatch: 'NoAwsRole',
+  listWatches: 'NoAwsRole',
+  getWatch: 'NoAwsRole',
+  deleteWatch: 'NoAwsRole',
+  runWatch: 'NoAwsRole',
   startExecution: 'StartExecutionRole',
   listExecutions: 'ListExecutionsRole',
   getExecution: 'GetExecutionRole',

@@ -4,6 +4,8 @@
  * generated from it (deploy/generated/functions.json), one per route.
  */
 import { cancelExecution } from './handlers/cancelExecution.js';
+import { createWatch } from './handlers/createWatch.js';
+import { deleteWatch } from './handlers/deleteWatch.js';
 import { getCsv } from './handlers/getCsv.js';
 import { getEvidence } from './handlers/getEvidence.js';
 import { getEvidencePublicKey } from './handlers/getEvidencePublicKey.js';
@@ -11,10 +13,13 @@ import { getExecution } from './handlers/getExecution.js';
 import { getIntegrityCheck } from './handlers/getIntegrityCheck.js';
 import { getOpenApi } from './handlers/getOpenApi.js';
 import { getResults } from './handlers/getResults.js';
+import { getWatch } from './handlers/getWatch.js';
 import { health } from './handlers/health.js';
 import { listDetections } from './handlers/listDetections.js';
 import { listExecutions } from './handlers/listExecutions.js';
 import { listQueries } from './handlers/listQueries.js';
+import { listWatches } from './handlers/listWatches.js';
+import { runWatch } from './handlers/runWatch.js';
 import { startExecution } from './handlers/startExecution.js';
 import { startIntegrityCheck } from './handlers/startIntegrityCheck.js';
 import type { Route } from './lib/http/route.js';
@@ -33,6 +38,11 @@ const routes: readonly Route[] = [
   getIntegrityCheck,
   getEvidence,
   getEvidencePublicKey,
+  createWatch,
+  listWatches,
+  getWatch,
+  deleteWatch,
+  runWatch,
 ];
 
 /** The routes, the OpenAPI document's last: it documents the others and itself. */

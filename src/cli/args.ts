@@ -11,6 +11,8 @@ const RESULT_FORMATS = ['table', 'json', 'csv', 'ndjson', 'markdown'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 const STATUS_FORMATS = ['table', 'json'] as const;
 type StatusFormat = (typeof STATUS_FORMATS)[number];
+const WATCH_ACTIONS = ['list', 'show', 'create', 'delete', 'run'] as const;
+type WatchAction = (typeof WATCH_ACTIONS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -43,6 +45,24 @@ export const COMMANDS = {
   'verify-evidence': {
     positionals: ['FILE'],
     options: { ...COMMON, csv: { type: 'string' }, 'public-key': { type: 'string' } },
+  },
+  // ACTION, then the watch's id (show, delete, run) or the query (create); [..] is optional.
+  watches: {
+    positionals: ['ACTION', '[ID|QUERY]'],
+    options: {
+      ...COMMON,
+      every: { type: 'string' },
+      lookback: { type: 'string' },
+      notify: { type: 'string' },
+      'notify-format': { type: 'string' },
+      'routing-key-secret': { type: 'string' },
+      param: { type: 'string', short: 'p', multiple: true },
+      label: { type: 'string' },
+      account: { type: 'string', multiple: true },
+      region: { type: 'string', multiple: true },
+      'max-bytes-scanned': { type: 'string' },
+      format: { type: 'string', short: 'f' },
+    },
   },
 } as const satisfies Record<string, { positionals: readonly string[]; options: Options }>;
 export type CommandName = keyof typeof COMMANDS;
@@ -89,6 +109,31 @@ export type Command =
       readonly file: string;
       readonly csv?: string;
       readonly publicKey?: string;
+    }
+  | {
+      readonly name: 'watches';
+      readonly endpoint?: string;
+      readonly timeoutSeconds: number;
+      readonly action: WatchAction;
+      /** The watch's id (show, delete, run). */
+      readonly id?: string;
+      readonly format?: StatusFormat;
+      /** What `create` makes; the server checks it as POST /v1/watches does. */
+      readonly create?: {
+        readonly query: string;
+        readonly params: readonly (readonly [string, string])[];
+        readonly every: string;
+        readonly lookback?: string;
+        readonly notify: {
+          readonly url: string;
+          readonly format?: string;
+          readonly routingKeySecret?: string;
+        };
+        readonly label?: string;
+        readonly accounts: readonly string[];
+        readonly regions: readonly string[];
+        readonly maxBytesScanned?: number;
+      };
     };
 
 const oneOf = <T extends string>(
@@ -132,10 +177,11 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
   }
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help', topic: first };
-  if (positionals.length !== spec.positionals.length) {
+  const required = spec.positionals.filter((p) => !p.startsWith('[')).length;
+  if (positionals.length < required || positionals.length > spec.positionals.length) {
     throw new UsageError(
-      positionals.length < spec.positionals.length
-        ? `Missing ${spec.positionals.join(' ')}`
+      positionals.length < required
+        ? `Missing ${spec.positionals.slice(0, required).join(' ')}`
         : `Unexpected argument '${positionals[spec.positionals.length]}'`,
       first,
     );
@@ -208,5 +254,75 @@ export const parseCommandLine = (argv: readonly string[]): Command => {
         ...(publicKey !== undefined ? { publicKey } : {}),
       };
     }
+    case 'watches':
+      return watchesCommand(values, positionals, { endpoint, timeoutSeconds, format });
   }
+};
+
+/** `watches ACTION [ID|QUERY]`: what each action needs, and nothing it does not take. */
+const watchesCommand = (
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  positionals: readonly string[],
+  common: { endpoint: string | undefined; timeoutSeconds: number; format: string | undefined },
+): Command => {
+  const [action = '', target] = positionals;
+  if (!(WATCH_ACTIONS as readonly string[]).includes(action)) {
+    throw new UsageError(`ACTION must be one of ${WATCH_ACTIONS.join(', ')}, not '${action}'`, 'watches');
+  }
+  const base = {
+    name: 'watches' as const,
+    endpoint: common.endpoint,
+    timeoutSeconds: common.timeoutSeconds,
+    action: action as WatchAction,
+    format: oneOf(STATUS_FORMATS, common.format, 'watches'),
+  };
+  const createOptions = Object.keys(COMMANDS.watches.options).filter(
+    (name) => !(name in COMMON) && name !== 'format' && values[name] !== undefined,
+  );
+  if (action !== 'create' && createOptions.length > 0) {
+    throw new UsageError(`--${createOptions[0]} is for watches create only`, 'watches');
+  }
+  if (action === 'list') {
+    if (target !== undefined) throw new UsageError(`Unexpected argument '${target}'`, 'watches');
+    return base;
+  }
+  if (target === undefined) {
+    throw new UsageError(
+      `Missing ${action === 'create' ? 'QUERY' : 'ID'}: watches ${action} needs one`,
+      'watches',
+    );
+  }
+  if (action !== 'create') return { ...base, id: target };
+  const every = values.every as string | undefined;
+  const url = values.notify as string | undefined;
+  if (every === undefined)
+    throw new UsageError('Missing --every: how often the watch runs, e.g. PT15M', 'watches');
+  if (url === undefined)
+    throw new UsageError('Missing --notify: the URL its findings are delivered to', 'watches');
+  const maxBytes = values['max-bytes-scanned'] as string | undefined;
+  if (maxBytes !== undefined && !/^[1-9]\d{0,15}$/.test(maxBytes)) {
+    throw new UsageError(`--max-bytes-scanned takes a whole number of bytes, not '${maxBytes}'`, 'watches');
+  }
+  const notifyFormat = values['notify-format'] as string | undefined;
+  const routingKeySecret = values['routing-key-secret'] as string | undefined;
+  const lookback = values.lookback as string | undefined;
+  const label = values.label as string | undefined;
+  return {
+    ...base,
+    create: {
+      query: target,
+      params: splitParams((values.param as string[] | undefined) ?? [], 'watches'),
+      every,
+      ...(lookback !== undefined ? { lookback } : {}),
+      notify: {
+        url,
+        ...(notifyFormat !== undefined ? { format: notifyFormat } : {}),
+        ...(routingKeySecret !== undefined ? { routingKeySecret } : {}),
+      },
+      ...(label !== undefined ? { label } : {}),
+      accounts: (values.account as string[] | undefined) ?? [],
+      regions: (values.region as string[] | undefined) ?? [],
+      ...(maxBytes !== undefined ? { maxBytesScanned: Number(maxBytes) } : {}),
+    },
+  };
 };

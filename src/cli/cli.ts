@@ -12,6 +12,7 @@ import { results } from './commands/results.js';
 import { smoke } from './commands/smoke.js';
 import { status } from './commands/status.js';
 import { verifyEvidenceCommand } from './commands/verifyEvidence.js';
+import { watches } from './commands/watches.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf, UsageError } from './errors.js';
 import { COMMAND_HELP, DEFAULT_ENDPOINT, PROGRAM_HELP, usageOf } from './help.js';
 import { type Terminal, writeTo } from './output.js';
@@ -64,6 +65,9 @@ const runCommand = async (
       return smoke(api, environment);
     case 'verify-evidence':
       return verifyEvidenceCommand(command, api, environment);
+    case 'watches':
+      await watches(command, api, environment);
+      return undefined;
   }
 };
 

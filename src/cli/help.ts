@@ -88,6 +88,33 @@ Example:
   trailhound csv $ID > result.csv
   trailhound verify-evidence evidence.json --csv result.csv`,
 
+  watches: `Usage: trailhound watches ACTION [ID|QUERY] [--format table|json] [--endpoint URL]
+       ACTION: list, show ID, delete ID, run ID, or create QUERY --every DURATION --notify URL
+         [--notify-format F] [--routing-key-secret NAME] [--lookback DURATION] [--param NAME=VALUE]...
+         [--label L] [--account A]... [--region R]... [--max-bytes-scanned N]
+
+Watches run a query on a schedule and deliver each new finding once (README.md, "Watches").
+  list                    every watch: id, label, query, how often, next run, last run
+  show ID                 one watch: its definition, next and last run, delivery error, totals
+  create QUERY            makes one; prints it as show does
+  delete ID               removes it and the keys it delivered
+  run ID                  runs it now; prints the execution it started
+
+  --every DURATION        how often: an ISO 8601 duration, PT5M to P1D
+  --lookback DURATION     how far back each run looks (default: every plus PT30M)
+  --notify URL            where findings go (its origin must be allowed by the server)
+  --notify-format F       trailhound (default), pagerduty, slack or jira
+  --routing-key-secret N  pagerduty: the secret holding the routing key
+  -p, --param NAME=VALUE  a parameter of the query, typed as ask types it
+  --label L               what the watch is for
+  --account A, --region R only these (once for each)
+  --max-bytes-scanned N   each run is refused, FAILED, over this estimate
+  -f, --format F          table (the default) or json (the API's documents)
+${ENDPOINT}
+
+Example:
+  trailhound watches create sweep --every PT15M --notify https://hooks.example.com/soc --label soc-sweep`,
+
   smoke: `Usage: trailhound smoke [--endpoint URL] [--timeout SECONDS]
 
 Checks a deployment (or a local server) end to end, a line for each check with its time: health,
@@ -114,6 +141,7 @@ Commands:
   csv ID                        an execution's CSV file, to stdout
   smoke                         check a deployment end to end (exit 0 or 1)
   verify-evidence FILE          check an execution's signed evidence, and its CSV (exit 0 or 1)
+  watches ACTION                list, show, create, delete or run watches (queries on a schedule)
   help COMMAND                  a command's options (as COMMAND --help)
 
 Every command takes --endpoint URL: default $TRAILHOUND_ENDPOINT, else ${DEFAULT_ENDPOINT} (npm

@@ -8,20 +8,19 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import type { RequestLimits } from '../lib/config.js';
 import {
   type Caller,
   type Execution,
   type ExecutionRequest,
   isTerminal,
   type QueryEngine,
-  type ScanEstimate,
 } from '../lib/engines/queryEngine.js';
 import { callerOf } from '../lib/http/caller.js';
 import { issuesToProblems } from '../lib/http/fieldProblems.js';
-import { BudgetExceededError, ValidationError } from '../lib/http/httpErrors.js';
+import { ValidationError } from '../lib/http/httpErrors.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, type InputParser } from '../lib/http/route.js';
+import { estimateBeforeStart, withCost } from '../lib/http/scanBudget.js';
 import { logger } from '../lib/logging/logger.js';
 import { integrityChecksOf } from '../lib/runtime.js';
 import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
@@ -30,15 +29,6 @@ const MAX_WAIT_SECONDS = 25;
 const INLINE_PAGE_SIZE = 100;
 const POLL_MS = 200;
 const FIRST_POLL_MS = 25;
-/** Athena bills at least 10 MB for a query, however little it scans. */
-const MIN_BILLED_BYTES = 10_000_000;
-
-/** The estimate with what it would cost at `pricePerTb` USD per TB (10^12 bytes), 10 MB at least. */
-const withCost = (estimate: ScanEstimate, pricePerTb: number) => ({
-  ...estimate,
-  costUsd: Number(((Math.max(estimate.bytesScanned, MIN_BILLED_BYTES) / 1e12) * pricePerTb).toFixed(8)),
-});
-
 /** Everything but the body, which planExecution reads. */
 export const StartExecutionOptionsSchema = z.object({
   query: z.object({
@@ -93,38 +83,6 @@ const waitForEnd = async (
     pause = Math.min(pause * 2, POLL_MS);
   }
   return execution;
-};
-
-/**
- * The estimate a start needs, checked against what bounds it: the budget (an estimate is then
- * required, and a start without one is refused), else the workgroup's scan cutoff (best effort:
- * when the window is too large to list, Athena's cutoff still stands guard). None when neither
- * applies: the embedded engine then counts the bytes as it starts.
- */
-const estimateBeforeStart = async (
-  engine: QueryEngine,
-  request: ExecutionRequest,
-  budget: number | undefined,
-  config: RequestLimits,
-): Promise<ScanEstimate | undefined> => {
-  const cutoff = config.TRAILHOUND_SCAN_CUTOFF_BYTES;
-  if (budget === undefined && cutoff === undefined) return undefined;
-  let estimate: ScanEstimate;
-  try {
-    estimate = await engine.estimate(request);
-  } catch (error) {
-    if (budget !== undefined) throw error;
-    logger.warn('no estimate before start; the scan cutoff still applies', { error: error as Error });
-    return undefined;
-  }
-  const limit =
-    budget !== undefined
-      ? { bytes: budget, kind: 'budget' as const }
-      : { bytes: cutoff ?? Infinity, kind: 'cutoff' as const };
-  if (estimate.bytesScanned > limit.bytes) {
-    throw new BudgetExceededError(withCost(estimate, config.TRAILHOUND_PRICE_PER_TB_USD), limit);
-  }
-  return estimate;
 };
 
 export const startExecution = engineRoute({

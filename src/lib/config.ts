@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { commaList } from './commaList.js';
 import { ConfigurationError } from './errors.js';
 import { CorsOriginsSchema } from './http/cors.js';
+import { parseIsoDuration } from './isoDuration.js';
 import { allowedOrigins } from './notify/addressPolicy.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,6 +62,8 @@ const RequestLimitsSchema = z.object({
   TRAILHOUND_CORS_ORIGINS: CorsOriginsSchema,
   /** The API's public base URL: CSV links locally, and the links in callbacks. */
   TRAILHOUND_PUBLIC_URL: unlessEmpty(z.url()),
+  /** The most watches a deployment keeps (POST /v1/watches refuses one more, 422). */
+  TRAILHOUND_MAX_WATCHES: positiveInt(50),
 });
 
 export const DuckDbConfigSchema = RequestLimitsSchema.extend({
@@ -68,6 +71,16 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_LOGS_DIR: z.string().min(1).default(SAMPLE_LOGS_DIR),
   TRAILHOUND_RESULTS_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/results')),
   TRAILHOUND_STORE_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/store')),
+  /** How long an execution's result files are kept (an ISO 8601 duration), as the results bucket's lifecycle on AWS. */
+  TRAILHOUND_RESULTS_RETENTION: z
+    .string()
+    .default('P30D')
+    .refine(
+      (text) => (parseIsoDuration(text) ?? 0) >= 3_600_000,
+      'an ISO 8601 duration of an hour or more, such as P30D',
+    ),
+  /** Watches and the findings they delivered: kept across restarts. */
+  TRAILHOUND_STATE_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/state')),
   /** `background`: the server compacts closed days into the store; `off`: only `npm run compact` does. */
   TRAILHOUND_COMPACT: z.enum(['background', 'off']).default('background'),
   TRAILHOUND_MAX_CONCURRENT: positiveInt(2),

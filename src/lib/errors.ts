@@ -143,3 +143,34 @@ export class IntegrityBoundError extends Error {
     );
   }
 }
+
+/** No watch with this id. */
+export class WatchNotFoundError extends Error {
+  override readonly name = 'WatchNotFoundError';
+  constructor(readonly watchId: string) {
+    super(`No watch ${watchId}`);
+  }
+}
+
+/** A run of the watch is under way: two runs of one watch never overlap. */
+export class WatchRunningError extends Error {
+  override readonly name = 'WatchRunningError';
+  constructor(
+    readonly watchId: string,
+    readonly executionId: string | undefined,
+  ) {
+    super(
+      `A run of watch ${watchId} is under way${executionId ? ` (execution ${executionId})` : ''}: wait for it to end`,
+    );
+  }
+}
+
+/** The deployment has as many watches as it allows. */
+export class WatchLimitError extends Error {
+  override readonly name = 'WatchLimitError';
+  constructor(readonly maxWatches: number) {
+    super(
+      `This deployment has ${maxWatches} watches, the most it allows (TRAILHOUND_MAX_WATCHES): delete one first`,
+    );
+  }
+}

@@ -11,6 +11,7 @@ import { CapabilityUnavailableError } from './errors.js';
 import type { EvidenceSigner } from './evidence/evidenceSigner.js';
 import type { IntegrityChecks } from './integrity/integrityChecks.js';
 import type { LinkSigner } from './signing/signedLink.js';
+import type { Watches } from './watches/watches.js';
 
 /** Serving a result CSV from the local results directory: only the embedded engine has this. */
 interface LocalDownloads {
@@ -27,6 +28,10 @@ export interface Runtime {
   readonly integrity?: IntegrityChecks;
   /** Signs executions' evidence: the local server's key, or a KMS key on AWS. */
   readonly evidence?: EvidenceSigner;
+  /** Queries on a schedule whose new findings are delivered once (the local server, for now). */
+  readonly watches?: Watches;
+  /** What the results directory holds on disk (the embedded engine): GET /health says. */
+  diskUse?(): Promise<{ readonly files: number; readonly bytes: number }>;
   /** Resolves when the background compaction under way, if any, has ended (the embedded engine). */
   compaction?(): Promise<void>;
   /** Resolves when the callbacks under way, if any, have been delivered or given up on. */
@@ -60,5 +65,13 @@ export const evidenceSignerOf = (runtime: Runtime): EvidenceSigner => {
   if (runtime.evidence) return runtime.evidence;
   throw new CapabilityUnavailableError(
     'This deployment has no key to sign evidence with (TRAILHOUND_EVIDENCE_KMS_KEY on AWS)',
+  );
+};
+
+/** The runtime's watches. @throws CapabilityUnavailableError where it has none. */
+export const watchesOf = (runtime: Runtime): Watches => {
+  if (runtime.watches) return runtime.watches;
+  throw new CapabilityUnavailableError(
+    'Watches run on the local server (npm start with the embedded engine); on AWS they are not deployed yet',
   );
 };

@@ -11,6 +11,8 @@ import { ListExecutionsInputSchema } from '../handlers/listExecutions.js';
 import { StartExecutionOptionsSchema } from '../handlers/startExecution.js';
 import { IntegrityCheckBodySchema, StartIntegrityCheckQuerySchema } from '../handlers/startIntegrityCheck.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
+import { WatchPathSchema } from '../lib/http/watchPath.js';
+import { WatchBodySchema } from '../lib/watches/watchDefinition.js';
 import { QUERIES } from '../queries/catalog.js';
 import { ExecutionBodySchema } from '../queries/executionPlan.js';
 import { exampleRequest } from '../queries/queryDefinition.js';
@@ -181,7 +183,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '406': problem('Accept names no format of this route.'),
       '409': problem('The execution has not SUCCEEDED.'),
       '410': problem(
-        'The result file is gone from the results directory, or cut short: start the execution again.',
+        'The result files expired (TRAILHOUND_RESULTS_RETENTION), are gone from the results directory, or were cut short: start the execution again.',
       ),
     },
   },
@@ -196,6 +198,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
       ...executionProblems,
       '409': problem('The execution has not SUCCEEDED.'),
+      '410': problem('Its result files expired (TRAILHOUND_RESULTS_RETENTION) or are gone.'),
     },
   },
   startIntegrityCheck: {
@@ -249,6 +252,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '200': { description: 'The manifest and its signature.', content: jsonContent('Evidence') },
       ...executionProblems,
       '409': problem('The execution has not SUCCEEDED.'),
+      '410': problem('Its result files expired (TRAILHOUND_RESULTS_RETENTION) or are gone.'),
       '501': problem('This deployment has no key to sign evidence with.'),
     },
   },
@@ -260,6 +264,84 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
         content: { 'application/x-pem-file': { schema: { type: 'string' } } },
       },
       '501': problem('This deployment has no key to sign evidence with.'),
+    },
+  },
+  createWatch: {
+    summary:
+      'Run a query on a schedule and deliver each new finding once (PagerDuty, Slack, Jira, or signed JSON)',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: jsonSchema(WatchBodySchema),
+          examples: {
+            sweep: {
+              value: {
+                query: 'sweep',
+                every: 'PT15M',
+                notify: { url: 'https://hooks.example.com/trailhound', format: 'trailhound' },
+                label: 'soc-sweep',
+              },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      '201': {
+        description: 'Made; its first run is due at once.',
+        headers: { Location: { schema: { type: 'string' } } },
+        content: jsonContent('Watch'),
+      },
+      '400': problem('A field is invalid; `errors` names each.'),
+      '404': problem('No query of that name.'),
+      '415': problem('The body is not application/json.'),
+      '422': problem('The deployment has as many watches as it allows (TRAILHOUND_MAX_WATCHES).'),
+      '501': problem('Watches are not deployed here (on AWS, for now).'),
+    },
+  },
+  listWatches: {
+    summary: 'Every watch, oldest first, with its next and last run',
+    responses: {
+      '200': { description: 'The watches.', content: jsonContent('WatchList') },
+      '501': problem('Watches are not deployed here (on AWS, for now).'),
+    },
+  },
+  getWatch: {
+    summary:
+      'A watch: definition, next run, last run (execution, new findings, delivered, delivery error) and totals',
+    parameters: parametersOf('path', WatchPathSchema),
+    responses: {
+      '200': { description: 'The watch.', content: jsonContent('Watch') },
+      '400': problem('Not a watch id.'),
+      '404': problem('No such watch.'),
+      '501': problem('Watches are not deployed here (on AWS, for now).'),
+    },
+  },
+  deleteWatch: {
+    summary: 'Delete a watch and the keys it delivered (its executions stay)',
+    parameters: parametersOf('path', WatchPathSchema),
+    responses: {
+      '204': { description: 'Deleted.' },
+      '400': problem('Not a watch id.'),
+      '404': problem('No such watch.'),
+      '501': problem('Watches are not deployed here (on AWS, for now).'),
+    },
+  },
+  runWatch: {
+    summary: 'Run a watch now, outside its schedule',
+    parameters: parametersOf('path', WatchPathSchema),
+    responses: {
+      '202': {
+        description: 'Its execution started; poll the Location, or the watch for the delivery.',
+        headers: { Location: { schema: { type: 'string' } }, 'Retry-After': { schema: { type: 'string' } } },
+        content: jsonContent('AcceptedWatchRun'),
+      },
+      '400': problem('Not a watch id.'),
+      '404': problem('No such watch.'),
+      '409': problem('A run of the watch is under way.'),
+      '422': problem('Over its budget (maxBytesScanned) or the scan cutoff: the run is recorded FAILED.'),
+      '501': problem('Watches are not deployed here (on AWS, for now).'),
     },
   },
   getOpenApi: {

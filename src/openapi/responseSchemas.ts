@@ -22,6 +22,7 @@ import {
   PROBLEM_KINDS,
   PROBLEM_MEANINGS,
 } from '../lib/integrity/integrityReport.js';
+import { AcceptedWatchRunSchema, WatchListSchema, WatchSchema } from '../lib/watches/watchAnswers.js';
 
 /** A start that waited for the end: the execution, and its first page when it SUCCEEDED. */
 const FinishedStartSchema = ExecutionSchema.extend({ results: ResultPageSchema.optional() }).strict();
@@ -45,7 +46,14 @@ const DryRunSchema = z
   })
   .strict();
 
-const HealthSchema = z.object({ status: z.literal('ok'), engine: z.enum(['duckdb', 'athena']) }).strict();
+const HealthSchema = z
+  .object({
+    status: z.literal('ok'),
+    engine: z.enum(['duckdb', 'athena']),
+    /** The local server's results directory on disk. */
+    results: z.object({ files: z.number().int(), bytes: z.number().int() }).strict().optional(),
+  })
+  .strict();
 
 const QueryCatalogSchema = z
   .object({
@@ -138,6 +146,9 @@ const NAMED: Record<string, z.ZodType> = {
   IntegrityCheck: IntegrityCheckAnswerSchema,
   AcceptedIntegrityCheck: AcceptedIntegrityCheckSchema,
   Evidence: EvidenceSchema,
+  Watch: WatchSchema,
+  WatchList: WatchListSchema,
+  AcceptedWatchRun: AcceptedWatchRunSchema,
   Problem: ProblemSchema,
 };
 for (const [id, schema] of Object.entries(NAMED)) ANSWERS.add(schema, { id });

@@ -16,6 +16,16 @@ import { resolveWindow, type TimeWindow, WindowFieldsSchema } from '../lib/sql/t
 import { findQuery, QUERIES } from './catalog.js';
 import type { Query } from './queryDefinition.js';
 
+/** Where a callback (or a watch's findings) may be POSTed: http(s), no credentials in it. */
+export const NotifyUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'an http or https URL' })
+  .max(2048)
+  // Checked only on a URL: zod runs a refinement even after the URL check has failed.
+  .refine(
+    (url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password),
+    'no credentials in the URL',
+  );
+
 export const ExecutionBodySchema = WindowFieldsSchema.extend({
   query: z.string().min(1).max(64),
   parameters: z.record(z.string(), z.unknown()).default({}),
@@ -29,18 +39,7 @@ export const ExecutionBodySchema = WindowFieldsSchema.extend({
   /** The case the execution belongs to (a ticket id such as INC-1234): in every view of it. */
   label: LabelSchema.optional(),
   /** Where to POST a signed summary when the execution ends. */
-  notify: z
-    .strictObject({
-      url: z
-        .url({ protocol: /^https?$/, error: 'an http or https URL' })
-        .max(2048)
-        // Checked only on a URL: zod runs a refinement even after the URL check has failed.
-        .refine(
-          (url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password),
-          'no credentials in the URL',
-        ),
-    })
-    .optional(),
+  notify: z.strictObject({ url: NotifyUrlSchema }).optional(),
 }).strict();
 
 type ExecutionBody = z.output<typeof ExecutionBodySchema>;
@@ -70,7 +69,7 @@ type PlanLimits = Pick<RequestLimits, 'TRAILHOUND_MAX_WINDOW_DAYS'> &
 const MAX_PARAMETER_LITERAL = 1024;
 
 /** A callback URL must be of an origin the deployment lists. */
-const notifyProblems = (url: string | undefined, listed: readonly string[]): FieldProblem[] => {
+export const notifyProblems = (url: string | undefined, listed: readonly string[]): FieldProblem[] => {
   if (url === undefined) return [];
   if (listed.length === 0) {
     return [

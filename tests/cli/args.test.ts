@@ -63,6 +63,17 @@ describe('parseCommandLine', () => {
     [['csv', 'x', '--format', 'csv'], 'csv'],
     [['results', 'x', '--format', 'xml'], 'results'],
     [['queries', '--endpoint'], 'queries'],
+    [['watches'], 'watches'],
+    [['watches', 'stop', 'x'], 'watches'],
+    [['watches', 'show'], 'watches'],
+    [['watches', 'list', 'x'], 'watches'],
+    [['watches', 'run', 'x', '--every', 'PT5M'], 'watches'],
+    [['watches', 'create', 'sweep', '--notify', 'https://h.example.com/x'], 'watches'],
+    [['watches', 'create', 'sweep', '--every', 'PT5M'], 'watches'],
+    [
+      ['watches', 'create', 'sweep', '--every', 'PT5M', '--notify', 'u', '--max-bytes-scanned', '1e9'],
+      'watches',
+    ],
   ])('refuses %j as a usage error of %s', (argv, command) => {
     let error: unknown;
     try {
@@ -72,6 +83,65 @@ describe('parseCommandLine', () => {
     }
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).command).toBe(command);
+  });
+});
+
+describe('parseCommandLine: watches', () => {
+  it('reads create with every option, and the other actions with the id they need', () => {
+    expect(
+      parseCommandLine([
+        'watches',
+        'create',
+        'principal-activity',
+        '--every',
+        'PT15M',
+        '--lookback',
+        'PT1H',
+        '--notify',
+        'https://events.pagerduty.com/v2/enqueue',
+        '--notify-format',
+        'pagerduty',
+        '--routing-key-secret',
+        'pagerduty-soc',
+        '-p',
+        'userName=bert-jan',
+        '--label',
+        'soc',
+        '--account',
+        '123837392027',
+        '--region',
+        'us-east-1',
+        '--max-bytes-scanned',
+        '1000000000',
+        '-f',
+        'json',
+      ]),
+    ).toEqual({
+      name: 'watches',
+      endpoint: undefined,
+      timeoutSeconds: 60,
+      action: 'create',
+      format: 'json',
+      create: {
+        query: 'principal-activity',
+        params: [['userName', 'bert-jan']],
+        every: 'PT15M',
+        lookback: 'PT1H',
+        notify: {
+          url: 'https://events.pagerduty.com/v2/enqueue',
+          format: 'pagerduty',
+          routingKeySecret: 'pagerduty-soc',
+        },
+        label: 'soc',
+        accounts: ['123837392027'],
+        regions: ['us-east-1'],
+        maxBytesScanned: 1_000_000_000,
+      },
+    });
+    expect(parseCommandLine(['watches', 'list'])).toMatchObject({ action: 'list' });
+    for (const action of ['show', 'delete', 'run']) {
+      expect(parseCommandLine(['watches', action, 'abc'])).toMatchObject({ action, id: 'abc' });
+    }
   });
 });
 

@@ -26,11 +26,17 @@ export interface ContractTarget {
   readonly integrity: boolean;
   /** Signed evidence: where the target has a key to sign with (both engines' targets do). */
   readonly evidence: boolean;
+  /**
+   * Where the target's watches may deliver (a receiver whose origin its server allows); absent
+   * where the target has no watches (Athena, for now), whose watch routes answer 501.
+   */
+  watchHook?(): Promise<string>;
 }
 
 /** The routes of integrity checks and of evidence, which a target without them answers 501. */
 const INTEGRITY_ROUTES = ['startIntegrityCheck', 'getIntegrityCheck'];
 const EVIDENCE_ROUTES = ['getEvidence', 'getEvidencePublicKey'];
+const WATCH_ROUTES = ['createWatch', 'listWatches', 'getWatch', 'deleteWatch', 'runWatch'];
 
 const invictusDay = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
 
@@ -765,6 +771,58 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
       }
     });
 
+    describe('watches', () => {
+      const watchHook = target.watchHook;
+      if (watchHook) {
+        it('makes, lists, shows, runs and deletes a watch; its runs are executions labelled with it', async () => {
+          const made = await call(base, 'POST', '/v1/watches', {
+            query: 'principal-activity',
+            parameters: { userName: 'bert-jan' },
+            every: 'PT1H',
+            notify: { url: await watchHook() },
+            label: 'contract',
+          });
+          expect(made.status).toBe(201);
+          expect(made.body).toMatchObject({
+            query: 'principal-activity',
+            every: 'PT1H',
+            lookback: 'PT1H30M',
+          });
+          const path = `/v1/watches/${made.body.watchId}`;
+          expect(made.headers.get('location')).toBe(path);
+          const listed = await call(base, 'GET', '/v1/watches');
+          expect(listed.body.watches.map((w: { watchId: string }) => w.watchId)).toContain(made.body.watchId);
+          // Its first run is due at once; a run by request waits for it to end (409 meanwhile).
+          let run = await call(base, 'POST', `${path}/runs`);
+          for (let i = 0; run.status === 409 && i < 200; i += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            run = await call(base, 'POST', `${path}/runs`);
+          }
+          expect(run.status).toBe(202);
+          const ended = await poll(base, run.body.executionId);
+          expect(ended.body).toMatchObject({ label: `watch:${made.body.watchId}`, state: 'SUCCEEDED' });
+          for (let i = 0; (await call(base, 'GET', path)).body.running && i < 200; i += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          const shown = await call(base, 'GET', path);
+          expect(shown.status).toBe(200);
+          expect(shown.body.lastRun).toMatchObject({ executionId: run.body.executionId, state: 'SUCCEEDED' });
+          expect((await call(base, 'DELETE', path)).status).toBe(204);
+          expectProblem(await call(base, 'GET', path), 404);
+        });
+      } else {
+        it('answers 501 on every watch route where the target has none', async () => {
+          const id = '00000000-0000-4000-8000-000000000000';
+          const body = { query: 'sweep', every: 'PT1H', notify: { url: 'https://hooks.example.com/x' } };
+          expectProblem(await call(base, 'POST', '/v1/watches', body), 501);
+          expectProblem(await call(base, 'GET', '/v1/watches'), 501);
+          expectProblem(await call(base, 'GET', `/v1/watches/${id}`), 501);
+          expectProblem(await call(base, 'POST', `/v1/watches/${id}/runs`), 501);
+          expectProblem(await call(base, 'DELETE', `/v1/watches/${id}`), 501);
+        });
+      }
+    });
+
     describe('the OpenAPI document', () => {
       it('describes every answer this suite received: its status, content type and body', () => {
         const routes = API_ROUTES.map((route) => ({
@@ -790,7 +848,8 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
         for (const route of API_ROUTES) {
           const unavailable =
             (!target.integrity && INTEGRITY_ROUTES.includes(route.name)) ||
-            (!target.evidence && EVIDENCE_ROUTES.includes(route.name));
+            (!target.evidence && EVIDENCE_ROUTES.includes(route.name)) ||
+            (!target.watchHook && WATCH_ROUTES.includes(route.name));
           const outcome = unavailable ? '501' : '[23]\\d\\d';
           expect(
             [...checked].some((c) => new RegExp(`^${route.method} ${route.resource} ${outcome}$`).test(c)),

@@ -2,7 +2,7 @@
  * A real HTTP receiver of callbacks on this machine: it keeps every request it gets, and answers
  * with the statuses queued in `answers`, in turn, then with `fallback`.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface Received {
@@ -14,6 +14,8 @@ export interface CallbackReceiver {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   readonly port: number;
+  /** The listening server (unref() it where nothing closes the receiver). */
+  readonly server: Server;
   readonly received: Received[];
   /** Statuses to answer with, in turn. */
   answers: number[];
@@ -23,7 +25,7 @@ export interface CallbackReceiver {
 }
 
 export const startCallbackReceiver = async (fallback = 200): Promise<CallbackReceiver> => {
-  const receiver: Omit<CallbackReceiver, 'origin' | 'port' | 'close'> = {
+  const receiver: Omit<CallbackReceiver, 'origin' | 'port' | 'server' | 'close'> = {
     received: [],
     answers: [],
     reset() {
@@ -47,6 +49,7 @@ export const startCallbackReceiver = async (fallback = 200): Promise<CallbackRec
   return Object.assign(receiver, {
     origin: `http://127.0.0.1:${port}`,
     port,
+    server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 };

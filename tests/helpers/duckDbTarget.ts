@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compactStore } from '../../src/lib/store/duckdb/compactStore.js';
 import type { ContractTarget } from '../contract/contractSuite.js';
+import { type CallbackReceiver, startCallbackReceiver } from './callbackReceiver.js';
 import { mergedLogsDir } from './cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer } from './testServer.js';
 
@@ -33,15 +34,27 @@ export const duckDbTarget = (mode: StoreMode): ContractTarget & { storeDir(): Pr
     })();
     return prepared;
   };
+  // Where watches deliver: a receiver of this process, its origin allowed by the server.
+  let receiver: Promise<CallbackReceiver> | undefined;
+  const hooks = () => {
+    receiver ??= startCallbackReceiver(204).then((r) => {
+      r.server.unref();
+      return r;
+    });
+    return receiver;
+  };
   return {
     integrity: true,
     evidence: true,
+    watchHook: async () => `${(await hooks()).origin}/hooks/contract`,
     storeDir: async () => (await prepare()).storeDir,
     start: async ({ maxConcurrent }) => {
       const { logsDir, storeDir } = await prepare();
       return startTestServer(
         await duckDbTestRuntime(logsDir, {
           TRAILHOUND_STORE_DIR: storeDir,
+          TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: (await hooks()).origin,
+          TRAILHOUND_NOTIFY_SECRET: 'the-contract-suite-watch-secret-0123456789',
           ...(maxConcurrent ? { TRAILHOUND_MAX_CONCURRENT: String(maxConcurrent) } : {}),
         }),
       );

@@ -30,6 +30,8 @@ export const answerProblems = (
   if (!operation) return [`${method} ${resource} is not documented`];
   const response = operation.responses[String(status)];
   if (!response) return [`${method} ${resource} does not document status ${status}`];
+  // An answer documented without content (204) has none.
+  if (!response.content) return body === '' || body === null || body === undefined ? [] : ['has a body'];
   const mediaType = contentType.split(';')[0]?.trim() ?? '';
   const content = response.content?.[mediaType];
   if (!content) return [`${method} ${resource} ${status} does not document ${mediaType}`];

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DuckDbConfig, loadDuckDbConfig } from '../../src/lib/config.js';
-import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
+import {
+  createDuckDbRuntime,
+  type DuckDbRuntimeOptions,
+} from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import type { Route } from '../../src/lib/http/route.js';
 import type { Runtime } from '../../src/lib/runtime.js';
 import { createLocalServer } from '../../src/local/localServer.js';
@@ -17,23 +20,27 @@ export interface TestServer {
 }
 
 /**
- * The embedded engine over `logsDir`, with results and store directories of its own and no
+ * The embedded engine over `logsDir`, with results, store and state directories of its own and no
  * background compaction unless `env` asks for it.
  */
 export const duckDbTestRuntime = async (
   logsDir: string,
   env: Record<string, string> = {},
+  options: DuckDbRuntimeOptions = {},
 ): Promise<Runtime> => {
   const resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-results-'));
   const storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'trailhound-state-'));
   return createDuckDbRuntime(
     loadDuckDbConfig({
       TRAILHOUND_LOGS_DIR: logsDir,
       TRAILHOUND_RESULTS_DIR: resultsDir,
       TRAILHOUND_STORE_DIR: storeDir,
+      TRAILHOUND_STATE_DIR: stateDir,
       TRAILHOUND_COMPACT: 'off',
       ...env,
     }),
+    options,
   );
 };
 
@@ -62,8 +69,11 @@ export const startTestServer = async (
  * The server stopped as `npm start` stops on a signal (its port and its results directory given
  * up), then a new one started on the same configuration: a restart.
  */
-export const restartTestServer = async (server: TestServer): Promise<TestServer> => {
+export const restartTestServer = async (
+  server: TestServer,
+  options: DuckDbRuntimeOptions = {},
+): Promise<TestServer> => {
   await server.close();
   await server.runtime.close?.();
-  return startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig));
+  return startTestServer(await createDuckDbRuntime(server.runtime.config as DuckDbConfig, options));
 };

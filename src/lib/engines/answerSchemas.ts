@@ -74,6 +74,8 @@ export const ExecutionSchema = z
     error: ExecutionErrorSchema.optional(),
     /** What a client should know of an answer that is not wrong but may surprise (no data read). */
     warnings: z.array(z.string()).optional(),
+    /** Its result files were removed after the retention (locally): its results answer 410. */
+    expired: z.literal(true).optional(),
   })
   .strict();
 

@@ -133,6 +133,12 @@ export interface QueryEngine {
    * engine that cannot say (Athena, for now). @throws ExecutionStateError unless it SUCCEEDED.
    */
   facts?(executionId: string, caller: Caller): Promise<ExecutionFacts>;
+  /**
+   * Keeps an ended execution's results for the deployment's whole retention: a watch delivered
+   * findings from it (the embedded engine removes a watch's other runs' results sooner). Absent
+   * where results are kept by another rule (Athena's results bucket lifecycle).
+   */
+  retain?(executionId: string): Promise<void>;
   /** The caller's executions matching `filter`, newest first. @throws PageTokenError for a foreign token. */
   list(
     filter: ExecutionFilter,

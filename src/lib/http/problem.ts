@@ -19,6 +19,9 @@ import {
   QueueFullError,
   ResultUnavailableError,
   UnknownQueryError,
+  WatchLimitError,
+  WatchNotFoundError,
+  WatchRunningError,
 } from '../errors.js';
 import {
   ConflictError,
@@ -38,11 +41,14 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
   if (
     error instanceof ExecutionNotFoundError ||
     error instanceof UnknownQueryError ||
-    error instanceof IntegrityCheckNotFoundError
+    error instanceof IntegrityCheckNotFoundError ||
+    error instanceof WatchNotFoundError
   ) {
     return new NotFoundError(error.message);
   }
   if (error instanceof ExecutionStateError) return new ConflictError(error.message, error.state);
+  if (error instanceof WatchRunningError) return new ConflictError(error.message, 'RUNNING');
+  if (error instanceof WatchLimitError) return new UnprocessableError('Too many watches', error.message);
   if (error instanceof ResultUnavailableError) return new GoneError('Result unavailable', error.message);
   if (error instanceof PageTokenError) {
     return new ValidationError([{ pointer: '#/query/nextToken', detail: error.message }]);

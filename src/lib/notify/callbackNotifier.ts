@@ -57,6 +57,19 @@ export class CallbackNotifier {
     return delivery;
   }
 
+  /** The links' base: the public URL, else where the server listens (undefined on Lambda without one). */
+  baseUrl(): string | undefined {
+    return this.settings.publicUrl ?? this.#listeningAt;
+  }
+
+  /** POSTs `body` to `url` as a callback is (signed, retried, to an allowed origin only): a watch's delivery. */
+  post(url: string, body: unknown, deliveryId: string): Promise<DeliveryOutcome> {
+    const delivery = deliverCallback(url, body, deliveryId, this.settings);
+    this.#inFlight.add(delivery);
+    void delivery.finally(() => this.#inFlight.delete(delivery));
+    return delivery;
+  }
+
   /** Resolves when every delivery under way has ended, delivered or not. */
   async settled(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
@@ -70,6 +83,7 @@ export class CallbackNotifier {
 export const callbackNotifier = (
   config: Pick<RequestLimits, 'TRAILHOUND_NOTIFY_ALLOWED_ORIGINS' | 'TRAILHOUND_PUBLIC_URL'>,
   secret: string | undefined,
+  options: { retryDelaysMs?: readonly number[] } = {},
 ): CallbackNotifier | undefined => {
   if (config.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS.length === 0) return undefined;
   if (!secret) {
@@ -81,5 +95,6 @@ export const callbackNotifier = (
     secret,
     origins: allowedOrigins(config.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS),
     publicUrl: config.TRAILHOUND_PUBLIC_URL,
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
   });
 };

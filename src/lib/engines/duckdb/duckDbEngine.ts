@@ -21,6 +21,7 @@ import {
   ExecutionStateError,
   IdempotencyMismatchError,
   QueueFullError,
+  ResultUnavailableError,
 } from '../../errors.js';
 import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
 import { logger } from '../../logging/logger.js';
@@ -104,6 +105,7 @@ const publicView = (stored: StoredExecution): Execution => {
     statement: _statement,
     parameters: _parameters,
     scope: _scope,
+    retained: _retained,
     ...execution
   } = stored;
   return execution;
@@ -359,7 +361,58 @@ export class DuckDbEngine implements QueryEngine {
         execution.state,
       );
     }
+    if (execution.expired) {
+      throw new ResultUnavailableError(
+        executionId,
+        'its result files were removed after the retention (TRAILHOUND_RESULTS_RETENTION)',
+      );
+    }
     return execution;
+  }
+
+  /** What the results directory holds: its files and their bytes (GET /health). */
+  async resultsDiskUse(): Promise<{ files: number; bytes: number }> {
+    const names = await this.#context.files.readdir(this.#store.dir);
+    const sizes = await Promise.all(
+      names.map((name) => this.#context.files.size(path.join(this.#store.dir, name)).catch(() => 0)),
+    );
+    return { files: names.length, bytes: sizes.reduce((a, b) => a + b, 0) };
+  }
+
+  /** Keeps the execution's results the whole retention: a watch delivered findings from it. */
+  async retain(executionId: string): Promise<void> {
+    await this.#store.amendEnded(executionId, (current) =>
+      current.retained ? undefined : { ...current, retained: true },
+    );
+  }
+
+  /**
+   * Removes the result files of the executions that ended longer ago than `retentionMs` (a watch's
+   * run that delivered nothing: `watchRunMs`), keeping their records, now `expired`.
+   * @returns how many expired now.
+   */
+  async expireResults(rules: { now: number; retentionMs: number; watchRunMs: number }): Promise<number> {
+    const shortest = Math.min(rules.retentionMs, rules.watchRunMs);
+    // Only executions submitted before the shortest limit can be past either.
+    const before = new Date(rules.now - shortest).toISOString();
+    const { executions } = await this.#store.page(
+      (s) => !s.expired && isTerminal(s.state) && s.submittedAt < before,
+      Number.MAX_SAFE_INTEGER,
+    );
+    let expired = 0;
+    for (const execution of executions) {
+      const endedAt = Date.parse(execution.completedAt ?? execution.submittedAt);
+      const watchRun = execution.label?.startsWith('watch:') && !execution.retained;
+      const limit = watchRun ? shortest : rules.retentionMs;
+      if (rules.now - endedAt <= limit) continue;
+      const id = execution.executionId;
+      for (const file of [this.#store.csvPath(id), this.#store.indexPath(id), this.#store.sourcesPath(id)]) {
+        await this.#context.files.rm(file, { force: true });
+      }
+      await this.#store.amendEnded(id, (current) => ({ ...current, expired: true }));
+      expired += 1;
+    }
+    return expired;
   }
 
   async getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> {

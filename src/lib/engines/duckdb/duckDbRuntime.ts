@@ -16,10 +16,30 @@ import { PendingCallbacks } from '../../notify/pendingCallbacks.js';
 import type { Runtime } from '../../runtime.js';
 import { LinkSigner, loadSigningKey } from '../../signing/signedLink.js';
 import { BackgroundCompactor } from '../../store/duckdb/backgroundCompactor.js';
+import { FileWatchStore } from '../../watches/fileWatchStore.js';
+import { secretVariable } from '../../watches/watchDefinition.js';
+import { Watches } from '../../watches/watches.js';
+import { WatchScheduler } from '../../watches/watchScheduler.js';
 import { DuckDbEngine } from './duckDbEngine.js';
+import { ResultRetention } from './resultRetention.js';
 
-export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime> => {
-  const notifier = callbackNotifier(config, config.TRAILHOUND_NOTIFY_SECRET);
+/** What a test (or a caller other than `npm start`) may set beyond the configuration. */
+export interface DuckDbRuntimeOptions {
+  /** The value of a named secret (a watch's PagerDuty routing key): TRAILHOUND_SECRET_<NAME> by default. */
+  readonly secret?: (name: string) => string | undefined;
+  /** How often due watches are looked for (15 s). */
+  readonly watchTickMs?: number;
+  /** The waits between tries of a callback or a watch's delivery (1 to 32 s). */
+  readonly retryDelaysMs?: readonly number[];
+}
+
+export const createDuckDbRuntime = async (
+  config: DuckDbConfig,
+  options: DuckDbRuntimeOptions = {},
+): Promise<Runtime> => {
+  const notifier = callbackNotifier(config, config.TRAILHOUND_NOTIFY_SECRET, {
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+  });
   // Kept on disk until delivered or given up on: a restart mid-retries does not lose one.
   const pending = new PendingCallbacks(path.join(config.TRAILHOUND_RESULTS_DIR, 'callbacks'));
   const deliver = async (ended: EndedExecution) => {
@@ -56,6 +76,22 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     },
     ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
   });
+  const watchStore = new FileWatchStore(path.join(config.TRAILHOUND_STATE_DIR, 'watches'));
+  const secret = options.secret ?? ((name: string) => process.env[secretVariable(name)] || undefined);
+  const watches = new Watches({
+    store: watchStore,
+    engine,
+    limits: config,
+    maxWatches: config.TRAILHOUND_MAX_WATCHES,
+    send: (url, body, deliveryId) =>
+      notifier
+        ? notifier.post(url, body, deliveryId)
+        : Promise.resolve({ delivered: false, attempts: 0, reason: 'callbacks are off on this deployment' }),
+    secret: async (name) => secret(name),
+    publicUrl: () => notifier?.baseUrl(),
+  });
+  const scheduler = new WatchScheduler(watches, options.watchTickMs);
+  const retention = new ResultRetention(engine, config.TRAILHOUND_RESULTS_RETENTION);
   const compactor =
     config.TRAILHOUND_COMPACT === 'background'
       ? new BackgroundCompactor({
@@ -71,17 +107,28 @@ export const createDuckDbRuntime = async (config: DuckDbConfig): Promise<Runtime
     engine,
     downloads: { signer, openResultCsv: (id) => engine.openResultCsv(id) },
     integrity,
+    watches,
     evidence: fileEvidenceSigner(
       config.TRAILHOUND_EVIDENCE_KEY ?? path.join(config.TRAILHOUND_RESULTS_DIR, 'evidence-key.pem'),
     ),
     ...(compactor ? { compaction: () => compactor.idle } : {}),
+    diskUse: () => engine.resultsDiskUse(),
     ...(notifier ? { callbacks: () => notifier.settled() } : {}),
     listening: (baseUrl) => notifier?.listeningAt(baseUrl),
     recover: async () => {
       await engine.recoverInterrupted();
       for (const ended of notifier ? await pending.all() : []) void deliver(ended);
+      await watches.recover();
+      scheduler.start();
+      retention.start();
     },
     close: async () => {
+      await scheduler.stop();
+      await retention.stop();
+      // A run still delivering (a receiver that is down is retried for a minute) is not waited
+      // for long: what it had not delivered is found again, or still pending, at the next start.
+      await Promise.race([watches.settled(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await watchStore.close();
       await integrity.settled();
       await compactor?.stop();
       await engine.close();

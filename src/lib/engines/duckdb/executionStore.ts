@@ -30,20 +30,23 @@ export interface StoredExecution extends Execution {
   readonly statement?: { readonly text: string; readonly parameters: readonly string[] };
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly scope?: { readonly accounts?: readonly string[]; readonly regions?: readonly string[] };
+  /** A watch delivered findings from it: its results are kept the whole retention. */
+  readonly retained?: true;
 }
 
 const RECORD = /^(.+)\.json$/;
 const TEMPORARY = /\.tmp$/;
 
 /** What a listing reads of an execution to filter and order it. */
-type Summary = Pick<Execution, 'executionId' | 'submittedAt' | 'query' | 'label' | 'state'>;
+type Summary = Pick<Execution, 'executionId' | 'submittedAt' | 'query' | 'label' | 'state' | 'expired'>;
 
-const summaryOf = ({ executionId, submittedAt, query, label, state }: Execution): Summary => ({
+const summaryOf = ({ executionId, submittedAt, query, label, state, expired }: Execution): Summary => ({
   executionId,
   submittedAt,
   query,
   ...(label === undefined ? {} : { label }),
   state,
+  ...(expired ? { expired } : {}),
 });
 
 /** Newest first; two submitted in the same millisecond by id. */
@@ -178,6 +181,24 @@ export class ExecutionStore {
         // Ended even when the record could not be written (it is kept unsaved, and answered).
         if (isTerminal(next.state)) this.#onEnded?.(next);
       }
+      return next;
+    });
+  }
+
+  /**
+   * Applies `change` to an ended execution's record: what happens to it after its end (its results
+   * expired, kept for a watch). @returns the record now.
+   */
+  amendEnded(
+    executionId: string,
+    change: (current: StoredExecution) => StoredExecution | undefined,
+  ): Promise<StoredExecution | undefined> {
+    return this.#serialized(executionId, async () => {
+      const current = await this.load(executionId);
+      if (!current || !isTerminal(current.state)) return current;
+      const next = change(current);
+      if (!next) return current;
+      await this.#write(next);
       return next;
     });
   }

@@ -1,0 +1,339 @@
+/**
+ * Watches end to end on the local server, over the bundled sample and a real HTTP receiver: a
+ * sweep watch delivers the sample's findings once (the rows of the same sweep asked directly),
+ * never again on later runs or after a restart; a receiver that is down leaves them pending, and
+ * the next run delivers them once it is up; each format's body as its receiver reads it; the
+ * bounds (budget, overlap, the number of watches) fail visibly; a run missed while the server was
+ * down runs once at start, and one it was in is recorded FAILED.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DuckDbConfig, SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
+import type { DuckDbEngine } from '../../src/lib/engines/duckdb/duckDbEngine.js';
+import { ResultRetention } from '../../src/lib/engines/duckdb/resultRetention.js';
+import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
+import { call, runToEnd } from '../helpers/apiClient.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../helpers/callbackReceiver.js';
+import {
+  duckDbTestRuntime,
+  restartTestServer,
+  startTestServer,
+  type TestServer,
+} from '../helpers/testServer.js';
+
+const SECRET = 'the-watch-secret-of-this-test-0123456789abc';
+const ROUTING_KEY = 'R0UT1NGKEY0FTH1STEST000000000000';
+/** The sample is of 2023: a window limit of ten years lets a run's lookback reach it. */
+const LOOKBACK = 'P3650D';
+const options = {
+  retryDelaysMs: [20, 40],
+  secret: (name: string) => (name === 'pagerduty-soc' ? ROUTING_KEY : undefined),
+};
+
+let receiver: CallbackReceiver;
+let api: TestServer;
+/** The keys of the sweep's findings over the same window, asked directly. */
+let sweepKeys: string[];
+
+const watchOf = async (watchId: string) => (await call(api.baseUrl, 'GET', `/v1/watches/${watchId}`)).body;
+
+/** Waits until the watch has ended `runs` runs. */
+const runsEnded = async (watchId: string, runs: number) => {
+  for (let i = 0; i < 600; i += 1) {
+    const watch = await watchOf(watchId);
+    if (watch.totals?.runs >= runs && !watch.running) return watch;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`watch ${watchId} did not end run ${runs}`);
+};
+
+const create = async (body: Record<string, unknown>) => {
+  const made = await call(api.baseUrl, 'POST', '/v1/watches', {
+    query: 'sweep',
+    every: 'PT1H',
+    lookback: LOOKBACK,
+    ...body,
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return made.body.watchId as string;
+};
+
+const bodies = () => receiver.received.map((r) => JSON.parse(r.body));
+
+beforeAll(async () => {
+  receiver = await startCallbackReceiver(202);
+  api = await startTestServer(
+    await duckDbTestRuntime(
+      SAMPLE_LOGS_DIR,
+      {
+        TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: receiver.origin,
+        TRAILHOUND_NOTIFY_SECRET: SECRET,
+        TRAILHOUND_MAX_WINDOW_DAYS: '3660',
+        TRAILHOUND_MAX_WATCHES: '4',
+      },
+      options,
+    ),
+  );
+  const sweep = await runToEnd(api.baseUrl, {
+    query: 'sweep',
+    from: '2023-01-01T00:00:00Z',
+    to: '2024-01-01T00:00:00Z',
+  });
+  const rows = (
+    await call(api.baseUrl, 'GET', `/v1/executions/${sweep.execution.body.executionId}/results?limit=1000`)
+  ).body.rows as Record<string, string>[];
+  sweepKeys = rows.map((row) => `${row.detection}:${row.eventid}`).sort();
+}, 60_000);
+afterAll(async () => {
+  await api.close();
+  await api.runtime.close?.();
+  await receiver.close();
+});
+beforeEach(() => receiver.reset());
+
+const deleteAll = async () => {
+  for (const watch of (await call(api.baseUrl, 'GET', '/v1/watches')).body.watches) {
+    await runsEnded(watch.watchId, watch.totals.runs + (watch.running ? 1 : 0));
+    expect((await call(api.baseUrl, 'DELETE', `/v1/watches/${watch.watchId}`)).status).toBe(204);
+  }
+};
+
+describe('watches', () => {
+  it("delivers the sample's sweep findings once, signed, and nothing on the runs after, nor after a restart", async () => {
+    expect(sweepKeys.length).toBeGreaterThan(100);
+    // The README's example says how many.
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(Number(/receiver prints, within seconds: (\d+) findings/.exec(readme)?.[1])).toBe(
+      sweepKeys.length,
+    );
+    expect(Number(/"findings":(\d+),"newFindings":\1,"delivered":\1/.exec(readme)?.[1])).toBe(
+      sweepKeys.length,
+    );
+    const watchId = await create({ notify: { url: `${receiver.origin}/hooks/soc` }, label: 'soc-sweep' });
+    const first = await runsEnded(watchId, 1);
+    expect(first.lastRun).toMatchObject({
+      trigger: 'schedule',
+      state: 'SUCCEEDED',
+      findings: sweepKeys.length,
+      newFindings: sweepKeys.length,
+      delivered: sweepKeys.length,
+      pending: 0,
+    });
+    expect(first.totals).toEqual({
+      runs: 1,
+      failedRuns: 0,
+      findingsDelivered: sweepKeys.length,
+      pendingFindings: 0,
+    });
+    expect(Date.parse(first.nextRunAt) - Date.parse(first.lastRun.startedAt)).toBe(3_600_000);
+    const [only, ...more] = receiver.received;
+    expect(more).toEqual([]);
+    expect(verifyCallback(SECRET, only?.body ?? '', String(only?.headers['trailhound-signature']))).toBe(
+      true,
+    );
+    const payload = JSON.parse(only?.body ?? '{}');
+    expect(payload).toMatchObject({
+      type: 'watch.findings',
+      watchId,
+      label: 'soc-sweep',
+      query: 'sweep',
+      executionId: first.lastRun.executionId,
+      window: first.lastRun.window,
+    });
+    expect(payload.findings.map((f: { finding_key: string }) => f.finding_key).sort()).toEqual(sweepKeys);
+    // The run is an ordinary execution, labelled with its watch.
+    const listed = await call(api.baseUrl, 'GET', `/v1/executions?label=watch:${watchId}`);
+    expect(listed.body.executions.map((e: { executionId: string }) => e.executionId)).toEqual([
+      first.lastRun.executionId,
+    ]);
+
+    const again = await call(api.baseUrl, 'POST', `/v1/watches/${watchId}/runs`);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('location')).toBe(`/v1/executions/${again.body.executionId}`);
+    const second = await runsEnded(watchId, 2);
+    expect(second.lastRun).toMatchObject({
+      trigger: 'request',
+      findings: sweepKeys.length,
+      newFindings: 0,
+      delivered: 0,
+    });
+    // A run by request leaves the schedule where it was.
+    expect(second.nextRunAt).toBe(first.nextRunAt);
+
+    api = await restartTestServer(api, options);
+    const rerun = await call(api.baseUrl, 'POST', `/v1/watches/${watchId}/runs`);
+    expect(rerun.status).toBe(202);
+    const third = await runsEnded(watchId, 3);
+    expect(third.lastRun).toMatchObject({ newFindings: 0, delivered: 0 });
+    expect(receiver.received).toHaveLength(1);
+    // A week on, the runs that delivered nothing have expired; the one that delivered keeps its results.
+    const engine = api.runtime.engine as DuckDbEngine;
+    expect(await new ResultRetention(engine, 'P30D').sweep(Date.now() + 8 * 86_400_000)).toBe(2);
+    const status = async (id: string) =>
+      (await call(api.baseUrl, 'GET', `/v1/executions/${id}/results?limit=1`)).status;
+    expect(await status(first.lastRun.executionId)).toBe(200);
+    expect(await status(second.lastRun.executionId)).toBe(410);
+    expect(await status(third.lastRun.executionId)).toBe(410);
+    await deleteAll();
+  }, 120_000);
+
+  it('keeps findings pending while the receiver is down and delivers them once when it is up', async () => {
+    receiver.answers = [503, 503, 503];
+    const watchId = await create({
+      query: 'iam-privilege-changes',
+      notify: { url: `${receiver.origin}/hooks/down` },
+    });
+    const failed = await runsEnded(watchId, 1);
+    expect(receiver.received).toHaveLength(3); // one delivery, tried three times
+    expect(failed.lastRun.state).toBe('SUCCEEDED');
+    expect(failed.lastRun.delivered).toBe(0);
+    expect(failed.lastRun.pending).toBe(failed.lastRun.newFindings);
+    expect(failed.lastRun.deliveryError).toMatch(/answered 503/);
+    expect(failed.totals.pendingFindings).toBe(failed.lastRun.newFindings);
+    expect(failed.lastRun.newFindings).toBeGreaterThan(0);
+    receiver.reset();
+    expect((await call(api.baseUrl, 'POST', `/v1/watches/${watchId}/runs`)).status).toBe(202);
+    const delivered = await runsEnded(watchId, 2);
+    expect(delivered.lastRun).toMatchObject({
+      newFindings: 0,
+      delivered: failed.lastRun.newFindings,
+      pending: 0,
+    });
+    expect(delivered.lastRun.deliveryError).toBeUndefined();
+    expect(delivered.totals).toMatchObject({
+      findingsDelivered: failed.lastRun.newFindings,
+      pendingFindings: 0,
+    });
+    const [sent] = bodies();
+    expect(sent.findings).toHaveLength(failed.lastRun.newFindings);
+    // Every finding of this query has an event id: that is its key.
+    expect(
+      sent.findings.every((f: { finding_key: string; eventid: string }) => f.finding_key === f.eventid),
+    ).toBe(true);
+    await deleteAll();
+  }, 60_000);
+
+  it('sends PagerDuty Events v2, one trigger per finding with its key as dedup_key', async () => {
+    const watchId = await create({
+      query: 'sweep',
+      notify: {
+        url: `${receiver.origin}/v2/enqueue`,
+        format: 'pagerduty',
+        routingKeySecret: 'pagerduty-soc',
+      },
+    });
+    const run = await runsEnded(watchId, 1);
+    expect(run.lastRun.delivered).toBe(sweepKeys.length);
+    const events = bodies();
+    expect(events.map((e) => e.dedup_key).sort()).toEqual(sweepKeys);
+    for (const event of events) {
+      expect(event).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger' });
+      expect(['critical', 'error', 'warning', 'info']).toContain(event.payload.severity);
+      expect(event.payload.summary.startsWith(`${event.payload.class}: `)).toBe(true);
+      expect(event.payload.custom_details.eventid).toBe(event.dedup_key.split(':').at(-1));
+    }
+    // The key is shown by name only.
+    expect(JSON.stringify(await watchOf(watchId))).not.toContain(ROUTING_KEY);
+    await deleteAll();
+  }, 60_000);
+
+  it('refuses what it cannot do: a bad body, a secret it lacks, an origin not listed, a fifth watch, an overlapping run', async () => {
+    const bad = await call(api.baseUrl, 'POST', '/v1/watches', {
+      query: 'sweep',
+      every: 'PT1M',
+      lookback: 'P400D',
+      notify: { url: 'https://elsewhere.example.com/x', format: 'pagerduty', routingKeySecret: 'nope' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '#/body/every', detail: 'from PT5M to P1D' },
+        expect.objectContaining({ pointer: '#/body/notify/routingKeySecret' }),
+        expect.objectContaining({ pointer: '#/body/notify/url' }),
+      ]),
+    );
+    const tooLong = await call(api.baseUrl, 'POST', '/v1/watches', {
+      query: 'sweep',
+      every: 'PT5M',
+      lookback: 'P3700D',
+      notify: { url: `${receiver.origin}/x` },
+    });
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ pointer: '#/body/lookback' })]);
+    expect(
+      (
+        await call(api.baseUrl, 'POST', '/v1/watches', {
+          query: 'nope',
+          every: 'PT5M',
+          notify: { url: `${receiver.origin}/x` },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await call(api.baseUrl, 'GET', '/v1/watches')).body.watches).toEqual([]);
+
+    // Over its budget: the run fails visibly (422 for a run by request, FAILED on the watch).
+    const budgeted = await create({ notify: { url: `${receiver.origin}/x` }, maxBytesScanned: 1 });
+    const refused = await runsEnded(budgeted, 1);
+    expect(refused.lastRun).toMatchObject({ state: 'FAILED', trigger: 'schedule' });
+    expect(refused.lastRun.error).toMatch(/could not start: .*budget/i);
+    const asked = await call(api.baseUrl, 'POST', `/v1/watches/${budgeted}/runs`);
+    expect(asked.status).toBe(422);
+    expect((await watchOf(budgeted)).totals).toMatchObject({ runs: 2, failedRuns: 2 });
+
+    const slow = await create({ notify: { url: `${receiver.origin}/x` } });
+    const started = await call(api.baseUrl, 'POST', `/v1/watches/${slow}/runs`);
+    const overlapping = await call(api.baseUrl, 'POST', `/v1/watches/${slow}/runs`);
+    // The first run (at creation, or this one) is under way: the second is refused.
+    expect([started.status, overlapping.status]).toContain(409);
+    await create({ notify: { url: `${receiver.origin}/x` } });
+    await create({ notify: { url: `${receiver.origin}/x` } });
+    const fifth = await call(api.baseUrl, 'POST', '/v1/watches', {
+      query: 'sweep',
+      every: 'PT5M',
+      notify: { url: `${receiver.origin}/x` },
+    });
+    expect(fifth.status).toBe(422);
+    expect(fifth.body.detail).toMatch(/TRAILHOUND_MAX_WATCHES/);
+    expect((await call(api.baseUrl, 'GET', '/v1/watches/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
+    expect((await call(api.baseUrl, 'DELETE', '/v1/watches/not-a-watch')).status).toBe(400);
+    await deleteAll();
+  }, 90_000);
+
+  it('runs a slot missed while the server was down once at start, and records a run it stopped in as FAILED', async () => {
+    const missed = await create({ notify: { url: `${receiver.origin}/x` } });
+    const interrupted = await create({ notify: { url: `${receiver.origin}/x` } });
+    await runsEnded(missed, 1);
+    await runsEnded(interrupted, 1);
+    await api.close();
+    await api.runtime.close?.();
+    const dir = path.join((api.runtime.config as DuckDbConfig).TRAILHOUND_STATE_DIR, 'watches');
+    const edit = async (
+      watchId: string,
+      change: (record: Record<string, unknown>) => Record<string, unknown>,
+    ) => {
+      const file = path.join(dir, `${watchId}.json`);
+      await writeFile(file, JSON.stringify(change(JSON.parse(await readFile(file, 'utf8')))));
+    };
+    const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    await edit(missed, (r) => ({ ...r, nextRunAt: threeHoursAgo }));
+    await edit(interrupted, (r) => ({ ...r, running: { since: threeHoursAgo, trigger: 'schedule' } }));
+    api = await startTestServer(
+      await (await import('../../src/lib/engines/duckdb/duckDbRuntime.js')).createDuckDbRuntime(
+        api.runtime.config as DuckDbConfig,
+        options,
+      ),
+    );
+    const ran = await runsEnded(missed, 2);
+    // Once, however many slots were missed; the schedule goes on from now.
+    expect(ran.lastRun).toMatchObject({ trigger: 'schedule', state: 'SUCCEEDED' });
+    expect(Date.parse(ran.nextRunAt)).toBeGreaterThan(Date.now() + 3_000_000);
+    const stopped = await watchOf(interrupted);
+    expect(stopped.running).toBeUndefined();
+    expect(stopped.lastRun).toMatchObject({ state: 'FAILED', startedAt: threeHoursAgo });
+    expect(stopped.lastRun.error).toMatch(/server stopped/);
+    expect(stopped.totals.runs).toBe(2);
+    await deleteAll();
+  }, 90_000);
+});
