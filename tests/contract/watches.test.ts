@@ -6,11 +6,12 @@
  * bounds (budget, overlap, the number of watches) fail visibly; a run missed while the server was
  * down runs once at start, and one it was in is recorded FAILED.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DuckDbConfig, SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import type { DuckDbEngine } from '../../src/lib/engines/duckdb/duckDbEngine.js';
+import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
 import { ResultRetention } from '../../src/lib/engines/duckdb/resultRetention.js';
 import { verifyCallback } from '../../src/lib/notify/callbackSignature.js';
 import { call, runToEnd } from '../helpers/apiClient.js';
@@ -35,6 +36,8 @@ let receiver: CallbackReceiver;
 let api: TestServer;
 /** The keys of the sweep's findings over the same window, asked directly. */
 let sweepKeys: string[];
+/** That sweep's execution. */
+let sweepExecutionId: string;
 
 const watchOf = async (watchId: string) => (await call(api.baseUrl, 'GET', `/v1/watches/${watchId}`)).body;
 
@@ -80,9 +83,9 @@ beforeAll(async () => {
     from: '2023-01-01T00:00:00Z',
     to: '2024-01-01T00:00:00Z',
   });
-  const rows = (
-    await call(api.baseUrl, 'GET', `/v1/executions/${sweep.execution.body.executionId}/results?limit=1000`)
-  ).body.rows as Record<string, string>[];
+  sweepExecutionId = sweep.execution.body.executionId;
+  const rows = (await call(api.baseUrl, 'GET', `/v1/executions/${sweepExecutionId}/results?limit=1000`)).body
+    .rows as Record<string, string>[];
   sweepKeys = rows.map((row) => `${row.detection}:${row.eventid}`).sort();
 }, 60_000);
 afterAll(async () => {
@@ -126,7 +129,8 @@ describe('watches', () => {
       findingsDelivered: sweepKeys.length,
       pendingFindings: 0,
     });
-    expect(Date.parse(first.nextRunAt) - Date.parse(first.lastRun.startedAt)).toBe(3_600_000);
+    // The schedule keeps its cadence: an hour after the slot it ran in (the watch's creation).
+    expect(Date.parse(first.nextRunAt) - Date.parse(first.createdAt)).toBe(3_600_000);
     const [only, ...more] = receiver.received;
     expect(more).toEqual([]);
     expect(verifyCallback(SECRET, only?.body ?? '', String(only?.headers['trailhound-signature']))).toBe(
@@ -301,11 +305,11 @@ describe('watches', () => {
     await deleteAll();
   }, 90_000);
 
-  it('runs a slot missed while the server was down once at start, and records a run it stopped in as FAILED', async () => {
+  it('runs a slot missed while the server was down once at start, finishes a run it stopped in, and gives up one that had not started', async () => {
     const missed = await create({ notify: { url: `${receiver.origin}/x` } });
     const interrupted = await create({ notify: { url: `${receiver.origin}/x` } });
-    await runsEnded(missed, 1);
-    await runsEnded(interrupted, 1);
+    const resumed = await create({ notify: { url: `${receiver.origin}/x` } });
+    for (const id of [missed, interrupted, resumed]) await runsEnded(id, 1);
     await api.close();
     await api.runtime.close?.();
     const dir = path.join((api.runtime.config as DuckDbConfig).TRAILHOUND_STATE_DIR, 'watches');
@@ -319,21 +323,32 @@ describe('watches', () => {
     const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000).toISOString();
     await edit(missed, (r) => ({ ...r, nextRunAt: threeHoursAgo }));
     await edit(interrupted, (r) => ({ ...r, running: { since: threeHoursAgo, trigger: 'schedule' } }));
-    api = await startTestServer(
-      await (await import('../../src/lib/engines/duckdb/duckDbRuntime.js')).createDuckDbRuntime(
-        api.runtime.config as DuckDbConfig,
-        options,
-      ),
-    );
+    // Stopped after the sweep's execution ended, before its findings were delivered.
+    await rm(path.join(dir, `${resumed}.delivered.json`));
+    await edit(resumed, (r) => ({
+      ...r,
+      running: { since: threeHoursAgo, trigger: 'schedule', executionId: sweepExecutionId },
+    }));
+    receiver.reset();
+    api = await startTestServer(await createDuckDbRuntime(api.runtime.config as DuckDbConfig, options));
     const ran = await runsEnded(missed, 2);
     // Once, however many slots were missed; the schedule goes on from now.
     expect(ran.lastRun).toMatchObject({ trigger: 'schedule', state: 'SUCCEEDED' });
     expect(Date.parse(ran.nextRunAt)).toBeGreaterThan(Date.now() + 3_000_000);
-    const stopped = await watchOf(interrupted);
+    const stopped = await runsEnded(interrupted, 2);
     expect(stopped.running).toBeUndefined();
     expect(stopped.lastRun).toMatchObject({ state: 'FAILED', startedAt: threeHoursAgo });
-    expect(stopped.lastRun.error).toMatch(/server stopped/);
-    expect(stopped.totals.runs).toBe(2);
+    expect(stopped.lastRun.error).toMatch(/stopped before its execution started/);
+    const finished = await runsEnded(resumed, 2);
+    expect(finished.lastRun).toMatchObject({
+      executionId: sweepExecutionId,
+      startedAt: threeHoursAgo,
+      state: 'SUCCEEDED',
+      delivered: sweepKeys.length,
+    });
+    const mine = bodies().filter((b) => b.watchId === resumed);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].executionId).toBe(sweepExecutionId);
     await deleteAll();
   }, 90_000);
 });

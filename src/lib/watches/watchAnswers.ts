@@ -44,6 +44,8 @@ export const WatchSchema = z
         since: Timestamp,
         trigger: z.enum(['schedule', 'request']),
         executionId: z.string().optional(),
+        window: z.object({ from: z.string(), to: z.string() }).strict().optional(),
+        finishing: Timestamp.optional().describe('when its findings began to be delivered'),
       })
       .strict()
       .optional(),

@@ -55,6 +55,9 @@ export interface WatchRecord {
     readonly since: string;
     readonly trigger: WatchRunTrigger;
     readonly executionId?: string;
+    readonly window?: { readonly from: string; readonly to: string };
+    /** When a process began finishing it (delivering): no other does meanwhile. */
+    readonly finishing?: string;
   };
   readonly lastRun?: WatchRun;
   readonly totals: {

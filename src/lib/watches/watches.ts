@@ -23,8 +23,24 @@ import type { WatchRecord, WatchRun, WatchRunTrigger, WatchStore } from './watch
 const DAY_MS = 86_400_000;
 /** Rows of one run read as findings; a run that answers more says so and delivers these. */
 const MAX_FINDINGS_PER_RUN = 10_000;
-/** Findings kept pending at most; the oldest beyond are dropped, and the run says so. */
+/**
+ * Findings kept pending at most, and their bytes (a watch is one DynamoDB item on AWS, 400 KB at
+ * most): the oldest beyond are dropped, and the run says so.
+ */
 const MAX_PENDING = 1_000;
+const MAX_PENDING_BYTES = 256_000;
+
+/** How many of `left`, oldest first, must go for the rest to fit the bounds. */
+const overflowOf = (left: readonly Finding[]): number => {
+  let bytes = 0;
+  let kept = 0;
+  for (let i = left.length - 1; i >= 0 && kept < MAX_PENDING; i -= 1) {
+    bytes += JSON.stringify(left[i]).length;
+    if (bytes > MAX_PENDING_BYTES) break;
+    kept += 1;
+  }
+  return left.length - kept;
+};
 const PAGE = 1000;
 
 export interface WatchesOptions {
@@ -41,7 +57,17 @@ export interface WatchesOptions {
   readonly now?: () => number;
   /** How often a run looks at its execution (200 ms). */
   readonly pollMs?: number;
+  /**
+   * Whether a run follows its execution in this process until it ends (the local server). On
+   * Lambda a function ends with its answer: the scheduled function finishes runs (resume).
+   */
+  readonly follow?: boolean;
 }
+
+/** A claim that never got its execution started (its function stopped) is given up after this. */
+const STALE_CLAIM_MS = 10 * 60_000;
+/** A run being finished by another process is taken over after this (its function stopped). */
+const STALE_FINISH_MS = 15 * 60_000;
 
 /** A watch as the API shows it. */
 const watchView = (record: WatchRecord): WatchView => ({
@@ -166,15 +192,18 @@ export class Watches {
       throw error;
     }
     await this.options.store.update(watchId, (r) =>
-      r.running ? { ...r, running: { ...r.running, executionId } } : undefined,
+      r.running ? { ...r, running: { ...r.running, executionId, window } } : undefined,
     );
     logger.info('watch run started', { watchId, executionId, trigger });
-    const run = this.#finish(record, { trigger, startedAt: iso(now), executionId, window }).catch(
-      (error: unknown) => logger.error('watch run failed', error as Error),
-    );
+    if (this.options.follow !== false) this.#track(this.#follow(watchId, executionId));
+    return { executionId };
+  }
+
+  /** Keeps `work` among the runs under way (settled() waits for them); its failure is logged. */
+  #track(work: Promise<void>): void {
+    const run = work.catch((error: unknown) => logger.error('watch run failed', error as Error));
     this.#runs.add(run);
     void run.finally(() => this.#runs.delete(run));
-    return { executionId };
   }
 
   /** Runs every watch whose time has come and that is not running (the scheduler's tick). */
@@ -193,21 +222,39 @@ export class Watches {
   }
 
   /**
-   * Ends the runs a stopped server left under way (this process holds the state now): each is
-   * recorded FAILED, and its findings not yet delivered are still pending or in the next window.
+   * Finishes the runs whose execution has ended, waiting until `waitUntil` (ms since the epoch) for
+   * those still running (the rest are finished by a later call), and gives up claims whose
+   * execution never started, older than `staleClaimMs`. The scheduled function on AWS calls it
+   * every tick; the local server once at start, where every claim it finds is stale.
    */
-  async recover(): Promise<void> {
+  async resume(options: { waitUntil?: number; staleClaimMs?: number } = {}): Promise<void> {
+    const now = this.#now();
+    const follows: Promise<void>[] = [];
     for (const record of await this.options.store.list()) {
-      if (!record.running) continue;
-      await this.#end(record.watchId, {
-        trigger: record.running.trigger,
-        startedAt: record.running.since,
-        endedAt: iso(this.#now()),
-        state: 'FAILED',
-        ...(record.running.executionId ? { executionId: record.running.executionId } : {}),
-        error: 'the server stopped during this run; the next run looks again',
-      });
+      const { running } = record;
+      if (!running) continue;
+      if (running.executionId) {
+        follows.push(
+          this.#follow(record.watchId, running.executionId, options.waitUntil).catch((error: unknown) =>
+            logger.error('watch run could not be finished', error as Error),
+          ),
+        );
+      } else if (now - Date.parse(running.since) >= (options.staleClaimMs ?? STALE_CLAIM_MS)) {
+        await this.#end(record.watchId, {
+          trigger: running.trigger,
+          startedAt: running.since,
+          endedAt: iso(now),
+          state: 'FAILED',
+          error: 'the run stopped before its execution started; the next run looks again',
+        });
+      }
     }
+    await Promise.all(follows);
+  }
+
+  /** What a server does at start (it holds the state now): every run it finds is resumed or given up. */
+  async recover(): Promise<void> {
+    this.#track(this.resume({ staleClaimMs: 0 }));
   }
 
   /** Resolves when the runs under way have ended. */
@@ -221,15 +268,14 @@ export class Watches {
       found = record;
       if (record.running) return undefined;
       const everyMs = parseIsoDuration(record.definition.every) ?? DAY_MS;
-      // The schedule moves on from its slot, not from now; a slot missed (the server was down) runs once.
-      const next = Math.max(
-        Date.parse(record.nextRunAt) + everyMs,
-        now + (trigger === 'schedule' ? everyMs : 0),
-      );
+      // The schedule keeps its cadence from its slot; a slot missed (the server was down) runs
+      // once, and the next is a whole period from now.
+      const slot = Date.parse(record.nextRunAt) + everyMs;
+      const next = slot > now ? slot : now + everyMs;
       return {
         ...record,
         running: { since: iso(now), trigger },
-        ...(trigger === 'schedule' ? { nextRunAt: iso(Math.max(next, now + 1000)) } : {}),
+        ...(trigger === 'schedule' ? { nextRunAt: iso(next) } : {}),
       };
     });
     if (claimed) return { record: claimed };
@@ -258,14 +304,28 @@ export class Watches {
     });
   }
 
-  async #waitForEnd(executionId: string, caller: Caller) {
+  /** The execution once it ended, or as it stands at `waitUntil`. */
+  async #waitForEnd(executionId: string, caller: Caller, waitUntil = Number.POSITIVE_INFINITY) {
     const { engine } = this.options;
     let execution = await engine.get(executionId, caller);
-    while (!isTerminal(execution.state)) {
+    while (!isTerminal(execution.state) && Date.now() < waitUntil) {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 200));
       execution = await engine.get(executionId, caller);
     }
     return execution;
+  }
+
+  /** Waits for the run's execution (until `waitUntil`), then finishes the run if it ended. */
+  async #follow(watchId: string, executionId: string, waitUntil?: number): Promise<void> {
+    const record = await this.options.store.get(watchId);
+    if (record?.running?.executionId !== executionId) return;
+    const caller: Caller = { principal: record.owner, auditor: false };
+    const execution = await this.#waitForEnd(executionId, caller, waitUntil).catch((error: unknown) => ({
+      state: 'FAILED' as const,
+      error: { message: (error as Error).message },
+    }));
+    if (!isTerminal(execution.state)) return;
+    await this.#finish(watchId, executionId, execution);
   }
 
   async #rows(executionId: string, caller: Caller) {
@@ -286,22 +346,36 @@ export class Watches {
     };
   }
 
+  /**
+   * Ends the run of `executionId`, ended: its findings read, the new ones delivered, the run
+   * recorded. Claimed first (running.finishing), so that two processes never deliver one run twice.
+   */
   async #finish(
-    record: WatchRecord,
-    started: {
-      trigger: WatchRunTrigger;
-      startedAt: string;
-      executionId: string;
-      window: { from: string; to: string };
+    watchId: string,
+    executionId: string,
+    execution: {
+      state: string;
+      error?: { message: string } | undefined;
+      window?: { from: string; to: string } | undefined;
     },
   ): Promise<void> {
-    const { watchId } = record;
+    const now = this.#now();
+    const record = await this.options.store.update(watchId, (r) =>
+      r.running?.executionId === executionId &&
+      (!r.running.finishing || now - Date.parse(r.running.finishing) >= STALE_FINISH_MS)
+        ? { ...r, running: { ...r.running, finishing: iso(now) } }
+        : undefined,
+    );
+    if (!record?.running) return;
     const caller: Caller = { principal: record.owner, auditor: false };
+    const window = execution.window ?? record.running.window;
+    const started = {
+      trigger: record.running.trigger,
+      startedAt: record.running.since,
+      executionId,
+      window: { from: window?.from ?? '', to: window?.to ?? '' },
+    };
     const base = { ...started };
-    const execution = await this.#waitForEnd(started.executionId, caller).catch((error: unknown) => ({
-      state: 'FAILED' as const,
-      error: { message: (error as Error).message },
-    }));
     if (execution.state !== 'SUCCEEDED') {
       await this.#end(watchId, {
         ...base,
@@ -318,20 +392,22 @@ export class Watches {
       const key = findingKey(row);
       if (!found.has(key)) found.set(key, { key, row, executionId: started.executionId });
     }
-    const current = (await this.options.store.get(watchId)) ?? record;
+    const current = record;
     const pendingKeys = new Set(current.pending.map((f) => f.key));
     const delivered = await this.options.store.delivered(watchId, [...found.keys()]);
     const fresh = [...found.values()].filter((f) => !delivered.has(f.key) && !pendingKeys.has(f.key));
     const toSend = [...current.pending, ...fresh];
     const outcome = await this.#deliver(record, started, toSend);
     const left = toSend.filter((f) => !outcome.sent.has(f.key));
-    const dropped = Math.max(0, left.length - MAX_PENDING);
+    const dropped = overflowOf(left);
     const warnings = [
       ...(more
         ? [`the execution answered more than ${MAX_FINDINGS_PER_RUN} rows: only the first were read`]
         : []),
       ...(dropped > 0
-        ? [`${dropped} undelivered findings over the ${MAX_PENDING} kept pending were dropped`]
+        ? [
+            `${dropped} undelivered findings were dropped: at most ${MAX_PENDING} (${MAX_PENDING_BYTES} bytes) are kept pending`,
+          ]
         : []),
     ];
     await this.#end(
