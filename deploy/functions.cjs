@@ -29,12 +29,12 @@ const ROLES = {
   listQueries: 'NoAwsRole',
   listDetections: 'NoAwsRole',
   getOpenApi: 'NoAwsRole',
-  // Watches are not deployed on AWS yet: these answer 501 and call nothing.
-  createWatch: 'NoAwsRole',
-  listWatches: 'NoAwsRole',
-  getWatch: 'NoAwsRole',
-  deleteWatch: 'NoAwsRole',
-  runWatch: 'NoAwsRole',
+  createWatch: 'CreateWatchRole',
+  listWatches: 'ListWatchesRole',
+  getWatch: 'GetWatchRole',
+  deleteWatch: 'DeleteWatchRole',
+  runWatch: 'RunWatchRole',
+  runWatches: 'RunWatchesRole',
   startExecution: 'StartExecutionRole',
   listExecutions: 'ListExecutionsRole',
   getExecution: 'GetExecutionRole',
@@ -88,6 +88,14 @@ const eventFunctionSettings = ({ workGroup }) => ({
     timeout: 900,
     memorySize: 3008,
     maximumRetryAttempts: 0,
+  },
+  // The watches' schedule: every 5 minutes it finishes the runs that ended, starts those due and
+  // waits for them within its 15 minutes. Never retried by Lambda (the next tick goes on: every
+  // run is claimed in the table, so two ticks at once neither run nor deliver one twice).
+  runWatches: {
+    timeout: 900,
+    maximumRetryAttempts: 0,
+    events: [{ schedule: { rate: ['rate(5 minutes)'], enabled: true } }],
   },
 });
 

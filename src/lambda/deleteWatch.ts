@@ -1,7 +1,4 @@
-/**
- * Lambda entry of DELETE /v1/watches/{watchId}: the route, on this container's Athena runtime. Watches are not
- * deployed on AWS yet: it answers 501, and its role allows no AWS call.
- */
+/** Lambda entry of DELETE /v1/watches/{watchId}: the route, on this container's Athena runtime (watches in DynamoDB). */
 import { deleteWatch } from '../handlers/deleteWatch.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { containerRuntime } from './containerRuntime.js';

@@ -8,10 +8,10 @@ import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../lib/http/cors.js'
 import { API_ROUTES } from '../routes.js';
 
 /**
- * Functions no HTTP request reaches: Athena's end-of-execution events, the daily compaction, and
- * the integrity checks startIntegrityCheck hands over.
+ * Functions no HTTP request reaches: Athena's end-of-execution events, the daily compaction, the
+ * integrity checks startIntegrityCheck hands over, and the watches' schedule.
  */
-export const EVENT_FUNCTIONS = ['notifyExecution', 'compactDays', 'runIntegrityCheck'] as const;
+export const EVENT_FUNCTIONS = ['notifyExecution', 'compactDays', 'runIntegrityCheck', 'runWatches'] as const;
 
 export const LAMBDA_FUNCTIONS: readonly string[] = [...API_ROUTES.map((r) => r.name), ...EVENT_FUNCTIONS];
 

@@ -1,7 +1,4 @@
-/**
- * Lambda entry of GET /v1/watches/{watchId}: the route, on this container's Athena runtime. Watches are not
- * deployed on AWS yet: it answers 501, and its role allows no AWS call.
- */
+/** Lambda entry of GET /v1/watches/{watchId}: the route, on this container's Athena runtime (watches in DynamoDB). */
 import { getWatch } from '../handlers/getWatch.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { containerRuntime } from './containerRuntime.js';

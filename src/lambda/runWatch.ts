@@ -1,7 +1,4 @@
-/**
- * Lambda entry of POST /v1/watches/{watchId}/runs: the route, on this container's Athena runtime. Watches are not
- * deployed on AWS yet: it answers 501, and its role allows no AWS call.
- */
+/** Lambda entry of POST /v1/watches/{watchId}/runs: the route, on this container's Athena runtime (watches in DynamoDB). */
 import { runWatch } from '../handlers/runWatch.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
 import { containerRuntime } from './containerRuntime.js';

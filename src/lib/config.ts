@@ -148,6 +148,13 @@ export const AthenaConfigSchema = RequestLimitsSchema.extend({
    */
   TRAILHOUND_INTEGRITY_MAX_BYTES: positiveInt(10_000_000_000),
   /** The asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY) evidence is signed with: id, ARN or alias (the template makes one). */
+  /** The DynamoDB table watches and their delivered keys are kept in (the template's WatchesTable); unset: no watches. */
+  TRAILHOUND_WATCHES_TABLE: unlessEmpty(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/)),
+  /** Where the secrets a watch names are in Secrets Manager: `<prefix><name>` (a PagerDuty routing key). */
+  TRAILHOUND_WATCH_SECRETS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{0,256}$/)
+    .default('trailhound/watches/'),
   TRAILHOUND_EVIDENCE_KMS_KEY: unlessEmpty(
     z
       .string()

@@ -28,7 +28,7 @@ export interface Runtime {
   readonly integrity?: IntegrityChecks;
   /** Signs executions' evidence: the local server's key, or a KMS key on AWS. */
   readonly evidence?: EvidenceSigner;
-  /** Queries on a schedule whose new findings are delivered once (the local server, for now). */
+  /** Queries on a schedule whose new findings are delivered once (files locally, DynamoDB on AWS). */
   readonly watches?: Watches;
   /** What the results directory holds on disk (the embedded engine): GET /health says. */
   diskUse?(): Promise<{ readonly files: number; readonly bytes: number }>;
@@ -72,6 +72,6 @@ export const evidenceSignerOf = (runtime: Runtime): EvidenceSigner => {
 export const watchesOf = (runtime: Runtime): Watches => {
   if (runtime.watches) return runtime.watches;
   throw new CapabilityUnavailableError(
-    'Watches run on the local server (npm start with the embedded engine); on AWS they are not deployed yet',
+    'This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE on AWS; the local server on the embedded engine has them)',
   );
 };

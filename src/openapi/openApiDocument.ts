@@ -297,14 +297,14 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '404': problem('No query of that name.'),
       '415': problem('The body is not application/json.'),
       '422': problem('The deployment has as many watches as it allows (TRAILHOUND_MAX_WATCHES).'),
-      '501': problem('Watches are not deployed here (on AWS, for now).'),
+      '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
   listWatches: {
     summary: 'Every watch, oldest first, with its next and last run',
     responses: {
       '200': { description: 'The watches.', content: jsonContent('WatchList') },
-      '501': problem('Watches are not deployed here (on AWS, for now).'),
+      '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
   getWatch: {
@@ -315,7 +315,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '200': { description: 'The watch.', content: jsonContent('Watch') },
       '400': problem('Not a watch id.'),
       '404': problem('No such watch.'),
-      '501': problem('Watches are not deployed here (on AWS, for now).'),
+      '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
   deleteWatch: {
@@ -325,7 +325,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '204': { description: 'Deleted.' },
       '400': problem('Not a watch id.'),
       '404': problem('No such watch.'),
-      '501': problem('Watches are not deployed here (on AWS, for now).'),
+      '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
   runWatch: {
@@ -341,7 +341,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '404': problem('No such watch.'),
       '409': problem('A run of the watch is under way.'),
       '422': problem('Over its budget (maxBytesScanned) or the scan cutoff: the run is recorded FAILED.'),
-      '501': problem('Watches are not deployed here (on AWS, for now).'),
+      '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
   getOpenApi: {

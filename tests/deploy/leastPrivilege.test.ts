@@ -19,6 +19,7 @@ import {
   type Roles,
   rolesOf,
   TEMPLATE_NAMES,
+  WATCHES_TABLE_ARN,
 } from '../helpers/leastPrivilege.js';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -64,10 +65,12 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await allowedBy(set, { action: 's3:PutBucketPolicy', resource: s3Arn(LOG_BUCKET) })).toEqual([]);
   });
 
-  it('lets only queries and integrity checks read the log files, and nothing outside AWSLogs/', async () => {
+  it("lets only queries (a watch's runs among them) and integrity checks read the log files, and nothing outside AWSLogs/", async () => {
     expect(await allowedBy(set, { action: 's3:GetObject', resource: s3Arn(LOG_BUCKET, LOG_KEY) })).toEqual([
       'compactDays',
       'runIntegrityCheck',
+      'runWatch',
+      'runWatches',
       'startExecution',
     ]);
     expect(
@@ -82,6 +85,8 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
       'compactDays',
       'getEvidence',
       'runIntegrityCheck',
+      'runWatch',
+      'runWatches',
       'startExecution',
       'startIntegrityCheck',
     ]);
@@ -102,7 +107,7 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
         action: 'athena:StartQueryExecution',
         resource: workGroupArn(TEMPLATE_NAMES.workGroup),
       }),
-    ).toEqual(['startExecution']);
+    ).toEqual(['runWatch', 'runWatches', 'startExecution']);
     expect(
       await allowedBy(set, {
         action: 'athena:StartQueryExecution',
@@ -141,7 +146,9 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     }
     const decrypters = await allowedBy(set, { action: 'kms:Decrypt', resource: KEY });
     expect(decrypters).toEqual(
-      set === 'organization' ? ['compactDays', 'runIntegrityCheck', 'startExecution'] : [],
+      set === 'organization'
+        ? ['compactDays', 'runIntegrityCheck', 'runWatch', 'runWatches', 'startExecution']
+        : [],
     );
     expect(await allowedBy(set, { action: 'kms:GenerateDataKey', resource: KEY })).toEqual(
       set === 'organization' ? ['compactDays'] : [],
@@ -165,10 +172,10 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(await deleters(RESULTS_BUCKET, 'athena-compaction/x.csv')).toEqual([]);
   });
 
-  it("lets only the notify function read the callbacks' key, no function pass a role, and only the starters of checks invoke a function: the check runner", async () => {
+  it("lets only the functions that deliver read the callbacks' key, no function pass a role, and only the starters of checks invoke a function: the check runner", async () => {
     expect(
       await allowedBy(set, { action: 'secretsmanager:GetSecretValue', resource: NOTIFY_SECRET_ARN }),
-    ).toEqual(set === 'organization' ? ['notifyExecution'] : []);
+    ).toEqual(set === 'organization' ? ['notifyExecution', 'runWatches'] : []);
     expect(
       await allowedBy(set, {
         action: 'iam:PassRole',
@@ -227,6 +234,35 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     expect(resultReaders.filter((fn) => fn.includes('IntegrityCheck'))).toEqual([]);
   });
 
+  it('lets only the watch functions use the watches table, each as its work needs, and only runWatches read the secrets watches name', async () => {
+    const onTable = (action: string) =>
+      allowedBy(set, { action: `dynamodb:${action}`, resource: WATCHES_TABLE_ARN });
+    expect(await onTable('Query')).toEqual(['deleteWatch', 'listWatches', 'runWatches']);
+    expect(await onTable('GetItem')).toEqual(['getWatch', 'runWatch', 'runWatches']);
+    expect(await onTable('PutItem')).toEqual(['createWatch', 'runWatch', 'runWatches']);
+    expect(await onTable('UpdateItem')).toEqual(['createWatch', 'deleteWatch']);
+    expect(await onTable('DeleteItem')).toEqual(['deleteWatch']);
+    expect(await onTable('BatchWriteItem')).toEqual(['deleteWatch', 'runWatches']);
+    expect(await onTable('BatchGetItem')).toEqual(['runWatches']);
+    for (const action of ['Scan', 'DeleteTable', 'UpdateTable', 'UpdateTimeToLive']) {
+      expect(await onTable(action), action).toEqual([]);
+    }
+    const other = `arn:aws:dynamodb:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:table/other`;
+    expect(await allowedBy(set, { action: 'dynamodb:GetItem', resource: other })).toEqual([]);
+    const secret = (name: string) =>
+      `arn:aws:secretsmanager:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:secret:trailhound/dev/watches/${name}-AbCdEf`;
+    expect(
+      await allowedBy(set, { action: 'secretsmanager:GetSecretValue', resource: secret('pagerduty-soc') }),
+    ).toEqual(['runWatches']);
+    expect(
+      await allowedBy(set, { action: 'secretsmanager:DescribeSecret', resource: secret('pagerduty-soc') }),
+    ).toEqual(['createWatch']);
+    const elsewhere = `arn:aws:secretsmanager:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:secret:prod/database-AbCdEf`;
+    expect(await allowedBy(set, { action: 'secretsmanager:GetSecretValue', resource: elsewhere })).toEqual(
+      [],
+    );
+  });
+
   it("lets each function write its own log stream and no other function's", async () => {
     const stream = (fn: string) => ({
       action: 'logs:PutLogEvents',
@@ -234,19 +270,8 @@ describe.each(['default', 'organization'] as const)('the %s stack', (set) => {
     });
     for (const fn of LAMBDA_FUNCTIONS) {
       const writers = await allowedBy(set, stream(fn));
-      // The functions that call no AWS service share one role, and so their log groups (the
-      // watch routes among them until watches are deployed on AWS).
-      const shared = [
-        'createWatch',
-        'deleteWatch',
-        'getOpenApi',
-        'getWatch',
-        'health',
-        'listDetections',
-        'listQueries',
-        'listWatches',
-        'runWatch',
-      ];
+      // The functions that call no AWS service share one role, and so their log groups.
+      const shared = ['getOpenApi', 'health', 'listDetections', 'listQueries'];
       expect(writers, fn).toEqual(shared.includes(fn) ? shared : [fn]);
     }
   });

@@ -11,6 +11,7 @@ import { cfnLint, hasCfnLint, packageStack } from '../../scripts/packageStack.js
 import { LAMBDA_FUNCTIONS } from '../../src/lambda/functions.js';
 import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../src/lib/http/cors.js';
 import { glueColumns, gluePartitionKeys } from '../../src/lib/schema/glueTable.js';
+import { WATCHES_TABLE_SHAPE } from '../../src/lib/watches/dynamoWatchStore.js';
 import { openApiDocument } from '../../src/openapi/openApiDocument.js';
 import { API_ROUTES } from '../../src/routes.js';
 import { deployedTemplate } from '../helpers/cloudFormation.js';
@@ -182,7 +183,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     }
   });
 
-  it('lets only startExecution and the compaction start queries, and health, listQueries, listDetections and getOpenApi touch no AWS service', () => {
+  it("lets only startExecution, a watch's runs and the compaction start queries, and health, listQueries, listDetections and getOpenApi touch no AWS service", () => {
     const byRole = (role: string) =>
       statements(t())
         .filter((s) => s.role === role)
@@ -190,7 +191,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     const starters = statements(t())
       .filter((s) => [].concat(s.Action).includes('athena:StartQueryExecution' as never))
       .map((s) => s.role);
-    expect(starters).toEqual(['StartExecutionRole', 'CompactionRole']);
+    expect(starters).toEqual(['StartExecutionRole', 'CompactionRole', 'RunWatchRole', 'RunWatchesRole']);
     // Sending traces, where tracing is on, is no AWS service of ours.
     for (const id of [
       'HealthLambdaFunction',
@@ -232,6 +233,8 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
       'RunIntegrityCheckRole',
       'GetEvidenceRole',
       'CompactionRole',
+      'RunWatchRole',
+      'RunWatchesRole',
     ]);
     for (const s of onLogs) {
       expect(s.Action).toEqual(['s3:ListBucket']);
@@ -255,7 +258,9 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
   });
 
   it("sends Athena's end-of-execution events of the workgroup to the notify function, which reads nothing else but the executions' integrity checks", () => {
-    const rule = only(t(), 'AWS::Events::Rule');
+    const rules = resources(t(), 'AWS::Events::Rule').map(([, r]) => r.Properties);
+    const rule = rules.find((r) => r.EventPattern);
+    expect(rules.filter((r) => r.EventPattern)).toHaveLength(1);
     expect(rule.EventPattern).toEqual({
       source: ['aws.athena'],
       'detail-type': ['Athena Query State Change'],
@@ -266,7 +271,7 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     expect(notify.Role).toEqual({ 'Fn::GetAtt': ['NotifyExecutionRole', 'Arn'] });
     expect(Number(notify.Timeout)).toBe(900);
     const config = resources(t(), 'AWS::Lambda::EventInvokeConfig');
-    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0, 0]);
+    expect(config.map(([, c]) => c.Properties.MaximumRetryAttempts)).toEqual([0, 0, 0, 0]);
     const actions = statements(t())
       .filter((s) => s.role === 'NotifyExecutionRole')
       .flatMap((s) => ([] as string[]).concat(s.Action))
@@ -409,7 +414,50 @@ describe.each(Object.keys(PARAMETER_SETS) as SetName[])('the %s stack', (name) =
     ]);
     // Queries read the columnar table's Parquet and its watermark, and write nothing there.
     const readers = statements(t()).filter((s) => s.Sid === 'ReadColumnarCopy');
-    expect(readers.map((s) => [s.role, s.Action])).toEqual([['StartExecutionRole', ['s3:GetObject']]]);
+    expect(readers.map((s) => [s.role, s.Action])).toEqual([
+      ['StartExecutionRole', ['s3:GetObject']],
+      ['RunWatchRole', ['s3:GetObject']],
+      ['RunWatchesRole', ['s3:GetObject']],
+    ]);
+  });
+
+  it("keeps watches in a table of the store's shape, with TTL, and runs them every 5 minutes with a function that is never retried", () => {
+    const table = t().Resources.WatchesTable;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toEqual({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: WATCHES_TABLE_SHAPE.AttributeDefinitions,
+      KeySchema: WATCHES_TABLE_SHAPE.KeySchema,
+      TimeToLiveSpecification: WATCHES_TABLE_SHAPE.TimeToLiveSpecification,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    const schedule = resources(t(), 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .find((r) => r.ScheduleExpression);
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    expect(text(schedule.Targets)).toContain('RunWatchesLambdaFunction');
+    const fn = t().Resources.RunWatchesLambdaFunction.Properties;
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': ['RunWatchesRole', 'Arn'] });
+    expect(Number(fn.Timeout)).toBe(900);
+    for (const [id, f] of resources(t(), 'AWS::Lambda::Function')) {
+      expect(f.Properties.Environment.Variables.TRAILHOUND_WATCHES_TABLE, id).toEqual({
+        Ref: 'WatchesTable',
+      });
+      expect(f.Properties.Environment.Variables.TRAILHOUND_WATCH_SECRETS_PREFIX, id).toBe(
+        'trailhound/dev/watches/',
+      );
+    }
+    // Only the watch functions touch the table, none with a wildcard action.
+    const onTable = statements(t()).filter((s) => text(s.Resource).includes('WatchesTable'));
+    expect([...new Set(onTable.map((s) => s.role))]).toEqual([
+      'CreateWatchRole',
+      'ListWatchesRole',
+      'GetWatchRole',
+      'DeleteWatchRole',
+      'RunWatchRole',
+      'RunWatchesRole',
+    ]);
   });
 });
 
@@ -417,7 +465,13 @@ describe('parameter sets', () => {
   it('by default: the account role that access logs need, no tracing, no callbacks', () => {
     const t = templates.default.json;
     expect(resources(t, 'AWS::SecretsManager::Secret')).toEqual([]);
-    expect(text(statements(t))).not.toContain('secretsmanager');
+    // No callbacks' key to read; the secrets a watch names, only under the stage's watches prefix.
+    const secrets = statements(t).filter((s) => text(s.Action).includes('secretsmanager'));
+    expect(secrets.map((s) => [s.role, s.Action])).toEqual([
+      ['CreateWatchRole', ['secretsmanager:DescribeSecret']],
+      ['RunWatchesRole', ['secretsmanager:GetSecretValue']],
+    ]);
+    for (const s of secrets) expect(text(s.Resource)).toContain(':secret:trailhound/dev/watches/*');
     expect(only(t, 'AWS::ApiGateway::Account').CloudWatchRoleArn).toEqual({
       'Fn::GetAtt': ['ApiGatewayCloudWatchLogsRole', 'Arn'],
     });
@@ -545,7 +599,7 @@ describe('parameter sets', () => {
     expect(text(env.TRAILHOUND_ACCOUNTS)).toContain('111122223333,444455556666');
     expect(env.TRAILHOUND_PRICE_PER_TB_USD).toBe('6.25');
     expect(Number(env.TRAILHOUND_MAX_BYTES_SCANNED)).toBe(1073741824);
-    // Callbacks: the listed origins, and a generated key only the notify function may read.
+    // Callbacks: the listed origins, and a generated key only the functions that deliver may read.
     expect(env.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS).toBe(
       'https://hooks.example.com,https://*.tickets.example.net',
     );
@@ -553,8 +607,11 @@ describe('parameter sets', () => {
     const readers = statements(t).filter((s) =>
       [].concat(s.Action).includes('secretsmanager:GetSecretValue' as never),
     );
-    expect(readers.map((s) => [s.role, s.Resource])).toEqual([
+    expect(
+      readers.map((s) => [s.role, s.Resource]).filter(([, r]) => !text(r).includes('watches/*')),
+    ).toEqual([
       ['NotifyExecutionRole', { Ref: 'NotifySecret' }],
+      ['RunWatchesRole', { Ref: 'NotifySecret' }],
     ]);
   });
 

@@ -18,6 +18,9 @@ type Json = any;
 export const NOTIFY_SECRET_ARN = `arn:aws:secretsmanager:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:secret:trailhound-notify-AbCdEf`;
 /** The names the packaged template gives its workgroups and database (stage `dev`). */
 /** The evidence key of the test deployment. */
+/** The watches table of the test deployment. */
+export const WATCHES_TABLE = 'trailhound-dev-WatchesTable-TESTTABLE';
+export const WATCHES_TABLE_ARN = `arn:aws:dynamodb:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:table/${WATCHES_TABLE}`;
 export const EVIDENCE_KEY_ARN = `arn:aws:kms:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:key/0a1b2c3d-1111-4222-8333-444455556666`;
 
 export const TEMPLATE_NAMES = {
@@ -39,6 +42,7 @@ const deployment = (logBucket: string) => ({
     StoreBucket: STORE_BUCKET,
     NotifySecret: NOTIFY_SECRET_ARN,
     EvidenceKey: '0a1b2c3d-1111-4222-8333-444455556666',
+    WatchesTable: WATCHES_TABLE,
     ServerlessDeploymentBucket: 'trailhound-deployment-test',
   },
   getAtts: {
@@ -47,6 +51,7 @@ const deployment = (logBucket: string) => ({
     ResultsBucket: bucket(RESULTS_BUCKET),
     StoreBucket: bucket(STORE_BUCKET),
     EvidenceKey: { Arn: EVIDENCE_KEY_ARN },
+    WatchesTable: { Arn: WATCHES_TABLE_ARN },
     CompactDaysLambdaFunction: {
       Arn: `arn:aws:lambda:${DOUBLE_REGION}:${DOUBLE_ACCOUNT}:function:trailhound-dev-compactDays`,
     },

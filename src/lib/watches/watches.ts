@@ -52,6 +52,8 @@ export interface WatchesOptions {
   readonly send: (url: string, body: unknown, deliveryId: string) => Promise<DeliveryOutcome>;
   /** The value of the secret `name`, or undefined when the deployment has none of that name. */
   readonly secret: (name: string) => Promise<string | undefined>;
+  /** Whether the secret `name` exists, without reading it (a watch is checked when made). */
+  readonly secretExists?: (name: string) => Promise<boolean>;
   /** The API's base URL, for links in deliveries (callbacks' rule). */
   readonly publicUrl?: () => string | undefined;
   readonly now?: () => number;
@@ -108,6 +110,7 @@ export class Watches {
 
   /** Whether the deployment holds the secret `name` (a PagerDuty routing key). */
   async hasSecret(name: string): Promise<boolean> {
+    if (this.options.secretExists) return this.options.secretExists(name);
     return (await this.options.secret(name)) !== undefined;
   }
 
