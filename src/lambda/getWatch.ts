@@ -1,6 +1,6 @@
 /** Lambda entry of GET /v1/watches/{watchId}: the route, on this container's Athena runtime (watches in DynamoDB). */
 import { getWatch } from '../handlers/getWatch.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
-import { containerRuntime } from './containerRuntime.js';
+import { watchesRuntime } from './watchesRuntime.js';
 
-export const handler = httpHandler(getWatch, containerRuntime);
+export const handler = httpHandler(getWatch, watchesRuntime);

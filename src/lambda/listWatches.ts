@@ -1,6 +1,6 @@
 /** Lambda entry of GET /v1/watches: the route, on this container's Athena runtime (watches in DynamoDB). */
 import { listWatches } from '../handlers/listWatches.js';
 import { httpHandler } from '../lib/http/httpHandler.js';
-import { containerRuntime } from './containerRuntime.js';
+import { watchesRuntime } from './watchesRuntime.js';
 
-export const handler = httpHandler(listWatches, containerRuntime);
+export const handler = httpHandler(listWatches, watchesRuntime);

@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import type { AthenaRuntime } from '../lib/engines/athena/athenaRuntime.js';
 import { logger } from '../lib/logging/logger.js';
 import { watchesOf } from '../lib/runtime.js';
-import { containerRuntime } from './containerRuntime.js';
+import { watchesRuntime } from './watchesRuntime.js';
 
 /** What the deliveries of one run may take with their retries: seven tries over a minute, each up to 10 s. */
 const DELIVERY_MS = 180_000;
@@ -27,4 +27,4 @@ export const runWatchesHandler =
     logger.info('watches ticked');
   };
 
-export const handler = runWatchesHandler(containerRuntime);
+export const handler = runWatchesHandler(watchesRuntime);

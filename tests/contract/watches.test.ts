@@ -9,6 +9,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
 import { type DuckDbConfig, SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import type { DuckDbEngine } from '../../src/lib/engines/duckdb/duckDbEngine.js';
 import { createDuckDbRuntime } from '../../src/lib/engines/duckdb/duckDbRuntime.js';
@@ -63,6 +64,22 @@ const create = async (body: Record<string, unknown>) => {
 };
 
 const bodies = () => receiver.received.map((r) => JSON.parse(r.body));
+
+/** `trailhound …` against the test server, in this process: its exit code and what it printed. */
+const trailhound = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stream = (into: string[]) => ({
+    write: (chunk: string | Uint8Array) => into.push(String(chunk)) > 0,
+    once: () => undefined,
+  });
+  const code = await runCli([...args, '--endpoint', api.baseUrl], {
+    stdout: stream(out),
+    stderr: stream(err),
+    env: {},
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+};
 
 beforeAll(async () => {
   receiver = await startCallbackReceiver(202);
@@ -240,6 +257,50 @@ describe('watches', () => {
     // The key is shown by name only.
     expect(JSON.stringify(await watchOf(watchId))).not.toContain(ROUTING_KEY);
     await deleteAll();
+  }, 60_000);
+
+  it('is managed from the command line: create (parameters typed), list, show, run and delete', async () => {
+    const made = await trailhound(
+      'watches',
+      'create',
+      'principal-activity',
+      '--every',
+      'PT1H',
+      '--lookback',
+      LOOKBACK,
+      '-p',
+      'userName=bert-jan',
+      '--notify',
+      `${receiver.origin}/cli`,
+      '--label',
+      'cli-watch',
+      '-f',
+      'json',
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const { watchId } = JSON.parse(made.stdout);
+    expect(JSON.parse(made.stdout)).toMatchObject({
+      query: 'principal-activity',
+      parameters: { userName: 'bert-jan' },
+    });
+    await runsEnded(watchId, 1);
+    const listed = await trailhound('watches', 'list');
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `^${watchId}  cli-watch .* every PT1H .* last SUCCEEDED at .*: \\d+ new, \\d+ delivered`,
+        'm',
+      ),
+    );
+    const shown = await trailhound('watches', 'show', watchId);
+    expect(shown.stdout).toContain('every      PT1H, looking back P3650D');
+    expect(shown.stdout).toMatch(/^totals {5}1 runs \(0 failed\), \d+ findings delivered, 0 pending$/m);
+    const ran = await trailhound('watches', 'run', watchId);
+    expect(ran.stdout).toMatch(/^started [0-9a-f-]{36}: trailhound status/);
+    await runsEnded(watchId, 2);
+    expect((await trailhound('watches', 'delete', watchId)).stdout).toBe(`deleted ${watchId}\n`);
+    const gone = await trailhound('watches', 'show', watchId);
+    expect(gone.code).toBe(3);
+    expect(gone.stderr).toContain(`No watch ${watchId}`);
   }, 60_000);
 
   it('refuses what it cannot do: a bad body, a secret it lacks, an origin not listed, a fifth watch, an overlapping run', async () => {

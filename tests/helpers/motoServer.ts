@@ -4,7 +4,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { WATCHES_TABLE_SHAPE } from '../../src/lib/watches/dynamoWatchStore.js';
 
 export const hasMoto = (): boolean => spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 
@@ -53,3 +55,28 @@ export const motoS3Client = (moto: Moto): S3Client =>
       secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     },
   });
+
+/** The real DynamoDB client, pointed at moto (its documented example credentials). */
+export const motoDynamoClient = (moto: Moto): DynamoDBClient =>
+  new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: {
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    },
+  });
+
+/** A watches table named `name`, of the shape the store declares (a deploy test holds the template to it). */
+export const createWatchesTable = async (dynamo: DynamoDBClient, name: string): Promise<void> => {
+  const { AttributeDefinitions, KeySchema, TimeToLiveSpecification } = WATCHES_TABLE_SHAPE;
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...AttributeDefinitions],
+      KeySchema: [...KeySchema],
+    }),
+  );
+  await dynamo.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification }));
+};

@@ -7,7 +7,6 @@
  * twice; every AWS call each function made is allowed by its role in the packaged template.
  * Skipped, saying so, where moto_server is absent.
  */
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -20,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWatchesHandler } from '../../src/lambda/runWatches.js';
 import { loadAthenaConfig, SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import { type AthenaRuntime, createAthenaRuntime } from '../../src/lib/engines/athena/athenaRuntime.js';
-import { WATCHES_TABLE_SHAPE } from '../../src/lib/watches/dynamoWatchStore.js';
+import { withAwsWatches } from '../../src/lib/watches/awsWatches.js';
 import { API_ROUTES } from '../../src/routes.js';
 import { call } from '../helpers/apiClient.js';
 import { AthenaDouble } from '../helpers/athenaDouble.js';
@@ -40,7 +39,13 @@ import {
   WATCHES_TABLE,
   WATCHES_TABLE_ARN,
 } from '../helpers/leastPrivilege.js';
-import { hasMoto, type Moto, startMoto } from '../helpers/motoServer.js';
+import {
+  createWatchesTable,
+  hasMoto,
+  type Moto,
+  motoDynamoClient,
+  startMoto,
+} from '../helpers/motoServer.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const available = hasMoto();
@@ -86,24 +91,8 @@ beforeAll(async () => {
   moto = await startMoto();
   receiver = await startCallbackReceiver(202);
   twin = new AthenaDouble({ logsDir: SAMPLE_LOGS_DIR, workGroup: TEMPLATE_NAMES.workGroup });
-  const dynamo = new DynamoDBClient({
-    region: DOUBLE_REGION,
-    endpoint: moto.endpoint,
-    credentials: {
-      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    },
-  });
-  const { AttributeDefinitions, KeySchema, TimeToLiveSpecification } = WATCHES_TABLE_SHAPE;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: WATCHES_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...AttributeDefinitions],
-      KeySchema: [...KeySchema],
-    }),
-  );
-  await dynamo.send(new UpdateTimeToLiveCommand({ TableName: WATCHES_TABLE, TimeToLiveSpecification }));
+  const dynamo = motoDynamoClient(moto);
+  await createWatchesTable(dynamo, WATCHES_TABLE);
   documents = DynamoDBDocumentClient.from(dynamo);
   recordCalls(documents, twin.calls, dynamoIam);
   const secrets = new SecretsManagerClient({ region: DOUBLE_REGION });
@@ -133,12 +122,10 @@ beforeAll(async () => {
     TRAILHOUND_NOTIFY_SECRET: 'the-aws-watch-test-secret-0123456789abcdef',
     TRAILHOUND_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com/dev',
   });
-  const runtime: AthenaRuntime = await createAthenaRuntime(config, {
-    athena: twin.athena,
-    s3: twin.s3,
-    dynamo: documents,
-    secrets,
-  });
+  const runtime: AthenaRuntime = withAwsWatches(
+    await createAthenaRuntime(config, { athena: twin.athena, s3: twin.s3 }),
+    { dynamo: documents, secrets },
+  );
   api = await startTestServer(runtime, routesAsFunctions(API_ROUTES));
   const handler = runWatchesHandler(async () => runtime);
   tick = () => asFunction('runWatches', () => handler({}, { getRemainingTimeInMillis: () => 900_000 }));

@@ -4,16 +4,20 @@
  * delivers as callbacks are delivered (signed with the notify secret, to allowed origins only).
  * A watch's secrets (a PagerDuty routing key) are Secrets Manager secrets under
  * TRAILHOUND_WATCH_SECRETS_PREFIX: only their existence is asked when a watch is made, and their
- * value only by the function that delivers.
+ * value only by the function that delivers. Only the watch functions' runtimes have them (their
+ * bundles alone carry DynamoDB's client and the query catalog a run is planned from).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
-  type SecretsManagerClient,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AWS_CLIENT_SETTINGS } from '../aws/throttleRetry.js';
 import type { AthenaConfig } from '../config.js';
 import { toEngineError } from '../engines/athena/athenaErrors.js';
+import type { AthenaRuntime } from '../engines/athena/athenaRuntime.js';
 import type { QueryEngine } from '../engines/queryEngine.js';
 import { callbackNotifier } from '../notify/callbackNotifier.js';
 import { notifySecret } from '../notify/notifySecret.js';
@@ -22,7 +26,7 @@ import { Watches } from './watches.js';
 
 const missing = (error: unknown) => (error as { name?: string }).name === 'ResourceNotFoundException';
 
-export const awsWatches = (
+const awsWatches = (
   config: AthenaConfig,
   engine: QueryEngine,
   clients: { dynamo: () => DynamoDBDocumentClient; secrets: () => SecretsManagerClient },
@@ -72,4 +76,23 @@ export const awsWatches = (
     },
     publicUrl: () => config.TRAILHOUND_PUBLIC_URL,
   });
+};
+
+/** The clients watches use on AWS; tests pass doubles, the rest are made from the environment. */
+export interface WatchClients {
+  readonly dynamo?: DynamoDBDocumentClient;
+  readonly secrets?: SecretsManagerClient;
+}
+
+/** `runtime` with watches, where its configuration names their table (TRAILHOUND_WATCHES_TABLE). */
+export const withAwsWatches = (runtime: AthenaRuntime, clients: WatchClients = {}): AthenaRuntime => {
+  let secrets = clients.secrets;
+  const watches = awsWatches(runtime.config, runtime.engine, {
+    dynamo: () => clients.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient(AWS_CLIENT_SETTINGS)),
+    secrets: () => {
+      secrets ??= new SecretsManagerClient(AWS_CLIENT_SETTINGS);
+      return secrets;
+    },
+  });
+  return watches ? { ...runtime, watches } : runtime;
 };

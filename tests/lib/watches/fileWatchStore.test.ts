@@ -8,24 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineUnavailableError, WatchLimitError } from '../../../src/lib/errors.js';
 import { FileWatchStore } from '../../../src/lib/watches/fileWatchStore.js';
-import type { WatchRecord } from '../../../src/lib/watches/watchStore.js';
+import { watchIdOf, watchRecord } from '../../helpers/watchRecords.js';
 
-const record = (watchId: string): WatchRecord => ({
-  watchId,
-  createdAt: '2026-12-05T00:00:00.000Z',
-  definition: {
-    query: 'sweep',
-    parameters: {},
-    every: 'PT15M',
-    lookback: 'PT45M',
-    notify: { url: 'https://hooks.example.com/x', format: 'trailhound' },
-  },
-  nextRunAt: '2026-12-05T00:00:00.000Z',
-  totals: { runs: 0, failedRuns: 0, findingsDelivered: 0 },
-  pending: [],
-});
-const A = '00000000-0000-4000-8000-00000000000a';
-const B = '00000000-0000-4000-8000-00000000000b';
+const A = watchIdOf(10);
+const B = watchIdOf(11);
 
 const storeDir = async () => path.join(await mkdtemp(path.join(tmpdir(), 'trailhound-state-')), 'watches');
 
@@ -33,7 +19,7 @@ describe('FileWatchStore', () => {
   it('applies concurrent changes one after the other, none lost, and leaves no file aside', async () => {
     const dir = await storeDir();
     const store = new FileWatchStore(dir);
-    await store.create(record(A), 5);
+    await store.create(watchRecord(A), 5);
     await Promise.all(
       Array.from({ length: 20 }, () =>
         store.update(A, (r) => ({ ...r, totals: { ...r.totals, runs: r.totals.runs + 1 } })),
@@ -46,19 +32,19 @@ describe('FileWatchStore', () => {
 
   it('refuses a watch over the limit, and forgets a watch and its keys together', async () => {
     const store = new FileWatchStore(await storeDir());
-    await store.create(record(A), 1);
-    await expect(store.create(record(B), 1)).rejects.toBeInstanceOf(WatchLimitError);
+    await store.create(watchRecord(A), 1);
+    await expect(store.create(watchRecord(B), 1)).rejects.toBeInstanceOf(WatchLimitError);
     await store.markDelivered(A, ['k1'], Date.now() + 60_000);
     expect(await store.remove(A)).toBe(true);
     expect(await store.remove(A)).toBe(false);
-    await store.create(record(A), 1);
+    await store.create(watchRecord(A), 1);
     expect([...(await store.delivered(A, ['k1']))]).toEqual([]);
     await store.close();
   });
 
   it('knows a delivered key until it expires', async () => {
     const store = new FileWatchStore(await storeDir());
-    await store.create(record(A), 5);
+    await store.create(watchRecord(A), 5);
     await store.markDelivered(A, ['old'], Date.now() - 1);
     await store.markDelivered(A, ['new', 'newer'], Date.now() + 60_000);
     expect([...(await store.delivered(A, ['old', 'new', 'other']))]).toEqual(['new']);
@@ -71,7 +57,7 @@ describe('FileWatchStore', () => {
   it('is held by one store at a time: another is refused while it holds the directory', async () => {
     const dir = await storeDir();
     const first = new FileWatchStore(dir);
-    await first.create(record(A), 5);
+    await first.create(watchRecord(A), 5);
     const second = new FileWatchStore(dir);
     // Reading is free; changing is refused, saying why.
     expect((await second.list()).map((r) => r.watchId)).toEqual([A]);
@@ -79,7 +65,7 @@ describe('FileWatchStore', () => {
       EngineUnavailableError,
     );
     await first.close();
-    await second.create(record(B), 5);
+    await second.create(watchRecord(B), 5);
     expect((await second.list()).map((r) => r.watchId)).toEqual([A, B]);
     await second.close();
   });

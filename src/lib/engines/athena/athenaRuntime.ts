@@ -6,12 +6,9 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AWS_CLIENT_SETTINGS, withThrottleRetry } from '../../aws/throttleRetry.js';
 import type { AthenaConfig } from '../../config.js';
 import { ConfigurationError } from '../../errors.js';
@@ -21,7 +18,6 @@ import { lambdaDispatch } from '../../integrity/lambdaDispatch.js';
 import { S3CheckRecords } from '../../integrity/s3CheckRecords.js';
 import { s3TrailVerifier } from '../../integrity/s3TrailVerifier.js';
 import type { Runtime } from '../../runtime.js';
-import { awsWatches } from '../../watches/awsWatches.js';
 import { AthenaEngine } from './athenaEngine.js';
 import { toEngineError } from './athenaErrors.js';
 
@@ -39,8 +35,6 @@ export interface AthenaRuntimeClients {
   readonly cloudTrailIn?: (region: string) => CloudTrailClient;
   readonly lambda?: LambdaClient;
   readonly kms?: KMSClient;
-  readonly dynamo?: DynamoDBDocumentClient;
-  readonly secrets?: SecretsManagerClient;
 }
 
 /** A CloudTrail client per region, made on first use. */
@@ -149,19 +143,5 @@ export const createAthenaRuntime = async (
   const evidence = evidenceKey
     ? kmsEvidenceSigner(clients.kms ?? new KMSClient(AWS_CLIENT_SETTINGS), evidenceKey)
     : undefined;
-  let secrets = clients.secrets;
-  const watches = awsWatches(config, engine, {
-    dynamo: () => clients.dynamo ?? DynamoDBDocumentClient.from(new DynamoDBClient(AWS_CLIENT_SETTINGS)),
-    secrets: () => {
-      secrets ??= new SecretsManagerClient(AWS_CLIENT_SETTINGS);
-      return secrets;
-    },
-  });
-  return {
-    config,
-    engine,
-    ...(integrity ? { integrity } : {}),
-    ...(evidence ? { evidence } : {}),
-    ...(watches ? { watches } : {}),
-  };
+  return { config, engine, ...(integrity ? { integrity } : {}), ...(evidence ? { evidence } : {}) };
 };
