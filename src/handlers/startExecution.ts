@@ -21,6 +21,7 @@ import { ValidationError } from '../lib/http/httpErrors.js';
 import { json } from '../lib/http/responses.js';
 import { engineRoute, type InputParser } from '../lib/http/route.js';
 import { estimateBeforeStart, withCost } from '../lib/http/scanBudget.js';
+import { WATCH_RUN_LABEL_PREFIX } from '../lib/labels.js';
 import { logger } from '../lib/logging/logger.js';
 import { integrityChecksOf } from '../lib/runtime.js';
 import { type ExecutionPlan, planExecution } from '../queries/executionPlan.js';
@@ -57,8 +58,17 @@ const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
   const problems = [
     ...(options.success ? [] : issuesToProblems(options.error.issues)),
     ...(planned.ok ? [] : planned.problems),
+    // The label of a watch's runs is the watch's alone: its results expire as a run's do.
+    ...(planned.ok && planned.plan.body.label?.startsWith(WATCH_RUN_LABEL_PREFIX)
+      ? [
+          {
+            pointer: '#/body/label',
+            detail: `${WATCH_RUN_LABEL_PREFIX}… names a watch's runs; choose another label`,
+          },
+        ]
+      : []),
   ];
-  if (!options.success || !planned.ok) throw new ValidationError(problems);
+  if (!options.success || !planned.ok || problems.length > 0) throw new ValidationError(problems);
   return {
     waitSeconds: options.data.query.wait,
     idempotencyKey: options.data.headers['idempotency-key'],

@@ -19,11 +19,14 @@ export const runWatchesHandler =
   (runtimeOf: () => Promise<AthenaRuntime>) =>
   async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
     const watches = watchesOf(await runtimeOf());
-    const waitUntil = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - DELIVERY_MS);
+    const end = Date.now() + context.getRemainingTimeInMillis();
+    const waitUntil = end - DELIVERY_MS;
+    // A delivery begun before this still has its minute of retries; what is left stays pending.
+    const deliverUntil = end - DELIVERY_MS / 2;
     // Ended since the last tick: finished now, without waiting for any still running.
-    await watches.resume({ waitUntil: Date.now() });
+    await watches.resume({ waitUntil: Date.now(), deliverUntil });
     await watches.runDue();
-    await watches.resume({ waitUntil });
+    await watches.resume({ waitUntil, deliverUntil });
     logger.info('watches ticked');
   };
 

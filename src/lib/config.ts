@@ -62,6 +62,11 @@ const RequestLimitsSchema = z.object({
   TRAILHOUND_CORS_ORIGINS: CorsOriginsSchema,
   /** The API's public base URL: CSV links locally, and the links in callbacks. */
   TRAILHOUND_PUBLIC_URL: unlessEmpty(z.url()),
+  /** Where a watch may send a PagerDuty routing key: PagerDuty's Events API origins. */
+  TRAILHOUND_PAGERDUTY_ORIGINS: list.default([
+    'https://events.pagerduty.com',
+    'https://events.eu.pagerduty.com',
+  ]),
   /** The most watches a deployment keeps (POST /v1/watches refuses one more, 422). */
   TRAILHOUND_MAX_WATCHES: positiveInt(50),
 });

@@ -8,3 +8,6 @@ import { z } from 'zod';
 export const LabelSchema = z
   .string()
   .regex(/^[A-Za-z0-9._:/#-]{1,128}$/, 'a label: 1 to 128 characters of letters, digits and . _ : / # -');
+
+/** The labels of a watch's runs, `watch:<watchId>`: no other execution may carry one. */
+export const WATCH_RUN_LABEL_PREFIX = 'watch:';

@@ -87,7 +87,9 @@ beforeAll(async () => {
     await duckDbTestRuntime(
       SAMPLE_LOGS_DIR,
       {
-        TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: receiver.origin,
+        TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: `${receiver.origin}, https://*.tickets.example.com`,
+        // The receiver stands in for PagerDuty's Events API.
+        TRAILHOUND_PAGERDUTY_ORIGINS: receiver.origin,
         TRAILHOUND_NOTIFY_SECRET: SECRET,
         TRAILHOUND_MAX_WINDOW_DAYS: '3660',
         TRAILHOUND_MAX_WATCHES: '4',
@@ -131,6 +133,8 @@ describe('watches', () => {
       sweepKeys.length,
     );
     const watchId = await create({ notify: { url: `${receiver.origin}/hooks/soc` }, label: 'soc-sweep' });
+    // The receiver's path may carry a token (Slack's, Jira's): answers show its origin only.
+    expect((await watchOf(watchId)).notify).toEqual({ url: `${receiver.origin}/…`, format: 'trailhound' });
     const first = await runsEnded(watchId, 1);
     expect(first.lastRun).toMatchObject({
       trigger: 'schedule',
@@ -325,6 +329,32 @@ describe('watches', () => {
       notify: { url: `${receiver.origin}/x` },
     });
     expect(tooLong.body.errors).toEqual([expect.objectContaining({ pointer: '#/body/lookback' })]);
+    // A routing key goes to PagerDuty's origins only, even where another origin is allowed.
+    const leak = await call(api.baseUrl, 'POST', '/v1/watches', {
+      query: 'sweep',
+      every: 'PT5M',
+      notify: {
+        url: 'https://mine.tickets.example.com/x',
+        format: 'pagerduty',
+        routingKeySecret: 'pagerduty-soc',
+      },
+    });
+    expect(leak.status).toBe(400);
+    expect(leak.body.errors).toEqual([
+      {
+        pointer: '#/body/notify/url',
+        detail: expect.stringMatching(/routing key is sent to PagerDuty's origins only/),
+      },
+    ]);
+    // watch:… labels are the watches' runs' alone.
+    const taken = await call(api.baseUrl, 'POST', '/v1/executions', {
+      query: 'sweep',
+      from: '2023-07-10T00:00:00Z',
+      to: '2023-07-11T00:00:00Z',
+      label: 'watch:incident-42',
+    });
+    expect(taken.status).toBe(400);
+    expect(taken.body.errors).toEqual([expect.objectContaining({ pointer: '#/body/label' })]);
     expect(
       (
         await call(api.baseUrl, 'POST', '/v1/watches', {
@@ -370,7 +400,18 @@ describe('watches', () => {
     const missed = await create({ notify: { url: `${receiver.origin}/x` } });
     const interrupted = await create({ notify: { url: `${receiver.origin}/x` } });
     const resumed = await create({ notify: { url: `${receiver.origin}/x` } });
-    for (const id of [missed, interrupted, resumed]) await runsEnded(id, 1);
+    const broken = await create({ notify: { url: `${receiver.origin}/x` } });
+    for (const id of [missed, interrupted, resumed, broken]) await runsEnded(id, 1);
+    // An execution whose results are gone by the time its run is finished.
+    const gone = (
+      await runToEnd(api.baseUrl, {
+        query: 'sweep',
+        from: '2023-07-10T00:00:00Z',
+        to: '2023-07-11T00:00:00Z',
+      })
+    ).execution.body.executionId as string;
+    const results = (api.runtime.config as DuckDbConfig).TRAILHOUND_RESULTS_DIR;
+    for (const file of [`${gone}.csv`, `${gone}.index`]) await rm(path.join(results, file));
     await api.close();
     await api.runtime.close?.();
     const dir = path.join((api.runtime.config as DuckDbConfig).TRAILHOUND_STATE_DIR, 'watches');
@@ -390,12 +431,18 @@ describe('watches', () => {
       ...r,
       running: { since: threeHoursAgo, trigger: 'schedule', executionId: sweepExecutionId },
     }));
+    await edit(broken, (r) => ({
+      ...r,
+      running: { since: threeHoursAgo, trigger: 'schedule', executionId: gone },
+    }));
     receiver.reset();
     api = await startTestServer(await createDuckDbRuntime(api.runtime.config as DuckDbConfig, options));
     const ran = await runsEnded(missed, 2);
-    // Once, however many slots were missed; the schedule goes on from now.
+    // Once, however many slots were missed; the schedule goes on at the next slot of its grid.
     expect(ran.lastRun).toMatchObject({ trigger: 'schedule', state: 'SUCCEEDED' });
-    expect(Date.parse(ran.nextRunAt)).toBeGreaterThan(Date.now() + 3_000_000);
+    expect(ran.totals.runs).toBe(2);
+    expect(Date.parse(ran.nextRunAt)).toBeGreaterThan(Date.now());
+    expect((Date.parse(ran.nextRunAt) - Date.parse(threeHoursAgo)) % 3_600_000).toBe(0);
     const stopped = await runsEnded(interrupted, 2);
     expect(stopped.running).toBeUndefined();
     expect(stopped.lastRun).toMatchObject({ state: 'FAILED', startedAt: threeHoursAgo });
@@ -407,6 +454,11 @@ describe('watches', () => {
       state: 'SUCCEEDED',
       delivered: sweepKeys.length,
     });
+    // One that cannot be finished ends FAILED, saying why, and is not left claimed.
+    const failed = await runsEnded(broken, 2);
+    expect(failed.running).toBeUndefined();
+    expect(failed.lastRun).toMatchObject({ state: 'FAILED', executionId: gone });
+    expect(failed.lastRun.error).toMatch(/could not finish: .*unavailable/);
     const mine = bodies().filter((b) => b.watchId === resumed);
     expect(mine).toHaveLength(1);
     expect(mine[0].executionId).toBe(sweepExecutionId);

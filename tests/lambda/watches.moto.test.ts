@@ -119,6 +119,8 @@ beforeAll(async () => {
     TRAILHOUND_WATCHES_TABLE: WATCHES_TABLE,
     TRAILHOUND_WATCH_SECRETS_PREFIX: SECRETS_PREFIX,
     TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: receiver.origin,
+    // The receiver stands in for PagerDuty's Events API.
+    TRAILHOUND_PAGERDUTY_ORIGINS: receiver.origin,
     TRAILHOUND_NOTIFY_SECRET: 'the-aws-watch-test-secret-0123456789abcdef',
     TRAILHOUND_PUBLIC_URL: 'https://abc123.execute-api.us-east-1.amazonaws.com/dev',
   });

@@ -50,6 +50,8 @@ const awsWatches = (
     maxWatches: config.TRAILHOUND_MAX_WATCHES,
     // A function ends with its answer: runs are finished by the scheduled function.
     follow: false,
+    // The schedule ticks every 5 minutes, a little early or late: a PT5M watch runs on every tick.
+    dueToleranceMs: 60_000,
     send: async (url, body, deliveryId) => {
       const sender = await notifierOf();
       return sender

@@ -33,7 +33,11 @@ export const WatchSchema = z
     every: z.string(),
     lookback: z.string(),
     notify: z
-      .object({ url: z.string(), format: z.enum(WATCH_FORMATS), routingKeySecret: z.string().optional() })
+      .object({
+        url: z.string().describe("the receiver's origin, and /… for its path and query (a webhook's token)"),
+        format: z.enum(WATCH_FORMATS),
+        routingKeySecret: z.string().optional(),
+      })
       .strict(),
     maxBytesScanned: z.number().int().optional(),
     owner: z.string().optional(),

@@ -14,7 +14,7 @@ import type { RequestLimits } from '../config.js';
 import { issuesToProblems } from '../http/fieldProblems.js';
 import type { FieldProblem } from '../http/httpErrors.js';
 import { formatIsoDuration, parseIsoDuration } from '../isoDuration.js';
-import { LabelSchema } from '../labels.js';
+import { LabelSchema, WATCH_RUN_LABEL_PREFIX } from '../labels.js';
 import { WindowFieldsSchema } from '../sql/timeWindow.js';
 
 /** How new findings are sent: see deliveryFormats.ts. */
@@ -74,8 +74,8 @@ export interface WatchDefinition {
   readonly maxBytesScanned?: number;
 }
 
-/** The label every run of the watch carries: GET /v1/executions?label=watch:<id> lists them. */
-const runLabel = (watchId: string): string => `watch:${watchId}`;
+/** The label every run of a watch carries: GET /v1/executions?label=watch:<id> lists them. */
+const runLabel = (watchId: string): string => `${WATCH_RUN_LABEL_PREFIX}${watchId}`;
 
 type PlanLimits = Pick<
   RequestLimits,
@@ -83,26 +83,49 @@ type PlanLimits = Pick<
   | 'TRAILHOUND_MAX_BYTES_SCANNED'
   | 'TRAILHOUND_SCAN_CUTOFF_BYTES'
   | 'TRAILHOUND_NOTIFY_ALLOWED_ORIGINS'
+  | 'TRAILHOUND_PAGERDUTY_ORIGINS'
 >;
 
 /**
+ * Where a PagerDuty routing key may be sent: the deployment's PagerDuty origins only, so that whoever
+ * may make a watch cannot send the key to a receiver of their own. @returns why not, or undefined.
+ */
+export const routingKeyRefusal = (
+  url: string,
+  limits: Pick<RequestLimits, 'TRAILHOUND_PAGERDUTY_ORIGINS'>,
+) => {
+  const origin = URL.canParse(url) ? new URL(url).origin : url;
+  const allowed = limits.TRAILHOUND_PAGERDUTY_ORIGINS.map((o) => o.replace(/\/$/, ''));
+  return allowed.includes(origin)
+    ? undefined
+    : `a routing key is sent to PagerDuty's origins only (${allowed.join(', ')}: TRAILHOUND_PAGERDUTY_ORIGINS), not ${origin}`;
+};
+
+/**
  * The plan of one run at `now`: the query over [now - lookback, now], labelled with the watch and
- * owned by whoever made it. Problems point at the watch's fields (the window's at `lookback`).
+ * owned by whoever made it. After a run that failed or was missed, the window reaches back to where
+ * the last one that succeeded ended (`coveredTo`), less the same overlap, within the window limit:
+ * a failure leaves no part of the timeline unread. Problems point at the watch's fields (the
+ * window's at `lookback`).
  */
 export const planRun = (
   watchId: string,
   definition: WatchDefinition,
   limits: PlanLimits,
-  options: { now: number; owner?: string | undefined },
+  options: { now: number; owner?: string | undefined; coveredTo?: string | undefined },
 ): { ok: true; plan: ExecutionPlan } | { ok: false; problems: readonly FieldProblem[] } => {
   const lookbackMs = parseIsoDuration(definition.lookback) ?? 0;
+  const overlapMs = Math.max(0, lookbackMs - (parseIsoDuration(definition.every) ?? 0));
+  let from = options.now - lookbackMs;
+  const covered = options.coveredTo ? Date.parse(options.coveredTo) - overlapMs : from;
+  if (covered < from) from = Math.max(covered, options.now - limits.TRAILHOUND_MAX_WINDOW_DAYS * 86_400_000);
   const planned = planExecution(
     {
       query: definition.query,
       parameters: definition.parameters,
       ...(definition.accounts ? { accounts: definition.accounts } : {}),
       ...(definition.regions ? { regions: definition.regions } : {}),
-      from: new Date(options.now - lookbackMs).toISOString(),
+      from: new Date(from).toISOString(),
       to: new Date(options.now).toISOString(),
       label: runLabel(watchId),
       ...(definition.maxBytesScanned ? { maxBytesScanned: definition.maxBytesScanned } : {}),
@@ -173,6 +196,8 @@ export const checkWatchBody = async (
   const planned = planRun('00000000-0000-0000-0000-000000000000', definition, limits, options);
   if (!planned.ok) problems.push(...planned.problems);
   problems.push(...notifyProblems(notify.url, limits.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS));
+  const refusal = notify.format === 'pagerduty' ? routingKeyRefusal(notify.url, limits) : undefined;
+  if (refusal) problems.push({ pointer: '#/body/notify/url', detail: refusal });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
 };
 

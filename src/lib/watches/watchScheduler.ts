@@ -33,8 +33,10 @@ export class WatchScheduler {
       this.#again = true;
       return;
     }
+    // Runs whose execution ended and were not finished (an error, a restart) first, then the due ones.
     this.#tick = this.watches
-      .runDue()
+      .resume({ waitUntil: Date.now() })
+      .then(() => this.watches.runDue())
       .catch((error: unknown) => logger.error('watches could not be scheduled', error as Error))
       .finally(() => {
         this.#tick = undefined;

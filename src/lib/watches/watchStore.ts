@@ -60,6 +60,8 @@ export interface WatchRecord {
     readonly finishing?: string;
   };
   readonly lastRun?: WatchRun;
+  /** Where the window of the last run that succeeded ended: a run after a failed one reaches back to it. */
+  readonly coveredTo?: string;
   readonly totals: {
     readonly runs: number;
     readonly failedRuns: number;

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestLimits } from '../config.js';
 import { type Caller, type ExecutionRequest, isTerminal, type QueryEngine } from '../engines/queryEngine.js';
-import { WatchNotFoundError, WatchRunningError } from '../errors.js';
+import { EngineUnavailableError, WatchNotFoundError, WatchRunningError } from '../errors.js';
 import { estimateBeforeStart } from '../http/scanBudget.js';
 import { parseIsoDuration } from '../isoDuration.js';
 import { logger } from '../logging/logger.js';
@@ -17,7 +17,7 @@ import type { DeliveryOutcome } from '../notify/callbackDelivery.js';
 import { deliveriesOf, type Finding } from './deliveryFormats.js';
 import { findingKey } from './findings.js';
 import type { WatchView } from './watchAnswers.js';
-import { planRun, type WatchDefinition } from './watchDefinition.js';
+import { planRun, routingKeyRefusal, type WatchDefinition } from './watchDefinition.js';
 import type { WatchRecord, WatchRun, WatchRunTrigger, WatchStore } from './watchStore.js';
 
 const DAY_MS = 86_400_000;
@@ -35,7 +35,8 @@ const overflowOf = (left: readonly Finding[]): number => {
   let bytes = 0;
   let kept = 0;
   for (let i = left.length - 1; i >= 0 && kept < MAX_PENDING; i -= 1) {
-    bytes += JSON.stringify(left[i]).length;
+    // DynamoDB counts an item's UTF-8 bytes.
+    bytes += Buffer.byteLength(JSON.stringify(left[i]));
     if (bytes > MAX_PENDING_BYTES) break;
     kept += 1;
   }
@@ -64,12 +65,26 @@ export interface WatchesOptions {
    * Lambda a function ends with its answer: the scheduled function finishes runs (resume).
    */
   readonly follow?: boolean;
+  /**
+   * A watch is due this long before its slot: a schedule that ticks every 5 minutes, a little late
+   * or early, still runs a PT5M watch on every tick (60 s on AWS; 0 locally, which looks every 15 s).
+   */
+  readonly dueToleranceMs?: number;
 }
 
 /** A claim that never got its execution started (its function stopped) is given up after this. */
 const STALE_CLAIM_MS = 10 * 60_000;
 /** A run being finished by another process is taken over after this (its function stopped). */
 const STALE_FINISH_MS = 15 * 60_000;
+
+/**
+ * A receiver's URL as answers show it: its origin, and `/…` for its path and query, which carry a
+ * Slack or Jira webhook's token.
+ */
+const shownUrl = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname === '/' && !parsed.search ? '/' : '/…'}`;
+};
 
 /** A watch as the API shows it. */
 const watchView = (record: WatchRecord): WatchView => ({
@@ -81,7 +96,7 @@ const watchView = (record: WatchRecord): WatchView => ({
   ...(record.definition.regions ? { regions: record.definition.regions } : {}),
   every: record.definition.every,
   lookback: record.definition.lookback,
-  notify: record.definition.notify,
+  notify: { ...record.definition.notify, url: shownUrl(record.definition.notify.url) },
   ...(record.definition.maxBytesScanned ? { maxBytesScanned: record.definition.maxBytesScanned } : {}),
   ...(record.owner ? { owner: record.owner } : {}),
   createdAt: record.createdAt,
@@ -96,11 +111,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class Watches {
   readonly #runs = new Set<Promise<void>>();
   readonly #now: () => number;
+  /** When this process began: claims older than that were left by a process that stopped. */
+  readonly #startedAt: number;
   /** Told when a watch is made: its first run is due at once (the scheduler looks then). */
   #onCreated: (() => void) | undefined;
 
   constructor(private readonly options: WatchesOptions) {
     this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
   }
 
   /** `listener` is called when a watch is made (the scheduler runs what is due then). */
@@ -155,19 +173,22 @@ export class Watches {
 
   /**
    * Runs the watch now: claims it, starts its execution and answers with the execution's id; the
-   * run waits for it and delivers in the background. A run that cannot start (its budget, the
-   * query) is recorded FAILED and thrown.
+   * run waits for it and delivers in the background (locally), or the next tick does (AWS). A run
+   * that cannot start (its budget, the query) is recorded FAILED and thrown.
    * @throws WatchNotFoundError, WatchRunningError, or why the execution could not start.
    */
   async run(watchId: string, trigger: WatchRunTrigger = 'request'): Promise<{ executionId: string }> {
     const now = this.#now();
-    const claimed = await this.#claim(watchId, trigger, now);
-    const record = claimed.record;
-    const definition = record.definition;
+    const record = await this.#claim(watchId, trigger, now);
+    const since = iso(now);
     let executionId: string;
     let window: { from: string; to: string };
     try {
-      const planned = planRun(watchId, definition, this.options.limits, { now, owner: record.owner });
+      const planned = planRun(watchId, record.definition, this.options.limits, {
+        now,
+        owner: record.owner,
+        coveredTo: record.coveredTo,
+      });
       if (!planned.ok) throw new Error(planned.problems.map((p) => `${p.pointer}: ${p.detail}`).join('; '));
       const { plan } = planned;
       const request: ExecutionRequest = {
@@ -185,9 +206,9 @@ export class Watches {
       ({ executionId } = await this.options.engine.start({ ...request, ...(estimate ? { estimate } : {}) }));
       window = { from: plan.window.from, to: plan.window.to };
     } catch (error) {
-      await this.#end(watchId, {
+      await this.#end(watchId, since, {
         trigger,
-        startedAt: iso(now),
+        startedAt: since,
         endedAt: iso(this.#now()),
         state: 'FAILED',
         error: `the run could not start: ${(error as Error).message}`,
@@ -195,7 +216,7 @@ export class Watches {
       throw error;
     }
     await this.options.store.update(watchId, (r) =>
-      r.running ? { ...r, running: { ...r.running, executionId, window } } : undefined,
+      r.running?.since === since ? { ...r, running: { ...r.running, executionId, window } } : undefined,
     );
     logger.info('watch run started', { watchId, executionId, trigger });
     if (this.options.follow !== false) this.#track(this.#follow(watchId, executionId));
@@ -209,11 +230,12 @@ export class Watches {
     void run.finally(() => this.#runs.delete(run));
   }
 
-  /** Runs every watch whose time has come and that is not running (the scheduler's tick). */
+  /** Runs every watch whose time has come (within the tolerance) and that is not running. */
   async runDue(): Promise<void> {
     const now = this.#now();
+    const tolerance = this.options.dueToleranceMs ?? 0;
     for (const record of await this.options.store.list()) {
-      if (record.running || Date.parse(record.nextRunAt) > now) continue;
+      if (record.running || Date.parse(record.nextRunAt) > now + tolerance) continue;
       await this.run(record.watchId, 'schedule').catch((error: unknown) => {
         if (error instanceof WatchRunningError || error instanceof WatchNotFoundError) return;
         logger.warn('scheduled watch run did not start', {
@@ -225,25 +247,37 @@ export class Watches {
   }
 
   /**
-   * Finishes the runs whose execution has ended, waiting until `waitUntil` (ms since the epoch) for
-   * those still running (the rest are finished by a later call), and gives up claims whose
-   * execution never started, older than `staleClaimMs`. The scheduled function on AWS calls it
-   * every tick; the local server once at start, where every claim it finds is stale.
+   * Finishes the runs whose execution has ended, waiting until `waitUntil` (ms since the epoch)
+   * for those still running (the rest are finished by a later call) and delivering until
+   * `deliverUntil`; gives up claims whose execution never started once they are `staleClaimMs`
+   * old, and takes over runs claimed before `takeOverBefore` (left by a process that stopped).
+   * The scheduled function on AWS and the local scheduler call it every tick.
    */
-  async resume(options: { waitUntil?: number; staleClaimMs?: number } = {}): Promise<void> {
+  async resume(
+    options: {
+      waitUntil?: number;
+      deliverUntil?: number;
+      staleClaimMs?: number;
+      takeOverBefore?: number;
+    } = {},
+  ): Promise<void> {
     const now = this.#now();
     const follows: Promise<void>[] = [];
     for (const record of await this.options.store.list()) {
       const { running } = record;
       if (!running) continue;
+      const abandoned =
+        options.takeOverBefore !== undefined && Date.parse(running.since) < options.takeOverBefore;
       if (running.executionId) {
         follows.push(
-          this.#follow(record.watchId, running.executionId, options.waitUntil).catch((error: unknown) =>
-            logger.error('watch run could not be finished', error as Error),
-          ),
+          this.#follow(record.watchId, running.executionId, {
+            waitUntil: options.waitUntil,
+            deliverUntil: options.deliverUntil,
+            takeOver: abandoned,
+          }).catch((error: unknown) => logger.error('watch run could not be finished', error as Error)),
         );
-      } else if (now - Date.parse(running.since) >= (options.staleClaimMs ?? STALE_CLAIM_MS)) {
-        await this.#end(record.watchId, {
+      } else if (abandoned || now - Date.parse(running.since) >= (options.staleClaimMs ?? STALE_CLAIM_MS)) {
+        await this.#end(record.watchId, running.since, {
           trigger: running.trigger,
           startedAt: running.since,
           endedAt: iso(now),
@@ -255,9 +289,12 @@ export class Watches {
     await Promise.all(follows);
   }
 
-  /** What a server does at start (it holds the state now): every run it finds is resumed or given up. */
+  /**
+   * What the local server does at start (it holds the state now): the runs a stopped server left
+   * are finished if their execution ended, or given up if none started; none is waited for.
+   */
   async recover(): Promise<void> {
-    this.#track(this.resume({ staleClaimMs: 0 }));
+    await this.resume({ waitUntil: this.#now(), takeOverBefore: this.#startedAt });
   }
 
   /** Resolves when the runs under way have ended. */
@@ -265,34 +302,43 @@ export class Watches {
     while (this.#runs.size > 0) await Promise.allSettled([...this.#runs]);
   }
 
-  async #claim(watchId: string, trigger: WatchRunTrigger, now: number): Promise<{ record: WatchRecord }> {
+  /**
+   * Claims the watch for a run. The schedule keeps its grid (the slots `every` apart from the
+   * first): a run by the schedule moves `nextRunAt` to the first slot after now, so a slot missed
+   * (the server was down) runs once; a run by request leaves it.
+   */
+  async #claim(watchId: string, trigger: WatchRunTrigger, now: number): Promise<WatchRecord> {
     let found: WatchRecord | undefined;
+    const tolerance = this.options.dueToleranceMs ?? 0;
     const claimed = await this.options.store.update(watchId, (record) => {
       found = record;
       if (record.running) return undefined;
       const everyMs = parseIsoDuration(record.definition.every) ?? DAY_MS;
-      // The schedule keeps its cadence from its slot; a slot missed (the server was down) runs
-      // once, and the next is a whole period from now.
-      const slot = Date.parse(record.nextRunAt) + everyMs;
-      const next = slot > now ? slot : now + everyMs;
+      const slot = Date.parse(record.nextRunAt);
+      const next = slot + (Math.floor(Math.max(0, now + tolerance - slot) / everyMs) + 1) * everyMs;
       return {
         ...record,
         running: { since: iso(now), trigger },
         ...(trigger === 'schedule' ? { nextRunAt: iso(next) } : {}),
       };
     });
-    if (claimed) return { record: claimed };
+    if (claimed) return claimed;
     if (!found) throw new WatchNotFoundError(watchId);
     throw new WatchRunningError(watchId, found.running?.executionId);
   }
 
-  /** Records `run` as the watch's last, releases it, and counts it; `change` adjusts the rest. */
+  /**
+   * Records `run` as the watch's last, releases the claim made at `since` and counts the run;
+   * `change` adjusts the rest. Nothing is written when the watch holds another claim (a newer run).
+   */
   async #end(
     watchId: string,
+    since: string,
     run: WatchRun,
     change: (record: WatchRecord) => Partial<WatchRecord> = () => ({}),
   ) {
     await this.options.store.update(watchId, (record) => {
+      if (record.running?.since !== since) return undefined;
       const { running: _released, ...rest } = record;
       return {
         ...rest,
@@ -318,17 +364,27 @@ export class Watches {
     return execution;
   }
 
-  /** Waits for the run's execution (until `waitUntil`), then finishes the run if it ended. */
-  async #follow(watchId: string, executionId: string, waitUntil?: number): Promise<void> {
+  /**
+   * Waits for the run's execution (until `waitUntil`), then finishes the run if it ended. An
+   * engine that cannot answer now (throttled, unreachable) leaves the run for a later look.
+   */
+  async #follow(
+    watchId: string,
+    executionId: string,
+    options: { waitUntil?: number | undefined; deliverUntil?: number | undefined; takeOver?: boolean } = {},
+  ): Promise<void> {
     const record = await this.options.store.get(watchId);
     if (record?.running?.executionId !== executionId) return;
     const caller: Caller = { principal: record.owner, auditor: false };
-    const execution = await this.#waitForEnd(executionId, caller, waitUntil).catch((error: unknown) => ({
-      state: 'FAILED' as const,
-      error: { message: (error as Error).message },
-    }));
+    let execution: Awaited<ReturnType<QueryEngine['get']>> | { state: 'FAILED'; error: { message: string } };
+    try {
+      execution = await this.#waitForEnd(executionId, caller, options.waitUntil);
+    } catch (error) {
+      if (error instanceof EngineUnavailableError) return;
+      execution = { state: 'FAILED', error: { message: (error as Error).message } };
+    }
     if (!isTerminal(execution.state)) return;
-    await this.#finish(watchId, executionId, execution);
+    await this.#finish(watchId, executionId, execution, options);
   }
 
   async #rows(executionId: string, caller: Caller) {
@@ -351,7 +407,9 @@ export class Watches {
 
   /**
    * Ends the run of `executionId`, ended: its findings read, the new ones delivered, the run
-   * recorded. Claimed first (running.finishing), so that two processes never deliver one run twice.
+   * recorded. Claimed first (running.finishing), so that two processes never deliver one run twice;
+   * a claim older than STALE_FINISH_MS, or one to `takeOver`, was left by a process that stopped.
+   * Whatever fails on the way ends the run FAILED, saying why: a watch is never left claimed.
    */
   async #finish(
     watchId: string,
@@ -361,46 +419,66 @@ export class Watches {
       error?: { message: string } | undefined;
       window?: { from: string; to: string } | undefined;
     },
+    options: { deliverUntil?: number | undefined; takeOver?: boolean | undefined },
   ): Promise<void> {
     const now = this.#now();
     const record = await this.options.store.update(watchId, (r) =>
       r.running?.executionId === executionId &&
-      (!r.running.finishing || now - Date.parse(r.running.finishing) >= STALE_FINISH_MS)
+      (!r.running.finishing || options.takeOver || now - Date.parse(r.running.finishing) >= STALE_FINISH_MS)
         ? { ...r, running: { ...r.running, finishing: iso(now) } }
         : undefined,
     );
     if (!record?.running) return;
-    const caller: Caller = { principal: record.owner, auditor: false };
+    const { since } = record.running;
     const window = execution.window ?? record.running.window;
-    const started = {
+    const base = {
       trigger: record.running.trigger,
-      startedAt: record.running.since,
+      startedAt: since,
       executionId,
       window: { from: window?.from ?? '', to: window?.to ?? '' },
     };
-    const base = { ...started };
+    const failed = (error: string) =>
+      this.#end(watchId, since, { ...base, endedAt: iso(this.#now()), state: 'FAILED', error });
     if (execution.state !== 'SUCCEEDED') {
-      await this.#end(watchId, {
-        ...base,
-        endedAt: iso(this.#now()),
-        state: 'FAILED',
-        error: `the execution ended ${execution.state}${execution.error ? `: ${execution.error.message}` : ''}`,
-      });
+      await failed(
+        `the execution ended ${execution.state}${execution.error ? `: ${execution.error.message}` : ''}`,
+      );
       return;
     }
-    const { rows, more } = await this.#rows(started.executionId, caller);
+    try {
+      await this.#deliverRun(record, base, options.deliverUntil);
+    } catch (error) {
+      logger.error('watch run could not finish', error as Error);
+      await failed(`the run could not finish: ${(error as Error).message}`);
+    }
+  }
+
+  /** Reads the run's findings, delivers the new and pending ones, and records the run. */
+  async #deliverRun(
+    record: WatchRecord,
+    base: {
+      trigger: WatchRunTrigger;
+      startedAt: string;
+      executionId: string;
+      window: { from: string; to: string };
+    },
+    deliverUntil: number | undefined,
+  ): Promise<void> {
+    const { watchId } = record;
+    const caller: Caller = { principal: record.owner, auditor: false };
+    const { rows, more } = await this.#rows(base.executionId, caller);
     // One finding per key: a row seen twice in one answer is one finding.
     const found = new Map<string, Finding>();
     for (const row of rows) {
       const key = findingKey(row);
-      if (!found.has(key)) found.set(key, { key, row, executionId: started.executionId });
+      if (!found.has(key)) found.set(key, { key, row, executionId: base.executionId });
     }
-    const current = record;
-    const pendingKeys = new Set(current.pending.map((f) => f.key));
-    const delivered = await this.options.store.delivered(watchId, [...found.keys()]);
+    const pendingKeys = new Set(record.pending.map((f) => f.key));
+    // Pending ones are asked too: a run stopped mid-delivery may have delivered some of them.
+    const delivered = await this.options.store.delivered(watchId, [...found.keys(), ...pendingKeys]);
     const fresh = [...found.values()].filter((f) => !delivered.has(f.key) && !pendingKeys.has(f.key));
-    const toSend = [...current.pending, ...fresh];
-    const outcome = await this.#deliver(record, started, toSend);
+    const toSend = [...record.pending.filter((f) => !delivered.has(f.key)), ...fresh];
+    const outcome = await this.#deliver(record, base, toSend, deliverUntil);
     const left = toSend.filter((f) => !outcome.sent.has(f.key));
     const dropped = overflowOf(left);
     const warnings = [
@@ -415,6 +493,7 @@ export class Watches {
     ];
     await this.#end(
       watchId,
+      base.startedAt,
       {
         ...base,
         endedAt: iso(this.#now()),
@@ -426,12 +505,12 @@ export class Watches {
         ...(outcome.error ? { deliveryError: outcome.error } : {}),
         ...(warnings.length > 0 ? { error: warnings.join('; ') } : {}),
       },
-      // Pending: what is left of those this run took, and any a concurrent change added (none locally).
-      () => ({ pending: left.slice(dropped) }),
+      // Only this run, holding the claim, changes what is pending: what is left of what it took.
+      () => ({ pending: left.slice(dropped), coveredTo: base.window.to }),
     );
     logger.info('watch run ended', {
       watchId,
-      executionId: started.executionId,
+      executionId: base.executionId,
       findings: found.size,
       newFindings: fresh.length,
       delivered: outcome.sent.size,
@@ -439,20 +518,33 @@ export class Watches {
     });
   }
 
-  /** Sends `findings` in the watch's format, until one delivery fails after its retries. */
+  /**
+   * Sends `findings` in the watch's format, until one delivery fails after its retries or the time
+   * runs out (`deliverUntil`): the rest stay pending for the next run.
+   */
   async #deliver(
     record: WatchRecord,
     started: { executionId: string; window: { from: string; to: string } },
     findings: readonly Finding[],
+    deliverUntil = Number.POSITIVE_INFINITY,
   ): Promise<{ sent: Set<string>; error?: string }> {
     const sent = new Set<string>();
     if (findings.length === 0) return { sent };
     const { definition, watchId } = record;
-    const routingKey = definition.notify.routingKeySecret
-      ? await this.options.secret(definition.notify.routingKeySecret)
-      : undefined;
-    if (definition.notify.format === 'pagerduty' && !routingKey) {
-      return { sent, error: `the secret ${definition.notify.routingKeySecret} is not set: nothing was sent` };
+    let routingKey: string | undefined;
+    if (definition.notify.format === 'pagerduty') {
+      // Checked again here: the deployment's PagerDuty origins may have changed since the watch was made.
+      const refusal = routingKeyRefusal(definition.notify.url, this.options.limits);
+      if (refusal) return { sent, error: `${refusal}: nothing was sent` };
+      routingKey = definition.notify.routingKeySecret
+        ? await this.options.secret(definition.notify.routingKeySecret)
+        : undefined;
+      if (!routingKey) {
+        return {
+          sent,
+          error: `the secret ${definition.notify.routingKeySecret} is not set: nothing was sent`,
+        };
+      }
     }
     const deliveries = deliveriesOf(definition.notify.format, findings, {
       watchId,
@@ -465,6 +557,9 @@ export class Watches {
     });
     const lookbackMs = parseIsoDuration(definition.lookback) ?? DAY_MS;
     for (const delivery of deliveries) {
+      if (Date.now() >= deliverUntil) {
+        return { sent, error: 'out of time in this invocation: the rest is delivered by the next run' };
+      }
       const outcome = await this.options.send(definition.notify.url, delivery.body, delivery.deliveryId);
       if (!outcome.delivered) {
         // The rest wait for the next run: a receiver that is down is not asked again and again.

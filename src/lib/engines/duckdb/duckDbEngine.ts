@@ -24,6 +24,7 @@ import {
   ResultUnavailableError,
 } from '../../errors.js';
 import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
+import { WATCH_RUN_LABEL_PREFIX } from '../../labels.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
 import { LockHeldError, lockFile } from '../../processLock.js';
@@ -402,7 +403,7 @@ export class DuckDbEngine implements QueryEngine {
     let expired = 0;
     for (const execution of executions) {
       const endedAt = Date.parse(execution.completedAt ?? execution.submittedAt);
-      const watchRun = execution.label?.startsWith('watch:') && !execution.retained;
+      const watchRun = execution.label?.startsWith(WATCH_RUN_LABEL_PREFIX) && !execution.retained;
       const limit = watchRun ? shortest : rules.retentionMs;
       if (rules.now - endedAt <= limit) continue;
       const id = execution.executionId;

@@ -8,20 +8,38 @@ import { loadDuckDbConfig, SAMPLE_LOGS_DIR } from '../../../../src/lib/config.js
 import type { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
 import { ResultRetention } from '../../../../src/lib/engines/duckdb/resultRetention.js';
 import { ConfigurationError } from '../../../../src/lib/errors.js';
+import { planExecution } from '../../../../src/queries/executionPlan.js';
 import { call, runToEnd } from '../../../helpers/apiClient.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../../../helpers/testServer.js';
 
 const DAY = 86_400_000;
 const day = { from: '2023-07-10T00:00:00Z', to: '2023-07-11T00:00:00Z' };
+const body = (label: string) => ({
+  query: 'principal-activity',
+  parameters: { userName: 'bert-jan' },
+  ...day,
+  label,
+});
+/** An execution asked of the API. */
 const run = async (label: string) =>
-  (
-    await runToEnd(api.baseUrl, {
-      query: 'principal-activity',
-      parameters: { userName: 'bert-jan' },
-      ...day,
-      label,
-    })
-  ).execution.body.executionId as string;
+  (await runToEnd(api.baseUrl, body(label))).execution.body.executionId as string;
+/** A watch's run: started as a watch starts it (the API refuses a watch:… label). */
+const watchRun = async () => {
+  const planned = planExecution(body('watch:00000000-0000-4000-8000-000000000001'), api.runtime.config);
+  if (!planned.ok) throw new Error(JSON.stringify(planned.problems));
+  const { plan } = planned;
+  const { executionId } = await api.runtime.engine.start({
+    statement: plan.statement,
+    columns: plan.query.columns,
+    window: plan.window,
+  });
+  for (let i = 0; i < 200; i += 1) {
+    const { state } = await api.runtime.engine.get(executionId, { auditor: false });
+    if (state === 'SUCCEEDED') return executionId;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the run did not end');
+};
 
 let api: TestServer;
 beforeAll(async () => {
@@ -35,8 +53,8 @@ afterAll(async () => {
 describe('result retention', () => {
   it('removes a watch run that delivered nothing after a week, the others after the retention', async () => {
     const kept = await run('INC-1234');
-    const watchRun = await run('watch:00000000-0000-4000-8000-000000000001');
-    const delivered = await run('watch:00000000-0000-4000-8000-000000000001');
+    const undelivered = await watchRun();
+    const delivered = await watchRun();
     const engine = api.runtime.engine as DuckDbEngine;
     await engine.retain(delivered);
     const before = (await call(api.baseUrl, 'GET', '/health')).body.results;
@@ -45,12 +63,12 @@ describe('result retention', () => {
 
     expect(await retention.sweep(Date.now() + 6 * DAY)).toBe(0);
     expect(await retention.sweep(Date.now() + 8 * DAY)).toBe(1);
-    const gone = await call(api.baseUrl, 'GET', `/v1/executions/${watchRun}/results`);
+    const gone = await call(api.baseUrl, 'GET', `/v1/executions/${undelivered}/results`);
     expect(gone.status).toBe(410);
     expect(gone.body.detail).toMatch(/TRAILHOUND_RESULTS_RETENTION/);
-    expect((await call(api.baseUrl, 'GET', `/v1/executions/${watchRun}/csv`)).status).toBe(410);
-    expect((await call(api.baseUrl, 'GET', `/v1/executions/${watchRun}/evidence`)).status).toBe(410);
-    expect((await call(api.baseUrl, 'GET', `/v1/executions/${watchRun}`)).body).toMatchObject({
+    expect((await call(api.baseUrl, 'GET', `/v1/executions/${undelivered}/csv`)).status).toBe(410);
+    expect((await call(api.baseUrl, 'GET', `/v1/executions/${undelivered}/evidence`)).status).toBe(410);
+    expect((await call(api.baseUrl, 'GET', `/v1/executions/${undelivered}`)).body).toMatchObject({
       state: 'SUCCEEDED',
       expired: true,
     });
