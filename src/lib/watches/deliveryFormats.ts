@@ -10,6 +10,7 @@
  *   the finding), one issue each.
  */
 import { createHash } from 'node:crypto';
+import { chunks } from '../chunks.js';
 import { findingSeverity, findingSummary, findingTime } from './findings.js';
 import type { WatchFormat } from './watchDefinition.js';
 import type { FindingRow } from './watchStore.js';
@@ -42,12 +43,6 @@ export interface Delivery {
 
 const TRAILHOUND_BATCH = 500;
 const SLACK_BATCH = 20;
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
 const digest = (keys: readonly string[]) =>
   createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32);

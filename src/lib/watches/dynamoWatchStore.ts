@@ -19,6 +19,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { chunks } from '../chunks.js';
 import { toEngineError } from '../engines/athena/athenaErrors.js';
 import { EngineUnavailableError, WatchLimitError } from '../errors.js';
 import type { WatchRecord, WatchStore } from './watchStore.js';
@@ -45,12 +46,6 @@ const WRITE_BATCH = 25;
 /** Conditional puts that lost to another writer are tried again, this many times. */
 const MAX_CONFLICTS = 8;
 
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
 const cancelledBy = (error: unknown, index: number): boolean =>
   (error as { name?: string }).name === 'TransactionCanceledException' &&
   (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[index]?.Code ===
@@ -74,34 +69,46 @@ export class DynamoWatchStore implements WatchStore {
     }
   }
 
-  async create(record: WatchRecord, maxWatches: number): Promise<void> {
+  /**
+   * Writes `items` in one transaction (each with the table named). @returns false when the first
+   * item's condition refused it, true when all were written.
+   */
+  async #transact(items: Record<string, Record<string, unknown>>[]): Promise<boolean> {
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: COUNT,
-                UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
-                ConditionExpression: 'attribute_not_exists(n) OR n < :max',
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxWatches },
-              },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: WATCH, sk: record.watchId, record: JSON.stringify(record), version: 1 },
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            },
-          ],
+          TransactItems: items.map((item) =>
+            Object.fromEntries(
+              Object.entries(item).map(([kind, input]) => [kind, { TableName: this.table, ...input }]),
+            ),
+          ),
         }),
       );
+      return true;
     } catch (error) {
-      if (cancelledBy(error, 0)) throw new WatchLimitError(maxWatches);
+      if (cancelledBy(error, 0)) return false;
       throw toEngineError(error, 'DynamoDB TransactWriteItems', undefined, 'DynamoDB');
     }
+  }
+
+  async create(record: WatchRecord, maxWatches: number): Promise<void> {
+    const counted = await this.#transact([
+      {
+        Update: {
+          Key: COUNT,
+          UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': maxWatches },
+        },
+      },
+      {
+        Put: {
+          Item: { pk: WATCH, sk: record.watchId, record: JSON.stringify(record), version: 1 },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      },
+    ]);
+    if (!counted) throw new WatchLimitError(maxWatches);
   }
 
   async #item(watchId: string): Promise<{ record: WatchRecord; version: number } | undefined> {
@@ -142,33 +149,18 @@ export class DynamoWatchStore implements WatchStore {
   }
 
   async remove(watchId: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: this.table,
-                Key: { pk: WATCH, sk: watchId },
-                ConditionExpression: 'attribute_exists(sk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: COUNT,
-                UpdateExpression: 'SET n = n - :one',
-                ConditionExpression: 'n > :zero',
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancelledBy(error, 0)) return false;
-      throw toEngineError(error, 'DynamoDB TransactWriteItems', undefined, 'DynamoDB');
-    }
+    const removed = await this.#transact([
+      { Delete: { Key: { pk: WATCH, sk: watchId }, ConditionExpression: 'attribute_exists(sk)' } },
+      {
+        Update: {
+          Key: COUNT,
+          UpdateExpression: 'SET n = n - :one',
+          ConditionExpression: 'n > :zero',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        },
+      },
+    ]);
+    if (!removed) return false;
     // Its keys go too (TTL would remove them, but a new watch must not inherit them).
     let start: Record<string, unknown> | undefined;
     do {

@@ -8,6 +8,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineUnavailableError, WatchLimitError } from '../errors.js';
+import { KeyedSerial } from '../keyedSerial.js';
 import { LockHeldError, lockFile } from '../processLock.js';
 import type { WatchRecord, WatchStore } from './watchStore.js';
 
@@ -32,8 +33,8 @@ const replaceFile = async (file: string, value: unknown): Promise<void> => {
 };
 
 export class FileWatchStore implements WatchStore {
-  /** The tail of each watch's changes (and '' for creations): each waits for the one before. */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  /** Each watch's changes (and, under '', creations and removals), one at a time. */
+  readonly #serial = new KeyedSerial();
 
   #held: Promise<() => Promise<void>> | undefined;
 
@@ -60,17 +61,6 @@ export class FileWatchStore implements WatchStore {
     if (held) await (await held.catch(() => async () => undefined))();
   }
 
-  #serial<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.#queues.get(key) ?? Promise.resolve();
-    const next = before.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.#queues.set(key, tail);
-    void tail.then(() => {
-      if (this.#queues.get(key) === tail) this.#queues.delete(key);
-    });
-    return next;
-  }
-
   #recordFile(watchId: string) {
     return path.join(this.dir, `${watchId}.json`);
   }
@@ -88,7 +78,7 @@ export class FileWatchStore implements WatchStore {
   }
 
   create(record: WatchRecord, maxWatches: number): Promise<void> {
-    return this.#serial('', async () => {
+    return this.#serial.run('', async () => {
       await this.#own();
       if ((await this.#ids()).length >= maxWatches) throw new WatchLimitError(maxWatches);
       await replaceFile(this.#recordFile(record.watchId), record);
@@ -107,8 +97,8 @@ export class FileWatchStore implements WatchStore {
   }
 
   remove(watchId: string): Promise<boolean> {
-    return this.#serial('', () =>
-      this.#serial(watchId, async () => {
+    return this.#serial.run('', () =>
+      this.#serial.run(watchId, async () => {
         await this.#own();
         const existed = (await this.get(watchId)) !== undefined;
         await rm(this.#recordFile(watchId), { force: true });
@@ -122,7 +112,7 @@ export class FileWatchStore implements WatchStore {
     watchId: string,
     change: (record: WatchRecord) => WatchRecord | undefined,
   ): Promise<WatchRecord | undefined> {
-    return this.#serial(watchId, async () => {
+    return this.#serial.run(watchId, async () => {
       const record = await this.get(watchId);
       const changed = record ? change(record) : undefined;
       if (changed) await this.#own();
@@ -142,7 +132,7 @@ export class FileWatchStore implements WatchStore {
   }
 
   markDelivered(watchId: string, keys: readonly string[], expiresAt: number): Promise<void> {
-    return this.#serial(watchId, async () => {
+    return this.#serial.run(watchId, async () => {
       // Not for a watch deleted meanwhile: its keys went with it.
       if ((await this.get(watchId)) === undefined) return;
       await this.#own();

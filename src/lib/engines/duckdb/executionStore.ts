@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { KeyedSerial } from '../../keyedSerial.js';
 import { type Execution, isExecutionId, isTerminal, type ResultColumn } from '../queryEngine.js';
 import {
   nodeFileSystem,
@@ -55,8 +56,8 @@ const newestFirst = (a: Summary, b: Summary) =>
 
 export class ExecutionStore {
   readonly #files: ResultFileSystem;
-  /** The last change queued for each execution: the next one waits for it. */
-  readonly #pending = new Map<string, Promise<unknown>>();
+  /** Changes to one execution, one at a time. */
+  readonly #serial = new KeyedSerial();
   /**
    * Records that could not be written (a full disk): newer than the file, so they are what this
    * process answers with until a write succeeds. A restart sees the file's state, and fails it if
@@ -145,21 +146,9 @@ export class ExecutionStore {
     }
   }
 
-  /** Runs `change` after every change already queued for the execution. */
-  #serialized<T>(executionId: string, change: () => Promise<T>): Promise<T> {
-    const previous = this.#pending.get(executionId) ?? Promise.resolve();
-    const next = previous.then(change, change);
-    const settled = next.catch(() => undefined);
-    this.#pending.set(executionId, settled);
-    void settled.then(() => {
-      if (this.#pending.get(executionId) === settled) this.#pending.delete(executionId);
-    });
-    return next;
-  }
-
   /** Saves a new execution's first record. */
   create(execution: StoredExecution): Promise<void> {
-    return this.#serialized(execution.executionId, () => this.#write(execution));
+    return this.#serial.run(execution.executionId, () => this.#write(execution));
   }
 
   /**
@@ -170,19 +159,7 @@ export class ExecutionStore {
     executionId: string,
     change: (current: StoredExecution) => StoredExecution | undefined,
   ): Promise<StoredExecution | undefined> {
-    return this.#serialized(executionId, async () => {
-      const current = await this.load(executionId);
-      if (!current || isTerminal(current.state)) return current;
-      const next = change(current);
-      if (!next) return current;
-      try {
-        await this.#write(next);
-      } finally {
-        // Ended even when the record could not be written (it is kept unsaved, and answered).
-        if (isTerminal(next.state)) this.#onEnded?.(next);
-      }
-      return next;
-    });
+    return this.#change(executionId, (current) => !isTerminal(current.state), change);
   }
 
   /**
@@ -193,12 +170,26 @@ export class ExecutionStore {
     executionId: string,
     change: (current: StoredExecution) => StoredExecution | undefined,
   ): Promise<StoredExecution | undefined> {
-    return this.#serialized(executionId, async () => {
+    return this.#change(executionId, (current) => isTerminal(current.state), change);
+  }
+
+  /** Applies `change` to the record as it stands, where `applies` to it, after every change queued before. */
+  #change(
+    executionId: string,
+    applies: (current: StoredExecution) => boolean,
+    change: (current: StoredExecution) => StoredExecution | undefined,
+  ): Promise<StoredExecution | undefined> {
+    return this.#serial.run(executionId, async () => {
       const current = await this.load(executionId);
-      if (!current || !isTerminal(current.state)) return current;
+      if (!current || !applies(current)) return current;
       const next = change(current);
       if (!next) return current;
-      await this.#write(next);
+      try {
+        await this.#write(next);
+      } finally {
+        // Ended even when the record could not be written (it is kept unsaved, and answered).
+        if (isTerminal(next.state) && !isTerminal(current.state)) this.#onEnded?.(next);
+      }
       return next;
     });
   }
