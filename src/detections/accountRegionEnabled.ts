@@ -22,8 +22,9 @@ export const accountRegionEnabled = defineDetection({
       'aws_cloudtrail_region_enabled.yml (AWS EnableRegion Command Monitoring; older file aws_cloudtrail_enable_region.yml)',
     ),
   ],
-  condition: `eventsource = 'account.amazonaws.com'
-    AND eventname = 'EnableRegion'`,
+  // By name alone: EnableRegion is the Account Management API's only (no other service has one), and
+  // records reshaped by other tools sometimes name another event source for it.
+  condition: `eventname = 'EnableRegion'`,
   summary: `concat(
     ${ACTOR},
     ${did('enabled region', 'enable region')},

@@ -25,6 +25,7 @@ import { ec2UnusualInstanceLaunch } from './ec2UnusualInstanceLaunch.js';
 import { ec2UserDataModified } from './ec2UserDataModified.js';
 import { ecsTaskDefinitionReadsContainerCredentials } from './ecsTaskDefinitionReadsContainerCredentials.js';
 import { encryptionKeysDestroyedOrWeakened } from './encryptionKeysDestroyedOrWeakened.js';
+import { exposedCredentialsQuarantined } from './exposedCredentialsQuarantined.js';
 import { guarddutyDisabledOrSuppressed } from './guarddutyDisabledOrSuppressed.js';
 import { iamAccessKeyCreatedForOtherUser } from './iamAccessKeyCreatedForOtherUser.js';
 import { iamAuthorizationDetailsDumped } from './iamAuthorizationDetailsDumped.js';
@@ -50,7 +51,11 @@ import { offensiveToolUserAgent } from './offensiveToolUserAgent.js';
 import { organizationsLeaveAttempt } from './organizationsLeaveAttempt.js';
 import { passwordDataReadInBulk } from './passwordDataReadInBulk.js';
 import { permissionProbing } from './permissionProbing.js';
+import { rdsAuditLoggingStopped } from './rdsAuditLoggingStopped.js';
+import { rdsIamRoleAdded } from './rdsIamRoleAdded.js';
 import { rdsInstanceExposedOrPasswordReset } from './rdsInstanceExposedOrPasswordReset.js';
+import { rdsLogFilesDownloaded } from './rdsLogFilesDownloaded.js';
+import { rdsSnapshotCreatedOrCopied } from './rdsSnapshotCreatedOrCopied.js';
 import { resourcePolicyPublicOrCrossAccount } from './resourcePolicyPublicOrCrossAccount.js';
 import { rolesanywhereTrustAnchorCreated } from './rolesanywhereTrustAnchorCreated.js';
 import { rootAccountUsed } from './rootAccountUsed.js';
@@ -58,6 +63,7 @@ import { route53DomainTransfer } from './route53DomainTransfer.js';
 import { s3BucketDeletedOrReconfigured } from './s3BucketDeletedOrReconfigured.js';
 import { s3BucketOpenedToOutsiders } from './s3BucketOpenedToOutsiders.js';
 import { s3LifecycleExpirationSet } from './s3LifecycleExpirationSet.js';
+import { s3ObjectsEncryptedWithOutsideKey } from './s3ObjectsEncryptedWithOutsideKey.js';
 import { s3PublicAccessBlockWeakened } from './s3PublicAccessBlockWeakened.js';
 import { s3VersioningSuspended } from './s3VersioningSuspended.js';
 import { sagemakerLifecycleConfigChanged } from './sagemakerLifecycleConfigChanged.js';
@@ -76,6 +82,7 @@ import { webFirewallRemoved } from './webFirewallRemoved.js';
 export const DETECTIONS: readonly Detection[] = [
   // critical
   cloudtrailTrailStoppedOrDeleted,
+  exposedCredentialsQuarantined,
   iamPrivilegedManagedPolicyAttached,
   // high
   bedrockLoggingOrGuardrailRemoved,
@@ -94,10 +101,12 @@ export const DETECTIONS: readonly Detection[] = [
   networkLogsDeleted,
   organizationsLeaveAttempt,
   passwordDataReadInBulk,
+  rdsAuditLoggingStopped,
   resourcePolicyPublicOrCrossAccount,
   rolesanywhereTrustAnchorCreated,
   rootAccountUsed,
   s3BucketOpenedToOutsiders,
+  s3ObjectsEncryptedWithOutsideKey,
   s3PublicAccessBlockWeakened,
   secretsReadInBulk,
   securityGroupIngressOpenToWorld,
@@ -125,6 +134,7 @@ export const DETECTIONS: readonly Detection[] = [
   networkPerimeterOpened,
   offensiveToolUserAgent,
   permissionProbing,
+  rdsIamRoleAdded,
   rdsInstanceExposedOrPasswordReset,
   route53DomainTransfer,
   s3LifecycleExpirationSet,
@@ -141,6 +151,8 @@ export const DETECTIONS: readonly Detection[] = [
   iamAuthorizationDetailsDumped,
   lambdaFunctionCodeUpdated,
   managedServiceSecurityGroupChanged,
+  rdsLogFilesDownloaded,
+  rdsSnapshotCreatedOrCopied,
   s3BucketDeletedOrReconfigured,
   secretsReadWithLongTermCredentials,
   sesAbuseSignals,

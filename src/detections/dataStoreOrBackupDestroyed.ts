@@ -18,7 +18,7 @@ export const dataStoreOrBackupDestroyed = defineDetection({
   severity: 'medium',
   techniques: ['T1485', 'T1490'],
   description:
-    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion, RDS instance deletion without a final snapshot, RDS snapshot and automated backup deletion, RDS deletion protection turned off, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
+    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion, RDS instance deletion (with or without a final snapshot: the instance, its automated backups when asked, and any change since the snapshot are gone), RDS snapshot and automated backup deletion, RDS deletion protection turned off, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
   benignCauses: [
     'Teardown of test environments',
     'Expiring backups by lifecycle',
@@ -44,13 +44,15 @@ export const dataStoreOrBackupDestroyed = defineDetection({
     OR (eventsource = 'rds.amazonaws.com'
       AND (eventname IN ('DeleteDBCluster', 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot',
           'DeleteDBInstanceAutomatedBackup', 'DeleteDBClusterAutomatedBackup')
-        OR (eventname = 'DeleteDBInstance' AND regexp_like(requestparameters, ${jsonPair('skipFinalSnapshot', 'true')}))
+        OR eventname = 'DeleteDBInstance'
         OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')
           AND regexp_like(requestparameters, ${jsonPair('deletionProtection', 'false')}))))
     OR (eventsource = 'eks.amazonaws.com' AND eventname = 'DeleteCluster')
     OR (eventsource = 'ec2.amazonaws.com' AND eventname = 'DeregisterImage')`,
   summary: `concat(
     ${calledOn(param('$.backupVaultName'), param('$.tableName'), param('$.fileSystemId'), param('$.mountTargetId'), param('$.dBClusterIdentifier'), param('$.dBInstanceIdentifier'), param('$.dBSnapshotIdentifier'), param('$.dBClusterSnapshotIdentifier'), param('$.dbiResourceId'), param('$.name'), param('$.backupPlanId'), param('$.imageId'))},
+    CASE WHEN eventname = 'DeleteDBInstance' AND ${param('$.finalDBSnapshotIdentifier')} IS NOT NULL
+      THEN concat(' (a final snapshot kept: ', ${param('$.finalDBSnapshotIdentifier')}, ')') ELSE '' END,
     ${FAILURE},
     '.')`,
 });

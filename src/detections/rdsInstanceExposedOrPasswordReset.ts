@@ -13,11 +13,11 @@ import { ACTOR, did, FAILURE, jsonPair, param } from './sqlFragments.js';
 
 export const rdsInstanceExposedOrPasswordReset = defineDetection({
   name: 'rds-instance-exposed-or-password-reset',
-  title: 'RDS instance made public or master password reset',
+  title: 'RDS instance or cluster made public, or master password reset',
   severity: 'medium',
   techniques: ['T1098', 'T1530'],
   description:
-    'RestoreDBInstanceFromDBSnapshot/ModifyDBInstance/CreateDBInstance with publiclyAccessible true, or ModifyDBInstance/ModifyDBCluster setting a new master password: the classic way to read a database without its credentials (restore, reset, connect).',
+    'An instance or cluster created, restored (from a snapshot, a point in time or S3) or modified with publiclyAccessible true, or ModifyDBInstance/ModifyDBCluster setting a new master password: the classic way to read a database without its credentials (restore, reset, connect).',
   benignCauses: ['Password rotation by DBAs', 'Development databases reachable from the internet'],
   outcome: 'succeeded',
   references: [
@@ -26,8 +26,9 @@ export const rdsInstanceExposedOrPasswordReset = defineDetection({
     sigma('aws_rds_dbcluster_actions.yml (Modify or Delete AWS RDS Cluster, partial)'),
   ],
   condition: `eventsource = 'rds.amazonaws.com'
-    AND ((eventname IN ('RestoreDBInstanceFromDBSnapshot', 'ModifyDBInstance', 'CreateDBInstance',
-          'RestoreDBClusterFromSnapshot')
+    AND ((eventname IN ('RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'RestoreDBInstanceFromS3',
+          'ModifyDBInstance', 'CreateDBInstance', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime',
+          'ModifyDBCluster', 'CreateDBCluster')
         AND (regexp_like(coalesce(requestparameters, ''), ${jsonPair('publiclyAccessible', 'true')})
           OR regexp_like(coalesce(responseelements, ''), ${jsonPair('publiclyAccessible', 'true')})))
       OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')

@@ -24,3 +24,6 @@ export const mitre = (technique: string, name: string): Reference => ({
   id: `${technique} ${name}`,
   url: `https://attack.mitre.org/techniques/${technique.replace('.', '/')}/`,
 });
+
+/** A page of AWS documentation: its title as cited, and its address. */
+export const awsDoc = (title: string, url: string): Reference => ({ kind: 'aws', id: title, url });

@@ -32,21 +32,24 @@ const POLICY = `coalesce(
 
 export const resourcePolicyPublicOrCrossAccount = defineDetection({
   name: 'resource-policy-public-or-cross-account',
-  title: 'Resource policy (secret, key, queue, topic, repository, vault) opened to anyone or another account',
+  title:
+    'Resource policy (secret, key, queue, topic, repository, vault, build project) opened to anyone or another account',
   severity: 'high',
   techniques: ['T1098', 'T1537'],
   description:
-    'Secrets Manager PutResourcePolicy, KMS PutKeyPolicy, SQS/SNS attribute and permission changes, ECR SetRepositoryPolicy and Backup vault access policies that name "*" or an AWS principal in another account give outsiders direct access to the resource.',
+    'Secrets Manager PutResourcePolicy, KMS PutKeyPolicy, SQS/SNS attribute and permission changes, ECR SetRepositoryPolicy and Backup vault access policies that name "*" or an AWS principal in another account give outsiders direct access to the resource; CodeBuild UpdateProjectVisibility PUBLIC_READ shows a project\'s build results, logs and artifacts (and whatever secrets they print) to anyone.',
   benignCauses: ['Cross-account sharing within an organization', 'Service integrations'],
   references: [mitre('T1098', 'Account Manipulation'), mitre('T1537', 'Transfer Data to Cloud Account')],
-  condition: `eventsource IN ('secretsmanager.amazonaws.com', 'kms.amazonaws.com', 'sqs.amazonaws.com', 'sns.amazonaws.com',
+  condition: `(eventsource IN ('secretsmanager.amazonaws.com', 'kms.amazonaws.com', 'sqs.amazonaws.com', 'sns.amazonaws.com',
       'ecr.amazonaws.com', 'backup.amazonaws.com', 'codeartifact.amazonaws.com')
     AND eventname IN ('PutResourcePolicy', 'PutKeyPolicy', 'SetQueueAttributes', 'SetTopicAttributes', 'AddPermission',
       'SetRepositoryPolicy', 'PutBackupVaultAccessPolicy', 'PutRepositoryPolicy')
     AND (${grantsEveryone(POLICY)}
       OR ${grantsAnotherAccount(POLICY)}
       OR regexp_like(replace(coalesce(requestparameters, ''), ${OWN_ACCOUNT}, ''),
-        ${jsonPair('aWSAccountIds', `${STRING_LIST}[0-9]{12}`)}))`,
+        ${jsonPair('aWSAccountIds', `${STRING_LIST}[0-9]{12}`)})))
+    OR (eventsource = 'codebuild.amazonaws.com' AND eventname = 'UpdateProjectVisibility'
+      AND regexp_like(coalesce(requestparameters, ''), ${jsonPair('projectVisibility', '"PUBLIC_READ"')}))`,
   summary: `concat(
     ${ACTOR},
     ${did('opened', 'open')},
@@ -57,8 +60,10 @@ export const resourcePolicyPublicOrCrossAccount = defineDetection({
       ${param('$.topicArn')},
       ${param('$.repositoryName')},
       ${param('$.backupVaultName')},
+      ${param('$.projectArn')},
       '?'),
-    ' to an outside principal with ',
+    CASE WHEN eventname = 'UpdateProjectVisibility' THEN ' to everyone (public build results, logs and artifacts) with '
+      ELSE ' to an outside principal with ' END,
     eventname,
     ${FAILURE},
     '.')`,

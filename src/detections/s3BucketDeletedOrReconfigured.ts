@@ -16,7 +16,7 @@ export const s3BucketDeletedOrReconfigured = defineDetection({
   severity: 'low',
   techniques: ['T1485', 'T1537', 'T1562.008'],
   description:
-    'DeleteBucket (done, or refused for want of permission; not the common BucketNotEmpty), any PutBucketPolicy/DeleteBucketPolicy (the public or cross-account ones are also caught, at high, by s3-bucket-opened-to-outsiders), PutBucketReplication (copies every new object to another bucket, possibly in another account), PutBucketWebsite (serves the content publicly), PutBucketLogging/DeleteBucketEncryption changes.',
+    'DeleteBucket (done, or refused for want of permission; not the common BucketNotEmpty), any PutBucketPolicy/DeleteBucketPolicy (the public or cross-account ones are also caught, at high, by s3-bucket-opened-to-outsiders), PutBucketReplication (copies every new object to another bucket, possibly in another account) and DeleteBucketReplication (the copy kept elsewhere stops), PutBucketWebsite (serves the content publicly), PutBucketLogging/DeleteBucketEncryption changes.',
   benignCauses: ['Bucket lifecycle management', 'Cross-region replication set up by operations'],
   references: [
     sigma(
@@ -26,7 +26,8 @@ export const s3BucketDeletedOrReconfigured = defineDetection({
   ],
   condition: `eventsource = 's3.amazonaws.com'
     AND ((eventname = 'DeleteBucket' AND (errorcode IS NULL OR ${DENIED}))
-      OR eventname IN ('PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketReplication', 'PutBucketWebsite',
+      OR eventname IN ('PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketReplication', 'DeleteBucketReplication',
+        'PutBucketWebsite',
         'PutBucketLogging', 'DeleteBucketEncryption', 'PutBucketEncryption', 'RestoreObject'))`,
   summary: `concat(
     ${ACTOR},
