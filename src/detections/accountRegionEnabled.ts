@@ -22,8 +22,9 @@ export const accountRegionEnabled = defineDetection({
       'aws_cloudtrail_region_enabled.yml (AWS EnableRegion Command Monitoring; older file aws_cloudtrail_enable_region.yml)',
     ),
   ],
-  // By name alone: EnableRegion is the Account Management API's only (no other service has one), and
-  // records reshaped by other tools sometimes name another event source for it.
+  // By name alone: no API but the Account Management API's has an EnableRegion, so the event source
+  // adds nothing, and a record whose source was rewritten (Panther's rule test names CloudTrail's)
+  // is still found.
   condition: `eventname = 'EnableRegion'`,
   summary: `concat(
     ${ACTOR},

@@ -52,6 +52,7 @@ import { organizationsLeaveAttempt } from './organizationsLeaveAttempt.js';
 import { passwordDataReadInBulk } from './passwordDataReadInBulk.js';
 import { permissionProbing } from './permissionProbing.js';
 import { rdsAuditLoggingStopped } from './rdsAuditLoggingStopped.js';
+import { rdsDatabaseRebootedOrFailedOver } from './rdsDatabaseRebootedOrFailedOver.js';
 import { rdsIamRoleAdded } from './rdsIamRoleAdded.js';
 import { rdsInstanceExposedOrPasswordReset } from './rdsInstanceExposedOrPasswordReset.js';
 import { rdsLogFilesDownloaded } from './rdsLogFilesDownloaded.js';
@@ -151,6 +152,7 @@ export const DETECTIONS: readonly Detection[] = [
   iamAuthorizationDetailsDumped,
   lambdaFunctionCodeUpdated,
   managedServiceSecurityGroupChanged,
+  rdsDatabaseRebootedOrFailedOver,
   rdsLogFilesDownloaded,
   rdsSnapshotCreatedOrCopied,
   s3BucketDeletedOrReconfigured,

@@ -18,7 +18,7 @@ export const dataStoreOrBackupDestroyed = defineDetection({
   severity: 'medium',
   techniques: ['T1485', 'T1490'],
   description:
-    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion, RDS instance deletion (with or without a final snapshot: the instance, its automated backups when asked, and any change since the snapshot are gone), RDS snapshot and automated backup deletion, RDS deletion protection turned off, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
+    'AWS Backup vault/recovery-point/plan deletion, DynamoDB table/backup deletion or PITR disablement, EFS file system or mount target deletion, RDS cluster deletion, RDS instance deletion (with a final snapshot or without; not a read replica or a member of an Aurora cluster, whose data lives on), RDS snapshot and automated backup deletion, RDS deletion protection turned off, EKS cluster deletion, AMI deregistration. Ransom and sabotage actors remove recovery options first.',
   benignCauses: [
     'Teardown of test environments',
     'Expiring backups by lifecycle',
@@ -44,7 +44,9 @@ export const dataStoreOrBackupDestroyed = defineDetection({
     OR (eventsource = 'rds.amazonaws.com'
       AND (eventname IN ('DeleteDBCluster', 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot',
           'DeleteDBInstanceAutomatedBackup', 'DeleteDBClusterAutomatedBackup')
-        OR eventname = 'DeleteDBInstance'
+        OR (eventname = 'DeleteDBInstance'
+          AND NOT regexp_like(coalesce(responseelements, ''),
+            '"(readReplicaSourceDBInstanceIdentifier|dBClusterIdentifier)"\\s*:\\s*"'))
         OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')
           AND regexp_like(requestparameters, ${jsonPair('deletionProtection', 'false')}))))
     OR (eventsource = 'eks.amazonaws.com' AND eventname = 'DeleteCluster')

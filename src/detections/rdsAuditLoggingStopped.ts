@@ -8,7 +8,14 @@
  */
 import { defineDetection } from './detection.js';
 import { awsDoc, mitre } from './references.js';
-import { ACTOR, did, FAILURE, jsonPair, param, STRING_LIST } from './sqlFragments.js';
+import { ACTOR, did, FAILURE, jsonPair, param } from './sqlFragments.js';
+
+/**
+ * A list naming a log that records who did what: audit, general, error and the engines' own
+ * (postgresql, where pgaudit writes; Oracle's alert and listener; IAM authentication errors); not
+ * slowquery or upgrade, whose exports are turned off to save cost.
+ */
+const AUDIT_LOG_TYPE = String.raw`\[[^\]]*"(audit|general|error|postgresql|iam-db-auth-error|alert|listener|agent)"`;
 
 export const rdsAuditLoggingStopped = defineDetection({
   name: 'rds-audit-logging-stopped',
@@ -16,7 +23,7 @@ export const rdsAuditLoggingStopped = defineDetection({
   severity: 'high',
   techniques: ['T1562.008'],
   description:
-    "StopActivityStream ends the near-real-time stream of a database's activity (every query and login) that auditors and monitoring read; ModifyDBInstance or ModifyDBCluster with cloudwatchLogsExportConfiguration.disableLogTypes stops exporting the audit, error or general logs to CloudWatch Logs. Either blinds whoever watches the database before its data is read or changed.",
+    "StopActivityStream ends the near-real-time stream of a database's activity (every query and login) that auditors and monitoring read; ModifyDBInstance or ModifyDBCluster with cloudwatchLogsExportConfiguration.disableLogTypes stops exporting the audit, general, error or engine log (postgresql, where pgaudit writes) to CloudWatch Logs; slow-query and upgrade logs are left out. Either blinds whoever watches the database before its data is read or changed.",
   benignCauses: [
     'Cost reduction on non-production databases',
     'Replacing an activity stream with another tool',
@@ -35,7 +42,7 @@ export const rdsAuditLoggingStopped = defineDetection({
   condition: `eventsource = 'rds.amazonaws.com'
     AND (eventname = 'StopActivityStream'
       OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')
-        AND regexp_like(coalesce(requestparameters, ''), ${jsonPair('disableLogTypes', STRING_LIST)})))`,
+        AND regexp_like(coalesce(requestparameters, ''), ${jsonPair('disableLogTypes', AUDIT_LOG_TYPE)})))`,
   summary: `concat(
     ${ACTOR},
     CASE WHEN eventname = 'StopActivityStream'

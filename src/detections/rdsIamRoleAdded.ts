@@ -37,7 +37,7 @@ export const rdsIamRoleAdded = defineDetection({
     coalesce(${param('$.dBInstanceIdentifier')}, ${param('$.dBClusterIdentifier')}, '?'),
     ' the role ',
     coalesce(${param('$.roleArn')}, '?'),
-    coalesce(concat(' for ', ${param('$.featureName')}), ''),
+    CASE WHEN ${param('$.featureName')} IS NULL THEN '' ELSE concat(' for ', ${param('$.featureName')}) END,
     ${FAILURE},
     '.')`,
 });

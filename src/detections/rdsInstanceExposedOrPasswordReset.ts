@@ -17,7 +17,7 @@ export const rdsInstanceExposedOrPasswordReset = defineDetection({
   severity: 'medium',
   techniques: ['T1098', 'T1530'],
   description:
-    'An instance or cluster created, restored (from a snapshot, a point in time or S3) or modified with publiclyAccessible true, or ModifyDBInstance/ModifyDBCluster setting a new master password: the classic way to read a database without its credentials (restore, reset, connect).',
+    'An instance created, restored (from a snapshot, a point in time or S3) or modified with publiclyAccessible true, or a Multi-AZ DB cluster created or restored with it (ModifyDBCluster takes no such parameter), or ModifyDBInstance/ModifyDBCluster setting a new master password: the classic way to read a database without its credentials (restore, reset, connect).',
   benignCauses: ['Password rotation by DBAs', 'Development databases reachable from the internet'],
   outcome: 'succeeded',
   references: [
@@ -28,7 +28,7 @@ export const rdsInstanceExposedOrPasswordReset = defineDetection({
   condition: `eventsource = 'rds.amazonaws.com'
     AND ((eventname IN ('RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'RestoreDBInstanceFromS3',
           'ModifyDBInstance', 'CreateDBInstance', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime',
-          'ModifyDBCluster', 'CreateDBCluster')
+          'CreateDBCluster')
         AND (regexp_like(coalesce(requestparameters, ''), ${jsonPair('publiclyAccessible', 'true')})
           OR regexp_like(coalesce(responseelements, ''), ${jsonPair('publiclyAccessible', 'true')})))
       OR (eventname IN ('ModifyDBInstance', 'ModifyDBCluster')

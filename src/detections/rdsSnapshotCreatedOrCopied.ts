@@ -1,10 +1,11 @@
 /**
- * rds-snapshot-created-or-copied: a person or program (not a service on their behalf) snapshotting
- * a database or copying a snapshot, the first step of taking a database's data elsewhere.
+ * rds-snapshot-created-or-copied: a person or program (not AWS Backup) snapshotting a database or
+ * copying a snapshot, the first step of taking a database's data elsewhere.
  *
- * No real set holds one: verified on detection-examples de000000-0000-4000-8000-000000000127
- * (CreateDBSnapshot) and 128 (CopyDBClusterSnapshot to another region), written from the RDS API
- * reference; 129 (DescribeDBSnapshots) is the near miss.
+ * Verified on invictus 0516b66a-77ec-4479-a82d-0cda54d3fc5d (CreateDBSnapshot "exfiltration"), and
+ * detection-examples de000000-0000-4000-8000-000000000127 (CreateDBSnapshot) and 128
+ * (CopyDBClusterSnapshot from another region), written from the RDS API reference; 129
+ * (DescribeDBSnapshots) and 138 (CreateDBSnapshot by an AWS Backup job) are the near misses.
  */
 import { defineDetection } from './detection.js';
 import { awsDoc, mitre } from './references.js';
@@ -16,7 +17,7 @@ export const rdsSnapshotCreatedOrCopied = defineDetection({
   severity: 'low',
   techniques: ['T1578.001', 'T1537'],
   description:
-    "CreateDBSnapshot, CreateDBClusterSnapshot, CopyDBSnapshot and CopyDBClusterSnapshot made by a principal itself (not by a service on its behalf: AWS Backup's jobs and CloudFormation carry userIdentity.invokedBy and are left out). A manual snapshot is a whole copy of a database that can then be shared, copied to another region or account, or restored where the attacker controls the master password; image-or-snapshot-shared and rds-instance-exposed-or-password-reset find those next steps.",
+    "CreateDBSnapshot, CreateDBClusterSnapshot, CopyDBSnapshot and CopyDBClusterSnapshot made by a principal, not by AWS Backup's jobs (userIdentity.invokedBy backup.amazonaws.com). A manual snapshot is a whole copy of a database that can then be shared, copied to another region or account, or restored where the attacker controls the master password; image-or-snapshot-shared and rds-instance-exposed-or-password-reset find those next steps.",
   benignCauses: [
     'Snapshots before a migration or upgrade',
     'Scheduled snapshot scripts',
@@ -35,7 +36,7 @@ export const rdsSnapshotCreatedOrCopied = defineDetection({
   ],
   condition: `eventsource = 'rds.amazonaws.com'
     AND eventname IN ('CreateDBSnapshot', 'CreateDBClusterSnapshot', 'CopyDBSnapshot', 'CopyDBClusterSnapshot')
-    AND useridentity.invokedby IS NULL`,
+    AND coalesce(useridentity.invokedby, '') <> 'backup.amazonaws.com'`,
   summary: `concat(
     ${ACTOR},
     ${CALLED},

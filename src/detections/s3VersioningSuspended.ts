@@ -9,12 +9,6 @@ import { defineDetection } from './detection.js';
 import { sigma } from './references.js';
 import { ACTOR, did, FAILURE, jsonPair, param } from './sqlFragments.js';
 
-/**
- * Versioning turned off: Suspended (the only value S3 takes besides Enabled), or Disabled as some
- * tools write it.
- */
-const VERSIONING_OFF = `regexp_like(requestparameters, ${jsonPair('Status', '"(Suspended|Disabled)"')})`;
-
 export const s3VersioningSuspended = defineDetection({
   name: 's3-versioning-suspended',
   title: 'S3 bucket versioning suspended or MFA delete turned off',
@@ -26,11 +20,11 @@ export const s3VersioningSuspended = defineDetection({
   references: [sigma('aws_disable_bucket_versioning.yml (AWS S3 Bucket Versioning Disable)')],
   condition: `eventsource = 's3.amazonaws.com'
     AND eventname = 'PutBucketVersioning'
-    AND (${VERSIONING_OFF}
+    AND (strpos(requestparameters, 'Suspended') > 0
       OR regexp_like(requestparameters, ${jsonPair('MfaDelete', '"Disabled"')}))`,
   summary: `concat(
     ${ACTOR},
-    CASE WHEN ${VERSIONING_OFF}
+    CASE WHEN strpos(requestparameters, 'Suspended') > 0
       THEN ${did('suspended versioning on', 'suspend versioning on')}
       ELSE ${did('turned MFA delete off on', 'turn MFA delete off on')} END,
     'bucket ',
