@@ -34,10 +34,12 @@ export interface HoleValues {
   readonly account: string;
 }
 
+/** The log files below `dir`: digests (CloudTrail-Digest/, since the sets carry theirs) are not logs. */
 const listGz = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
-    .map((e) => path.join(e.parentPath, e.name));
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((file) => !file.split(path.sep).includes('CloudTrail-Digest'));
 
 /** Every record of every set, in a fixed order (sets and files sorted by name) for determinism. */
 export const loadSourceRecords = (dataDir: string = DATA_DIR): SourceRecord[] => {
