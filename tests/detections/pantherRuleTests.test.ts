@@ -90,8 +90,10 @@ const BEHAVIOUR: Record<string, readonly string[]> = {
   'aws_waf_disassociation.yml': ['web-firewall-removed'],
 };
 
-const label = (e: PantherEvent) =>
-  e.from.map((t) => `${t.rule.split('/').at(-1)}: ${t.test}`).sort()[0] ?? '?';
+/** A rule's file name, without its folder. */
+const fileOf = (t: { rule: string }) => t.rule.split('/').at(-1) ?? t.rule;
+
+const label = (e: PantherEvent) => e.from.map((t) => `${fileOf(t)}: ${t.test}`).sort()[0] ?? '?';
 
 let events: PantherEvent[];
 let records: RawRecord[];
@@ -153,7 +155,6 @@ describe("another team's attack and tampering events", () => {
   });
 
   it('are flagged by a detection of the behaviour each rule was written for', () => {
-    const fileOf = (t: { rule: string }) => t.rule.split('/').at(-1) ?? t.rule;
     const rules = new Set(events.flatMap((e) => e.from.map(fileOf)));
     const missedRules = new Set(KNOWN_MISSES.map((m) => m.split(':')[0]));
     for (const rule of rules) if (!missedRules.has(rule)) expect(BEHAVIOUR[rule], rule).toBeDefined();

@@ -13,10 +13,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETECTIONS } from '../../src/detections/catalog.js';
 import { isAggregate, PRINCIPAL_KINDS } from '../../src/detections/detection.js';
@@ -26,6 +23,7 @@ import {
   detectionRecordsById,
   type LocatedRecord,
   type RawRecord,
+  writeTrail,
 } from '../helpers/cloudtrailData.js';
 import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
 
@@ -195,17 +193,12 @@ let server: TestServer;
 const found = new Set<string>();
 beforeAll(async () => {
   // The rewritten records, a file per account, region and day, as a trail lays them out.
-  const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-principals-'));
-  const files = new Map<string, RawRecord[]>();
-  for (const r of rewrittenRecords.values()) {
-    const { folderAccount, ...record } = r;
-    const key = `AWSLogs/${folderAccount}/CloudTrail/${record.awsRegion}/${day(r).replaceAll('-', '/')}`;
-    files.set(key, [...(files.get(key) ?? []), record]);
-  }
-  for (const [key, list] of files) {
-    await mkdir(path.join(dir, key), { recursive: true });
-    await writeFile(path.join(dir, key, 'rewritten.json.gz'), gzipSync(JSON.stringify({ Records: list })));
-  }
+  const dir = await writeTrail(
+    [...rewrittenRecords.values()].map(({ folderAccount, ...record }) => ({
+      account: folderAccount,
+      record,
+    })),
+  );
   server = await startTestServer(await duckDbTestRuntime(dir));
   for (const d of new Set([...rewrittenRecords.values()].map(day))) {
     const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

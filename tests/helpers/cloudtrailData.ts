@@ -3,11 +3,11 @@
  * files so that tests can work out expected answers independently of any SQL.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 export const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/cloudtrail');
 /** Records written from AWS's published examples, for shapes no real set holds (see its README). */
@@ -106,6 +106,27 @@ export const mergedLogsDir = async (options: { detectionExamples?: boolean } = {
   if (options.detectionExamples) sources.push(DETECTION_EXAMPLES_DIR);
   for (const source of sources) {
     await cp(path.join(source, 'AWSLogs'), path.join(dir, 'AWSLogs'), { recursive: true });
+  }
+  return dir;
+};
+
+/**
+ * A logs directory holding `records` as a trail lays them out: a gzipped log file per account
+ * folder, region and day (of eventTime), under AWSLogs/. `account` is the folder's account.
+ */
+export const writeTrail = async (
+  records: Iterable<{ readonly account: string; readonly record: RawRecord }>,
+): Promise<string> => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-trail-'));
+  const files = new Map<string, RawRecord[]>();
+  for (const { account, record } of records) {
+    const day = String(record.eventTime).slice(0, 10).replaceAll('-', '/');
+    const key = `AWSLogs/${account}/CloudTrail/${record.awsRegion ?? 'us-east-1'}/${day}`;
+    files.set(key, [...(files.get(key) ?? []), record]);
+  }
+  for (const [key, list] of files) {
+    await mkdir(path.join(dir, key), { recursive: true });
+    await writeFile(path.join(dir, key, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: list })));
   }
   return dir;
 };

@@ -1,16 +1,13 @@
 /**
  * Another team's attack and tampering events: the positive test events of Panther's CloudTrail rules
  * (tests/fixtures/panther-rule-tests, Apache License 2.0), laid out as a trail writes them to its
- * bucket, one file per event. The changes made on the way are the README's, each for a reason
- * CloudTrail itself gives: a record as Panther's tests hold it is not always a record as CloudTrail
+ * bucket. The changes made on the way are the README's, each for a reason CloudTrail itself gives: a record as Panther's tests hold it is not always a record as CloudTrail
  * writes it.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import type { RawRecord } from './cloudtrailData.js';
+import { type RawRecord, writeTrail } from './cloudtrailData.js';
 
 const PANTHER_RULE_TESTS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -64,31 +61,20 @@ const asTrailRecord = (record: RawRecord, index: number): RawRecord => {
 };
 
 /**
- * Where a trail would write the record: its account's folder (the record's account when it has 12
- * digits, as a real one does; else 123456789012, the one most tests use), region and day, and the
- * file name a trail gives.
+ * The account folder a trail would write the record to: its own when it has 12 digits, as a real
+ * one does; else 123456789012, the one most tests use.
  */
-const fileOf = (record: RawRecord, index: number): string => {
-  const account =
-    [record.recipientAccountId, record.userIdentity?.accountId].map(String).find((a) => ACCOUNT.test(a)) ??
-    '123456789012';
-  const region = String(record.awsRegion ?? 'us-east-1');
-  const time = String(record.eventTime);
-  const stamp = time.slice(0, 16).replaceAll(/[-:]/g, '');
-  const name = `${account}_CloudTrail_${region}_${stamp}Z_panther${String(index + 1).padStart(3, '0')}.json.gz`;
-  return path.join('AWSLogs', account, 'CloudTrail', region, ...time.slice(0, 10).split('-'), name);
-};
+const accountOf = (record: RawRecord): string =>
+  [record.recipientAccountId, record.userIdentity?.accountId].map(String).find((a) => ACCOUNT.test(a)) ??
+  '123456789012';
 
-/** A logs directory holding every event, one gzipped log file each; the records as written. */
+/** A logs directory holding every event as a trail lays them out; the records as written. */
 export const pantherTrailDir = async (
   events: readonly PantherEvent[],
 ): Promise<{ dir: string; records: RawRecord[] }> => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-panther-'));
   const records = events.map((e, i) => asTrailRecord(e.record, i));
-  for (const [i, record] of records.entries()) {
-    const file = path.join(dir, fileOf(record, i));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, gzipSync(JSON.stringify({ Records: [record] })));
-  }
-  return { dir, records };
+  return {
+    dir: await writeTrail(records.map((record) => ({ account: accountOf(record), record }))),
+    records,
+  };
 };
