@@ -70,7 +70,7 @@ export const objectBufferBytes = (
 export const literalPath = (p: string): string =>
   toSqlLiteral(p.replaceAll('\\', '/').replaceAll(/[*?[\]]/g, (c) => `[${c}]`));
 
-const readJson = (paths: readonly string[], compression: 'gzip' | 'none', objectBytes: number) =>
+const readJson = (paths: readonly string[], compression: 'gzip' | 'uncompressed', objectBytes: number) =>
   `SELECT unnest(Records) AS r, filename FROM read_json([${paths.map(literalPath).join(', ')}],
       columns = {Records: '${recordType}[]'}, filename = true, maximum_object_size = ${objectBytes},
       compression = '${compression}', format = 'unstructured')`;
@@ -86,7 +86,7 @@ export const readRecordsSql = (paths: readonly string[], objectBytes: number): s
   const plain = paths.filter((p) => !p.endsWith('.gz'));
   const reads = [
     ...(gzipped.length > 0 ? [readJson(gzipped, 'gzip', objectBytes)] : []),
-    ...(plain.length > 0 ? [readJson(plain, 'none', objectBytes)] : []),
+    ...(plain.length > 0 ? [readJson(plain, 'uncompressed', objectBytes)] : []),
   ];
   return `(${reads.join('\n    UNION ALL ')})`;
 };

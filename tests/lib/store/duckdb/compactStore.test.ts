@@ -132,6 +132,19 @@ describe('compactStore', () => {
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 1 });
   });
 
+  it('reads a log file kept uncompressed (.json) as it reads a gzipped one', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    const [gzipped] = logFilePaths(path.join(logsDir, 'AWSLogs'));
+    if (!gzipped) throw new Error('the invictus copy has no log file');
+    await writeFile(gzipped.replace(/\.gz$/, ''), gunzipSync(readFileSync(gzipped)));
+    await rm(gzipped);
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
+      built: 1,
+      failed: [],
+      rows: 2900,
+    });
+  });
+
   it('compacts only closed days, within the range asked', async () => {
     const { logsDir, storeDir } = await copyOfInvictus();
     const now = () => Date.parse('2023-07-11T00:30:00Z');
