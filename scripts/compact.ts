@@ -1,11 +1,13 @@
 /**
  * `npm run compact [-- --from YYYY-MM-DD] [--to YYYY-MM-DD]`: compacts the closed days of
  * TRAILHOUND_LOGS_DIR into the columnar store at TRAILHOUND_STORE_DIR (Parquet, zstd, a file per
- * account, region and month, sorted by day and event time; a month under way gets a file per pass
+ * account, region and month; a month under way gets a file per pass
  * until it is over). Days already compacted from the raw files as they are now are skipped; a day
  * whose files changed is written again. Prints progress (days done of
  * total, MB/s of raw logs, time left) and a summary; exits 1 if any day failed.
  */
+// First: sets DuckDB's allocator before anything loads DuckDB.
+import '../src/lib/store/duckdb/duckDbAllocator.js';
 import { availableParallelism } from 'node:os';
 import { dayOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadDuckDbConfig } from '../src/lib/config.js';

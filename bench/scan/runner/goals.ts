@@ -129,12 +129,25 @@ const sweepGoal = (record: BenchRecord): Goal => {
   };
 };
 
+/** Every compaction of the bench (the first, then one a run after it): the median time, the largest peak. */
+const compactionMeasures = (record: BenchRecord) => {
+  const all = [record.compaction, ...record.recompactions];
+  const peaks = all.map((c) => c.peakRssKb);
+  return {
+    count: all.length,
+    done: all.every((c) => c.exitCode === 0),
+    ms: median(all.map((c) => c.ms)),
+    peakRssKb: peaks.some((kb) => kb === null) ? null : Math.max(...(peaks as number[])),
+  };
+};
+
 export const evaluateGoals = (record: BenchRecord): Goal[] => {
   const { compaction } = record;
   const gzip = median(record.gzipMs);
-  const done = compaction.exitCode === 0;
-  const overGzip = done ? compaction.ms / gzip : Number.NaN;
-  const peakKb = done ? compaction.peakRssKb : null;
+  const measured = compactionMeasures(record);
+  const done = measured.done;
+  const overGzip = done ? measured.ms / gzip : Number.NaN;
+  const peakKb = done ? measured.peakRssKb : null;
   const storeRatio = done ? compaction.storeBytes / record.gzBytes : Number.NaN;
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   return [
@@ -147,14 +160,17 @@ export const evaluateGoals = (record: BenchRecord): Goal[] => {
       name: 'compaction / gzip -dc',
       target: `<= ${MAX_COMPACTION_OVER_GZIP}`,
       value: finite(overGzip),
-      measured: `${fixed(overGzip)} (${fixed(compaction.ms / 1000, 1)} s / ${fixed(gzip / 1000, 1)} s)`,
+      measured: `${fixed(overGzip)} (${fixed(measured.ms / 1000, 1)} s / ${fixed(gzip / 1000, 1)} s, medians of ${measured.count} and ${record.gzipMs.length})`,
       met: overGzip <= MAX_COMPACTION_OVER_GZIP,
     },
     {
       name: 'compaction peak RSS',
       target: `<= ${MAX_COMPACTION_RSS_BYTES / 1e6} MB`,
       value: peakKb,
-      measured: peakKb === null ? 'n/a' : `${((peakKb * 1024) / 1e6).toFixed(0)} MB`,
+      measured:
+        peakKb === null
+          ? 'n/a'
+          : `${((peakKb * 1024) / 1e6).toFixed(0)} MB (the largest of ${measured.count})`,
       met: peakKb !== null && peakKb * 1024 <= MAX_COMPACTION_RSS_BYTES,
     },
     {

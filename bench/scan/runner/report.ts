@@ -30,6 +30,16 @@ const compactionLines = (record: BenchRecord): string[] => {
     `compaction (once, before the questions, into ${c.storeDir}): exit ${c.exitCode}, ${secs(c.ms)} wall, ` +
       `peak RSS ${peak}, store ${mb(c.storeBytes)} of Parquet for ${mb(record.gzBytes)} of .json.gz`,
     `  scripts/compact.ts: ${c.summary || '(no summary)'}`,
+    ...(record.recompactions.length > 0
+      ? [
+          `  again after each later run's gzip -dc: ${record.recompactions
+            .map(
+              (again) =>
+                `${secs(again.ms)} (peak ${again.peakRssKb === null ? 'unreadable' : `${(again.peakRssKb / 1024).toFixed(0)} MiB`})`,
+            )
+            .join(', ')}`,
+        ]
+      : []),
   ];
 };
 
