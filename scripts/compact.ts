@@ -6,8 +6,6 @@
  * whose files changed is written again. Prints progress (days done of
  * total, MB/s of raw logs, time left) and a summary; exits 1 if any day failed.
  */
-// First: sets DuckDB's allocator before anything loads DuckDB.
-import '../src/lib/store/duckdb/duckDbAllocator.js';
 import { availableParallelism } from 'node:os';
 import { dayOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadDuckDbConfig } from '../src/lib/config.js';

@@ -5,8 +5,6 @@
  * configuration (a bad variable, a logs directory that is not there, a results directory another
  * server owns) is one line and exit 2; a port already taken is one line and exit 1.
  */
-// First: sets DuckDB's allocator before anything loads DuckDB.
-import './lib/store/duckdb/duckDbAllocator.js';
 import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { parseCommand } from './lib/commandLine.js';

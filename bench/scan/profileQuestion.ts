@@ -14,8 +14,6 @@
  * --store DIR --keep-store, or npm run compact with TRAILHOUND_STORE_DIR). What the HTTP edge
  * adds is the bench's engine-store time less the execution's engineMs.
  */
-// First: sets DuckDB's allocator before anything loads DuckDB.
-import '../../src/lib/store/duckdb/duckDbAllocator.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,8 +1,10 @@
 /** Compaction on real records: what it writes, that it is idempotent, and that it notices change. */
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -126,6 +128,31 @@ describe('compactStore', () => {
     // A file re-synced with the same size but a new time is a change too.
     await utimes(late, new Date(), new Date(Date.now() + 5000));
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 1 });
+  });
+
+  it('writes the same logs to the same bytes, a thread a unit when there is a unit for every writer', async () => {
+    const { logsDir } = await copyOfGrycapFebruary();
+    // A second unit: the same month in another region, so that each of two writers has one.
+    const region = path.join(logsDir, 'AWSLogs', GRYCAP_FEBRUARY.account, 'CloudTrail');
+    await cp(path.join(region, GRYCAP_FEBRUARY.region), path.join(region, 'eu-west-1'), { recursive: true });
+    const digests = async () => {
+      const storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
+      expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0, threads: 2 })).toMatchObject({
+        failed: [],
+      });
+      return Promise.all(
+        [GRYCAP_FEBRUARY.region, 'eu-west-1'].map(async (r) => {
+          const dir = monthDir(storeDir, { ...GRYCAP_FEBRUARY, region: r });
+          const [unit] = (await readManifest(dir))?.units ?? [];
+          return createHash('sha256')
+            .update(readFileSync(path.join(dir, unit?.parquet ?? '')))
+            .digest('hex');
+        }),
+      );
+    };
+    const first = await digests();
+    expect(first[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(await digests()).toEqual(first);
   });
 
   it('reads a log file kept uncompressed (.json) as it reads a gzipped one', async () => {
