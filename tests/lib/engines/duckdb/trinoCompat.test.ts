@@ -36,6 +36,11 @@ describe('json_extract_scalar (Trino semantics)', () => {
     expect(await value(`SELECT json_extract_scalar('{"a":[1]}', '$.a')`)).toBeNull();
     expect(await value(`SELECT json_extract_scalar('{"a":null}', '$.a')`)).toBeNull();
     expect(await value(`SELECT json_extract_scalar('{"a":1}', '$.z')`)).toBeNull();
+    expect(await value(`SELECT json_extract_scalar(NULL, '$.a')`)).toBeNull();
+  });
+  it('unescapes a string, and returns a string holding JSON as the string', async () => {
+    expect(await value(`SELECT json_extract_scalar('{"a":"q\\"z \\u00e9"}', '$.a')`)).toBe('q"z é');
+    expect(await value(`SELECT json_extract_scalar('{"a":"{\\"b\\":1}"}', '$.a')`)).toBe('{"b":1}');
   });
   it('indexes arrays from 0 as Trino JSONPath does', async () => {
     expect(await value(`SELECT json_extract_scalar('{"i":[{"g":"sg-1"},{"g":"sg-2"}]}', '$.i[1].g')`)).toBe(
