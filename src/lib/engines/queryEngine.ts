@@ -129,6 +129,13 @@ export interface QueryEngine {
   /** @throws ExecutionStateError when the execution already ended. */
   cancel(executionId: string, caller: Caller): Promise<Execution>;
   /**
+   * Waits until the execution ends or `ms` pass, whichever is first, on an engine that learns of
+   * the end itself: true when it waited so, false when the execution is not one it is running (it
+   * ended, or another process runs it). Absent where an end is only seen by asking (Athena): a
+   * waiting request then looks again after a pause.
+   */
+  untilEnded?(executionId: string, ms: number): Promise<boolean>;
+  /**
    * What an execution that SUCCEEDED asked, read and answered, for its signed evidence; absent on an
    * engine that cannot say (Athena, for now). @throws ExecutionStateError unless it SUCCEEDED.
    */

@@ -324,6 +324,15 @@ export class DuckDbEngine implements QueryEngine {
     return this.#view(await this.#load(executionId));
   }
 
+  async untilEnded(executionId: string, ms: number): Promise<boolean> {
+    const active = this.#active.get(executionId);
+    if (!active) return false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([active.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return true;
+  }
+
   /** What a client sees of a stored execution: no internals, and the progress of a running one. */
   #view(stored: StoredExecution): Execution {
     const execution = publicView(stored);

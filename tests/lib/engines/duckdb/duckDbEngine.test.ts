@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../../../src/lib/engines/duckdb/duckDbEngine.js';
 import { nodeFileSystem } from '../../../../src/lib/engines/duckdb/resultFileSystem.js';
-import type { Execution, ExecutionRequest } from '../../../../src/lib/engines/queryEngine.js';
+import {
+  type Execution,
+  type ExecutionRequest,
+  isTerminal,
+} from '../../../../src/lib/engines/queryEngine.js';
 import { ExecutionStateError, QueueFullError } from '../../../../src/lib/errors.js';
 import { encodePageToken } from '../../../../src/lib/results/pageToken.js';
 import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
@@ -68,6 +72,22 @@ describe('DuckDbEngine', () => {
     expect(cancelled.state).toBe('CANCELLED');
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(engine.getResults(executionId, { limit: 10 })).rejects.toBeInstanceOf(ExecutionStateError);
+  });
+
+  it('says when an execution it runs ends, or that the wait ran out, and that it runs none by another id', async () => {
+    const { executionId } = await engine.start(request('SELECT 42 AS n'));
+    expect(await engine.untilEnded(executionId, 30_000)).toBe(true);
+    expect((await engine.get(executionId)).state).toBe('SUCCEEDED');
+    expect(await engine.untilEnded(executionId, 30_000)).toBe(false);
+    expect(await engine.untilEnded('not-an-execution', 30_000)).toBe(false);
+    const long = await engine.start(
+      request('SELECT count(*) AS n FROM range(100000000000) t(i) WHERE hash(i) % 7 = 0'),
+    );
+    const started = Date.now();
+    expect(await engine.untilEnded(long.executionId, 200)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(isTerminal((await engine.get(long.executionId)).state)).toBe(false);
+    await engine.cancel(long.executionId);
   });
 
   it("records a failure with the kind of error the engine gave, never the engine's own text", async () => {
