@@ -4,8 +4,9 @@
  * One row per finding, most severe first, then oldest first: an event an event detection matched,
  * or a principal's burst an aggregate detection counted over its threshold.
  *
- * One scan: each event of the window is read once; the detections it matches are gathered into an
- * array (one CASE per detection) and the array unnested, so each (event, detection) is a row, and
+ * One scan: each event of the window is read once; the detections asked for that it matches are
+ * gathered into an array (one CASE per detection; on DuckDB, where the values are constants, a
+ * detection not asked for folds away unevaluated) and the array unnested, so each (event, detection) is a row, and
  * each of the resources the event touches for an aggregate detection another. Window functions
  * then cut each principal's events of an aggregate detection into bursts (a new one after a gap
  * longer than the detection's), and one GROUP BY makes a finding of each event of an event
@@ -26,6 +27,11 @@ const rankOf = (severity: (typeof SEVERITIES)[number]) => SEVERITIES.indexOf(sev
 const conditionOf = (d: (typeof DETECTIONS)[number]) =>
   `(${(isAggregate(d) ? d.aggregate.condition : d.condition).trim()})`;
 const CONDITIONS = DETECTIONS.map(conditionOf);
+/** Whether the request asks for a detection: named in `detections` (or none named), at or above `minSeverity`. */
+const ASKED = DETECTIONS.map(
+  (d) =>
+    `(${rankOf(d.severity)} >= params.min_rank AND (params.detections = '' OR strpos(concat(',', params.detections, ','), ${quoted(`,${d.name},`)}) > 0))`,
+);
 const EVENT_DETECTIONS = DETECTIONS.flatMap((d) => (isAggregate(d) ? [] : [d]));
 const AGGREGATES = DETECTIONS.filter(isAggregate);
 
@@ -66,12 +72,15 @@ export const sweep = defineQuery({
   with: [
     { name: 'tagged', sql: `SELECT *, ${PRINCIPAL} AS principal FROM events` },
     {
+      // Each detection's condition only when the request asks for it: a sweep of a few detections
+      // evaluates those alone (on DuckDB the values are constants, and the others fold away).
       name: 'matched',
       sql: `SELECT tagged.*, ARRAY[
-      ${DETECTIONS.map((d, i) => `CASE WHEN ${CONDITIONS[i]} THEN ${quoted(d.name)} END`).join(',\n      ')}
+      ${DETECTIONS.map((d, i) => `CASE WHEN ${ASKED[i]} AND ${CONDITIONS[i]} THEN ${quoted(d.name)} END`).join(',\n      ')}
     ] AS hits
   FROM tagged
-  WHERE ${CONDITIONS.join('\n     OR ')}`,
+  CROSS JOIN params
+  WHERE ${DETECTIONS.map((_, i) => `(${ASKED[i]} AND ${CONDITIONS[i]})`).join('\n     OR ')}`,
     },
     {
       name: 'catalog',
