@@ -6,12 +6,13 @@
  *
  * One scan: each event of the window is read once; the detections asked for that it matches are
  * gathered into an array (one CASE per detection; on DuckDB, where the values are constants, a
- * detection not asked for folds away unevaluated) and the array unnested, so each (event, detection) is a row, and
- * each of the resources the event touches for an aggregate detection another. Window functions
- * then cut each principal's events of an aggregate detection into bursts (a new one after a gap
- * longer than the detection's), and one GROUP BY makes a finding of each event of an event
- * detection and of each burst of an aggregate one; the WHERE keeps bursts over their threshold.
- * Every step reads the one before, once: on Athena the sweep is one execution, billed once.
+ * detection not asked for folds away unevaluated) and the array unnested, so each (event,
+ * detection) is a row, and each of the resources the event touches for an aggregate detection
+ * another. Window functions then cut each principal's events of an aggregate detection into
+ * bursts (a new one after a gap longer than the detection's), and one GROUP BY makes a finding of
+ * each event of an event detection and of each burst of an aggregate one; the WHERE keeps bursts
+ * over their threshold. Every step reads the one before, once: on Athena the sweep is one
+ * execution, billed once.
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';

@@ -1,8 +1,8 @@
 /**
  * Writing and publishing a unit of the store: the records of some days of one account, region
  * and month in one Parquet file (zstd) with the table's columns and its `day` partition column,
- * published by renaming the finished file into place and then swapping the month's manifest. A compaction killed at any point leaves the previous manifest,
- * and so every answer, as it was.
+ * published by renaming the finished file into place and then swapping the month's manifest. A
+ * compaction killed at any point leaves the previous manifest, and so every answer, as it was.
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
@@ -52,8 +52,8 @@ export const buildingPath = async (storeDir: string, key: MonthKey): Promise<str
 /**
  * Writes a unit straight from its days' raw files in one statement, DuckDB reading the files in
  * parallel. Rows go in the order they are read, not sorted: a month of the bench's year is one row
- * group, which no order makes cheaper to read, and sorting it was a fifth to a quarter of the compaction's time.
- * A busy month of several row groups still has each hold a run of neighbouring days (each thread
+ * group, which no order makes cheaper to read, and sorting it was a fifth to a quarter of the
+ * compaction's time. A busy month of several row groups still has each hold a run of neighbouring days (each thread
  * takes the next file listed, and files are listed by day): written with row groups of 10,000
  * rows, two months of the bench's year gave row groups of 10 to 13 days each, so a window's day
  * range still skips the others by their statistics.
