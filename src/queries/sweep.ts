@@ -6,9 +6,10 @@
  *
  * One scan: each event of the window is read once; the detections asked for that it matches are
  * gathered into an array (one CASE per detection; on DuckDB, where the values are constants, a
- * detection not asked for folds away unevaluated) and the array unnested, so each (event,
- * detection) is a row, and each of the resources the event touches for an aggregate detection
- * another. Window functions then cut each principal's events of an aggregate detection into
+ * detection not asked for folds away unevaluated), the array keeps only those it matched, and it
+ * is unnested, so each (event, detection) is a row, and each of the resources the event touches
+ * for an aggregate detection another. (DuckDB joins an unnested array to its row by the array:
+ * with all 74 places kept, on the bench's year of 377,172 matched events, that join took 3 s.) Window functions then cut each principal's events of an aggregate detection into
  * bursts (a new one after a gap longer than the detection's), and one GROUP BY makes a finding of
  * each event of an event detection and of each burst of an aggregate one; the WHERE keeps bursts
  * over their threshold. Every step reads the one before, once: on Athena the sweep is one
@@ -76,9 +77,9 @@ export const sweep = defineQuery({
       // Each detection's condition only when the request asks for it: a sweep of a few detections
       // evaluates those alone (on DuckDB the values are constants, and the others fold away).
       name: 'matched',
-      sql: `SELECT tagged.*, ARRAY[
+      sql: `SELECT tagged.*, filter(ARRAY[
       ${DETECTIONS.map((d, i) => `CASE WHEN ${ASKED[i]} AND ${CONDITIONS[i]} THEN ${quoted(d.name)} END`).join(',\n      ')}
-    ] AS hits
+    ], hit -> hit IS NOT NULL) AS hits
   FROM tagged
   CROSS JOIN params
   WHERE ${DETECTIONS.map((_, i) => `(${ASKED[i]} AND ${CONDITIONS[i]})`).join('\n     OR ')}`,
@@ -102,8 +103,7 @@ export const sweep = defineQuery({
     END AS touches
   FROM matched
   CROSS JOIN UNNEST(matched.hits) AS hit (detection)
-  JOIN catalog ON catalog.d_name = hit.detection
-  WHERE hit.detection IS NOT NULL`,
+  JOIN catalog ON catalog.d_name = hit.detection`,
     },
     {
       name: 'touched',
@@ -179,10 +179,7 @@ SELECT
     CASE WHEN d_kind = 'aggregate' THEN distinct_resources END AS distinct_resources,
     sample_event_ids
 FROM bursts
-CROSS JOIN params
-WHERE (params.detections = '' OR strpos(concat(',', params.detections, ','), concat(',', detection, ',')) > 0)
-  AND d_rank >= params.min_rank
-  AND (d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services))
+WHERE d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services)
 ORDER BY d_rank DESC, eventtime, eventid, detection`,
   columns: [
     { name: 'detection', type: 'varchar' },
