@@ -11,6 +11,7 @@ import { CancelledError } from '../../errors.js';
 import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
 import { integrityWarning } from '../../integrity/integrityReport.js';
 import { logger } from '../../logging/logger.js';
+import { logKeyOf } from '../../store/duckdb/logFiles.js';
 import { connectWithProgress } from '../../store/duckdb/progressConnection.js';
 import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
 import { planScan } from '../../store/duckdb/scanPlan.js';
@@ -123,15 +124,18 @@ const timedOut = (timeoutMs: number): ExecutionError => ({
   message: `The execution ran longer than ${Math.round(timeoutMs / 1000)} s (TRAILHOUND_EXECUTION_TIMEOUT_SECONDS) and was stopped; narrow the window.`,
 });
 
-/** The log files a plan reads, by their key under the logs directory: for the evidence. */
+/**
+ * The log files a plan reads, by their key under the logs directory, in the order of their keys
+ * (code units, as S3 lists them on Athena): for the evidence.
+ */
 const sourcesOf = (plan: ScanPlan, logsDir: string): SourceFile[] => {
-  const keyOf = (file: string) => path.relative(logsDir, file).split(path.sep).join('/');
+  const keyOf = logKeyOf(logsDir);
   return [
     ...plan.raw.map((f) => ({ key: keyOf(f.path), bytes: f.bytes, readFrom: 'raw' as const })),
     ...plan.compacted.flatMap((u) =>
       u.replaces.map((f) => ({ key: keyOf(f.path), bytes: f.bytes, readFrom: 'compacted' as const })),
     ),
-  ].sort((a, b) => a.key.localeCompare(b.key));
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 };
 
 const saveSources = async (context: RunContext, executionId: string, sources: readonly SourceFile[]) => {
@@ -209,7 +213,11 @@ export const runExecution = async (
   try {
     const plan = await planScan(context.logsDir, context.storeDir, request.window);
     statistics = { ...statistics, days: plan.days };
-    await saveSources(context, executionId, sourcesOf(plan, context.logsDir));
+    // Written while the statement runs (3 MB for a year of the bench's trail); the answer waits for both.
+    const saved = saveSources(context, executionId, sourcesOf(plan, context.logsDir)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     active.checkpoint();
     const rowCount = await runStatement(
       connection,
@@ -231,6 +239,8 @@ export const runExecution = async (
         },
       },
     );
+    const unsaved = await saved;
+    if (unsaved) throw unsaved;
     const read = plan.days.compacted + plan.days.raw;
     const integrity = await integrityOutcome(verification);
     if (integrity?.statistics) statistics = { ...statistics, integrity: integrity.statistics };

@@ -93,6 +93,20 @@ export const accountDirs = async (awsLogs: string): Promise<{ account: string; d
   return found;
 };
 
+/**
+ * A file's key under the logs directory: its path relative to it, with forward slashes, as its
+ * key in the trail's bucket. The files of a listing are under it, joined to it: their prefix is
+ * cut off rather than the path resolved, since a year's plan does this for some 17,500 files
+ * (`path.relative` took 33 to 200 ms for them).
+ */
+export const logKeyOf = (logsDir: string): ((file: string) => string) => {
+  const prefix = path.join(logsDir, path.sep);
+  return (file) =>
+    path.sep === '/' && file.startsWith(prefix)
+      ? file.slice(prefix.length)
+      : path.relative(logsDir, file).split(path.sep).join('/');
+};
+
 /** What a gzip file's last 4 bytes say: the size of its last member's content (ISIZE). */
 const trailerSize = (file: LogFile): number => {
   if (!file.path.endsWith('.gz') || file.bytes < 18) return file.bytes;

@@ -21,7 +21,7 @@ import {
   type MonthManifest,
   monthDir,
   monthKeyOf,
-  readManifest,
+  readPlannedManifest,
   type StoreUnit,
 } from './monthManifest.js';
 import { intactUnits } from './unitFile.js';
@@ -53,12 +53,14 @@ export const planScan = async (
   const byDay = new Map<string, LogFile[]>();
   for (const file of await findLogFiles(logsDir, window)) {
     const key = `${file.account}/${file.region}/${file.day}`;
-    byDay.set(key, [...(byDay.get(key) ?? []), file]);
+    const day = byDay.get(key);
+    if (day) day.push(file);
+    else byDay.set(key, [file]);
   }
   const range = { first: window.firstDay, last: window.lastDay };
   const manifests = new Map<string, Promise<MonthManifest | undefined>>();
   const manifestOf = (dir: string) => {
-    const read = manifests.get(dir) ?? readManifest(dir);
+    const read = manifests.get(dir) ?? readPlannedManifest(dir);
     manifests.set(dir, read);
     return read;
   };
