@@ -12,10 +12,8 @@
  * aggregate detection into bursts (a new one after a gap longer than the detection's) in two
  * sorts, and one GROUP BY makes a finding of each event of an event detection and of each burst
  * of an aggregate one; the WHERE keeps bursts over their threshold. Every step reads the one
- * before, once: on Athena the sweep is one execution, billed once.
- *
- * Measured on the bench's year (377,172 matched events, 77,225 findings; bench/scan/README.md):
- * keeping all 74 places of the array, null where a detection did not match, cost 3 s more.
+ * before, once: on Athena the sweep is one execution, billed once. bench/scan/README.md says what
+ * each step costs on the bench's year.
  */
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
