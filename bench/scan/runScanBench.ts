@@ -5,11 +5,13 @@
  * (engine-store), both through the real HTTP server, and by DuckDB in this process with a
  * hand-written SELECT * over the store (duckdb-by-hand, the reference), interleaved run by run so
  * machine noise spreads over every side, after one untimed answer of each question from each side
- * but zcat | jq; then the sweep on engine-store. Every side must return the answers in
+ * but zcat | jq, each timed answer after a pause (--settle-seconds); then the sweep on
+ * engine-store. Every side must return the answers in
  * planted.json, engine-store from compacted days only; any difference, or a failed compaction,
  * exits 1. Goals are reported.
  *
  *   npx tsx bench/scan/runScanBench.ts --trail DIR [--runs 3] [--json FILE] [--timeout-minutes 60]
+ *                                      [--settle-seconds 4]
  *                                      [--store DIR] [--keep-store] [--sides LIST]
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ import { windowFiles, writeFileList } from './runner/trailFiles.js';
 
 const command = parseCommand({
   usage:
-    'npm run bench:scan [-- --runs 3] [--json FILE] [--timeout-minutes 60] [--store DIR] [--keep-store] [--sides LIST]',
+    'npm run bench:scan [-- --runs 3] [--json FILE] [--timeout-minutes 60] [--settle-seconds 4] [--store DIR] [--keep-store] [--sides LIST]',
   about: `
 The scan bench: the trail of npm run bench:trail (.trailhound/bench/trail-365d; --trail DIR
 elsewhere) compacted into a columnar store, then the same window read by gzip -dc (the floor) and
@@ -39,6 +41,8 @@ interleaved run by run. Any answer that differs from planted.json exits 1. See b
   --runs N               runs of each side (default 3)
   --json FILE            also write the whole record as JSON
   --timeout-minutes N    per question and side (default 60)
+  --settle-seconds N     pause before each timed answer, so that the side before has finished
+                         its work (default 4; 0 for none)
   --store DIR            compact into DIR (default: a temporary directory)
   --keep-store           keep the store afterwards
   --sides LIST           only these sides, comma-separated (default all: jq, engine-raw,
@@ -48,6 +52,7 @@ interleaved run by run. Any answer that differs from planted.json exits 1. See b
     runs: { type: 'string' },
     json: { type: 'string' },
     'timeout-minutes': { type: 'string' },
+    'settle-seconds': { type: 'string' },
     store: { type: 'string' },
     'keep-store': { type: 'boolean', default: false },
     sides: { type: 'string' },
@@ -56,6 +61,14 @@ interleaved run by run. Any answer that differs from planted.json exits 1. See b
 const trail = path.resolve(command.values.trail ?? command.refuse('--trail DIR is required'));
 const runs = intOption(command, 'runs', 3, 1);
 const timeoutMs = intOption(command, 'timeout-minutes', 60, 1) * 60_000;
+const settleMs = intOption(command, 'settle-seconds', 4, 0, 600) * 1000;
+/**
+ * A pause before each timed answer. A side's work goes on after its answer (DuckDB returning a
+ * query's memory, the kernel its pages), on the same two cores: the store's server asked right
+ * after the raw one's 11 s answer took 576 to 734 ms, 4 s after it 508 to 651 ms, and asked
+ * again at once 555 to 663 ms.
+ */
+const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs));
 if (!existsSync(path.join(trail, 'planted.json')))
   command.refuse(`${trail} holds no generated trail (planted.json): make one with npm run bench:trail`);
 const planted = JSON.parse(readFileSync(path.join(trail, 'planted.json'), 'utf8')) as {
@@ -100,6 +113,7 @@ const record = newRecord({
   window,
   files,
   runs,
+  settleSeconds: settleMs / 1000,
   questions,
   sideNames: sides.map((s) => s.name),
   engineSides: specs.map((s) => s.name).filter((name) => sides.some((side) => side.name === name)),
@@ -143,6 +157,7 @@ try {
           const samples = record.questions[i]?.sides[side.name] as SideSamples;
           const where = `run ${run}/${runs}: ${question.query} ${side.name}`;
           try {
+            await settle();
             const answer = await side.ask(question);
             const verdict = checkAnswer(question, answer, side.daysFrom);
             samples.ms.push(answer.ms);
@@ -160,6 +175,7 @@ try {
       }
       if (storeSide?.time) {
         try {
+          await settle();
           const sweep = await storeSide.time('sweep', {});
           record.sweep.ms.push(sweep.ms);
           record.sweep.rows = sweep.rows;

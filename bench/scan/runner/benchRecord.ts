@@ -42,6 +42,8 @@ export interface BenchRecord {
   readonly gzBytes: number;
   readonly jsonBytes: number;
   readonly runs: number;
+  /** The pause before each timed answer (--settle-seconds). */
+  readonly settleSeconds: number;
   readonly machine: { cpus: number; node: string; platform: string };
   readonly gzipMs: number[];
   readonly questions: QuestionSamples[];
@@ -74,6 +76,7 @@ export const newRecord = (fields: {
   window: { from: string; to: string };
   files: { paths: readonly string[]; gzBytes: number; jsonBytes: number };
   runs: number;
+  settleSeconds: number;
   questions: readonly { query: string; parameters: unknown; rows: readonly unknown[] }[];
   sideNames: readonly string[];
   engineSides: string[];
@@ -85,6 +88,7 @@ export const newRecord = (fields: {
   gzBytes: fields.files.gzBytes,
   jsonBytes: fields.files.jsonBytes,
   runs: fields.runs,
+  settleSeconds: fields.settleSeconds,
   machine: {
     cpus: os.availableParallelism(),
     node: process.version,

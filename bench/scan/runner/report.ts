@@ -95,7 +95,7 @@ export const renderReport = (record: BenchRecord): string => {
     .join(', ');
   return [
     `trail ${record.trail}: ${record.files} files, ${mb(record.gzBytes)} gzipped, ${mb(record.jsonBytes)} JSON; window ${record.window.from} to ${record.window.to}`,
-    `median of ${record.runs} run(s), interleaved, after one untimed answer of each question from each side but zcat | jq; ${record.machine.cpus} CPUs, node ${record.machine.node}`,
+    `median of ${record.runs} run(s), interleaved, after one untimed answer of each question from each side but zcat | jq, each timed answer ${record.settleSeconds} s after the one before; ${record.machine.cpus} CPUs, node ${record.machine.node}`,
     '',
     ...compactionLines(record),
     '',
