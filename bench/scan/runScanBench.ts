@@ -6,9 +6,8 @@
  * hand-written SELECT * over the store (duckdb-by-hand, the reference), interleaved run by run so
  * machine noise spreads over every side, after one untimed answer of each question from each side
  * but zcat | jq, each timed answer after a pause (--settle-seconds); then the sweep on
- * engine-store. Every side must return the answers in
- * planted.json, engine-store from compacted days only; any difference, or a failed compaction,
- * exits 1. Goals are reported.
+ * engine-store. Every side must return the answers in planted.json, engine-store from compacted
+ * days only; any difference, or a failed compaction, exits 1. Goals are reported.
  *
  *   npx tsx bench/scan/runScanBench.ts --trail DIR [--runs 3] [--json FILE] [--timeout-minutes 60]
  *                                      [--settle-seconds 4]
