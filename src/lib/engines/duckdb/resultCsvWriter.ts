@@ -7,7 +7,7 @@
  * never the process.
  */
 import type { Writable } from 'node:stream';
-import type { DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { toCsvLine } from '../../results/csvFormat.js';
 import type { ResultColumn } from '../queryEngine.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
@@ -46,13 +46,36 @@ export interface ResultFiles {
   temporary(target: string): string;
 }
 
-/** @returns the number of rows written. `checkpoint` may throw to stop between chunks. */
+/** A chunk's rows as CSV text, and where each starts from `offset` on. */
+const chunkText = (chunk: DuckDBDataChunk, lines: boolean, offset: number) => {
+  const starts = new Float64Array(chunk.rowCount);
+  let text = '';
+  let end = offset;
+  const rows = lines
+    ? (chunk.getColumnValues(0) as string[])
+    : chunk
+        .getRows()
+        .map((row) => toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v))));
+  for (const [i, line] of rows.entries()) {
+    starts[i] = end;
+    end += Buffer.byteLength(line);
+    text += line;
+  }
+  return { text, starts, end };
+};
+
+/**
+ * @returns the number of rows written. `checkpoint` may throw to stop between chunks. With
+ * `lines`, the result has one column, each row's CSV line (csvLines.ts); else its values are
+ * written here.
+ */
 export const writeResultCsv = async (
   files: ResultFileSystem,
   target: ResultFiles,
   columns: readonly ResultColumn[],
   result: DuckDBResult,
   checkpoint: () => void,
+  options: { readonly lines?: boolean } = {},
 ): Promise<number> => {
   const csvTemporary = target.temporary(target.csv);
   const indexTemporary = target.temporary(target.index);
@@ -75,14 +98,8 @@ export const writeResultCsv = async (
       chunk = await result.fetchChunk()
     ) {
       checkpoint();
-      const starts = new Float64Array(chunk.rowCount);
-      let text = '';
-      for (const [i, row] of chunk.getRows().entries()) {
-        starts[i] = offset;
-        const line = toCsvLine(row.map((v) => (v === null ? null : typeof v === 'object' ? String(v) : v)));
-        offset += Buffer.byteLength(line);
-        text += line;
-      }
+      const { text, starts, end } = chunkText(chunk, options.lines ?? false, offset);
+      offset = end;
       rows += chunk.rowCount;
       await writeText(out, failure, text);
       await writeText(index, failure, new Uint8Array(starts.buffer));

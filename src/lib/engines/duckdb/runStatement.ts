@@ -3,13 +3,14 @@
  * JSON and compacted Parquet), the Trino SQL in DuckDB's spelling with every value bound as a
  * string, the result streamed to CSV.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
 import { createCloudTrailViews, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
 import { readJsonSizes } from '../../store/duckdb/logFiles.js';
 import { type ScanPlan, withoutCostlierUnits } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest } from '../queryEngine.js';
+import { csvLinesSql, knownColumnTypes, rememberColumnTypes } from './csvLines.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
@@ -65,6 +66,32 @@ const defineRelation = async (
 };
 
 /**
+ * The statement prepared to give its rows as CSV lines (csvLines.ts) when its columns allow, or
+ * as it is. Its columns' types are known from having prepared it before (the same text with the
+ * same settings binds the same types: every value is bound as text); the first time, it is
+ * prepared as it is to learn them, then again wrapped.
+ */
+const prepareLines = async (
+  connection: DuckDBConnection,
+  sql: string,
+  settings: readonly { readonly sql: string }[],
+): Promise<{ prepared: DuckDBPreparedStatement; lines: boolean }> => {
+  const key = JSON.stringify([sql, settings.map((s) => s.sql)]);
+  let types = knownColumnTypes(key);
+  if (!types) {
+    const plain = await connection.prepare(sql);
+    types = Array.from({ length: plain.columnCount }, (_, i) => plain.columnTypeId(i));
+    rememberColumnTypes(key, types);
+    const lines = csvLinesSql(sql, types);
+    if (!lines) return { prepared: plain, lines: false };
+    plain.destroySync();
+    return { prepared: await connection.prepare(lines), lines: true };
+  }
+  const lines = csvLinesSql(sql, types);
+  return { prepared: await connection.prepare(lines ?? sql), lines: lines !== undefined };
+};
+
+/**
  * Runs the request over the plan. `onScanned` hears the bytes scanned, and the days read each way,
  * before the rows are read; `checkpoint` may throw to stop. @returns the number of result rows
  * written to the result files.
@@ -81,16 +108,17 @@ export const runStatement = async (
   const settled = await settlePlan(connection, plan, sql, parameters);
   hooks.checkpoint();
   hooks.onScanned(settled.bytesScanned, settled.plan.days);
-  const prepared = await connection.prepare(sql);
+  const statement = await prepareLines(connection, sql, settings);
   parameters.forEach((value, i) => {
-    prepared.bindVarchar(i + 1, value);
+    statement.prepared.bindVarchar(i + 1, value);
   });
   hooks.checkpoint();
   return writeResultCsv(
     output.files,
     output.target,
     request.columns,
-    await prepared.stream(),
+    await statement.prepared.stream(),
     hooks.checkpoint,
+    { lines: statement.lines },
   );
 };
