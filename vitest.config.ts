@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/globalTemp.ts'],
     // Handlers log JSON lines on every request; tests that read them turn the level back up.
     // The AWS SDK warns once per process, on Node 20, that its releases from January 2027 need
     // Node 22: true and already known (README, "Node versions"; CI runs the suite on Node 24), so
