@@ -34,11 +34,14 @@ export const settlePlan = async (
   let plan = candidate;
   let columns = new Set<string>();
   if (candidate.compacted.length > 0) {
-    await defineRelation(connection, { ...candidate, raw: [] }, { forPlanning: true });
-    columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES);
+    const relation = await defineRelation(connection, { ...candidate, raw: [] }, { forPlanning: true });
+    columns = await parquetColumnsRead(connection, sql, parameters, COLUMN_NAMES, relation);
     plan = withoutCostlierUnits(candidate, columns);
   }
-  await defineRelation(connection, plan, options);
+  // Planned over the store alone with no day moved to raw files: that relation is the one to run.
+  if (plan !== candidate || candidate.raw.length > 0 || candidate.compacted.length === 0) {
+    await defineRelation(connection, plan, options);
+  }
   const raw = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
   return {
     plan,
@@ -49,20 +52,20 @@ export const settlePlan = async (
 /**
  * Defines `cloudtrail_logs` on the connection over the plan's files. `forPlanning` skips sizing the
  * JSON reader's buffer from each raw file (a read of every file's gzip trailer): a statement that
- * is only planned, never run, reads no JSON.
+ * is only planned, never run, reads no JSON. @returns the SQL of the views it defined.
  */
 const defineRelation = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   options: { forPlanning?: boolean } = {},
-): Promise<void> => {
+): Promise<string> => {
   const objectBytes = objectBufferBytes(plan.raw, options.forPlanning ? [] : await readJsonSizes(plan.raw));
-  for (const view of createCloudTrailViews({
+  const views = createCloudTrailViews({
     json: { paths: plan.raw.map((f) => f.path), objectBytes },
     parquet: { days: plan.range, files: plan.compacted },
-  })) {
-    await connection.run(view);
-  }
+  });
+  for (const view of views) await connection.run(view);
+  return views.join(';\n');
 };
 
 /**
