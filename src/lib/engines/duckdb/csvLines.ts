@@ -13,6 +13,7 @@
  * preservation: https://duckdb.org/docs/stable/sql/dialect/order_preservation).
  */
 import { DuckDBTypeId } from '@duckdb/node-api';
+import { RecentMap } from '../../recentMap.js';
 
 const SAME_TEXT: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.VARCHAR,
@@ -44,15 +45,12 @@ export const csvLinesSql = (sql: string, types: readonly DuckDBTypeId[]): string
 };
 
 /** The result columns' types of statements already prepared, by their SQL text. */
-const known = new Map<string, readonly DuckDBTypeId[]>();
-const KNOWN_STATEMENTS = 256;
+const known = new RecentMap<string, readonly DuckDBTypeId[]>(256);
 
 /** Column types of `sql` seen before, if any. */
 export const knownColumnTypes = (sql: string): readonly DuckDBTypeId[] | undefined => known.get(sql);
 
-/** Remembers a statement's column types, the oldest forgotten past KNOWN_STATEMENTS. */
+/** Remembers a statement's column types (the 256 statements last prepared). */
 export const rememberColumnTypes = (sql: string, types: readonly DuckDBTypeId[]): void => {
-  known.delete(sql);
   known.set(sql, types);
-  if (known.size > KNOWN_STATEMENTS) known.delete(known.keys().next().value as string);
 };

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { RecentMap } from '../../recentMap.js';
 import type { StoreUnit } from './monthManifest.js';
 
 interface PlanNode {
@@ -23,8 +24,7 @@ const asList = (v: string[] | string | undefined) => (v === undefined ? [] : Arr
  * (its views' SQL). A year's `principal-activity` spent 16 to 19 ms of its 34 to 44 ms of settling
  * in the EXPLAIN; asked again, it needs none.
  */
-const remembered = new Map<string, ReadonlySet<string>>();
-const REMEMBERED = 256;
+const remembered = new RecentMap<string, ReadonlySet<string>>(256);
 
 /**
  * Column paths (`eventtime`, `useridentity.userName`) that the plan's Parquet scans read, for the
@@ -49,7 +49,6 @@ export const parquetColumnsRead = async (
   if (known) return new Set(known);
   const read = await explainColumnsRead(connection, sql, parameters, columns);
   remembered.set(key, read);
-  if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value as string);
   return new Set(read);
 };
 

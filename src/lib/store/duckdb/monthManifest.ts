@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { RecentMap } from '../../recentMap.js';
 import { type LogFile, logKeyOf } from './logFiles.js';
 
 const SourceFileSchema = z.object({
@@ -115,9 +116,8 @@ export const readManifest = async (dir: string): Promise<MonthManifest | undefin
 };
 
 /** Manifests parsed for plans, by file, with what a stat said of the file they were read from. */
-const planned = new Map<string, { stamp: string; manifest: MonthManifest | undefined }>();
 /** Months whose manifests are kept parsed: a hundred accounts and regions over a year and more. */
-const PLANNED_MONTHS = 4096;
+const planned = new RecentMap<string, { stamp: string; manifest: MonthManifest | undefined }>(4096);
 
 /**
  * A month's manifest for planning a question, parsed again only when its file is another: a
@@ -136,10 +136,8 @@ export const readPlannedManifest = async (dir: string): Promise<MonthManifest | 
   }
   const stamp = `${status.ino}/${status.size}/${status.mtimeMs}/${status.ctimeMs}`;
   const known = planned.get(file);
-  planned.delete(file);
   const manifest = known?.stamp === stamp ? known.manifest : await readManifest(dir);
   planned.set(file, { stamp, manifest });
-  if (planned.size > PLANNED_MONTHS) planned.delete(planned.keys().next().value as string);
   return manifest;
 };
 
