@@ -44,13 +44,13 @@ export const csvLinesSql = (sql: string, types: readonly DuckDBTypeId[]): string
   return `SELECT concat(${names.map(field).join(`, ',', `)}, chr(10)) AS line\nFROM (\n${sql}\n) AS result(${names.join(', ')})`;
 };
 
-/** The result columns' types of statements already prepared, by their SQL text. */
+/** The result columns' types of statements already prepared, by a key of their text. */
 const known = new RecentMap<string, readonly DuckDBTypeId[]>(256);
 
-/** Column types of `sql` seen before, if any. */
-export const knownColumnTypes = (sql: string): readonly DuckDBTypeId[] | undefined => known.get(sql);
+/** Column types of the statement `key` stands for, if seen before. */
+export const knownColumnTypes = (key: string): readonly DuckDBTypeId[] | undefined => known.get(key);
 
 /** Remembers a statement's column types (the 256 statements last prepared). */
-export const rememberColumnTypes = (sql: string, types: readonly DuckDBTypeId[]): void => {
-  known.set(sql, types);
+export const rememberColumnTypes = (key: string, types: readonly DuckDBTypeId[]): void => {
+  known.set(key, types);
 };

@@ -3,6 +3,7 @@
  * JSON and compacted Parquet), the Trino SQL in DuckDB's spelling with every value bound as a
  * string, the result streamed to CSV.
  */
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
 import { createCloudTrailViews, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
@@ -79,7 +80,9 @@ const prepareLines = async (
   sql: string,
   settings: readonly { readonly sql: string }[],
 ): Promise<{ prepared: DuckDBPreparedStatement; lines: boolean }> => {
-  const key = JSON.stringify([sql, settings.map((s) => s.sql)]);
+  const key = createHash('sha256')
+    .update(JSON.stringify([sql, settings.map((s) => s.sql)]))
+    .digest('hex');
   let types = knownColumnTypes(key);
   if (!types) {
     const plain = await connection.prepare(sql);
