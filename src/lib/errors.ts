@@ -165,6 +165,22 @@ export class WatchRunningError extends Error {
   }
 }
 
+/**
+ * A kept watch no longer plans as a run: the deployment's limits changed since it was made (a
+ * shorter window limit than its lookback, a lower budget than its maxBytesScanned).
+ */
+export class WatchInvalidError extends Error {
+  override readonly name = 'WatchInvalidError';
+  constructor(
+    readonly watchId: string,
+    readonly problems: readonly { readonly pointer: string; readonly detail: string }[],
+  ) {
+    super(
+      `Watch ${watchId} cannot run under this deployment's limits (${problems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}): delete it and make it again within them`,
+    );
+  }
+}
+
 /** The deployment has as many watches as it allows. */
 export class WatchLimitError extends Error {
   override readonly name = 'WatchLimitError';

@@ -19,6 +19,7 @@ import {
   QueueFullError,
   ResultUnavailableError,
   UnknownQueryError,
+  WatchInvalidError,
   WatchLimitError,
   WatchNotFoundError,
   WatchRunningError,
@@ -49,6 +50,7 @@ export const toHttpError = (error: unknown): HttpError | undefined => {
   if (error instanceof ExecutionStateError) return new ConflictError(error.message, error.state);
   if (error instanceof WatchRunningError) return new ConflictError(error.message, 'RUNNING');
   if (error instanceof WatchLimitError) return new UnprocessableError('Too many watches', error.message);
+  if (error instanceof WatchInvalidError) return new UnprocessableError('Watch cannot run', error.message);
   if (error instanceof ResultUnavailableError) return new GoneError('Result unavailable', error.message);
   if (error instanceof PageTokenError) {
     return new ValidationError([{ pointer: '#/query/nextToken', detail: error.message }]);

@@ -115,10 +115,24 @@ export const planRun = (
   options: { now: number; owner?: string | undefined; coveredTo?: string | undefined },
 ): { ok: true; plan: ExecutionPlan } | { ok: false; problems: readonly FieldProblem[] } => {
   const lookbackMs = parseIsoDuration(definition.lookback) ?? 0;
+  const limitMs = limits.TRAILHOUND_MAX_WINDOW_DAYS * 86_400_000;
+  // Longer than the window limit is refused here, before any date is made of it: P200000000D is
+  // a valid duration but no date.
+  if (lookbackMs > limitMs) {
+    return {
+      ok: false,
+      problems: [
+        {
+          pointer: '#/body/lookback',
+          detail: `at most the window limit, ${limits.TRAILHOUND_MAX_WINDOW_DAYS} days (TRAILHOUND_MAX_WINDOW_DAYS)`,
+        },
+      ],
+    };
+  }
   const overlapMs = Math.max(0, lookbackMs - (parseIsoDuration(definition.every) ?? 0));
   let from = options.now - lookbackMs;
   const covered = options.coveredTo ? Date.parse(options.coveredTo) - overlapMs : from;
-  if (covered < from) from = Math.max(covered, options.now - limits.TRAILHOUND_MAX_WINDOW_DAYS * 86_400_000);
+  if (covered < from) from = Math.max(covered, options.now - limitMs);
   const planned = planExecution(
     {
       query: definition.query,
@@ -193,8 +207,11 @@ export const checkWatchBody = async (
   };
   // The query, its parameters, the window's length, the receiver's origin and the budget, as a run
   // would be checked now (a placeholder id: the label's form is all that matters here).
-  const planned = planRun('00000000-0000-0000-0000-000000000000', definition, limits, options);
-  if (!planned.ok) problems.push(...planned.problems);
+  // Only a schedule within its bounds is planned: the problems above already say what is wrong with it.
+  if (!problems.some((p) => p.pointer === '#/body/every' || p.pointer === '#/body/lookback')) {
+    const planned = planRun('00000000-0000-0000-0000-000000000000', definition, limits, options);
+    if (!planned.ok) problems.push(...planned.problems);
+  }
   problems.push(...notifyProblems(notify.url, limits.TRAILHOUND_NOTIFY_ALLOWED_ORIGINS));
   const refusal = notify.format === 'pagerduty' ? routingKeyRefusal(notify.url, limits) : undefined;
   if (refusal) problems.push({ pointer: '#/body/notify/url', detail: refusal });

@@ -9,7 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestLimits } from '../config.js';
 import { type Caller, type ExecutionRequest, isTerminal, type QueryEngine } from '../engines/queryEngine.js';
-import { EngineUnavailableError, WatchNotFoundError, WatchRunningError } from '../errors.js';
+import {
+  EngineUnavailableError,
+  WatchInvalidError,
+  WatchNotFoundError,
+  WatchRunningError,
+} from '../errors.js';
 import { estimateBeforeStart } from '../http/scanBudget.js';
 import { parseIsoDuration } from '../isoDuration.js';
 import { logger } from '../logging/logger.js';
@@ -189,7 +194,7 @@ export class Watches {
         owner: record.owner,
         coveredTo: record.coveredTo,
       });
-      if (!planned.ok) throw new Error(planned.problems.map((p) => `${p.pointer}: ${p.detail}`).join('; '));
+      if (!planned.ok) throw new WatchInvalidError(watchId, planned.problems);
       const { plan } = planned;
       const request: ExecutionRequest = {
         statement: plan.statement,

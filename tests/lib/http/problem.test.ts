@@ -9,6 +9,7 @@ import {
   PageTokenError,
   QueueFullError,
   UnknownQueryError,
+  WatchInvalidError,
 } from '../../../src/lib/errors.js';
 import { ValidationError } from '../../../src/lib/http/httpErrors.js';
 import { problem, toHttpError } from '../../../src/lib/http/problem.js';
@@ -28,6 +29,11 @@ describe('toHttpError', () => {
       [new EngineUnavailableError('throttled', { retryAfterSeconds: 5 }), 503, {}],
       [new QueueFullError(100, 5), 429, {}],
       [new IdempotencyMismatchError('x'), 422, {}],
+      [
+        new WatchInvalidError('w', [{ pointer: '#/body/lookback', detail: 'at most the window limit' }]),
+        422,
+        {},
+      ],
     ];
     for (const [error, status, extensions] of cases) {
       const mapped = toHttpError(error);

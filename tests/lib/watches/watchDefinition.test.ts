@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDuckDbConfig } from '../../../src/lib/config.js';
 import {
+  checkWatchBody,
   planRun,
   routingKeyRefusal,
   type WatchDefinition,
@@ -41,6 +42,47 @@ describe('a run of a watch', () => {
     expect(windowOf('2024-01-01T00:00:00Z')[0]).toBe(
       `${new Date(now - limits.TRAILHOUND_MAX_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 19)}Z`,
     );
+  });
+});
+
+describe('a schedule out of bounds', () => {
+  const body = (schedule: Record<string, string>) => ({
+    query: 'sweep',
+    ...schedule,
+    notify: { url: 'https://hooks.example.com/x' },
+  });
+  const allowing = loadDuckDbConfig({ TRAILHOUND_NOTIFY_ALLOWED_ORIGINS: 'https://hooks.example.com' });
+  const check = (schedule: Record<string, string>) =>
+    checkWatchBody(body(schedule), allowing, { now, hasSecret: async () => false });
+
+  it('is a problem of its own field, however long the duration (no date is made of it)', async () => {
+    // P200000000D is a valid ISO 8601 duration, and 548,000 years before now no date.
+    expect(await check({ every: 'PT1H', lookback: 'P200000000D' })).toEqual({
+      ok: false,
+      problems: [
+        {
+          pointer: '#/body/lookback',
+          detail: `at most the window limit, ${limits.TRAILHOUND_MAX_WINDOW_DAYS} days (TRAILHOUND_MAX_WINDOW_DAYS)`,
+        },
+      ],
+    });
+    expect(await check({ every: 'P200000000D' })).toEqual({
+      ok: false,
+      problems: [{ pointer: '#/body/every', detail: 'from PT5M to P1D' }],
+    });
+    expect(await check({ every: 'PT1H', lookback: `P${limits.TRAILHOUND_MAX_WINDOW_DAYS}D` })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('kept from a deployment with a longer window limit, is refused by a run as a problem, not thrown', () => {
+    const kept: WatchDefinition = { ...watch, lookback: 'P3650D' };
+    expect(planRun('00000000-0000-4000-8000-000000000001', kept, limits, { now })).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ pointer: '#/body/lookback' })],
+    });
+    const longer = loadDuckDbConfig({ TRAILHOUND_MAX_WINDOW_DAYS: '3660' });
+    expect(planRun('00000000-0000-4000-8000-000000000001', kept, longer, { now }).ok).toBe(true);
   });
 });
 
