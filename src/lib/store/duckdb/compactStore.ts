@@ -86,7 +86,7 @@ export interface CompactionOptions {
   readonly now?: () => number;
   /**
    * The longest an execution may run (30 minutes by default): a superseded file is removed only
-   * once older than this and ten minutes more, since an execution may still be reading it.
+   * once superseded for this and ten minutes more, since an execution may still be reading it.
    */
   readonly longestExecutionMs?: number;
 }

@@ -5,7 +5,7 @@
  * compaction killed at any point leaves the previous manifest, and so every answer, as it was.
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
@@ -90,12 +90,25 @@ FROM parquet_metadata(${literalPath(file)}) GROUP BY 1`,
   };
 };
 
-/** Swaps a month's manifest, then removes what it no longer lists, once old enough. */
+/**
+ * Swaps a month's manifest, then removes what it no longer lists, once old enough. A file's age is
+ * its modification time, and a file the new manifest drops may have been written weeks ago (a
+ * month merged when it closes, a day written again after a late log file): its time is set to now
+ * before the swap, so that the grace counts from when it stopped being current, and an execution
+ * that planned over the old manifest can still read it. Set before, not after: a process killed in
+ * between leaves a current file with a new time, which harms nothing.
+ */
 export const publishManifest = async (
   dir: string,
   manifest: MonthManifest,
   graceMs: number,
 ): Promise<void> => {
+  const listed = new Set(manifest.units.map((u) => u.parquet));
+  const now = new Date();
+  for (const unit of (await readManifest(dir))?.units ?? []) {
+    if (!listed.has(unit.parquet))
+      await utimes(path.join(dir, unit.parquet), now, now).catch(() => undefined);
+  }
   await writeManifest(dir, manifest);
   await collectMonthGarbage(dir, graceMs);
 };
@@ -168,7 +181,8 @@ const removeFirstLayoutDay = async (dir: string): Promise<void> => {
 
 /**
  * Removes what a month's directory holds beyond its manifest and the files it lists, once older
- * than `graceMs` (longer than any execution runs: one may still be reading a superseded file),
+ * than `graceMs` (longer than any execution runs: one may still be reading a superseded file;
+ * publishManifest dates a superseded file from when it was superseded),
  * and the day directories of the store's first layout. Removes nothing when the manifest exists
  * but cannot be read: its files may be current.
  */

@@ -130,6 +130,36 @@ describe('compactStore', () => {
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 1 });
   });
 
+  it('keeps a file it supersedes for the grace counted from then, however long ago the file was written', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const month = monthDir(storeDir, INVICTUS);
+    const old = (await readManifest(month))?.units[0]?.parquet ?? '';
+    // Written a month ago, as a month's files are when it closes and they are merged.
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000);
+    await utimes(path.join(month, old), monthAgo, monthAgo);
+    const late = path.join(logsDir, 'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07/10/late.json.gz');
+    const [record] = rawRecords('invictus-attack-simulation');
+    await writeFile(
+      late,
+      gzipSync(JSON.stringify({ Records: [{ ...record, eventID: 'late-delivery-0002' }] })),
+    );
+    const graceMs = 40 * 60_000;
+    expect(
+      await compactStore({ logsDir, storeDir, closedAfterMs: 0, longestExecutionMs: 30 * 60_000 }),
+    ).toMatchObject({
+      built: 1,
+    });
+    // Superseded now: an execution planned over the old manifest may still read it.
+    expect((await readManifest(month))?.units.map((u) => u.parquet)).not.toContain(old);
+    expect(await readdir(month)).toContain(old);
+    expect(await collectMonthGarbage(month, graceMs, Date.now() + graceMs - 60_000)).toBe(0);
+    expect(await readdir(month)).toContain(old);
+    // Once the grace has passed since it was superseded, it goes.
+    expect(await collectMonthGarbage(month, graceMs, Date.now() + graceMs + 60_000)).toBe(1);
+    expect(await readdir(month)).not.toContain(old);
+  });
+
   it('writes the same logs to the same bytes, a thread a unit when there is a unit for every writer', async () => {
     const { logsDir } = await copyOfGrycapFebruary();
     // A second unit: the same month in another region, so that each of two writers has one.
