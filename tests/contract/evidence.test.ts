@@ -6,13 +6,13 @@
  * CSV and refuses a changed one, exit 0 and 1.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
+import { type DuckDbConfig, SAMPLE_LOGS_DIR } from '../../src/lib/config.js';
 import { ANSWERS, call } from '../helpers/apiClient.js';
 import { answerProblems } from '../helpers/openApiAnswers.js';
 import { runNode } from '../helpers/runNode.js';
@@ -169,6 +169,28 @@ describe('signed evidence', () => {
       await failing.close();
       await failing.runtime.close?.();
     }
+  });
+
+  it('answers 410 when the list of the files an execution read is gone or damaged, as for a result gone', async () => {
+    const started = await call(server.baseUrl, 'POST', '/v1/executions?wait=20', {
+      ...ASK,
+      verifyIntegrity: false,
+    });
+    expect(started.body.state).toBe('SUCCEEDED');
+    const { executionId } = started.body;
+    const config = server.runtime.config as DuckDbConfig;
+    const [sources] = (await readdir(config.TRAILHOUND_RESULTS_DIR, { recursive: true })).filter((name) =>
+      name.endsWith(`${executionId}.sources`),
+    );
+    const file = path.join(config.TRAILHOUND_RESULTS_DIR, sources as string);
+    await writeFile(file, '[{"key": "cut sh');
+    const damaged = await call(server.baseUrl, 'GET', `/v1/executions/${executionId}/evidence`);
+    expect(damaged.status).toBe(410);
+    expect(damaged.body.detail).toMatch(/list of the files it read is damaged/);
+    await rm(file);
+    const gone = await call(server.baseUrl, 'GET', `/v1/executions/${executionId}/evidence`);
+    expect(gone.status).toBe(410);
+    expect(gone.body.detail).toMatch(/list of the files it read is gone/);
   });
 
   it('answers as the OpenAPI document says', () => {

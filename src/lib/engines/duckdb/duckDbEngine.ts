@@ -54,6 +54,20 @@ import { RunQueue } from './runQueue.js';
 import { estimateRequest } from './scanEstimate.js';
 import { TRINO_MACROS } from './trinoCompat.js';
 
+/** The files an execution read, as executionRun.ts keeps them beside its result. */
+const SourcesSchema = z.array(
+  z.object({ key: z.string(), bytes: z.number(), readFrom: z.enum(['raw', 'compacted']) }),
+);
+
+/** JSON text's value, or undefined when it is not JSON (a file cut short). */
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Where a listing's next page starts: after this execution, in newest-first order. */
 const ListCursorSchema = z.object({ at: z.string(), id: z.string() }).strict();
 
@@ -440,16 +454,30 @@ export class DuckDbEngine implements QueryEngine {
     };
   }
 
-  /** The CSV, as a stream, and the name to save it under, for the local download route. */
+  /**
+   * What the execution asked, read and answered, for its evidence. Its list of files read is kept
+   * beside its result: one gone (an execution from before evidence was kept, results removed by
+   * hand) or damaged cannot be made again, and is said so (410), as a result file gone is.
+   */
   async facts(executionId: string): Promise<ExecutionFacts> {
     const stored = await this.#succeeded(executionId);
-    const sources = z
-      .array(z.object({ key: z.string(), bytes: z.number(), readFrom: z.enum(['raw', 'compacted']) }))
-      .parse(
-        JSON.parse(
-          (await this.#context.files.readFile(this.#store.sourcesPath(executionId))).toString('utf8'),
-        ),
-      );
+    const text = await this.#context.files
+      .readFile(this.#store.sourcesPath(executionId))
+      .then((bytes) => bytes.toString('utf8'))
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') {
+          throw new ResultUnavailableError(
+            executionId,
+            'the list of the files it read is gone from the results directory',
+          );
+        }
+        throw error;
+      });
+    const parsed = SourcesSchema.safeParse(parseJson(text));
+    if (!parsed.success) {
+      throw new ResultUnavailableError(executionId, 'the list of the files it read is damaged');
+    }
+    const sources = parsed.data;
     const hash = createHash('sha256');
     for await (const chunk of neutralizedCsv(await this.#pages.openCsv(stored))) hash.update(chunk as Buffer);
     return {
