@@ -39,7 +39,10 @@ export const StartExecutionOptionsSchema = z.object({
     'idempotency-key': z
       .string()
       .regex(/^[A-Za-z0-9._:-]{32,128}$/, 'Idempotency-Key: 32 to 128 characters of A-Z a-z 0-9 . _ : -')
-      .optional(),
+      .optional()
+      .describe(
+        'A retried start with the same key and body returns the first execution; with another body, 422. With a key, the body must give `to`.',
+      ),
   }),
 });
 
@@ -49,6 +52,10 @@ interface StartExecutionInput {
   readonly plan: ExecutionPlan;
   readonly principal: string | undefined;
 }
+
+/** Whether the request body names `to` itself. */
+const hasTo = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && (body as Record<string, unknown>).to !== undefined;
 
 const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
   if (!config) throw new Error('POST /v1/executions needs the runtime configuration');
@@ -64,6 +71,17 @@ const parseStartExecution: InputParser<StartExecutionInput> = (raw, config) => {
           {
             pointer: '#/body/label',
             detail: `${WATCH_RUN_LABEL_PREFIX}… names a watch's runs; choose another label`,
+          },
+        ]
+      : []),
+    // A retry must ask what the first start asked: a `to` left out is the time of each request,
+    // so the retry's window (and statement) would differ, and be refused as another request.
+    ...(options.success && options.data.headers['idempotency-key'] && planned.ok && !hasTo(raw.body)
+      ? [
+          {
+            pointer: '#/body/to',
+            detail:
+              'required with an Idempotency-Key: left out, it is the time of each request, so a retry would ask another window',
           },
         ]
       : []),

@@ -92,6 +92,15 @@ export const defineHardeningSuite = (engine: string, target: ContractTarget) => 
         type: 'urn:trailhound:problem:idempotency-key-reused',
         status: 422,
       });
+      // Without `to` the window ends at each request's time: a retry could not ask the same one.
+      const { to: _to, ...untilNow } = { ...valid, from: new Date(Date.now() - 86_400_000).toISOString() };
+      const open = await call(base, 'POST', '/v1/executions', untilNow, {
+        'Idempotency-Key': `hardening-${engine.replaceAll(/\W/g, '')}-no-to-0123456789abcdef`,
+      });
+      expect(open.status).toBe(400);
+      expect(open.body.errors).toEqual([
+        { pointer: '#/body/to', detail: expect.stringMatching(/^required with an Idempotency-Key/) },
+      ]);
     });
 
     it('says so when the window holds no logs, instead of a silent empty answer', async () => {
