@@ -1,6 +1,6 @@
 /** Compaction on real records: what it writes, that it is idempotent, and that it notices change. */
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
@@ -270,10 +270,16 @@ describe('compactStore', () => {
   it('compacts one at a time: a live holder of the lock refuses a second, a dead one is taken over', async () => {
     const { logsDir, storeDir } = await copyOfInvictus();
     const lock = path.join(storeDir, '.compaction.lock');
-    await writeFile(lock, JSON.stringify({ pid: process.pid }));
-    await expect(compactStore({ logsDir, storeDir, closedAfterMs: 0 })).rejects.toBeInstanceOf(
-      StoreLockedError,
-    );
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(lock, JSON.stringify({ pid: live.pid }));
+      await expect(compactStore({ logsDir, storeDir, closedAfterMs: 0 })).rejects.toBeInstanceOf(
+        StoreLockedError,
+      );
+    } finally {
+      live.kill();
+      await new Promise((resolve) => live.once('exit', resolve));
+    }
     expect(await readManifest(monthDir(storeDir, INVICTUS))).toBeUndefined();
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     await writeFile(lock, JSON.stringify({ pid: Number(gone.stdout.toString()) }));
