@@ -208,8 +208,18 @@ type BuildResult =
 const messageOf = (error: unknown) => (error as Error).message;
 
 /**
+ * An error of a log file's content, not of the compaction: DuckDB's for JSON it cannot parse
+ * (`Invalid Input Error: Malformed JSON in file …`) and for a file that is not gzip (`Input is not
+ * a GZIP stream`). Such a day fails the same way until its files change.
+ */
+const isUnreadableLog = (message: string): boolean =>
+  /^Invalid Input Error: Malformed JSON in file|Input is not a GZIP stream/.test(message);
+
+/**
  * Runs a build. A unit that fails to write is tried day by day, so that a day whose raw files
- * cannot be read (a truncated download) is recorded as failed and the others are written.
+ * cannot be read (a truncated download) is recorded as failed and the others are written. A
+ * failure no day owns (every day wrote alone; or the error is the compaction's, such as memory or
+ * a full disk) records nothing, and the next compaction tries the unit again.
  */
 const runBuild = async (
   connection: DuckDBConnection,
@@ -235,14 +245,21 @@ const runBuild = async (
         await writeUnit(connection, filesOf(days), written, onWriting);
       } catch (error) {
         await rm(written, { force: true });
+        const alone: { day: string; error: string }[] = [];
         for (const day of days.length > 1 ? days : []) {
           const trial = await buildingPath(storeDir, month.key);
           await writeUnit(connection, filesOf([day]), trial, onWriting).catch((e: unknown) =>
-            newly.push({ day, error: messageOf(e) }),
+            alone.push({ day, error: messageOf(e) }),
           );
           await rm(trial, { force: true });
         }
-        if (newly.length === 0) newly.push(...days.map((day) => ({ day, error: messageOf(error) })));
+        const tried = days.length > 1 ? alone : days.map((day) => ({ day, error: messageOf(error) }));
+        // Recorded, and not tried again until its files change, only a day whose failure is its
+        // own: it failed where another day of the unit was written, or its log files cannot be
+        // read. A failure of the whole (memory, a full disk) is tried again next time.
+        const someWrote = tried.length < days.length;
+        newly.push(...tried.filter((f) => someWrote || isUnreadableLog(f.error)));
+        if (newly.length === 0) throw error;
         days = days.filter((day) => !newly.some((f) => f.day === day));
         written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;
         if (written) await writeUnit(connection, filesOf(days), written, onWriting);

@@ -316,6 +316,20 @@ describe('compactStore', () => {
     expect((await readdir(month)).sort()).toEqual(before);
   });
 
+  it("records no day as failed for a failure of the compaction's own (memory), and tries the month again next time", async () => {
+    const { logsDir, storeDir, records } = await copyOfGrycapFebruary();
+    const starved = await compactStore({ logsDir, storeDir, closedAfterMs: 0, memoryLimit: '1MB' });
+    expect(starved.built).toBe(0);
+    expect(starved.failed.length).toBeGreaterThan(0);
+    expect(starved.failed[0]?.error).toMatch(/memory/i);
+    expect((await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY)))?.failed).toBeUndefined();
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
+      built: 19,
+      rows: records,
+      failed: [],
+    });
+  });
+
   it('writes the other days of a month when one day cannot be read, and tries that day again once its files change', async () => {
     const { logsDir, storeDir, records } = await copyOfGrycapFebruary();
     const badDay = path.join(logsDir, GRYCAP_FEBRUARY.dir, '09');
