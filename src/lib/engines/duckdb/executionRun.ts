@@ -6,7 +6,7 @@
  * execution FAILED with a reason a client may read, and the details go to the server log.
  */
 import path from 'node:path';
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError } from '../../errors.js';
 import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
 import { integrityWarning } from '../../integrity/integrityReport.js';
@@ -200,7 +200,22 @@ export const runExecution = async (
   }
   if (running?.state !== 'RUNNING') return;
 
-  const connection = await connectWithProgress(context.instance);
+  let connection: DuckDBConnection;
+  try {
+    connection = await connectWithProgress(context.instance);
+  } catch (error) {
+    logger.error('execution could not connect', { executionId, error: error as Error });
+    await context.store
+      .update(executionId, (current) =>
+        ended(
+          current,
+          { state: 'FAILED', error: clientError(error, executionId, context.logsDir) },
+          startedMs,
+        ),
+      )
+      .catch(() => undefined);
+    return;
+  }
   active.connection = connection;
   const timer = setTimeout(() => void active.stop('timed-out'), context.timeoutMs);
   let statistics = running.statistics;
@@ -213,11 +228,15 @@ export const runExecution = async (
   try {
     const plan = await planScan(context.logsDir, context.storeDir, request.window);
     statistics = { ...statistics, days: plan.days };
-    // Written while the statement runs (3 MB for a year of the bench's trail); the answer waits for both.
-    const saved = saveSources(context, executionId, sourcesOf(plan, context.logsDir)).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    // The files read, as the settled plan reads them (a compacted file costlier than its raw files
+    // is read raw), written while the statement runs (3 MB for a year of the bench's trail); the
+    // answer waits for both.
+    let saved: Promise<unknown> | undefined;
+    const save = (read: ScanPlan) =>
+      saveSources(context, executionId, sourcesOf(read, context.logsDir)).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     active.checkpoint();
     const rowCount = await runStatement(
       connection,
@@ -234,12 +253,18 @@ export const runExecution = async (
       {
         checkpoint: () => active.checkpoint(),
         // The bytes are counted before a row is read: what a dry run of this plan would say.
-        onScanned: (bytesScanned, days) => {
-          statistics = { estimatedBytesScanned: bytesScanned, ...statistics, bytesScanned, days };
+        onScanned: (bytesScanned, settled) => {
+          statistics = {
+            estimatedBytesScanned: bytesScanned,
+            ...statistics,
+            bytesScanned,
+            days: settled.days,
+          };
+          saved = save(settled);
         },
       },
     );
-    const unsaved = await saved;
+    const unsaved = await (saved ?? save(plan));
     if (unsaved) throw unsaved;
     const read = plan.days.compacted + plan.days.raw;
     const integrity = await integrityOutcome(verification);

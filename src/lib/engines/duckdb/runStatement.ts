@@ -98,22 +98,22 @@ const prepareLines = async (
 };
 
 /**
- * Runs the request over the plan. `onScanned` hears the bytes scanned, and the days read each way,
- * before the rows are read; `checkpoint` may throw to stop. @returns the number of result rows
- * written to the result files.
+ * Runs the request over the plan. `onScanned` hears the bytes scanned and the settled plan (what
+ * is read, each file compacted or raw), before the rows are read; `checkpoint` may throw to stop.
+ * @returns the number of result rows written to the result files.
  */
 export const runStatement = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   request: ExecutionRequest,
   output: { files: ResultFileSystem; target: ResultFiles },
-  hooks: { checkpoint: () => void; onScanned: (bytes: number, days: ScanPlan['days']) => void },
+  hooks: { checkpoint: () => void; onScanned: (bytes: number, settled: ScanPlan) => void },
 ): Promise<number> => {
   const { settings, sql, parameters } = engineStatement(request.statement);
   await applySettings(connection, settings);
   const settled = await settlePlan(connection, plan, sql, parameters);
   hooks.checkpoint();
-  hooks.onScanned(settled.bytesScanned, settled.plan.days);
+  hooks.onScanned(settled.bytesScanned, settled.plan);
   const statement = await prepareLines(connection, sql, settings);
   parameters.forEach((value, i) => {
     statement.prepared.bindVarchar(i + 1, value);

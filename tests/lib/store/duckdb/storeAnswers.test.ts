@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compactStore } from '../../../../src/lib/store/duckdb/compactStore.js';
 import { monthDir, readManifest } from '../../../../src/lib/store/duckdb/monthManifest.js';
-import { runToEnd } from '../../../helpers/apiClient.js';
+import { call, runToEnd } from '../../../helpers/apiClient.js';
 import { rawRecords } from '../../../helpers/cloudtrailData.js';
 import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../helpers/logsCopy.js';
 import { INVICTUS_DAY } from '../../../helpers/queryHarness.js';
@@ -205,6 +205,18 @@ describe('the columnar store in answers', () => {
     expect(inWeek.rows.length).toBeGreaterThan(0);
     expect(inWeek.rows.length).toBeLessThan(before.rows.length);
     expect(inWeek.days).toEqual({ compacted: 0, raw: 6 });
+    // Its evidence says so too: each file read raw, the six days' log files and no other.
+    const weekRun = await runToEnd(store.baseUrl, week);
+    const evidence = await call(
+      store.baseUrl,
+      'GET',
+      `/v1/executions/${weekRun.execution.body.executionId}/evidence`,
+    );
+    const sources = evidence.body.manifest.sources as { key: string; readFrom: string }[];
+    expect(new Set(sources.map((f) => f.readFrom))).toEqual(new Set(['raw']));
+    expect(new Set(sources.map((f) => f.key.split('/').slice(-4, -1).join('/')))).toEqual(
+      new Set(['05', '06', '09', '10', '11', '12'].map((d) => `2018/02/${d}`)),
+    );
 
     const [record] = rawRecords('grycap-research-account').filter((r) =>
       String(r.eventTime).startsWith('2018-02-09'),
