@@ -31,7 +31,15 @@ export const GetResultsInputSchema = z.object({
   path: ExecutionPathSchema,
   principal: z.string().optional(),
   query: z.object({
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .default(100)
+      .describe(
+        'rows a page holds at most; fewer when they would pass 5 MiB of JSON (nextToken goes on from the last one given)',
+      ),
     nextToken: z.string().min(1).max(8192).optional(),
   }),
   headers: z.object({ accept: z.string().max(1024).optional() }),
@@ -77,6 +85,35 @@ const rowsUpToBound = async (
   return { body, ...(token ? { nextToken: token } : {}) };
 };
 
+/**
+ * A page of at most `limit` rows whose JSON stays within MAX_BODY_BYTES (Lambda answers 6 MB at
+ * most, and a larger answer is API Gateway's 502): a page over it is asked again with fewer rows,
+ * in proportion, and its nextToken goes on from the last row it holds. One row always goes in.
+ */
+const pageWithinBound = async (
+  engine: QueryEngine,
+  executionId: string,
+  caller: Caller,
+  limit: number,
+  nextToken: string | undefined,
+): Promise<{ page: ResultPage; answer: APIGatewayProxyResult }> => {
+  let rows = limit;
+  for (;;) {
+    const page = await engine.getResults(
+      executionId,
+      { limit: rows, ...(nextToken ? { nextToken } : {}) },
+      caller,
+    );
+    const answer = json(200, page);
+    const bytes = Buffer.byteLength(answer.body);
+    if (bytes <= MAX_BODY_BYTES || page.rows.length <= 1) return { page, answer };
+    rows = Math.max(
+      1,
+      Math.min(page.rows.length - 1, Math.floor((page.rows.length * MAX_BODY_BYTES * 0.9) / bytes)),
+    );
+  }
+};
+
 export const getResults = engineRoute({
   name: 'getResults',
   method: 'GET',
@@ -105,24 +142,20 @@ export const getResults = engineRoute({
       });
       return text(format, header + answer.body, answer.nextToken ? nextLink(answer.nextToken) : {});
     }
-    const page = await engine.getResults(
-      executionId,
-      { limit: query.limit, ...(query.nextToken ? { nextToken: query.nextToken } : {}) },
-      caller,
-    );
-    if (format === 'application/json') return json(200, page);
+    const page = await pageWithinBound(engine, executionId, caller, query.limit, query.nextToken);
+    if (format === 'application/json') return page.answer;
     const execution = await engine.get(executionId, caller);
     const summary = [
       `**${execution.query}**`,
       ...(execution.label ? [`case ${execution.label}`] : []),
       ...(execution.window ? [`${execution.window.from} to ${execution.window.to}`] : []),
-      `${page.rows.length} rows${page.nextToken ? ', more on the next page' : ''}`,
+      `${page.page.rows.length} rows${page.page.nextToken ? ', more on the next page' : ''}`,
       `execution ${executionId}`,
     ].join(' · ');
     return text(
       'text/markdown',
-      markdownTable(summary, page.columns, page.rows),
-      page.nextToken ? nextLink(page.nextToken, query.limit) : {},
+      markdownTable(summary, page.page.columns, page.page.rows),
+      page.page.nextToken ? nextLink(page.page.nextToken, query.limit) : {},
     );
   },
 });

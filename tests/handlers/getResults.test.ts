@@ -84,3 +84,52 @@ describe('the Markdown answer', () => {
     expect(second.body).toContain('| 3 |');
   });
 });
+
+describe('a JSON page', () => {
+  it('holds fewer rows than asked when they would pass the bound, and goes on from the last it holds', async () => {
+    // 1,000 rows of about 6 KB: 6 MB, over Lambda's answer.
+    const wide = Array.from({ length: 3000 }, (_, n) => ({ n, text: 'y'.repeat(6000) }));
+    const wideRuntime = {
+      ...runtime,
+      engine: {
+        ...runtime.engine,
+        getResults: async (_id: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> => {
+          const from = page.nextToken ? Number(page.nextToken) : 0;
+          const to = from + page.limit;
+          return {
+            columns,
+            rows: wide.slice(from, to),
+            ...(to < wide.length ? { nextToken: String(to) } : {}),
+          };
+        },
+      } as unknown as QueryEngine,
+    };
+    const askWide = async (nextToken?: string) =>
+      httpHandler(getResults, async () => wideRuntime)(
+        proxyEvent({
+          httpMethod: 'GET',
+          resource: '/v1/executions/{executionId}/results',
+          pathParameters: { executionId: EXECUTION },
+          headers: { Accept: 'application/json' },
+          queryStringParameters: { limit: '1000', ...(nextToken ? { nextToken } : {}) },
+        }),
+        lambdaContext(),
+      );
+    const seen: number[] = [];
+    let token: string | undefined;
+    do {
+      const answer = await askWide(token);
+      expect(answer.statusCode).toBe(200);
+      expect(Buffer.byteLength(answer.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+      const page = JSON.parse(answer.body) as { rows: { n: number }[]; nextToken?: string };
+      // Most of the bound is used: fewer rows only as the bound requires.
+      if (page.nextToken) expect(Buffer.byteLength(answer.body)).toBeGreaterThan(MAX_BODY_BYTES * 0.8);
+      seen.push(...page.rows.map((r) => r.n));
+      token = page.nextToken;
+    } while (token);
+    expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    // Rows small enough: the page holds what was asked.
+    const small = JSON.parse((await ask('application/json', undefined, 1000)).body) as { rows: unknown[] };
+    expect(small.rows).toHaveLength(1000);
+  });
+});
