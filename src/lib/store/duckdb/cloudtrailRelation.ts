@@ -4,6 +4,7 @@
  * names them, plus the partition columns: a raw file's path names its account, region and day; a
  * compacted file's names its account and region, and each row holds its day.
  */
+import { createHash } from 'node:crypto';
 import {
   CLOUDTRAIL_FIELDS,
   columnName,
@@ -25,6 +26,17 @@ const projection = (field: Field): string =>
 export const RECORD_COLUMNS_SQL = CLOUDTRAIL_FIELDS.map(projection).join(',\n  ');
 
 const COLUMN_NAMES_SQL = CLOUDTRAIL_FIELDS.map(columnName).join(', ');
+
+/**
+ * What a compacted file's columns are, as a digest of the record type read and the columns
+ * written: a store file written with other columns (the schema changed since) is read by name and
+ * would fail every question over it, so its manifest entry carries this and it counts as current
+ * only while this is the same.
+ */
+export const STORE_COLUMNS_DIGEST = createHash('sha256')
+  .update(`${recordType}\n${RECORD_COLUMNS_SQL}\nday`)
+  .digest('hex')
+  .slice(0, 16);
 
 /** The path of a log file: …/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>. */
 export const PARTITIONS_IN_PATH = String.raw`'/(\d{12})/CloudTrail/([^/]+)/(\d{4}/\d{2}/\d{2})/[^/]+$'`;

@@ -15,6 +15,7 @@ import {
   PARTITIONS_IN_PATH,
   RECORD_COLUMNS_SQL,
   readRecordsSql,
+  STORE_COLUMNS_DIGEST,
 } from './cloudtrailRelation.js';
 import { type LogFile, readJsonSizes } from './logFiles.js';
 import {
@@ -139,6 +140,7 @@ export const publishUnit = async (
       ...(await describeParquet(connection, written)),
       bytes: (await stat(written)).size,
       footerSha256: await footerDigest(written),
+      columns: STORE_COLUMNS_DIGEST,
       days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
       builtAt: new Date().toISOString(),
     };

@@ -19,6 +19,7 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { RecentMap } from '../../recentMap.js';
+import { STORE_COLUMNS_DIGEST } from './cloudtrailRelation.js';
 import { type LogFile, logKeyOf } from './logFiles.js';
 
 const SourceFileSchema = z.object({
@@ -40,6 +41,11 @@ const UnitSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /**
+   * The columns it was written with (STORE_COLUMNS_DIGEST): a unit written with others is not
+   * current, and is read raw until it is written again. Absent in units written before it was kept.
+   */
+  columns: z.string().optional(),
   /** Compressed bytes of each leaf column, by dotted path (`useridentity.userName`). */
   columnBytes: z.record(z.string(), z.number()),
   /** The days the file holds (YYYY/MM/DD), each with the raw files it was built from. */
@@ -180,6 +186,9 @@ export const isCurrent = (
   });
 };
 
+/** Whether a unit holds the columns the store is read with now. */
+const hasStoreColumns = (unit: StoreUnit): boolean => unit.columns === STORE_COLUMNS_DIGEST;
+
 /** The unit that holds `day` as its raw files are now, if any. */
 export const currentUnitOf = (
   manifest: MonthManifest | undefined,
@@ -189,7 +198,7 @@ export const currentUnitOf = (
 ): StoreUnit | undefined =>
   manifest?.units.find((unit) => {
     const sources = unit.days[day];
-    return sources !== undefined && isCurrent(sources, logsDir, files);
+    return sources !== undefined && hasStoreColumns(unit) && isCurrent(sources, logsDir, files);
   });
 
 /** Whether every day of the unit is current, given the raw files of the month's days by day. */
@@ -198,4 +207,5 @@ export const isUnitCurrent = (
   logsDir: string,
   filesByDay: ReadonlyMap<string, readonly LogFile[]>,
 ): boolean =>
+  hasStoreColumns(unit) &&
   Object.entries(unit.days).every(([day, sources]) => isCurrent(sources, logsDir, filesByDay.get(day) ?? []));

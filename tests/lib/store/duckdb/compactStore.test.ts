@@ -10,10 +10,17 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../../../src/lib/schema/cloudtrailTable.js';
+import { STORE_COLUMNS_DIGEST } from '../../../../src/lib/store/duckdb/cloudtrailRelation.js';
 import { StoreLockedError } from '../../../../src/lib/store/duckdb/compactionLock.js';
 import { type CompactionProgress, compactStore } from '../../../../src/lib/store/duckdb/compactStore.js';
 import { collectMonthGarbage } from '../../../../src/lib/store/duckdb/compactUnit.js';
-import { monthDir, readManifest } from '../../../../src/lib/store/duckdb/monthManifest.js';
+import {
+  type MonthManifest,
+  monthDir,
+  readManifest,
+  type StoreUnit,
+  writeManifest,
+} from '../../../../src/lib/store/duckdb/monthManifest.js';
 import { logFilePaths, rawRecords } from '../../../helpers/cloudtrailData.js';
 import { copyOfLogs, GRYCAP_FEBRUARY } from '../../../helpers/logsCopy.js';
 
@@ -128,6 +135,24 @@ describe('compactStore', () => {
     // A file re-synced with the same size but a new time is a change too.
     await utimes(late, new Date(), new Date(Date.now() + 5000));
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 1 });
+  });
+
+  it('writes again a unit written with other columns (the schema changed since)', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const month = monthDir(storeDir, INVICTUS);
+    const manifest = await readManifest(month);
+    const [unit] = manifest?.units ?? [];
+    expect(unit?.columns).toBe(STORE_COLUMNS_DIGEST);
+    await writeManifest(month, {
+      ...(manifest as MonthManifest),
+      units: [{ ...(unit as StoreUnit), columns: 'an-older-schema' }],
+    });
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({
+      built: 1,
+      current: 0,
+    });
+    expect((await readManifest(month))?.units.map((u) => u.columns)).toEqual([STORE_COLUMNS_DIGEST]);
   });
 
   it('keeps a file it supersedes for the grace counted from then, however long ago the file was written', async () => {

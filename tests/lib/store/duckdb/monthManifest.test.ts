@@ -2,9 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { STORE_COLUMNS_DIGEST } from '../../../../src/lib/store/duckdb/cloudtrailRelation.js';
 import { type LogFile, logKeyOf } from '../../../../src/lib/store/duckdb/logFiles.js';
 import {
+  currentUnitOf,
   isCurrent,
+  isUnitCurrent,
   monthManifest,
   readPlannedManifest,
   type StoreUnit,
@@ -56,6 +59,30 @@ describe('isCurrent', () => {
     expect(isCurrent(sources, LOGS, [a, { ...b, bytes: 201 }])).toBe(false);
     expect(isCurrent(sources, LOGS, [a, { ...b, modifiedMs: b.modifiedMs + 1 }])).toBe(false);
     expect(isCurrent(sources, LOGS, [a, logFile('c.json.gz', b.bytes, b.modifiedMs)])).toBe(false);
+  });
+});
+
+describe('a unit written with other columns', () => {
+  const key = { account: '111122223333', region: 'us-east-1', month: '2025/03' };
+  const unitWith = (columns?: string): StoreUnit => ({
+    parquet: 'part-00000000-0000-4000-8000-000000000000.parquet',
+    rows: 2,
+    bytes: 1000,
+    ...(columns === undefined ? {} : { columns }),
+    columnBytes: { eventid: 10 },
+    days: { [DAY]: sourcesOf(LOGS, built) },
+    builtAt: '2025-03-05T00:00:00.000Z',
+  });
+  const byDay = new Map([[DAY, built]]);
+
+  it('is not current, nor is one that does not say (written before units said their columns)', () => {
+    const now = unitWith(STORE_COLUMNS_DIGEST);
+    expect(isUnitCurrent(now, LOGS, byDay)).toBe(true);
+    expect(currentUnitOf(monthManifest(key, [now], undefined), LOGS, DAY, built)).toBe(now);
+    for (const other of [unitWith('0123456789abcdef'), unitWith()]) {
+      expect(isUnitCurrent(other, LOGS, byDay)).toBe(false);
+      expect(currentUnitOf(monthManifest(key, [other], undefined), LOGS, DAY, built)).toBeUndefined();
+    }
   });
 });
 
