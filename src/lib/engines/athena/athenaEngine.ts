@@ -32,6 +32,7 @@ import { logKeyParts } from '../../integrity/logKey.js';
 import { S3TrailObjects } from '../../integrity/s3TrailObjects.js';
 import { logger } from '../../logging/logger.js';
 import type { EndedExecution } from '../../notify/callbackNotifier.js';
+import { decodeToken, encodeToken } from '../../results/pageToken.js';
 import { resultFileName } from '../../results/resultFileName.js';
 import { fromResultText, toColumnType } from '../../results/resultValues.js';
 import { type DayRange, readingCompactedDays, type Statement } from '../../sql/buildStatement.js';
@@ -101,6 +102,8 @@ const checkIdOf = (idempotencyKey: string, sql: string): string => {
 
 /** Athena returns at most 1,000 rows per GetQueryResults call. */
 const ATHENA_MAX_RESULTS = 1000;
+/** GetQueryResults' NextToken is at most this long. */
+const ATHENA_TOKEN_MAX = 1024;
 const DEFAULT_ESTIMATE_MAX_CALLS = 2000;
 /** Athena's most ids per ListQueryExecutions (and per BatchGetQueryExecution). */
 const ATHENA_LIST_BATCH = 50;
@@ -492,33 +495,52 @@ export class AthenaEngine implements QueryEngine {
     page: { limit: number; nextToken?: string },
     caller: Caller,
   ): Promise<ResultPage> {
+    // The token is ours, holding Athena's and the execution's id: a token of another execution,
+    // or none of ours, is refused as such (400) before Athena is asked.
+    const athenaToken =
+      page.nextToken === undefined
+        ? undefined
+        : decodeToken(
+            page.nextToken,
+            z.object({ e: z.literal(executionId), a: z.string().min(1).max(ATHENA_TOKEN_MAX) }),
+          ).a;
     await this.#succeeded(executionId, caller);
-    const first = page.nextToken === undefined;
-    // The first page starts with the header row: ask for one more so the page holds `limit` rows.
-    const maxResults = Math.min(ATHENA_MAX_RESULTS, first ? page.limit + 1 : page.limit);
-    const output = await this.#call(
-      'GetQueryResults',
-      () =>
-        this.#options.athena.send(
-          new GetQueryResultsCommand({
-            QueryExecutionId: executionId,
-            MaxResults: maxResults,
-            ...(first ? {} : { NextToken: page.nextToken }),
-          }),
-        ),
-      executionId,
-    );
+    const ask = (maxResults: number, token: string | undefined) =>
+      this.#call(
+        'GetQueryResults',
+        () =>
+          this.#options.athena.send(
+            new GetQueryResultsCommand({
+              QueryExecutionId: executionId,
+              MaxResults: maxResults,
+              ...(token === undefined ? {} : { NextToken: token }),
+            }),
+          ),
+        executionId,
+      );
+    const first = athenaToken === undefined;
+    // The first page starts with the header row: one more row is asked for, so that the page holds
+    // `limit` rows; past Athena's 1,000 a call, the last is asked for on its own.
+    let output = await ask(Math.min(ATHENA_MAX_RESULTS, first ? page.limit + 1 : page.limit), athenaToken);
     const columns = (output.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
       name: c.Name ?? '',
       type: toColumnType(c.Type),
     }));
     const data = (output.ResultSet?.Rows ?? []).slice(first ? 1 : 0);
+    if (first && page.limit + 1 > ATHENA_MAX_RESULTS && output.NextToken) {
+      output = await ask(page.limit - data.length, output.NextToken);
+      data.push(...(output.ResultSet?.Rows ?? []));
+    }
     const rows = data.map((row) =>
       Object.fromEntries(
         columns.map((c, i) => [c.name, fromResultText(row.Data?.[i]?.VarCharValue, c.type)]),
       ),
     );
-    return { columns, rows, ...(output.NextToken ? { nextToken: output.NextToken } : {}) };
+    return {
+      columns,
+      rows,
+      ...(output.NextToken ? { nextToken: encodeToken({ e: executionId, a: output.NextToken }) } : {}),
+    };
   }
 
   async getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink> {

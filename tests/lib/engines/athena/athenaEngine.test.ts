@@ -20,7 +20,9 @@ import {
   EngineUnavailableError,
   ExecutionNotFoundError,
   ExecutionStateError,
+  PageTokenError,
 } from '../../../../src/lib/errors.js';
+import { encodeToken } from '../../../../src/lib/results/pageToken.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js';
 
@@ -29,6 +31,7 @@ const s3 = new S3Client({ region: 'us-east-1' });
 const athenaMock = mockClient(athena);
 const s3Mock = mockClient(s3);
 const ID = EXECUTION_ID;
+const OTHER_ID = 'f0e1d2c3-0000-4000-8000-000000000002';
 /** A caller without an identity, as the local server has: it sees executions started without one. */
 const NO_IDENTITY = { auditor: false };
 const window = {
@@ -257,11 +260,12 @@ describe('AthenaEngine.getResults', () => {
         { name: 'admin_policy', type: 'boolean' },
       ],
       rows: [{ eventname: 'AuthorizeSecurityGroupIngress', from_port: 22, admin_policy: false }],
-      nextToken: 'opaque-athena-token',
+      // Ours, holding Athena's and the execution's id.
+      nextToken: encodeToken({ e: ID, a: 'opaque-athena-token' }),
     });
   });
 
-  it("passes Athena's NextToken through, keeps later first rows, and turns a missing value into null", async () => {
+  it("goes on at Athena's NextToken, keeps later first rows, and turns a missing value into null", async () => {
     athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
     athenaMock.on(GetQueryResultsCommand).resolves({
       ResultSet: {
@@ -269,13 +273,68 @@ describe('AthenaEngine.getResults', () => {
         Rows: [{ Data: [{ VarCharValue: 'CreateUser' }, {}, { VarCharValue: 'true' }] }],
       },
     });
-    const page = await engine.getResults(ID, { limit: 1000, nextToken: 'opaque-athena-token' }, NO_IDENTITY);
+    const page = await engine.getResults(
+      ID,
+      { limit: 1000, nextToken: encodeToken({ e: ID, a: 'opaque-athena-token' }) },
+      NO_IDENTITY,
+    );
     expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
       NextToken: 'opaque-athena-token',
       MaxResults: 1000,
     });
     expect(page.rows).toEqual([{ eventname: 'CreateUser', from_port: null, admin_policy: true }]);
     expect(page).not.toHaveProperty('nextToken');
+  });
+
+  it("refuses a nextToken it did not hand out, or one of another execution's, before asking Athena", async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    for (const token of ['opaque-athena-token', 'x'.repeat(2000), encodeToken({ e: OTHER_ID, a: 'tok' })]) {
+      await expect(
+        engine.getResults(ID, { limit: 10, nextToken: token }, NO_IDENTITY),
+      ).rejects.toBeInstanceOf(PageTokenError);
+    }
+    expect(athenaMock).toHaveReceivedCommandTimes(GetQueryResultsCommand, 0);
+  });
+
+  it('gives a first page of 1,000 rows as asked, the header row aside, in two calls', async () => {
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: execution() });
+    const row = (n: number) => ({
+      Data: [{ VarCharValue: `E${n}` }, { VarCharValue: String(n) }, { VarCharValue: 'true' }],
+    });
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({
+        ResultSet: {
+          ResultSetMetadata: metadata,
+          Rows: [
+            {
+              Data: [
+                { VarCharValue: 'eventname' },
+                { VarCharValue: 'from_port' },
+                { VarCharValue: 'admin_policy' },
+              ],
+            },
+            ...Array.from({ length: 999 }, (_, i) => row(i)),
+          ],
+        },
+        NextToken: 'after-999',
+      })
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: metadata, Rows: [row(999)] },
+        NextToken: 'after-1000',
+      });
+    const page = await engine.getResults(ID, { limit: 1000 }, NO_IDENTITY);
+    expect(page.rows.map((r) => r.from_port)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(athenaMock).toHaveReceivedNthCommandWith(GetQueryResultsCommand, 2, {
+      NextToken: 'after-999',
+      MaxResults: 1,
+    });
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: metadata, Rows: [] } });
+    await engine.getResults(ID, { limit: 5, nextToken: page.nextToken as string }, NO_IDENTITY);
+    expect(athenaMock).toHaveReceivedCommandWith(GetQueryResultsCommand, {
+      NextToken: 'after-1000',
+      MaxResults: 5,
+    });
   });
 
   it('never asks Athena for more than 1,000 rows', async () => {
