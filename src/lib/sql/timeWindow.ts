@@ -12,14 +12,24 @@ export const RegionSchema = z
   .string()
   .regex(/^[a-z]{2,10}(-[a-z0-9]{1,20}){1,4}$/, 'a region name such as us-east-1');
 
-const isoInstant = z.iso.datetime({
-  offset: true,
-  // A missing `from` is the usual first mistake: say that it is required, not only its format.
-  error: (issue) =>
-    issue.input === undefined
-      ? 'required: the start of the window, an ISO 8601 date-time such as 2023-07-10T00:00:00Z'
-      : 'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
-});
+/** The instants a window may name: UTC years 1970 to 9999, which CloudTrail's eventTime format can write. */
+const FIRST_MS = Date.UTC(1970, 0, 1);
+const LAST_MS = Date.UTC(10000, 0, 1);
+
+const isoInstant = z.iso
+  .datetime({
+    offset: true,
+    // A missing `from` is the usual first mistake: say that it is required, not only its format.
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: the start of the window, an ISO 8601 date-time such as 2023-07-10T00:00:00Z'
+        : 'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
+  })
+  // 0000-01-01T00:00:00+01:00 is well formed, and in UTC a year before year 0.
+  .refine((text) => {
+    const ms = Date.parse(text);
+    return ms >= FIRST_MS && ms < LAST_MS;
+  }, 'an instant from 1970 to 9999 in UTC');
 
 /** The request fields that scope an execution; `resolveWindow` checks what zod cannot. */
 export const WindowFieldsSchema = z.object({

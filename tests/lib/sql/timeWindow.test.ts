@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWindow } from '../../../src/lib/sql/timeWindow.js';
+import { resolveWindow, WindowFieldsSchema } from '../../../src/lib/sql/timeWindow.js';
 
 describe('resolveWindow', () => {
   it('formats both ends as CloudTrail eventTime and adds a day of partition slack after the end', () => {
@@ -62,5 +62,22 @@ describe('resolveWindow', () => {
       366,
     );
     expect(resolved).toMatchObject({ window: { accounts: ['111122223333'], regions: ['us-east-1'] } });
+  });
+});
+
+describe('WindowFieldsSchema', () => {
+  it('takes an instant from 1970 to 9999 in UTC, and refuses one outside, offset included', () => {
+    const from = (value: string) => WindowFieldsSchema.safeParse({ from: value });
+    expect(from('1970-01-01T00:00:00Z').success).toBe(true);
+    expect(from('9999-12-31T23:59:59Z').success).toBe(true);
+    for (const outside of [
+      '0000-01-01T00:00:00+01:00',
+      '1969-12-31T23:59:59Z',
+      '9999-12-31T23:59:59-01:00',
+    ]) {
+      const parsed = from(outside);
+      expect(parsed.success, outside).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toBe('an instant from 1970 to 9999 in UTC');
+    }
   });
 });
