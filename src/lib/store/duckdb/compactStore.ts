@@ -17,11 +17,13 @@ import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DAY_MS } from '../../clock.js';
+import { logger } from '../../logging/logger.js';
 import { lockStore } from './compactionLock.js';
 import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeUnit } from './compactUnit.js';
 import { type DayDir, findDayDirs, type LogFile, listLogFiles } from './logFiles.js';
 import {
   isCurrent,
+  isLaterManifest,
   isUnitCurrent,
   type MonthKey,
   type MonthManifest,
@@ -304,23 +306,29 @@ const findMonths = async (options: CompactionOptions, closedBefore: number): Pro
     byMonth.set(keyOf(key), month);
     month.filesByDay.set(file.day, [...(month.filesByDay.get(file.day) ?? []), file]);
   }
+  const months: { key: MonthKey; filesByDay: Map<string, LogFile[]> }[] = [];
+  for (const month of [...byMonth.values()].sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))) {
+    if (await isLaterManifest(monthDir(options.storeDir, month.key))) {
+      logger.warn('month left as it is: its manifest was written by a later version of trailhound', {
+        month: keyOf(month.key),
+      });
+    } else months.push(month);
+  }
   return Promise.all(
-    [...byMonth.values()]
-      .sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))
-      .map(async ({ key, filesByDay }) => {
-        const dir = monthDir(options.storeDir, key);
-        const manifest = await readManifest(dir);
-        const files = await intactUnits(
-          (manifest?.units ?? []).map((unit) => ({ file: path.join(dir, unit.parquet), unit })),
-        );
-        return {
-          key,
-          filesByDay,
-          eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
-          manifest,
-          intact: new Set([...files].map((file) => path.basename(file))),
-        };
-      }),
+    months.map(async ({ key, filesByDay }) => {
+      const dir = monthDir(options.storeDir, key);
+      const manifest = await readManifest(dir);
+      const files = await intactUnits(
+        (manifest?.units ?? []).map((unit) => ({ file: path.join(dir, unit.parquet), unit })),
+      );
+      return {
+        key,
+        filesByDay,
+        eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
+        manifest,
+        intact: new Set([...files].map((file) => path.basename(file))),
+      };
+    }),
   );
 };
 

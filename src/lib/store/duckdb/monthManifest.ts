@@ -121,6 +121,19 @@ export const readManifest = async (dir: string): Promise<MonthManifest | undefin
   }
 };
 
+/**
+ * Whether a month's manifest was written by a later version of the store (a version above this
+ * one's): its files are not this version's to rewrite or remove, and are read raw.
+ */
+export const isLaterManifest = async (dir: string): Promise<boolean> => {
+  try {
+    const { version } = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as { version?: unknown };
+    return typeof version === 'number' && version > 2;
+  } catch {
+    return false;
+  }
+};
+
 /** Manifests parsed for plans, by file, with what a stat said of the file they were read from. */
 /** Months whose manifests are kept parsed: a hundred accounts and regions over a year and more. */
 const planned = new RecentMap<string, { stamp: string; manifest: MonthManifest | undefined }>(4096);

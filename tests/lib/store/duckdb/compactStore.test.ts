@@ -355,6 +355,20 @@ describe('compactStore', () => {
     });
   });
 
+  it('leaves a month whose manifest a later version wrote as it is: neither rewritten nor collected', async () => {
+    const { logsDir, storeDir } = await copyOfInvictus();
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const month = monthDir(storeDir, INVICTUS);
+    const later = JSON.stringify({ version: 3, units: 'as a later version writes them' });
+    await writeFile(path.join(month, 'manifest.json'), later);
+    const before = (await readdir(month)).sort();
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0, longestExecutionMs: 0 })).toMatchObject({
+      built: 0,
+    });
+    expect(readFileSync(path.join(month, 'manifest.json'), 'utf8')).toBe(later);
+    expect((await readdir(month)).sort()).toEqual(before);
+  });
+
   it('writes the other days of a month when one day cannot be read, and tries that day again once its files change', async () => {
     const { logsDir, storeDir, records } = await copyOfGrycapFebruary();
     const badDay = path.join(logsDir, GRYCAP_FEBRUARY.dir, '09');
