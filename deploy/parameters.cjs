@@ -70,7 +70,7 @@ const PARAMETERS = {
     default: '',
     pattern: /^(\d{7,})?$/,
     meaning:
-      'default budget of every execution in bytes scanned, refused before it starts when its estimate is over (a request may lower it); empty: none, only the scan cutoff',
+      'default budget of every execution in bytes scanned, refused before it starts when its estimate is over (`maxBytesScanned` in a request replaces it, up to the scan cutoff); empty: none, only the scan cutoff',
   },
   pricePerTbUsd: {
     default: '5',

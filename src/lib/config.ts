@@ -48,7 +48,7 @@ const origins = list.refine(
 const RequestLimitsSchema = z.object({
   TRAILHOUND_MAX_WINDOW_DAYS: positiveInt(366),
   TRAILHOUND_LINK_TTL_SECONDS: positiveInt(900),
-  /** A budget in bytes scanned for every execution that names none (a request may lower it). */
+  /** A budget in bytes scanned for every execution that names none (a request's own replaces it, up to the scan cutoff). */
   TRAILHOUND_MAX_BYTES_SCANNED: optionalPositiveInt,
   /** The workgroup's cutoff: Athena cancels a query past it, so no budget may be higher. */
   TRAILHOUND_SCAN_CUTOFF_BYTES: optionalPositiveInt,

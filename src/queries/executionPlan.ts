@@ -34,7 +34,7 @@ export const ExecutionBodySchema = WindowFieldsSchema.extend({
   dryRun: z.boolean().default(false),
   /** Verify the window's log files against CloudTrail's digests; the answer says what was found. */
   verifyIntegrity: z.boolean().default(false),
-  /** Refuse to start if the estimate is over this many bytes (it may only lower the default). */
+  /** Refuse to start if the estimate is over this many bytes: in place of the deployment's default budget, at most the scan cutoff. */
   maxBytesScanned: z.number().int().positive().optional(),
   /** The case the execution belongs to (a ticket id such as INC-1234): in every view of it. */
   label: LabelSchema.optional(),
