@@ -18,6 +18,7 @@
  */
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type Clock, systemClock } from '../../clock.js';
+import { mapLimited } from '../../mapLimited.js';
 import { daysFrom, lastClosedDay, nextDay } from '../closedDays.js';
 import { type DayIndex, partitionName, readDayIndex, writeDayIndex } from './dayIndex.js';
 import { acquireLease, type Lease, releaseLease, renewLease } from './lease.js';
@@ -81,18 +82,6 @@ export interface CompactionOptions {
   /** How long the lease holds between renewals (each batch renews it). */
   readonly leaseMs?: number;
 }
-
-/** Runs `task` over `items`, at most `limit` at once. */
-const boundedAll = async <T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
 
 /** Every object under `prefix`, a page of 1,000 a call. */
 const listObjects = async (s3: S3Client, bucket: string, prefix: string) => {
@@ -206,7 +195,9 @@ class CompactionRun {
     if (todo.length > 0) {
       // What earlier attempts left of the batches to write, found with one listing of the day.
       const leftovers = (await listObjects(scope.s3, scope.storeBucket, dayPrefix(day))).map((o) => o.key);
-      await boundedAll(todo, scope.concurrency, async (batch) => {
+      // A batch that fails to renew the lease or write the index stops the others from starting,
+      // and the lease is given back only once those in flight have ended (mapLimited).
+      await mapLimited(todo, scope.concurrency, async (batch) => {
         if (this.outOfTime() || this.failed.length > 0) return;
         if (await this.writeBatch(batch, leftovers)) {
           written.add(batchKey(batch));
