@@ -35,6 +35,7 @@ import {
   extendRange,
   extensibleRange,
   type ReadWatermark,
+  readableRange,
   readWatermark,
   type Watermark,
   writeWatermark,
@@ -279,13 +280,16 @@ export const compactDays = async (
   let read: ReadWatermark = {};
   try {
     read = await readWatermark(scope.s3, scope.storeBucket);
-    // A watermark of other accounts, regions or layout is replaced: its days lack some partitions.
-    let range = extensibleRange(read.watermark, scope.accounts, scope.regions);
-    if (range && first <= range.through && last >= range.from) {
+    // Days executions may read are never cleared, whichever accounts and regions the watermark was
+    // written for: a question of a subset of them reads its range from the copy.
+    const readable = readableRange(read.watermark);
+    if (readable && first <= readable.through && last >= readable.from) {
       throw new Error(
-        `Days ${first} to ${last} overlap the compacted range ${range.from} to ${range.through}, which executions read: release them first (npm run backfill -- --rebuild)`,
+        `Days ${first} to ${last} overlap the compacted range ${readable.from} to ${readable.through}, which executions read: release them first (npm run backfill -- --rebuild)`,
       );
     }
+    // A watermark of other accounts, regions or layout is replaced: its days lack some partitions.
+    let range = extensibleRange(read.watermark, scope.accounts, scope.regions);
     // Refused before anything runs: days that would leave a gap in the compacted range.
     extendRange(range, { from: first, through: last });
     for (const day of publishingOrder(sorted, range)) {

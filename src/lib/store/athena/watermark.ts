@@ -82,6 +82,14 @@ export const coveredRange = (
     ? { from: watermark.from, through: watermark.through }
     : undefined;
 
+/**
+ * The days executions may read from the copy, for some accounts and regions: the watermark's
+ * range in this layout, whichever accounts and regions it was written for (coveredRange gives it
+ * to a question of any subset of them).
+ */
+export const readableRange = (watermark: Watermark | undefined): DayRange | undefined =>
+  inStoreLayout(watermark) ? { from: watermark.from, through: watermark.through } : undefined;
+
 /** The range a compaction of exactly these accounts and regions may extend. */
 export const extensibleRange = (
   watermark: Watermark | undefined,
