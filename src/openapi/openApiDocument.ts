@@ -304,6 +304,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
     summary: 'Every watch, oldest first, with its next and last run',
     responses: {
       '200': { description: 'The watches.', content: jsonContent('WatchList') },
+      '400': problem('A query parameter was given: this route takes none.'),
       '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },
