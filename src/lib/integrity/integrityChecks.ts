@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { IntegrityBoundError, IntegrityCheckNotFoundError } from '../errors.js';
+import { CancelledError, IntegrityBoundError, IntegrityCheckNotFoundError } from '../errors.js';
 import { decodeToken, encodeToken } from '../results/pageToken.js';
 import { resolveWindow, type TimeWindow } from '../sql/timeWindow.js';
 import type { IntegrityCheck } from './integrityReport.js';
@@ -187,6 +187,24 @@ export class IntegrityChecks {
     return this.records.load(checkId);
   }
 
+  /**
+   * Ends a check no execution will read (the one it was started for could not start), FAILED with
+   * `reason`: its runner, in this process or another, stops at its next saved progress and saves
+   * nothing over it. A check already ended is left as it is.
+   */
+  async abandon(checkId: string, reason: string): Promise<void> {
+    const record = this.#running.get(checkId) ?? (await this.records.load(checkId));
+    if (record?.state !== 'RUNNING') return;
+    this.#running.delete(checkId);
+    await this.records.save(this.#failed(record, reason));
+  }
+
+  /** Whether the saved record of a check is no longer RUNNING: ended elsewhere (abandoned). */
+  async #endedElsewhere(checkId: string): Promise<boolean> {
+    const stored = await this.records.load(checkId);
+    return stored !== undefined && stored.state !== 'RUNNING';
+  }
+
   #failed(record: CheckRecord, message: string): CheckRecord {
     return { ...record, state: 'FAILED', completedAt: this.#now().toISOString(), error: { message } };
   }
@@ -200,16 +218,24 @@ export class IntegrityChecks {
     let progress = record.progress;
     let savedAt = Date.now();
     let saving: Promise<void> = Promise.resolve();
+    let abandoned = false;
     this.#running.set(record.checkId, record);
     try {
       found = await verify(({ done, total }) => {
+        if (abandoned || !this.#running.has(record.checkId)) throw new CancelledError();
         progress = { filesDone: done, filesTotal: total };
         const running = { ...record, progress };
         this.#running.set(record.checkId, running);
-        // Readers in other processes see the progress as it is every few seconds.
+        // Readers in other processes see the progress as it is every few seconds, unless the check
+        // was ended there meanwhile (abandoned): then it stops, and saves nothing over that.
         if (Date.now() - savedAt >= this.#saveProgressMs) {
           savedAt = Date.now();
-          saving = saving.then(() => this.records.save(running)).catch(() => undefined);
+          saving = saving
+            .then(async () => {
+              if (await this.#endedElsewhere(record.checkId)) abandoned = true;
+              else await this.records.save(running);
+            })
+            .catch(() => undefined);
         }
       });
       ended = {
@@ -226,7 +252,12 @@ export class IntegrityChecks {
       ended = this.#failed({ ...record, progress }, (error as Error).message);
     }
     await saving;
-    if (!this.#running.has(record.checkId)) return found; // saved FAILED already: out of time
+    // Saved FAILED already: out of time, or abandoned (here or in another process).
+    if (!this.#running.has(record.checkId) || abandoned) return found;
+    if (await this.#endedElsewhere(record.checkId).catch(() => false)) {
+      this.#running.delete(record.checkId);
+      return found;
+    }
     await this.records.save(ended);
     this.#running.delete(record.checkId);
     return found;

@@ -119,3 +119,38 @@ describe('dispatched integrity checks', () => {
     expect((await checks.record(checkId)).state).toBe('FAILED');
   });
 });
+
+describe('an abandoned check', () => {
+  it('is FAILED saying why, and its runner in another process stops at its next progress and saves nothing over it', async () => {
+    const records = memoryRecords();
+    const progressed: number[] = [];
+    // A runner that hashes ten files, reporting each.
+    const verify: WindowVerifier = async () => ({
+      bytes: 10,
+      run: async (onProgress) => {
+        for (let done = 1; done <= 10; done++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          onProgress({ done, total: 10 });
+          progressed.push(done);
+        }
+        throw new Error('not reached: the check was abandoned');
+      },
+    });
+    const api = new IntegrityChecks(verify, records, { dispatch: async () => {} });
+    const worker = new IntegrityChecks(verify, records, { saveProgressMs: 0 });
+    const { checkId } = await api.start(WINDOW);
+    const running = worker.runDispatched(checkId);
+    await new Promise((resolve) => setTimeout(resolve, 12));
+    await api.abandon(checkId, 'The execution it was started for could not start: throttled');
+    await running;
+    const stored = await records.load(checkId);
+    expect(stored).toMatchObject({
+      state: 'FAILED',
+      error: { message: 'The execution it was started for could not start: throttled' },
+    });
+    expect(progressed.length).toBeLessThan(10);
+    // Abandoning an ended check leaves it as it is.
+    await api.abandon(checkId, 'again');
+    expect((await records.load(checkId))?.error?.message).toMatch(/throttled/);
+  });
+});

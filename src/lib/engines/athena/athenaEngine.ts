@@ -300,6 +300,30 @@ export class AthenaEngine implements QueryEngine {
     );
   }
 
+  /**
+   * StartQueryExecution, through #call. A check started for an execution Athena then refuses
+   * (throttled, invalid) would hash the window's logs for nothing: it is abandoned, unless the
+   * request has an Idempotency-Key, whose retry names the same check and reads it.
+   */
+  async #startQuery<T>(
+    request: ExecutionRequest,
+    checkId: string | undefined,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.#call('StartQueryExecution', send);
+    } catch (error) {
+      if (checkId && !request.idempotencyKey) {
+        await this.#options.integrity
+          ?.abandon(checkId, `The execution it was started for could not start: ${(error as Error).message}`)
+          .catch((failure: unknown) =>
+            logger.warn('integrity check not abandoned', { checkId, error: failure as Error }),
+          );
+      }
+      throw error;
+    }
+  }
+
   async start(request: ExecutionRequest): Promise<{ executionId: string }> {
     const { athena, workGroup, database, catalog } = this.#options;
     // Athena keeps the statement: its header carries the estimate back with every execution. Not
@@ -319,7 +343,7 @@ export class AthenaEngine implements QueryEngine {
     }));
     const verification = await this.#verification(request, described);
     const sql = rewriteStatementHeader(described, (header) => ({ ...header, ...verification }));
-    const output = await this.#call('StartQueryExecution', () =>
+    const output = await this.#startQuery(request, verification.integrity, () =>
       athena.send(
         new StartQueryExecutionCommand({
           QueryString: sql,

@@ -22,6 +22,7 @@ import {
   ExecutionStateError,
   PageTokenError,
 } from '../../../../src/lib/errors.js';
+import type { IntegrityChecks } from '../../../../src/lib/integrity/integrityChecks.js';
 import { encodeToken } from '../../../../src/lib/results/pageToken.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 import { EXECUTION_ID, queryExecution } from '../../../helpers/athenaFixtures.js';
@@ -124,6 +125,45 @@ describe('AthenaEngine.start', () => {
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[1]?.args[0].input.QueryString).toBe(
       request.statement.sql,
     );
+  });
+
+  it('abandons the integrity check of a start Athena refuses, unless a retry with its Idempotency-Key will read it', async () => {
+    const abandoned: [string, string][] = [];
+    const integrity = {
+      start: async () => ({ checkId: '00000000-0000-4000-8000-00000000c0de' }),
+      abandon: async (checkId: string, reason: string) => {
+        abandoned.push([checkId, reason]);
+      },
+    } as unknown as IntegrityChecks;
+    const verifying = new AthenaEngine({
+      athena,
+      s3,
+      workGroup: 'trailhound',
+      database: 'trailhound',
+      catalog: 'AwsDataCatalog',
+      retryBudgetMs: 2000,
+      integrity,
+    });
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejects(new InvalidRequestException({ message: 'line 1:1: mismatched input', $metadata: {} }));
+    await expect(verifying.start({ ...request, verifyIntegrity: true })).rejects.toBeInstanceOf(
+      EngineRefusedError,
+    );
+    expect(abandoned).toEqual([
+      [
+        '00000000-0000-4000-8000-00000000c0de',
+        expect.stringMatching(/^The execution it was started for could not start: .*mismatched input/),
+      ],
+    ]);
+    await expect(
+      verifying.start({
+        ...request,
+        verifyIntegrity: true,
+        idempotencyKey: 'ticket-4711-evidence-run-000000003',
+      }),
+    ).rejects.toBeInstanceOf(EngineRefusedError);
+    expect(abandoned).toHaveLength(1);
   });
 
   it('retries a throttled start with backoff, then succeeds', async () => {
