@@ -186,16 +186,7 @@ export const runExecution = async (
         : undefined,
     );
   } catch (error) {
-    logger.error('execution could not start', { executionId, error: error as Error });
-    await context.store
-      .update(executionId, (queued) =>
-        ended(
-          queued,
-          { state: 'FAILED', error: clientError(error, executionId, context.logsDir) },
-          startedMs,
-        ),
-      )
-      .catch(() => undefined);
+    await endFailed(context, executionId, error, startedMs, 'execution could not start');
     return;
   }
   if (running?.state !== 'RUNNING') return;
@@ -204,16 +195,7 @@ export const runExecution = async (
   try {
     connection = await connectWithProgress(context.instance);
   } catch (error) {
-    logger.error('execution could not connect', { executionId, error: error as Error });
-    await context.store
-      .update(executionId, (current) =>
-        ended(
-          current,
-          { state: 'FAILED', error: clientError(error, executionId, context.logsDir) },
-          startedMs,
-        ),
-      )
-      .catch(() => undefined);
+    await endFailed(context, executionId, error, startedMs, 'execution could not connect');
     return;
   }
   active.connection = connection;
@@ -291,6 +273,22 @@ export const runExecution = async (
     .catch((error: unknown) =>
       logger.error('execution end could not be recorded', { executionId, error: error as Error }),
     );
+};
+
+/** Records an execution FAILED by `error` before its statement ran (logged as `what`). */
+const endFailed = async (
+  context: RunContext,
+  executionId: string,
+  error: unknown,
+  startedMs: number,
+  what: string,
+): Promise<void> => {
+  logger.error(what, { executionId, error: error as Error });
+  await context.store
+    .update(executionId, (current) =>
+      ended(current, { state: 'FAILED', error: clientError(error, executionId, context.logsDir) }, startedMs),
+    )
+    .catch(() => undefined);
 };
 
 const stoppedOutcome = (active: ActiveExecution, context: RunContext) =>

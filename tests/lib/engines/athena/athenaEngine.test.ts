@@ -256,6 +256,10 @@ describe('AthenaEngine.get', () => {
 });
 
 describe('AthenaEngine.getResults', () => {
+  /** The first row of a result: the column names. */
+  const HEADER_ROW = {
+    Data: [{ VarCharValue: 'eventname' }, { VarCharValue: 'from_port' }, { VarCharValue: 'admin_policy' }],
+  };
   const metadata = {
     ColumnInfo: [
       { Name: 'eventname', Type: 'varchar' },
@@ -270,13 +274,7 @@ describe('AthenaEngine.getResults', () => {
       ResultSet: {
         ResultSetMetadata: metadata,
         Rows: [
-          {
-            Data: [
-              { VarCharValue: 'eventname' },
-              { VarCharValue: 'from_port' },
-              { VarCharValue: 'admin_policy' },
-            ],
-          },
+          HEADER_ROW,
           {
             Data: [
               { VarCharValue: 'AuthorizeSecurityGroupIngress' },
@@ -346,16 +344,7 @@ describe('AthenaEngine.getResults', () => {
       .resolvesOnce({
         ResultSet: {
           ResultSetMetadata: metadata,
-          Rows: [
-            {
-              Data: [
-                { VarCharValue: 'eventname' },
-                { VarCharValue: 'from_port' },
-                { VarCharValue: 'admin_policy' },
-              ],
-            },
-            ...Array.from({ length: 999 }, (_, i) => row(i)),
-          ],
+          Rows: [HEADER_ROW, ...Array.from({ length: 999 }, (_, i) => row(i))],
         },
         NextToken: 'after-999',
       })
