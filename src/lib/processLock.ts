@@ -27,25 +27,36 @@ const running = (pid: number): boolean => {
   }
 };
 
-const holderOf = async (file: string): Promise<number | undefined> => {
+/** The holder a lock file names: its process id, and since when (ms), if it says. */
+const holderOf = async (file: string): Promise<{ pid: number; sinceMs: number } | undefined> => {
   try {
-    const { pid } = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown };
-    return typeof pid === 'number' ? pid : undefined;
+    const { pid, since } = JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown; since?: unknown };
+    if (typeof pid !== 'number') return undefined;
+    const sinceMs = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+    return { pid, sinceMs };
   } catch {
     return undefined;
   }
 };
 
-/** The lock files this process holds: one naming this process's id and not among them was left by another. */
+/** The lock files this process holds. */
 const held = new Set<string>();
 
+/** When this process started (ms since the epoch). */
+const startedMs = Date.now() - process.uptime() * 1000;
+
 /**
- * Whether the process `pid` holds a lock. This process's own id names a lock it holds only if it
- * took it: in a container the server is often process 1 after every restart, and a lock left by a
- * killed one then names the live one's id.
+ * Whether the holder a lock names holds it. A lock naming this process's id is held if this
+ * process took it, or if it was taken after this process started (by a process of the same id in
+ * another container sharing the directory: every container's first process is 1). One taken
+ * before this process started was left by an earlier one of the same id (a container's server is
+ * process 1 after every restart): stale.
  */
-const holds = (pid: number, file: string): boolean =>
-  pid === process.pid ? held.has(path.resolve(file)) : running(pid);
+const holds = (holder: { pid: number; sinceMs: number }, file: string): boolean => {
+  if (holder.pid !== process.pid) return running(holder.pid);
+  if (held.has(path.resolve(file))) return true;
+  return !(holder.sinceMs < startedMs);
+};
 
 /** Takes the lock `file`, or throws LockHeldError; @returns its release. */
 export const lockFile = async (file: string): Promise<() => Promise<void>> => {
@@ -69,8 +80,9 @@ export const lockFile = async (file: string): Promise<() => Promise<void>> => {
       return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = await holderOf(file);
-      if (pid !== undefined && holds(pid, file)) throw new LockHeldError(file, pid);
+      const holder = await holderOf(file);
+      const pid = holder?.pid;
+      if (holder && holds(holder, file)) throw new LockHeldError(file, holder.pid);
       // No holder named yet: a process may be between creating the file and writing it.
       const justMade = await stat(file).then(
         (s) => Date.now() - s.mtimeMs < 5000,
