@@ -86,6 +86,8 @@ const windowOf = (w: TimeWindow): CheckRecord['window'] => ({
 
 export class IntegrityChecks {
   readonly #running = new Map<string, CheckRecord>();
+  /** The FAILED records of checks ended in this process while their runner ran here (abandoned, out of time). */
+  readonly #endedHere = new Map<string, CheckRecord>();
   readonly #settled = new Set<Promise<void>>();
 
   readonly #maxBytes: number;
@@ -180,6 +182,7 @@ export class IntegrityChecks {
       if (outcome === 'late') {
         const failed = this.#failed(this.#running.get(checkId) ?? record, OUT_OF_TIME);
         this.#running.delete(checkId);
+        this.#endedHere.set(checkId, failed);
         await this.records.save(failed);
         return failed;
       }
@@ -195,8 +198,9 @@ export class IntegrityChecks {
   async abandon(checkId: string, reason: string): Promise<void> {
     const record = this.#running.get(checkId) ?? (await this.records.load(checkId));
     if (record?.state !== 'RUNNING') return;
-    this.#running.delete(checkId);
-    await this.records.save(this.#failed(record, reason));
+    const failed = this.#failed(record, reason);
+    if (this.#running.delete(checkId)) this.#endedHere.set(checkId, failed);
+    await this.records.save(failed);
   }
 
   /** Whether the saved record of a check is no longer RUNNING: ended elsewhere (abandoned). */
@@ -232,8 +236,9 @@ export class IntegrityChecks {
           savedAt = Date.now();
           saving = saving
             .then(async () => {
-              if (await this.#endedElsewhere(record.checkId)) abandoned = true;
-              else await this.records.save(running);
+              if (!this.#running.has(record.checkId) || (await this.#endedElsewhere(record.checkId))) {
+                abandoned = true;
+              } else await this.records.save(running);
             })
             .catch(() => undefined);
         }
@@ -252,8 +257,14 @@ export class IntegrityChecks {
       ended = this.#failed({ ...record, progress }, (error as Error).message);
     }
     await saving;
-    // Saved FAILED already: out of time, or abandoned (here or in another process).
-    if (!this.#running.has(record.checkId) || abandoned) return found;
+    // Saved FAILED already: out of time, or abandoned (here or in another process). A progress
+    // save under way when it was ended here may have landed after that end: it is saved again.
+    const endedHere = this.#endedHere.get(record.checkId);
+    this.#endedHere.delete(record.checkId);
+    if (endedHere && (await this.records.load(record.checkId).catch(() => undefined))?.state === 'RUNNING') {
+      await this.records.save(endedHere);
+    }
+    if (endedHere || !this.#running.has(record.checkId) || abandoned) return found;
     if (await this.#endedElsewhere(record.checkId).catch(() => false)) {
       this.#running.delete(record.checkId);
       return found;

@@ -154,3 +154,42 @@ describe('an abandoned check', () => {
     expect((await records.load(checkId))?.error?.message).toMatch(/throttled/);
   });
 });
+
+describe('a check abandoned in the process that runs it', () => {
+  it('stays FAILED even when a progress save was under way as it was abandoned', async () => {
+    const records = memoryRecords();
+    let release: () => void = () => {};
+    const slowSaves = {
+      ...records,
+      // A progress save (RUNNING) that lands after the abandonment's FAILED.
+      save: async (record: CheckRecord) => {
+        if (record.state === 'RUNNING' && record.progress.filesDone === 1) {
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        }
+        await records.save(record);
+      },
+    };
+    const verify: WindowVerifier = async () => ({
+      bytes: 10,
+      run: async (onProgress) => {
+        for (let done = 1; done <= 5; done++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          onProgress({ done, total: 5 });
+        }
+        throw new Error('not reached: the check was abandoned');
+      },
+    });
+    const checks = new IntegrityChecks(verify, slowSaves, { saveProgressMs: 0 });
+    const { checkId, ended } = await checks.start(WINDOW);
+    await new Promise((resolve) => setTimeout(resolve, 8));
+    await checks.abandon(checkId, 'abandoned: its execution could not start');
+    release();
+    await ended;
+    expect(await records.load(checkId)).toMatchObject({
+      state: 'FAILED',
+      error: { message: 'abandoned: its execution could not start' },
+    });
+  });
+});
