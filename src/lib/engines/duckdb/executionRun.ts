@@ -11,7 +11,7 @@ import { CancelledError } from '../../errors.js';
 import type { IntegrityVerifier } from '../../integrity/integrityChecks.js';
 import { integrityWarning } from '../../integrity/integrityReport.js';
 import { logger } from '../../logging/logger.js';
-import { logKeyOf } from '../../store/duckdb/logFiles.js';
+import { LOG_FILE_FAULTS, logKeyOf } from '../../store/duckdb/logFiles.js';
 import { connectWithProgress } from '../../store/duckdb/progressConnection.js';
 import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
 import { planScan } from '../../store/duckdb/scanPlan.js';
@@ -51,15 +51,6 @@ export const storageReason = (error: unknown): string | undefined => {
   const code = (error as NodeJS.ErrnoException)?.code;
   return code && FILE_ERRORS[code] ? `${FILE_ERRORS[code]} (${code})` : undefined;
 };
-
-/** Why DuckDB could not read a log file, in words, by what its error says. */
-const LOG_FILE_FAULTS: readonly [RegExp, string][] = [
-  [
-    /Malformed JSON in file "([^"]+)", at byte (\d+)/,
-    'is not valid JSON from byte $2 on (cut short, or not a CloudTrail file)',
-  ],
-  [/Input is not a GZIP stream: (\S+)/, 'is not gzip (empty, or not compressed)'],
-];
 
 /**
  * The log file the engine could not read, relative to the logs directory, and what is wrong with

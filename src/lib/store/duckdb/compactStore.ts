@@ -20,7 +20,7 @@ import { DAY_MS } from '../../clock.js';
 import { logger } from '../../logging/logger.js';
 import { lockStore } from './compactionLock.js';
 import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeUnit } from './compactUnit.js';
-import { type DayDir, findDayDirs, type LogFile, listLogFiles } from './logFiles.js';
+import { type DayDir, findDayDirs, isLogFileFault, type LogFile, listLogFiles } from './logFiles.js';
 import {
   isCurrent,
   isLaterManifest,
@@ -210,14 +210,6 @@ type BuildResult =
 const messageOf = (error: unknown) => (error as Error).message;
 
 /**
- * An error of a log file's content, not of the compaction: DuckDB's for JSON it cannot parse
- * (`Invalid Input Error: Malformed JSON in file …`) and for a file that is not gzip (`Input is not
- * a GZIP stream`). Such a day fails the same way until its files change.
- */
-const isUnreadableLog = (message: string): boolean =>
-  /^Invalid Input Error: Malformed JSON in file|Input is not a GZIP stream/.test(message);
-
-/**
  * Runs a build. A unit that fails to write is tried day by day, so that a day whose raw files
  * cannot be read (a truncated download) is recorded as failed and the others are written. A
  * failure no day owns (every day wrote alone; or the error is the compaction's, such as memory or
@@ -260,7 +252,7 @@ const runBuild = async (
         // own: it failed where another day of the unit was written, or its log files cannot be
         // read. A failure of the whole (memory, a full disk) is tried again next time.
         const someWrote = tried.length < days.length;
-        newly.push(...tried.filter((f) => someWrote || isUnreadableLog(f.error)));
+        newly.push(...tried.filter((f) => someWrote || isLogFileFault(f.error)));
         if (newly.length === 0) throw error;
         days = days.filter((day) => !newly.some((f) => f.day === day));
         written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;

@@ -204,3 +204,19 @@ export const findLogFiles = async (logsDir: string, window: TimeWindow): Promise
       ...(window.regions ? { regions: window.regions } : {}),
     }),
   );
+
+/**
+ * DuckDB's errors for a log file whose content it cannot read, each with the file's path as its
+ * first group, and the fault in words: JSON it cannot parse, a file that is not gzip.
+ */
+export const LOG_FILE_FAULTS: readonly [RegExp, string][] = [
+  [
+    /Malformed JSON in file "([^"]+)", at byte (\d+)/,
+    'is not valid JSON from byte $2 on (cut short, or not a CloudTrail file)',
+  ],
+  [/Input is not a GZIP stream: (\S+)/, 'is not gzip (empty, or not compressed)'],
+];
+
+/** Whether a DuckDB error is one of a log file's content (LOG_FILE_FAULTS). */
+export const isLogFileFault = (message: string): boolean =>
+  LOG_FILE_FAULTS.some(([pattern]) => pattern.test(message));
