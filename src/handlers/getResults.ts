@@ -12,7 +12,7 @@ import type { Caller, QueryEngine, ResultPage } from '../lib/engines/queryEngine
 import { callerOf } from '../lib/http/caller.js';
 import { negotiate } from '../lib/http/contentNegotiation.js';
 import { ExecutionPathSchema } from '../lib/http/executionPath.js';
-import { json } from '../lib/http/responses.js';
+import { jsonText } from '../lib/http/responses.js';
 import { engineRoute, schemaInput } from '../lib/http/route.js';
 import { logger } from '../lib/logging/logger.js';
 import { csvHeader, csvRows, markdownTable, ndjsonRows } from '../lib/results/resultFormats.js';
@@ -86,27 +86,28 @@ const rowsUpToBound = async (
 };
 
 /**
- * A page of at most `limit` rows whose JSON stays within MAX_BODY_BYTES (Lambda answers 6 MB at
- * most, and a larger answer is API Gateway's 502): a page over it is asked again with fewer rows,
- * in proportion, and its nextToken goes on from the last row it holds. One row always goes in.
+ * A page of at most `limit` rows whose answer (`write` makes it) stays within MAX_BODY_BYTES
+ * (Lambda answers 6 MB at most, and a larger answer is API Gateway's 502): a page over it is asked
+ * again with fewer rows, in proportion, and its nextToken goes on from the last row it holds. One
+ * row always goes in.
  */
 const pageWithinBound = async (
   engine: QueryEngine,
   executionId: string,
   caller: Caller,
-  limit: number,
-  nextToken: string | undefined,
-): Promise<{ page: ResultPage; answer: APIGatewayProxyResult }> => {
-  let rows = limit;
+  asked: { limit: number; nextToken: string | undefined },
+  write: (page: ResultPage) => string,
+): Promise<{ page: ResultPage; body: string }> => {
+  let rows = asked.limit;
   for (;;) {
     const page = await engine.getResults(
       executionId,
-      { limit: rows, ...(nextToken ? { nextToken } : {}) },
+      { limit: rows, ...(asked.nextToken ? { nextToken: asked.nextToken } : {}) },
       caller,
     );
-    const answer = json(200, page);
-    const bytes = Buffer.byteLength(answer.body);
-    if (bytes <= MAX_BODY_BYTES || page.rows.length <= 1) return { page, answer };
+    const body = write(page);
+    const bytes = Buffer.byteLength(body);
+    if (bytes <= MAX_BODY_BYTES || page.rows.length <= 1) return { page, body };
     rows = Math.max(
       1,
       Math.min(page.rows.length - 1, Math.floor((page.rows.length * MAX_BODY_BYTES * 0.9) / bytes)),
@@ -142,20 +143,27 @@ export const getResults = engineRoute({
       });
       return text(format, header + answer.body, answer.nextToken ? nextLink(answer.nextToken) : {});
     }
-    const page = await pageWithinBound(engine, executionId, caller, query.limit, query.nextToken);
-    if (format === 'application/json') return page.answer;
+    const asked = { limit: query.limit, nextToken: query.nextToken };
+    if (format === 'application/json') {
+      const { body } = await pageWithinBound(engine, executionId, caller, asked, (page) =>
+        JSON.stringify(page),
+      );
+      return jsonText(200, body);
+    }
     const execution = await engine.get(executionId, caller);
-    const summary = [
-      `**${execution.query}**`,
-      ...(execution.label ? [`case ${execution.label}`] : []),
-      ...(execution.window ? [`${execution.window.from} to ${execution.window.to}`] : []),
-      `${page.page.rows.length} rows${page.page.nextToken ? ', more on the next page' : ''}`,
-      `execution ${executionId}`,
-    ].join(' · ');
-    return text(
-      'text/markdown',
-      markdownTable(summary, page.page.columns, page.page.rows),
-      page.page.nextToken ? nextLink(page.page.nextToken, query.limit) : {},
+    const { page, body } = await pageWithinBound(engine, executionId, caller, asked, (page) =>
+      markdownTable(
+        [
+          `**${execution.query}**`,
+          ...(execution.label ? [`case ${execution.label}`] : []),
+          ...(execution.window ? [`${execution.window.from} to ${execution.window.to}`] : []),
+          `${page.rows.length} rows${page.nextToken ? ', more on the next page' : ''}`,
+          `execution ${executionId}`,
+        ].join(' · '),
+        page.columns,
+        page.rows,
+      ),
     );
+    return text('text/markdown', body, page.nextToken ? nextLink(page.nextToken, query.limit) : {});
   },
 });

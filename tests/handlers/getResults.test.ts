@@ -128,6 +128,20 @@ describe('a JSON page', () => {
       token = page.nextToken;
     } while (token);
     expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    // A Markdown page is bounded by its own size (its escapes make it larger than the JSON).
+    const markdown = await httpHandler(getResults, async () => wideRuntime)(
+      proxyEvent({
+        httpMethod: 'GET',
+        resource: '/v1/executions/{executionId}/results',
+        pathParameters: { executionId: EXECUTION },
+        headers: { Accept: 'text/markdown' },
+        queryStringParameters: { limit: '1000' },
+      }),
+      lambdaContext(),
+    );
+    expect(markdown.statusCode).toBe(200);
+    expect(Buffer.byteLength(markdown.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(markdown.headers?.Link).toMatch(/limit=1000&nextToken=\d+>; rel="next"$/);
     // Rows small enough: the page holds what was asked.
     const small = JSON.parse((await ask('application/json', undefined, 1000)).body) as { rows: unknown[] };
     expect(small.rows).toHaveLength(1000);

@@ -8,12 +8,19 @@ export const text = (statusCode: number, body: string, contentType: string): API
   body,
 });
 
-export const json = (
+/** A JSON body already written (a result page, measured before it is sent). */
+export const jsonText = (
   statusCode: number,
-  body: unknown,
+  body: string,
   headers: Record<string, string> = {},
 ): APIGatewayProxyResult => ({
   statusCode,
   headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-  body: JSON.stringify(body),
+  body,
 });
+
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => jsonText(statusCode, JSON.stringify(body), headers);

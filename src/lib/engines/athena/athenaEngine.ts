@@ -519,6 +519,8 @@ export class AthenaEngine implements QueryEngine {
     page: { limit: number; nextToken?: string },
     caller: Caller,
   ): Promise<ResultPage> {
+    // An execution not the caller's is unknown (404) whatever the token says.
+    await this.#succeeded(executionId, caller);
     // The token is ours, holding Athena's and the execution's id: a token of another execution,
     // or none of ours, is refused as such (400) before Athena is asked.
     const athenaToken =
@@ -528,7 +530,6 @@ export class AthenaEngine implements QueryEngine {
             page.nextToken,
             z.object({ e: z.literal(executionId), a: z.string().min(1).max(ATHENA_TOKEN_MAX) }),
           ).a;
-    await this.#succeeded(executionId, caller);
     const ask = (maxResults: number, token: string | undefined) =>
       this.#call(
         'GetQueryResults',
