@@ -26,11 +26,14 @@ const isoInstant = z.iso
         : 'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
   })
   // 0000-01-01T00:00:00+01:00 is well formed, and in UTC a year before year 0.
-  // (Text that is no date-time at all has its problem said once, by the format.)
-  .refine((text) => {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) || (ms >= FIRST_MS && ms < LAST_MS);
-  }, 'an instant from 1970 to 9999 in UTC');
+  // Tested only once the format holds: text that is no date-time has one problem, its format's.
+  .refine(
+    (text) => {
+      const ms = Date.parse(text);
+      return ms >= FIRST_MS && ms < LAST_MS;
+    },
+    { message: 'an instant from 1970 to 9999 in UTC', when: (payload) => payload.issues.length === 0 },
+  );
 
 /** The request fields that scope an execution; `resolveWindow` checks what zod cannot. */
 export const WindowFieldsSchema = z.object({

@@ -77,7 +77,13 @@ describe('WindowFieldsSchema', () => {
     ]) {
       const parsed = from(outside);
       expect(parsed.success, outside).toBe(false);
-      expect(parsed.error?.issues[0]?.message).toBe('an instant from 1970 to 9999 in UTC');
+      expect(parsed.error?.issues.map((i) => i.message)).toEqual(['an instant from 1970 to 9999 in UTC']);
+    }
+    // Text that is no date-time (though Date.parse reads some of it) has one problem, its format's.
+    for (const text of ['1969', '12/31/1969', 'yesterday']) {
+      expect(from(text).error?.issues.map((i) => i.message)).toEqual([
+        'an ISO 8601 date-time such as 2023-07-10T12:00:00Z',
+      ]);
     }
   });
 });
