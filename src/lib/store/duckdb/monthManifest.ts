@@ -55,8 +55,11 @@ const UnitSchema = z.object({
 
 export type StoreUnit = z.infer<typeof UnitSchema>;
 
+/** The manifest's version this code writes and reads. */
+const MANIFEST_VERSION = 2;
+
 const MonthManifestSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(MANIFEST_VERSION),
   account: z.string(),
   region: z.string(),
   /** YYYY/MM */
@@ -91,7 +94,7 @@ export const monthManifest = (
   key: MonthKey,
   units: readonly StoreUnit[],
   failed: MonthManifest['failed'],
-): MonthManifest => ({ version: 2, ...key, units: [...units], ...(failed ? { failed } : {}) });
+): MonthManifest => ({ version: MANIFEST_VERSION, ...key, units: [...units], ...(failed ? { failed } : {}) });
 
 /** Orders by path, by code unit rather than locale: the server and `npm run compact` may run with different locales. */
 export const byPath = (a: { path: string }, b: { path: string }): number =>
@@ -128,7 +131,7 @@ export const readManifest = async (dir: string): Promise<MonthManifest | undefin
 export const isLaterManifest = async (dir: string): Promise<boolean> => {
   try {
     const { version } = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as { version?: unknown };
-    return typeof version === 'number' && version > 2;
+    return typeof version === 'number' && version > MANIFEST_VERSION;
   } catch {
     return false;
   }

@@ -361,6 +361,9 @@ describe('compactStore', () => {
     const month = monthDir(storeDir, INVICTUS);
     const later = JSON.stringify({ version: 3, units: 'as a later version writes them' });
     await writeFile(path.join(month, 'manifest.json'), later);
+    // Its files written a day ago: past any grace, they would be collected were the month rewritten.
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    for (const name of await readdir(month)) await utimes(path.join(month, name), dayAgo, dayAgo);
     const before = (await readdir(month)).sort();
     expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0, longestExecutionMs: 0 })).toMatchObject({
       built: 0,
