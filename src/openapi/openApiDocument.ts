@@ -117,7 +117,7 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
       '400': problem('A field is invalid; `errors` names each.'),
       '404': problem('No query of that name.'),
-      '413': problem('The body is over 1 MiB.'),
+      '413': problem("The body is over 1 MiB (the local server; on AWS, over Lambda's 6 MB request)."),
       '415': problem('The body is not application/json.'),
       '422': problem(
         'Over the budget or the scan cutoff (with the estimate), no estimate possible, or an Idempotency-Key reused.',
@@ -341,7 +341,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       '400': problem('Not a watch id.'),
       '404': problem('No such watch.'),
       '409': problem('A run of the watch is under way.'),
-      '422': problem('Over its budget (maxBytesScanned) or the scan cutoff: the run is recorded FAILED.'),
+      '422': problem(
+        "Over its budget (maxBytesScanned) or the scan cutoff, or the watch no longer plans under the deployment's limits: the run is recorded FAILED.",
+      ),
       '501': problem('This deployment keeps no watches (TRAILHOUND_WATCHES_TABLE unset on AWS).'),
     },
   },

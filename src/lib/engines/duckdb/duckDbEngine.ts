@@ -58,7 +58,7 @@ import { TRINO_MACROS } from './trinoCompat.js';
  * The query engine's DuckDB: a thread a core, and without the optimizer that turns a longer IN
  * list into a join (`in_clause`). The detections' conditions hold some fifty IN lists of event
  * names and error codes; as joins, each was computed for every row of the window before the OR
- * of the conditions could skip it (50 mark joins, 1.0 s of CPU in the sweep of the bench's year),
+ * of the conditions could skip it (48 mark joins, 1.0 s of CPU in the sweep of the bench's year),
  * where an IN list is tested only on the rows the conditions before it left. The year's sweep in
  * process: 9.1 to 10.7 s with it, 8.3 to 9.5 s without (four of each, alternating); the other
  * questions the same within the noise. Values are bound as constants either way.
