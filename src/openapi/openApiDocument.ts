@@ -117,7 +117,9 @@ export const OPERATIONS: Record<string, Record<string, unknown>> = {
       },
       '400': problem('A field is invalid; `errors` names each.'),
       '404': problem('No query of that name.'),
-      '413': problem("The body is over 1 MiB (the local server; on AWS, over Lambda's 6 MB request)."),
+      '413': problem(
+        'The body is over 1 MiB (the local server; on AWS, API Gateway and Lambda bound a request at 10 and 6 MB).',
+      ),
       '415': problem('The body is not application/json.'),
       '422': problem(
         'Over the budget or the scan cutoff (with the estimate), no estimate possible, or an Idempotency-Key reused.',
