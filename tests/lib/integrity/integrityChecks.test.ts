@@ -120,22 +120,26 @@ describe('dispatched integrity checks', () => {
   });
 });
 
+/** A runner that hashes `files` files, 5 ms each, reporting each; it is abandoned before it ends. */
+const abandonedRunner =
+  (files: number, onReported: (done: number) => void = () => {}): WindowVerifier =>
+  async () => ({
+    bytes: 10,
+    run: async (onProgress) => {
+      for (let done = 1; done <= files; done++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        onProgress({ done, total: files });
+        onReported(done);
+      }
+      throw new Error('not reached: the check was abandoned');
+    },
+  });
+
 describe('an abandoned check', () => {
   it('is FAILED saying why, and its runner in another process stops at its next progress and saves nothing over it', async () => {
     const records = memoryRecords();
     const progressed: number[] = [];
-    // A runner that hashes ten files, reporting each.
-    const verify: WindowVerifier = async () => ({
-      bytes: 10,
-      run: async (onProgress) => {
-        for (let done = 1; done <= 10; done++) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          onProgress({ done, total: 10 });
-          progressed.push(done);
-        }
-        throw new Error('not reached: the check was abandoned');
-      },
-    });
+    const verify = abandonedRunner(10, (done) => progressed.push(done));
     const api = new IntegrityChecks(verify, records, { dispatch: async () => {} });
     const worker = new IntegrityChecks(verify, records, { saveProgressMs: 0 });
     const { checkId } = await api.start(WINDOW);
@@ -171,16 +175,7 @@ describe('a check abandoned in the process that runs it', () => {
         await records.save(record);
       },
     };
-    const verify: WindowVerifier = async () => ({
-      bytes: 10,
-      run: async (onProgress) => {
-        for (let done = 1; done <= 5; done++) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          onProgress({ done, total: 5 });
-        }
-        throw new Error('not reached: the check was abandoned');
-      },
-    });
+    const verify = abandonedRunner(5);
     const checks = new IntegrityChecks(verify, slowSaves, { saveProgressMs: 0 });
     const { checkId, ended } = await checks.start(WINDOW);
     await new Promise((resolve) => setTimeout(resolve, 8));

@@ -23,14 +23,13 @@ import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeU
 import { type DayDir, findDayDirs, isLogFileFault, type LogFile, listLogFiles } from './logFiles.js';
 import {
   isCurrent,
-  isLaterManifest,
   isUnitCurrent,
   type MonthKey,
   type MonthManifest,
   monthDir,
   monthKeyOf,
   monthManifest,
-  readManifest,
+  readManifestFile,
   type StoreUnit,
   sourcesOf,
 } from './monthManifest.js';
@@ -298,30 +297,31 @@ const findMonths = async (options: CompactionOptions, closedBefore: number): Pro
     byMonth.set(keyOf(key), month);
     month.filesByDay.set(file.day, [...(month.filesByDay.get(file.day) ?? []), file]);
   }
-  const months: { key: MonthKey; filesByDay: Map<string, LogFile[]> }[] = [];
-  for (const month of [...byMonth.values()].sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))) {
-    if (await isLaterManifest(monthDir(options.storeDir, month.key))) {
-      logger.warn('month left as it is: its manifest was written by a later version of trailhound', {
-        month: keyOf(month.key),
-      });
-    } else months.push(month);
-  }
-  return Promise.all(
-    months.map(async ({ key, filesByDay }) => {
-      const dir = monthDir(options.storeDir, key);
-      const manifest = await readManifest(dir);
-      const files = await intactUnits(
-        (manifest?.units ?? []).map((unit) => ({ file: path.join(dir, unit.parquet), unit })),
-      );
-      return {
-        key,
-        filesByDay,
-        eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
-        manifest,
-        intact: new Set([...files].map((file) => path.basename(file))),
-      };
-    }),
+  const months = await Promise.all(
+    [...byMonth.values()]
+      .sort((a, b) => keyOf(a.key).localeCompare(keyOf(b.key)))
+      .map(async ({ key, filesByDay }) => {
+        const dir = monthDir(options.storeDir, key);
+        const { manifest, later } = await readManifestFile(dir);
+        if (later) {
+          logger.warn('month left as it is: its manifest was written by a later version of trailhound', {
+            month: keyOf(key),
+          });
+          return undefined;
+        }
+        const files = await intactUnits(
+          (manifest?.units ?? []).map((unit) => ({ file: path.join(dir, unit.parquet), unit })),
+        );
+        return {
+          key,
+          filesByDay,
+          eligible: [...filesByDay.keys()].filter((day) => eligible({ day })).sort(),
+          manifest,
+          intact: new Set([...files].map((file) => path.basename(file))),
+        };
+      }),
   );
+  return months.filter((month) => month !== undefined);
 };
 
 /**

@@ -112,30 +112,29 @@ export const monthKeyOf = (d: { account: string; region: string; day: string }):
 export const monthDir = (storeDir: string, { account, region, month }: MonthKey): string =>
   path.join(storeDir, 'AWSLogs', account, 'CloudTrail', region, ...month.split('/'));
 
-/** The manifest of a month, or undefined if none of its days was compacted or it is unreadable. */
-export const readManifest = async (dir: string): Promise<MonthManifest | undefined> => {
+/**
+ * A month's manifest file as read: the manifest (undefined if none of its days was compacted or
+ * it is unreadable), and whether a later version of the store wrote it (a version above this
+ * one's: its files are not this version's to rewrite or remove, and are read raw).
+ */
+export const readManifestFile = async (
+  dir: string,
+): Promise<{ manifest: MonthManifest | undefined; later: boolean }> => {
   try {
-    const parsed = MonthManifestSchema.safeParse(
-      JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')),
-    );
-    return parsed.success ? parsed.data : undefined;
+    const json = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as { version?: unknown };
+    const parsed = MonthManifestSchema.safeParse(json);
+    return {
+      manifest: parsed.success ? parsed.data : undefined,
+      later: typeof json?.version === 'number' && json.version > MANIFEST_VERSION,
+    };
   } catch {
-    return undefined;
+    return { manifest: undefined, later: false };
   }
 };
 
-/**
- * Whether a month's manifest was written by a later version of the store (a version above this
- * one's): its files are not this version's to rewrite or remove, and are read raw.
- */
-export const isLaterManifest = async (dir: string): Promise<boolean> => {
-  try {
-    const { version } = JSON.parse(await readFile(path.join(dir, MANIFEST), 'utf8')) as { version?: unknown };
-    return typeof version === 'number' && version > MANIFEST_VERSION;
-  } catch {
-    return false;
-  }
-};
+/** The manifest of a month, or undefined if none of its days was compacted or it is unreadable. */
+export const readManifest = async (dir: string): Promise<MonthManifest | undefined> =>
+  (await readManifestFile(dir)).manifest;
 
 /** Manifests parsed for plans, by file, with what a stat said of the file they were read from. */
 /** Months whose manifests are kept parsed: a hundred accounts and regions over a year and more. */

@@ -43,15 +43,16 @@ const window = {
 };
 
 const presign = vi.fn(async () => 'https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=x');
-const engine = new AthenaEngine({
+/** The engine's options in these tests, each test adding what it needs. */
+const OPTIONS = {
   athena,
   s3,
   workGroup: 'trailhound',
   database: 'trailhound',
   catalog: 'AwsDataCatalog',
   retryBudgetMs: 2000,
-  presign: presign as never,
-});
+};
+const engine = new AthenaEngine({ ...OPTIONS, presign: presign as never });
 
 const execution = queryExecution;
 
@@ -135,15 +136,7 @@ describe('AthenaEngine.start', () => {
         abandoned.push([checkId, reason]);
       },
     } as unknown as IntegrityChecks;
-    const verifying = new AthenaEngine({
-      athena,
-      s3,
-      workGroup: 'trailhound',
-      database: 'trailhound',
-      catalog: 'AwsDataCatalog',
-      retryBudgetMs: 2000,
-      integrity,
-    });
+    const verifying = new AthenaEngine({ ...OPTIONS, integrity });
     athenaMock
       .on(StartQueryExecutionCommand)
       .rejects(new InvalidRequestException({ message: 'line 1:1: mismatched input', $metadata: {} }));
