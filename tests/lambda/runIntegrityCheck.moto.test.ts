@@ -168,10 +168,13 @@ describe('integrity checks on AWS (moto_server, the runner invoked asynchronousl
     expect(ended.body.summary.logFiles.valid).toBe(4);
     expect(ended.body.progress.filesDone).toBe(ended.body.progress.filesTotal);
     expect(ended.body.progress.filesTotal).toBeGreaterThan(4);
-    // Kept in the results bucket, each file's hash with it (for evidence), not in the answer.
+    // Kept in the results bucket, each file's hash with it (for evidence), not in the answer: its
+    // end in an object of its own, written once.
     const kept = JSON.parse(
       (await (
-        await s3.send(new GetObjectCommand({ Bucket: RESULTS, Key: `integrity-checks/${checkId}.json` }))
+        await s3.send(
+          new GetObjectCommand({ Bucket: RESULTS, Key: `integrity-checks/${checkId}.ended.json` }),
+        )
       ).Body?.transformToString()) as string,
     );
     expect(kept.files).toHaveLength(4);

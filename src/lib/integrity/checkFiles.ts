@@ -1,27 +1,51 @@
 /**
- * Ended integrity checks kept as files, one JSON document each, written aside and renamed into
- * place so that a reader never sees half of one.
+ * Integrity checks kept as files, one JSON document each, written aside and put in place so that a
+ * reader never sees half of one: `<id>.json` its progress, replaced as it moves; `<id>.ended.json`
+ * its end, made once (a hard link fails where the file exists), so the first end stands and a
+ * progress save landing after it changes nothing a reader sees.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckRecord, CheckRecords } from './integrityChecks.js';
 
 export class CheckFiles implements CheckRecords {
   constructor(private readonly dir: string) {}
 
-  async save(record: CheckRecord): Promise<void> {
+  async #written(record: CheckRecord): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const file = path.join(this.dir, `${record.checkId}.json`);
-    await writeFile(`${file}.partial`, JSON.stringify(record));
-    await rename(`${file}.partial`, file);
+    const partial = path.join(this.dir, `${record.checkId}.${randomUUID()}.partial`);
+    await writeFile(partial, JSON.stringify(record));
+    return partial;
   }
 
-  async load(checkId: string): Promise<CheckRecord | undefined> {
+  async save(record: CheckRecord): Promise<void> {
+    await rename(await this.#written(record), path.join(this.dir, `${record.checkId}.json`));
+  }
+
+  async end(record: CheckRecord): Promise<boolean> {
+    const partial = await this.#written(record);
     try {
-      return JSON.parse(await readFile(path.join(this.dir, `${checkId}.json`), 'utf8')) as CheckRecord;
+      await link(partial, path.join(this.dir, `${record.checkId}.ended.json`));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+
+  async #read(name: string): Promise<CheckRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(path.join(this.dir, name), 'utf8')) as CheckRecord;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+  }
+
+  async load(checkId: string): Promise<CheckRecord | undefined> {
+    return (await this.#read(`${checkId}.ended.json`)) ?? (await this.#read(`${checkId}.json`));
   }
 }

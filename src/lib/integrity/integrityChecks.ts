@@ -25,8 +25,18 @@ interface CheckedFile {
 /** A check as kept: every problem, not a page of them, and each file's result. */
 export type CheckRecord = Omit<IntegrityCheck, 'nextToken'> & { readonly files?: readonly CheckedFile[] };
 
+/**
+ * Where checks are kept, for every process to read. A check's end is kept apart from its progress
+ * and written once: the first end stands (a check abandoned by one process while another runs it
+ * stays FAILED, whatever the runner saves after), and a progress save landing after the end
+ * changes nothing a reader sees.
+ */
 export interface CheckRecords {
+  /** Saves a running check's progress, replacing the last. */
   save(record: CheckRecord): Promise<void>;
+  /** Saves a check's end unless it ended already. @returns whether this end is the one kept. */
+  end(record: CheckRecord): Promise<boolean>;
+  /** The check's end once it ended, else its last progress. */
   load(checkId: string): Promise<CheckRecord | undefined>;
 }
 
@@ -86,8 +96,6 @@ const windowOf = (w: TimeWindow): CheckRecord['window'] => ({
 
 export class IntegrityChecks {
   readonly #running = new Map<string, CheckRecord>();
-  /** The FAILED records of checks ended in this process while their runner ran here (abandoned, out of time). */
-  readonly #endedHere = new Map<string, CheckRecord>();
   readonly #settled = new Set<Promise<void>>();
 
   readonly #maxBytes: number;
@@ -142,7 +150,7 @@ export class IntegrityChecks {
       try {
         await this.#dispatch(checkId);
       } catch (error) {
-        await this.records.save(
+        await this.records.end(
           this.#failed(record, `The check could not be started: ${(error as Error).message}`),
         );
         throw error;
@@ -182,9 +190,7 @@ export class IntegrityChecks {
       if (outcome === 'late') {
         const failed = this.#failed(this.#running.get(checkId) ?? record, OUT_OF_TIME);
         this.#running.delete(checkId);
-        this.#endedHere.set(checkId, failed);
-        await this.records.save(failed);
-        return failed;
+        return (await this.records.end(failed)) ? failed : this.records.load(checkId);
       }
     }
     return this.records.load(checkId);
@@ -198,9 +204,8 @@ export class IntegrityChecks {
   async abandon(checkId: string, reason: string): Promise<void> {
     const record = this.#running.get(checkId) ?? (await this.records.load(checkId));
     if (record?.state !== 'RUNNING') return;
-    const failed = this.#failed(record, reason);
-    if (this.#running.delete(checkId)) this.#endedHere.set(checkId, failed);
-    await this.records.save(failed);
+    this.#running.delete(checkId);
+    await this.records.end(this.#failed(record, reason));
   }
 
   /** Whether the saved record of a check is no longer RUNNING: ended elsewhere (abandoned). */
@@ -257,21 +262,9 @@ export class IntegrityChecks {
       ended = this.#failed({ ...record, progress }, (error as Error).message);
     }
     await saving;
-    // Saved FAILED already: out of time, or abandoned (here or in another process). A progress
-    // save under way when it was ended here may have landed after that end: it is saved again.
-    const endedHere = this.#endedHere.get(record.checkId);
-    this.#endedHere.delete(record.checkId);
-    if (endedHere && (await this.records.load(record.checkId).catch(() => undefined))?.state === 'RUNNING') {
-      await this.records.save(endedHere);
-    }
-    if (endedHere || !this.#running.has(record.checkId) || abandoned) return found;
-    if (await this.#endedElsewhere(record.checkId).catch(() => false)) {
-      this.#running.delete(record.checkId);
-      return found;
-    }
-    await this.records.save(ended);
     this.#running.delete(record.checkId);
-    return found;
+    // Ended already (abandoned, here or in another process; out of time): that end stands.
+    return (await this.records.end(ended)) ? found : undefined;
   }
 
   /** @throws IntegrityCheckNotFoundError; PageTokenError for a token of another check. */

@@ -21,16 +21,24 @@ const WINDOW = (
   }
 ).window;
 
+/** Records kept as the real ones keep them: progress replaced, the first end kept, the end read first. */
 const memoryRecords = (): CheckRecords & { saved: CheckRecord[] } => {
-  const kept = new Map<string, CheckRecord>();
+  const progress = new Map<string, CheckRecord>();
+  const ends = new Map<string, CheckRecord>();
   const saved: CheckRecord[] = [];
   return {
     saved,
     save: async (record) => {
       saved.push(record);
-      kept.set(record.checkId, structuredClone(record));
+      progress.set(record.checkId, structuredClone(record));
     },
-    load: async (checkId) => kept.get(checkId),
+    end: async (record) => {
+      if (ends.has(record.checkId)) return false;
+      saved.push(record);
+      ends.set(record.checkId, structuredClone(record));
+      return true;
+    },
+    load: async (checkId) => ends.get(checkId) ?? progress.get(checkId),
   };
 };
 
@@ -186,5 +194,59 @@ describe('a check abandoned in the process that runs it', () => {
       state: 'FAILED',
       error: { message: 'abandoned: its execution could not start' },
     });
+  });
+});
+
+describe('a check abandoned in one process while another saves its progress', () => {
+  it('stays FAILED though the runner read it RUNNING just before, saved its progress after, and went on to the end', async () => {
+    const records = memoryRecords();
+    let abandon: () => Promise<void> = async () => {};
+    let runnerSaves = 0;
+    const racing: CheckRecords = {
+      ...records,
+      // The runner's first progress save: it read the check RUNNING, and the abandonment lands
+      // before its write does.
+      save: async (record) => {
+        if (record.state === 'RUNNING' && record.progress.filesDone > 0 && runnerSaves++ === 0)
+          await abandon();
+        await records.save(record);
+      },
+    };
+    const files = 3;
+    const verify: WindowVerifier = async () => ({
+      bytes: 10,
+      run: async (onProgress) => {
+        for (let done = 1; done <= files; done++) {
+          onProgress({ done, total: files });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return {
+          verdict: 'intact',
+          summary: {
+            digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
+            logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
+            gaps: 0,
+          },
+          problems: [],
+          logs: new Map(),
+        };
+      },
+    });
+    const api = new IntegrityChecks(verify, records, { dispatch: async () => {} });
+    const worker = new IntegrityChecks(verify, racing, { saveProgressMs: 0 });
+    const { checkId } = await api.start(WINDOW);
+    abandon = () => api.abandon(checkId, 'abandoned: its execution could not start');
+    const ran = await worker.runDispatched(checkId);
+    expect(runnerSaves).toBeGreaterThan(0);
+    // The runner's RUNNING progress landed after the FAILED end; the end is what every reader sees.
+    expect(records.saved.map((r) => r.state)).toContain('FAILED');
+    const states = records.saved.map((r) => r.state);
+    expect(states.indexOf('FAILED')).toBeLessThan(states.lastIndexOf('RUNNING'));
+    expect(ran).toMatchObject({
+      state: 'FAILED',
+      error: { message: 'abandoned: its execution could not start' },
+    });
+    expect(await api.record(checkId)).toMatchObject({ state: 'FAILED' });
+    expect(records.saved.some((r) => r.state === 'SUCCEEDED')).toBe(false);
   });
 });

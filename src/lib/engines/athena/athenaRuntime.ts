@@ -84,6 +84,7 @@ const integrityChecks = (
   const stored = new S3CheckRecords(clients.s3, results);
   const records: CheckRecords = {
     save: (record) => call('S3', 'PutObject (an integrity check)')(() => stored.save(record)),
+    end: (record) => call('S3', "PutObject (an integrity check's end)")(() => stored.end(record)),
     load: (checkId) => call('S3', 'GetObject (an integrity check)')(() => stored.load(checkId)),
   };
   const dispatch = fn
