@@ -8,8 +8,9 @@
  * run at once (default TRAILHOUND_COMPACT_CONCURRENCY, 8), each writing up to 100 account x region
  * partitions of a day. The range must touch the days already
  * compacted, so the compacted range never has a gap, and may not overlap them: `--rebuild` first
- * takes the days from --from on out of the range (executions read them raw), waits two minutes,
- * then compacts them again (logs copied late into days already compacted). Prints progress (UNLOADs
+ * takes the days from --from on out of the range (executions read them raw), waits until no
+ * execution that may have read them from the copy still runs (releasedReaders.ts), then compacts
+ * them again (logs copied late into days already compacted). Prints progress (UNLOADs
  * done of total, bytes scanned, time left) and a summary with the bytes Athena scanned (and
  * billed); exits 1 if any UNLOAD failed (what was compacted whole is published; run it again for
  * the rest, which writes only what is missing).
@@ -22,11 +23,9 @@ import { dayOption, intOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadAthenaConfig } from '../src/lib/config.js';
 import { compactDays } from '../src/lib/store/athena/compactDays.js';
 import { compactionScope } from '../src/lib/store/athena/compactionScope.js';
+import { waitForReleasedReaders } from '../src/lib/store/athena/releasedReaders.js';
 import { releaseDaysFrom } from '../src/lib/store/athena/watermark.js';
 import { daysFrom } from '../src/lib/store/closedDays.js';
-
-/** The engine keeps a watermark read a minute: twice that, before a released day is cleared. */
-const REBUILD_GRACE_SECONDS = 120;
 
 const command = parseCommand({
   usage: 'npm run backfill -- --from YYYY-MM-DD --to YYYY-MM-DD [--concurrency N] [--rebuild]',
@@ -38,8 +37,9 @@ TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS (the stack's outputs and parameters).
   --from DAY        the first day (the range must touch the days already compacted)
   --to DAY          the last day
   --concurrency N   UNLOADs at once, 1 to 20 (default TRAILHOUND_COMPACT_CONCURRENCY, 8)
-  --rebuild         take the days from --from on out of the compacted range, wait two minutes,
-                    and compact them again (logs copied late into days already compacted)
+  --rebuild         take the days from --from on out of the compacted range, wait until no
+                    execution that may have read them from the copy still runs (a minute at
+                    least), and compact them again (logs copied late into days already compacted)
 Exits 0 when every UNLOAD succeeded, 1 if any failed (run it again for the rest), 2 for a bad
 option or setting.`,
   options: {
@@ -90,12 +90,31 @@ console.error(
 try {
   if (values.rebuild) {
     // Days already compacted are read from the copy: they are taken out of the range first, and
-    // executions that read the old watermark (it is kept a minute) are given time to start on it.
-    const left = await releaseDaysFrom(scope.s3, scope.storeBucket, days[0] as string, new Date());
+    // the copy is written again only once no execution that may have read the old range runs.
+    const releasedAt = new Date();
+    const left = await releaseDaysFrom(scope.s3, scope.storeBucket, days[0] as string, releasedAt);
     console.error(
-      `rebuild: days from ${days[0]} on are read raw now (compacted range: ${left ? `${left.from} to ${left.through}` : 'none'}); waiting ${REBUILD_GRACE_SECONDS} s for executions that read the old range to start`,
+      `rebuild: days from ${days[0]} on are read raw now (compacted range: ${left ? `${left.from} to ${left.through}` : 'none'}); waiting a minute for every engine to read that, then for executions started before it to end`,
     );
-    await new Promise((resolve) => setTimeout(resolve, REBUILD_GRACE_SECONDS * 1000));
+    let told = '';
+    const waitedFor = await waitForReleasedReaders(
+      scope.athena,
+      config.TRAILHOUND_ATHENA_WORKGROUP,
+      releasedAt,
+      {
+        onWaiting: (waiting) => {
+          const ids = waiting.map((q) => q.QueryExecutionId).join(', ');
+          if (ids !== told)
+            console.error(
+              `rebuild: waiting for ${waiting.length} execution(s) that may read the old copy: ${ids}`,
+            );
+          told = ids;
+        },
+      },
+    );
+    console.error(
+      `rebuild: no execution reads the old copy (waited for ${waitedFor.length}); compacting again`,
+    );
   }
   const report = await compactDays(scope, days, new Date(), {
     onProgress: (p) => {
