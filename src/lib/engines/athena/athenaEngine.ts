@@ -302,18 +302,28 @@ export class AthenaEngine implements QueryEngine {
 
   /**
    * StartQueryExecution, through #call. A check started for an execution Athena then refuses
-   * (throttled, invalid) would hash the window's logs for nothing: it is abandoned, unless the
-   * request has an Idempotency-Key, whose retry names the same check and reads it.
+   * (throttled, invalid: an error of the caller's side, `$fault` client) would hash the window's
+   * logs for nothing: it is abandoned, unless the request has an Idempotency-Key, whose retry names
+   * the same check and reads it. A failure that does not say Athena refused (no answer in time, the
+   * connection lost, Athena's own error) may come after Athena started the execution, which GET
+   * /v1/executions then lists: its check is left to run.
    */
   async #startQuery<T>(
     request: ExecutionRequest,
     checkId: string | undefined,
     send: () => Promise<T>,
   ): Promise<T> {
+    let last: unknown;
     try {
-      return await this.#call('StartQueryExecution', send);
+      return await this.#call('StartQueryExecution', () =>
+        send().catch((error: unknown) => {
+          last = error;
+          throw error;
+        }),
+      );
     } catch (error) {
-      if (checkId && !request.idempotencyKey) {
+      const refused = (last as { $fault?: string } | undefined)?.$fault === 'client';
+      if (checkId && !request.idempotencyKey && refused) {
         await this.#options.integrity
           ?.abandon(checkId, `The execution it was started for could not start: ${(error as Error).message}`)
           .catch((failure: unknown) =>

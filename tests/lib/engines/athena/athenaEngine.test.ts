@@ -128,7 +128,7 @@ describe('AthenaEngine.start', () => {
     );
   });
 
-  it('abandons the integrity check of a start Athena refuses, unless a retry with its Idempotency-Key will read it', async () => {
+  it('abandons the integrity check of a start Athena refuses, unless a retry with its Idempotency-Key will read it, and not when the failure may follow a start', async () => {
     const abandoned: [string, string][] = [];
     const integrity = {
       start: async () => ({ checkId: '00000000-0000-4000-8000-00000000c0de' }),
@@ -156,6 +156,15 @@ describe('AthenaEngine.start', () => {
         idempotencyKey: 'ticket-4711-evidence-run-000000003',
       }),
     ).rejects.toBeInstanceOf(EngineRefusedError);
+    expect(abandoned).toHaveLength(1);
+    // A failure that does not say Athena refused may follow a start: the check is left to run.
+    for (const ambiguous of [
+      new InternalServerException({ message: 'boom', $metadata: {} }),
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
+    ]) {
+      athenaMock.on(StartQueryExecutionCommand).rejects(ambiguous);
+      await expect(verifying.start({ ...request, verifyIntegrity: true })).rejects.toThrow();
+    }
     expect(abandoned).toHaveLength(1);
   });
 
