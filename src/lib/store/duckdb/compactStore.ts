@@ -19,7 +19,13 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DAY_MS } from '../../clock.js';
 import { logger } from '../../logging/logger.js';
 import { lockStore } from './compactionLock.js';
-import { buildingPath, collectMonthGarbage, publishManifest, publishUnit, writeUnit } from './compactUnit.js';
+import {
+  buildingPath,
+  collectMonthGarbage,
+  publishManifest,
+  publishUnits,
+  writeUnit,
+} from './compactUnit.js';
 import { type DayDir, findDayDirs, isLogFileFault, type LogFile, listLogFiles } from './logFiles.js';
 import {
   isCurrent,
@@ -51,6 +57,8 @@ export interface CompactionProgress {
   readonly day: string;
 }
 
+const DEFAULT_MEMORY_LIMIT = '512MB';
+
 /** How often progress is reported while files are being written, besides as each one ends. */
 const PROGRESS_EVERY_MS = 2000;
 
@@ -79,6 +87,8 @@ export interface CompactionOptions {
   readonly threads?: number;
   /** DuckDB's memory limit for the compaction, e.g. '512MB'. */
   readonly memoryLimit?: string;
+  /** Writes a unit's file (writeUnit; a test stands in one that runs out of memory past a size). */
+  readonly writeUnit?: typeof writeUnit;
   readonly onProgress?: (progress: CompactionProgress) => void;
   /** Awaited before each unit is written: background compaction waits here while queries run. */
   readonly beforeEachUnit?: () => Promise<void>;
@@ -183,8 +193,25 @@ const stillFailed = (month: Month, logsDir: string): Failures =>
     ),
   );
 
+/**
+ * Whether a month's days could not be written as one file before, and nothing has changed since:
+ * the units a day that were written instead are all there and current, they are the month's
+ * units, and the memory is the same.
+ */
+const unmergedStill = (month: Month, kept: readonly StoreUnit[], memoryLimit: string): boolean => {
+  const unmerged = month.manifest?.unmerged;
+  if (!unmerged || unmerged.memoryLimit !== memoryLimit) return false;
+  const held = new Set(kept.flatMap((u) => Object.keys(u.days)));
+  return held.size === unmerged.days.length && unmerged.days.every((day) => held.has(day));
+};
+
 /** What a month needs written, if anything; see the module's comment. */
-const planMonth = (month: Month, logsDir: string, closedBefore: number): Build | undefined => {
+const planMonth = (
+  month: Month,
+  logsDir: string,
+  closedBefore: number,
+  memoryLimit: string,
+): Build | undefined => {
   const units = month.manifest?.units ?? [];
   const kept = units.filter(
     (u) => month.intact.has(u.parquet) && isUnitCurrent(u, logsDir, month.filesByDay),
@@ -193,7 +220,8 @@ const planMonth = (month: Month, logsDir: string, closedBefore: number): Build |
   const held = new Set([...kept.flatMap((u) => Object.keys(u.days)), ...Object.keys(failedBefore)]);
   const pending = month.eligible.filter((day) => !held.has(day));
   const over = monthEndMs(month.key.month) <= closedBefore && month.eligible.length === month.filesByDay.size;
-  if (over && (pending.length > 0 || kept.length > 1)) {
+  const merge = pending.length > 0 || (kept.length > 1 && !unmergedStill(month, kept, memoryLimit));
+  if (over && merge) {
     return { month, days: month.eligible.filter((day) => !(day in failedBefore)), kept: [], failedBefore };
   }
   const outdated =
@@ -203,16 +231,19 @@ const planMonth = (month: Month, logsDir: string, closedBefore: number): Build |
 };
 
 type BuildResult =
-  | { readonly unit?: StoreUnit; readonly failed: readonly { day: string; error: string }[] }
+  | { readonly units?: readonly StoreUnit[]; readonly failed: readonly { day: string; error: string }[] }
   | { readonly error: string };
 
 const messageOf = (error: unknown) => (error as Error).message;
 
 /**
  * Runs a build. A unit that fails to write is tried day by day, so that a day whose raw files
- * cannot be read (a truncated download) is recorded as failed and the others are written. A
- * failure no day owns (every day wrote alone; or the error is the compaction's, such as memory or
- * a full disk) records nothing, and the next compaction tries the unit again.
+ * cannot be read (a truncated download) is recorded as failed and the others are written as one
+ * unit. A failure no day owns, where no day wrote alone either (memory, a full disk), records
+ * nothing, and the next compaction tries the unit again. Where every day wrote alone but not all
+ * together (memory: a busy month), each day's own file is published, and the manifest says so
+ * (`unmerged`): the days are read from the store, and not tried as one again until they change or
+ * the memory does.
  */
 const runBuild = async (
   connection: DuckDBConnection,
@@ -222,61 +253,89 @@ const runBuild = async (
 ): Promise<BuildResult> => {
   const { month, kept, failedBefore } = build;
   const { logsDir, storeDir, graceMs } = options;
+  const write = options.writeUnit ?? writeUnit;
   const filesOf = (days: readonly string[]) => days.flatMap((day) => month.filesByDay.get(day) ?? []);
   const failures = (newly: { day: string; error: string }[]): MonthManifest['failed'] => {
     const all: Failures = { ...failedBefore };
     for (const { day, error } of newly) all[day] = { sources: sourcesOf(logsDir, filesOf([day])), error };
     return Object.keys(all).length > 0 ? all : undefined;
   };
+  /** Writes `days` as one unit: its file, or undefined if it failed (and why, to `failed`). */
+  const attempt = async (days: readonly string[], failed?: (error: unknown) => void) => {
+    const file = await buildingPath(storeDir, month.key);
+    try {
+      await write(connection, filesOf(days), file, onWriting);
+      return file;
+    } catch (error) {
+      await rm(file, { force: true });
+      if (!failed) throw error;
+      failed(error);
+      return undefined;
+    }
+  };
   const dir = monthDir(storeDir, month.key);
+  /** Each day's own file, written when the whole failed. */
+  const alone = new Map<string, string>();
   try {
     let days = build.days;
     const newly: { day: string; error: string }[] = [];
-    let written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;
-    if (written) {
-      try {
-        await writeUnit(connection, filesOf(days), written, onWriting);
-      } catch (error) {
-        await rm(written, { force: true });
-        const alone: { day: string; error: string }[] = [];
-        for (const day of days.length > 1 ? days : []) {
-          const trial = await buildingPath(storeDir, month.key);
-          await writeUnit(connection, filesOf([day]), trial, onWriting).catch((e: unknown) =>
-            alone.push({ day, error: messageOf(e) }),
-          );
-          await rm(trial, { force: true });
+    let written: { file: string; days: readonly string[] }[] = [];
+    let unmerged: MonthManifest['unmerged'];
+    let wholeError: unknown;
+    const whole = days.length > 0 ? await attempt(days, (error) => (wholeError = error)) : undefined;
+    if (whole) written = [{ file: whole, days }];
+    else if (days.length > 0) {
+      const tried: { day: string; error: string }[] = [];
+      for (const day of days.length > 1 ? days : []) {
+        const file = await attempt([day], (e) => tried.push({ day, error: messageOf(e) }));
+        if (file) alone.set(day, file);
+      }
+      if (days.length === 1) tried.push({ day: days[0] as string, error: messageOf(wholeError) });
+      // Recorded, and not tried again until its files change, only a day whose failure is its
+      // own: it failed where another day of the unit was written, or its log files cannot be
+      // read. A failure of the whole (memory, a full disk) is tried again next time.
+      newly.push(...tried.filter((f) => alone.size > 0 || isLogFileFault(f.error)));
+      if (newly.length === 0 && alone.size === 0) throw wholeError;
+      days = days.filter((day) => !newly.some((f) => f.day === day));
+      // The days left as one unit, when a day of their own was the failure; else, or if they fail
+      // together again, each day's own file.
+      const rest = newly.length > 0 && days.length > 1 ? await attempt(days, () => undefined) : undefined;
+      if (rest) written = [{ file: rest, days }];
+      else {
+        written = days.map((day) => ({ file: alone.get(day) as string, days: [day] }));
+        if (days.length > 1) {
+          unmerged = {
+            days: [...days],
+            memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+            error: messageOf(wholeError),
+          };
         }
-        const tried = days.length > 1 ? alone : days.map((day) => ({ day, error: messageOf(error) }));
-        // Recorded, and not tried again until its files change, only a day whose failure is its
-        // own: it failed where another day of the unit was written, or its log files cannot be
-        // read. A failure of the whole (memory, a full disk) is tried again next time.
-        const someWrote = tried.length < days.length;
-        newly.push(...tried.filter((f) => someWrote || isLogFileFault(f.error)));
-        if (newly.length === 0) throw error;
-        days = days.filter((day) => !newly.some((f) => f.day === day));
-        written = days.length > 0 ? await buildingPath(storeDir, month.key) : undefined;
-        if (written) await writeUnit(connection, filesOf(days), written, onWriting);
       }
     }
     const failed = failures(newly);
-    if (!written) {
+    if (written.length === 0) {
       await publishManifest(dir, monthManifest(month.key, kept, failed), graceMs);
       return { failed: newly };
     }
-    const dayFiles = new Map(days.map((day) => [day, filesOf([day])]));
-    const unit = await publishUnit(connection, {
+    const units = await publishUnits(connection, {
       logsDir,
       storeDir,
       key: month.key,
-      days: dayFiles,
+      written: written.map(({ file, days: held }) => ({
+        file,
+        days: new Map(held.map((day) => [day, filesOf([day])])),
+      })),
       kept,
       failed,
-      written,
+      unmerged,
       graceMs,
     });
-    return { unit, failed: newly };
+    return { units, failed: newly };
   } catch (error) {
     return { error: messageOf(error) };
+  } finally {
+    // Those published were renamed into place already: only the others are removed.
+    for (const file of alone.values()) await rm(file, { force: true });
   }
 };
 
@@ -378,7 +437,12 @@ const compactLocked = async (
         error: `${error} (tried again once its files change)`,
       });
     }
-    const build = planMonth(month, options.logsDir, closedBefore);
+    const build = planMonth(
+      month,
+      options.logsDir,
+      closedBefore,
+      options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    );
     if (build) builds.push(build);
     else await collectMonthGarbage(monthDir(options.storeDir, month.key), options.graceMs);
   }
@@ -400,7 +464,7 @@ const compactLocked = async (
     // units, in whatever order they read.
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(builds.length >= threads ? 1 : threads),
-      memory_limit: options.memoryLimit ?? '512MB',
+      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       temp_directory: spill,
       preserve_insertion_order: 'false',
       // DuckDB's block allocator (blocks from memory it keeps until the instance closes) and the
@@ -439,8 +503,10 @@ const compactLocked = async (
               failed.push(...build.days.map((d) => ({ day: where(d), error: result.error })));
             } else {
               totals.built += build.days.length - result.failed.length;
-              totals.parquetBytes += result.unit?.bytes ?? 0;
-              totals.rows += result.unit?.rows ?? 0;
+              for (const unit of result.units ?? []) {
+                totals.parquetBytes += unit.bytes;
+                totals.rows += unit.rows;
+              }
               failed.push(...result.failed.map((f) => ({ day: where(f.day), error: f.error })));
             }
             progress.ended(writer, build.days.length, bytes, day);

@@ -115,41 +115,45 @@ export const publishManifest = async (
 };
 
 /**
- * Publishes a written unit holding `days` (each with its raw files): the file renamed into place,
- * then the month's manifest swapped, keeping `kept` (units of other days) and dropping the rest.
+ * Publishes written units, each holding its `days` (each with its raw files): the files renamed
+ * into place, then the month's manifest swapped once, keeping `kept` (units of other days) and
+ * dropping the rest.
  */
-export const publishUnit = async (
+export const publishUnits = async (
   connection: DuckDBConnection,
   options: {
     logsDir: string;
     storeDir: string;
     key: MonthKey;
-    days: ReadonlyMap<string, readonly LogFile[]>;
+    written: readonly { readonly file: string; readonly days: ReadonlyMap<string, readonly LogFile[]> }[];
     kept: readonly StoreUnit[];
     failed: MonthManifest['failed'];
-    written: string;
+    unmerged?: MonthManifest['unmerged'];
     graceMs: number;
   },
-): Promise<StoreUnit> => {
-  const { logsDir, storeDir, key, days, kept, failed, written, graceMs } = options;
+): Promise<StoreUnit[]> => {
+  const { logsDir, storeDir, key, written, kept, failed, unmerged, graceMs } = options;
   const dir = monthDir(storeDir, key);
   try {
-    const parquet = `part-${randomUUID()}.parquet`;
-    const unit: StoreUnit = {
-      parquet,
-      ...(await describeParquet(connection, written)),
-      bytes: (await stat(written)).size,
-      footerSha256: await footerDigest(written),
-      columns: STORE_COLUMNS_DIGEST,
-      days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
-      builtAt: new Date().toISOString(),
-    };
-    await chmod(written, 0o600);
-    await rename(written, path.join(dir, parquet));
-    await publishManifest(dir, monthManifest(key, [...kept, unit], failed), graceMs);
-    return unit;
+    const units: StoreUnit[] = [];
+    for (const { file, days } of written) {
+      const parquet = `part-${randomUUID()}.parquet`;
+      units.push({
+        parquet,
+        ...(await describeParquet(connection, file)),
+        bytes: (await stat(file)).size,
+        footerSha256: await footerDigest(file),
+        columns: STORE_COLUMNS_DIGEST,
+        days: Object.fromEntries([...days].sort().map(([day, files]) => [day, sourcesOf(logsDir, files)])),
+        builtAt: new Date().toISOString(),
+      });
+      await chmod(file, 0o600);
+      await rename(file, path.join(dir, parquet));
+    }
+    await publishManifest(dir, monthManifest(key, [...kept, ...units], failed, unmerged), graceMs);
+    return units;
   } finally {
-    await rm(written, { force: true });
+    for (const { file } of written) await rm(file, { force: true });
   }
 };
 

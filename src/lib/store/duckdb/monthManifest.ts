@@ -76,6 +76,18 @@ const MonthManifestSchema = z.object({
       z.object({ sources: z.array(SourceFileSchema), error: z.string() }),
     )
     .optional(),
+  /**
+   * The month's days could not be written as one file (`error`, memory say) at the compaction's
+   * `memoryLimit`, while each day could alone: they are kept a unit a day, and not tried as one
+   * again while those units are current and the limit is the same.
+   */
+  unmerged: z
+    .object({
+      days: z.array(z.string().regex(/^\d{4}\/\d{2}\/\d{2}$/)),
+      memoryLimit: z.string(),
+      error: z.string(),
+    })
+    .optional(),
 });
 
 export type MonthManifest = z.infer<typeof MonthManifestSchema>;
@@ -89,12 +101,19 @@ export interface MonthKey {
 
 export const MANIFEST = 'manifest.json';
 
-/** A month's manifest holding `units`, and the days that failed if any. */
+/** A month's manifest holding `units`, the days that failed if any, and why its days are apart if they are. */
 export const monthManifest = (
   key: MonthKey,
   units: readonly StoreUnit[],
   failed: MonthManifest['failed'],
-): MonthManifest => ({ version: MANIFEST_VERSION, ...key, units: [...units], ...(failed ? { failed } : {}) });
+  unmerged?: MonthManifest['unmerged'],
+): MonthManifest => ({
+  version: MANIFEST_VERSION,
+  ...key,
+  units: [...units],
+  ...(failed ? { failed } : {}),
+  ...(unmerged ? { unmerged } : {}),
+});
 
 /** Orders by path, by code unit rather than locale: the server and `npm run compact` may run with different locales. */
 export const byPath = (a: { path: string }, b: { path: string }): number =>

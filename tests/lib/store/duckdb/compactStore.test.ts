@@ -13,7 +13,7 @@ import { CLOUDTRAIL_FIELDS, columnName } from '../../../../src/lib/schema/cloudt
 import { STORE_COLUMNS_DIGEST } from '../../../../src/lib/store/duckdb/cloudtrailRelation.js';
 import { StoreLockedError } from '../../../../src/lib/store/duckdb/compactionLock.js';
 import { type CompactionProgress, compactStore } from '../../../../src/lib/store/duckdb/compactStore.js';
-import { collectMonthGarbage } from '../../../../src/lib/store/duckdb/compactUnit.js';
+import { collectMonthGarbage, writeUnit } from '../../../../src/lib/store/duckdb/compactUnit.js';
 import {
   type MonthManifest,
   monthDir,
@@ -353,6 +353,60 @@ describe('compactStore', () => {
       rows: records,
       failed: [],
     });
+  });
+
+  it('keeps a unit a day of a month whose days write alone but not together (memory), and tries them together again only once they or the memory change', async () => {
+    const { logsDir, storeDir, records } = await copyOfGrycapFebruary();
+    const month = monthDir(storeDir, GRYCAP_FEBRUARY);
+    // DuckDB out of memory past one day's files, as a busy month meets its memory limit.
+    let together = 0;
+    const starved: typeof writeUnit = async (connection, files, target, onWriting) => {
+      if (new Set(files.map((f) => f.day)).size > 1) {
+        together += 1;
+        throw new Error('Out of Memory Error: failed to allocate data of size 32.0 MiB (stand-in)');
+      }
+      return writeUnit(connection, files, target, onWriting);
+    };
+    const first = await compactStore({ logsDir, storeDir, closedAfterMs: 0, writeUnit: starved });
+    expect(first).toMatchObject({ days: 19, built: 19, failed: [], rows: records });
+    expect(together).toBe(1);
+    const apart = await readManifest(month);
+    expect(apart?.units.map((u) => Object.keys(u.days).length)).toEqual(Array(19).fill(1));
+    expect(apart?.failed).toBeUndefined();
+    expect(apart?.unmerged).toMatchObject({
+      memoryLimit: '512MB',
+      error: expect.stringMatching(/Out of Memory/),
+    });
+    expect(apart?.unmerged?.days).toHaveLength(19);
+    // Every record is read from the month's files.
+    const [[count]] = (await readParquet(
+      path.join(month, '*.parquet'),
+      'SELECT count(*) FROM read_parquet($file)',
+    )) as [[bigint]];
+    expect(Number(count)).toBe(records);
+
+    // Not tried together again while nothing changed.
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0, writeUnit: starved })).toMatchObject({
+      built: 0,
+      current: 19,
+    });
+    expect(together).toBe(1);
+
+    // A day's files changed: the month is tried together again (and kept apart again).
+    const day = path.join(logsDir, GRYCAP_FEBRUARY.dir, '09');
+    const [file] = await readdir(day);
+    await utimes(path.join(day, file as string), new Date(), new Date(Date.now() - 60_000));
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0, writeUnit: starved })).toMatchObject({
+      built: 19,
+    });
+    expect(together).toBe(2);
+
+    // More memory: written as one file.
+    const merged = await compactStore({ logsDir, storeDir, closedAfterMs: 0, memoryLimit: '384MB' });
+    expect(merged).toMatchObject({ built: 19, failed: [], rows: records });
+    const after = await readManifest(month);
+    expect(after?.units.map((u) => Object.keys(u.days).length)).toEqual([19]);
+    expect(after?.unmerged).toBeUndefined();
   });
 
   it('leaves a month whose manifest a later version wrote as it is: neither rewritten nor collected', async () => {
