@@ -23,6 +23,7 @@ import { dayOption, intOption, parseCommand } from '../src/lib/commandLine.js';
 import { loadAthenaConfig } from '../src/lib/config.js';
 import { compactDays } from '../src/lib/store/athena/compactDays.js';
 import { compactionScope } from '../src/lib/store/athena/compactionScope.js';
+import { acquireLease, type Lease, releaseLease, renewLease } from '../src/lib/store/athena/lease.js';
 import { waitForReleasedReaders } from '../src/lib/store/athena/releasedReaders.js';
 import { releaseDaysFrom } from '../src/lib/store/athena/watermark.js';
 import { daysFrom } from '../src/lib/store/closedDays.js';
@@ -87,16 +88,23 @@ const interactive = process.stderr.isTTY;
 console.error(
   `backfilling ${days.length} days x ${scope.accounts.length} accounts x ${scope.regions.length} regions into s3://${scope.storeBucket}/, ${scope.concurrency} at once`,
 );
+/** How long the rebuild's lease holds between renewals, as a compaction's does. */
+const LEASE_MS = 20 * 60_000;
+let lease: Lease | undefined;
 try {
   if (values.rebuild) {
+    // Held from the release to the compaction: no scheduled run writes the released days meanwhile
+    // (one running now refuses this with "try again later").
+    lease = await acquireLease(scope.s3, scope.storeBucket, LEASE_MS);
     // Days already compacted are read from the copy: they are taken out of the range first, and
     // the copy is written again only once no execution that may have read the old range runs.
     const releasedAt = new Date();
     const left = await releaseDaysFrom(scope.s3, scope.storeBucket, days[0] as string, releasedAt);
     console.error(
-      `rebuild: days from ${days[0]} on are read raw now (compacted range: ${left ? `${left.from} to ${left.through}` : 'none'}); waiting a minute for every engine to read that, then for executions started before it to end`,
+      `rebuild: days from ${days[0]} on are read raw now (compacted range: ${left ? `${left.from} to ${left.through}` : 'none'}); waiting about two minutes for every engine to plan on that, then for executions started before it to end`,
     );
     let told = '';
+    let renewedAt = Date.now();
     const waitedFor = await waitForReleasedReaders(
       scope.athena,
       config.TRAILHOUND_ATHENA_WORKGROUP,
@@ -110,13 +118,22 @@ try {
             );
           told = ids;
         },
+        sleep: async (ms) => {
+          if (lease && Date.now() - renewedAt > LEASE_MS / 4) {
+            lease = await renewLease(scope.s3, scope.storeBucket, lease, LEASE_MS);
+            renewedAt = Date.now();
+          }
+          await new Promise((resolve) => setTimeout(resolve, ms));
+        },
       },
     );
     console.error(
       `rebuild: no execution reads the old copy (waited for ${waitedFor.length}); compacting again`,
     );
+    lease = await renewLease(scope.s3, scope.storeBucket, lease, LEASE_MS);
   }
   const report = await compactDays(scope, days, new Date(), {
+    ...(lease ? { lease } : {}),
     onProgress: (p) => {
       const elapsed = Date.now() - started;
       const left = p.batchesDone > 0 ? (elapsed / p.batchesDone) * (p.batchesTotal - p.batchesDone) : 0;
@@ -139,8 +156,18 @@ try {
   );
   for (const f of report.failed)
     console.error(`failed: ${f.day} accounts ${f.accounts.join(',')}: ${f.reason}`);
-  process.exit(report.failed.length > 0 ? 1 : 0);
+  process.exitCode = report.failed.length > 0 ? 1 : 0;
 } catch (error) {
   console.error(`backfill refused: ${(error as Error).message}`);
-  process.exit(2);
+  process.exitCode = 2;
+} finally {
+  // The rebuild's lease, given back however it ended (compactDays renewed it as it went).
+  if (lease) {
+    await releaseLease(scope.s3, scope.storeBucket, lease).catch((error: unknown) =>
+      console.error(
+        `the compaction lease was not given back (it expires by itself): ${(error as Error).message}`,
+      ),
+    );
+  }
 }
+process.exit();

@@ -290,12 +290,19 @@ describe('compaction on Athena', () => {
     );
     expect(unloads()).toEqual([]);
     expect(keys()).toEqual(before);
-    // --rebuild: the day leaves the range (executions read it raw), then it is compacted again.
+    // --rebuild: under a lease held from the release on, the day leaves the range (executions read
+    // it raw), and a scheduled run meanwhile is refused; then it is compacted again, under that lease.
+    const held = await acquireLease(double.s3, STORE_BUCKET, 60_000);
     expect(await releaseDaysFrom(double.s3, STORE_BUCKET, '2018/01/31', NOW)).toMatchObject({
       from: '2018/01/29',
       through: '2018/01/30',
     });
-    const rebuilt = await compact(scope, ['2018/01/31'], NOW);
+    await expect(compact(scope, ['2018/01/31'], NOW)).rejects.toBeInstanceOf(LeaseHeldError);
+    const rebuilt = await compact(scope, ['2018/01/31'], NOW, { lease: held });
+    // The lease is the caller's to give back.
+    expect(double.store.has(LEASE_KEY)).toBe(true);
+    await releaseLease(double.s3, STORE_BUCKET, held);
+    expect(double.store.has(LEASE_KEY)).toBe(false);
     expect(rebuilt.published).toEqual(['2018/01/31']);
     expect(rebuilt.watermark).toMatchObject({ from: '2018/01/29', through: '2018/01/31' });
     // The same partitions, new files: the old ones were cleared before each UNLOAD.

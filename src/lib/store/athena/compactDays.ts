@@ -82,6 +82,11 @@ export interface CompactionOptions {
   readonly stopAt?: number;
   /** How long the lease holds between renewals (each batch renews it). */
   readonly leaseMs?: number;
+  /**
+   * A lease the caller took already and gives back itself (a rebuild holds it from the release of
+   * its days to their compaction, so that no scheduled run writes them in between).
+   */
+  readonly lease?: Lease;
 }
 
 /** Every object under `prefix`, a page of 1,000 a call. */
@@ -272,7 +277,7 @@ export const compactDays = async (
     scope,
     clock,
     options,
-    await acquireLease(scope.s3, scope.storeBucket, options.leaseMs ?? 20 * 60_000),
+    options.lease ?? (await acquireLease(scope.s3, scope.storeBucket, options.leaseMs ?? 20 * 60_000)),
     batchesPerDay * sorted.length,
   );
   const published: string[] = [];
@@ -309,7 +314,7 @@ export const compactDays = async (
       published.push(day);
     }
   } finally {
-    await run.serially(() => releaseLease(scope.s3, scope.storeBucket, run.lease));
+    if (!options.lease) await run.serially(() => releaseLease(scope.s3, scope.storeBucket, run.lease));
   }
   return {
     days: sorted,

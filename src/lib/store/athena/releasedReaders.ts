@@ -30,8 +30,12 @@ export interface ReleasedReadersOptions {
 }
 
 const PAGE = 50;
-/** What StartQueryExecution's caller and Athena's clock may differ by: the cutoff is that much later. */
-const CLOCK_SLACK_MS = 5_000;
+/**
+ * How long after reading the watermark an execution may be submitted: the API's function plans it
+ * (listing the window's log files, starting its integrity check, retrying throttled calls) within
+ * its 29 s; and the caller's and Athena's clocks may differ by a few seconds more.
+ */
+const PLANNING_MS = 40_000;
 const LIVE = new Set(['QUEUED', 'RUNNING']);
 
 const isLive = (q: QueryExecution) => LIVE.has(q.Status?.State ?? '');
@@ -52,9 +56,21 @@ const describe = async (
     for (let attempt = 1; asked.length > 0; attempt++) {
       const answer = await athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: asked }));
       found.push(...(answer.QueryExecutions ?? []));
-      const left = (answer.UnprocessedQueryExecutionIds ?? []).flatMap((u) =>
+      // Unprocessed, or left out of the answer: asked again.
+      const described = new Set(found.map((q) => q.QueryExecutionId));
+      const unprocessed = (answer.UnprocessedQueryExecutionIds ?? []).flatMap((u) =>
         u.QueryExecutionId ? [u] : [],
       );
+      const left = [
+        ...unprocessed,
+        ...asked
+          .filter((id) => !described.has(id) && !unprocessed.some((u) => u.QueryExecutionId === id))
+          .map((id) => ({
+            QueryExecutionId: id,
+            ErrorCode: 'absent from the answer',
+            ErrorMessage: undefined,
+          })),
+      ];
       if (left.length > 0 && attempt === 3) {
         const [first] = left;
         throw new Error(
@@ -82,12 +98,13 @@ export const waitForReleasedReaders = async (
     watermarkTtlMs = 60_000,
     longestMs = 4 * 60 * 60_000,
     pollMs = 10_000,
-    maxListed = 10_000,
+    maxListed = 50_000,
     now = Date.now,
     sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   } = options;
-  // Until every engine has read the release, a new execution may still be planned on the old range.
-  const cutoff = releasedAt.getTime() + watermarkTtlMs + CLOCK_SLACK_MS;
+  // Until every engine has read the release, a new execution may still be planned on the old range
+  // (and is submitted within the planning time after).
+  const cutoff = releasedAt.getTime() + watermarkTtlMs + PLANNING_MS;
   if (now() < cutoff) await sleep(cutoff - now());
 
   let waiting: QueryExecution[] = [];
@@ -108,7 +125,12 @@ export const waitForReleasedReaders = async (
     // Newest first: a page wholly older than the longest run ends the search.
     const newest = Math.max(...executions.map(submittedAt).filter(Number.isFinite));
     if (executions.length === 0 || newest < cutoff - longestMs) break;
-  } while (nextToken && listed < maxListed);
+    if (nextToken && listed >= maxListed) {
+      throw new Error(
+        `Athena's history of ${workGroup} holds more than ${maxListed} executions in the longest time one runs: not every one that may read the old copy can be found`,
+      );
+    }
+  } while (nextToken);
 
   const waitedFor = waiting.map((q) => q.QueryExecutionId as string);
   while (waiting.length > 0) {

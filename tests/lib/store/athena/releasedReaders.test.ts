@@ -82,7 +82,7 @@ const history = (fakes: readonly Fake[], startMs = RELEASED + 1000) => {
 beforeEach(() => athenaMock.reset());
 
 describe('waiting for the executions that may read a released copy', () => {
-  it('waits a minute for every engine to see the release, then for the executions submitted before it, and for no others', async () => {
+  it('waits for every engine to see the release and start what it planned, then for the executions submitted before, and for no others', async () => {
     const clock = history([
       { id: 'long-before', submitted: -20, ends: 30 }, // reads the old copy, runs 50 minutes
       { id: 'just-before', submitted: -0.5, ends: 12 },
@@ -97,8 +97,9 @@ describe('waiting for the executions that may read a released copy', () => {
       onWaiting: (waiting) => told.push(waiting.map((q) => q.QueryExecutionId as string)),
     });
     expect(waited.sort()).toEqual(['cached-old-range', 'just-before', 'long-before']);
-    // The first wait is until a minute and 5 s after the release, from 1 s after it.
-    expect(clock.sleeps[0]).toBe(64_000);
+    // The first wait is until a minute and 40 s after the release (the watermark kept a minute, and
+    // the API function's time to plan and start an execution), from 1 s after it.
+    expect(clock.sleeps[0]).toBe(99_000);
     // It ends once the last of them ended (at 30 minutes), looking once a minute.
     expect(clock.elapsedMinutes()).toBeGreaterThanOrEqual(30);
     expect(clock.elapsedMinutes()).toBeLessThan(31.1);
@@ -127,16 +128,16 @@ describe('waiting for the executions that may read a released copy', () => {
   it('returns after the first minute when nothing ran', async () => {
     const clock = history([]);
     expect(await waitForReleasedReaders(athena, 'trailhound-prod', new Date(RELEASED), clock)).toEqual([]);
-    expect(clock.sleeps).toEqual([64_000]);
+    expect(clock.sleeps).toEqual([99_000]);
   });
 
   it('does not wait for an execution submitted after every engine saw the release, nor the minute once it has passed', async () => {
     const clock = history(
       [
-        { id: 'planned-on-the-new-range', submitted: 1.5 }, // never ends
-        { id: 'before', submitted: 0.5, ends: 3 },
+        { id: 'planned-on-the-new-range', submitted: 2 }, // never ends
+        { id: 'before', submitted: 1.5, ends: 4 }, // planned on the old range, submitted after 90 s
       ],
-      RELEASED + 2 * MINUTE,
+      RELEASED + 3 * MINUTE,
     );
     const waited = await waitForReleasedReaders(athena, 'trailhound-prod', new Date(RELEASED), {
       now: clock.now,
