@@ -6,7 +6,8 @@
  *
  * What is written, for each account, region and month:
  * - a month that is over (its last day closed) and wholly in the range asked becomes one file,
- *   merging whatever units held its days before;
+ *   merging whatever units held its days before (or, when its days cannot be written together for
+ *   memory while each can alone, a file a day, until they or the memory change: runBuild);
  * - otherwise its days that no current unit holds become one more unit, beside the current ones.
  * A unit with a day whose raw files changed, or whose file is missing or not the one recorded (cut
  * short, overwritten: unitFile.ts), is dropped, and its days in the range written again (the
@@ -196,11 +197,15 @@ const stillFailed = (month: Month, logsDir: string): Failures =>
 /**
  * Whether a month's days could not be written as one file before, and nothing has changed since:
  * the units a day that were written instead are all there and current, they are the month's
- * units, and the memory is the same.
+ * units, and the memory and the writers sharing it are the same.
  */
-const unmergedStill = (month: Month, kept: readonly StoreUnit[], memoryLimit: string): boolean => {
+const unmergedStill = (
+  month: Month,
+  kept: readonly StoreUnit[],
+  memory: { readonly memoryLimit: string; readonly writers: number },
+): boolean => {
   const unmerged = month.manifest?.unmerged;
-  if (!unmerged || unmerged.memoryLimit !== memoryLimit) return false;
+  if (unmerged?.memoryLimit !== memory.memoryLimit || unmerged.writers !== memory.writers) return false;
   const held = new Set(kept.flatMap((u) => Object.keys(u.days)));
   return held.size === unmerged.days.length && unmerged.days.every((day) => held.has(day));
 };
@@ -210,7 +215,7 @@ const planMonth = (
   month: Month,
   logsDir: string,
   closedBefore: number,
-  memoryLimit: string,
+  memory: { readonly memoryLimit: string; readonly writers: number },
 ): Build | undefined => {
   const units = month.manifest?.units ?? [];
   const kept = units.filter(
@@ -220,7 +225,7 @@ const planMonth = (
   const held = new Set([...kept.flatMap((u) => Object.keys(u.days)), ...Object.keys(failedBefore)]);
   const pending = month.eligible.filter((day) => !held.has(day));
   const over = monthEndMs(month.key.month) <= closedBefore && month.eligible.length === month.filesByDay.size;
-  const merge = pending.length > 0 || (kept.length > 1 && !unmergedStill(month, kept, memoryLimit));
+  const merge = pending.length > 0 || (kept.length > 1 && !unmergedStill(month, kept, memory));
   if (over && merge) {
     return { month, days: month.eligible.filter((day) => !(day in failedBefore)), kept: [], failedBefore };
   }
@@ -297,16 +302,25 @@ const runBuild = async (
       newly.push(...tried.filter((f) => alone.size > 0 || isLogFileFault(f.error)));
       if (newly.length === 0 && alone.size === 0) throw wholeError;
       days = days.filter((day) => !newly.some((f) => f.day === day));
-      // The days left as one unit, when a day of their own was the failure; else, or if they fail
-      // together again, each day's own file.
-      const rest = newly.length > 0 && days.length > 1 ? await attempt(days, () => undefined) : undefined;
+      // The days left, as one unit when a day of their own was the failure (they may write together
+      // now). Each day's own file when they fail together again, or when the failure was the
+      // whole's, provided each day wrote alone; else the failure is the compaction's, and the
+      // unit is tried again next time.
+      const eachAlone = days.every((day) => alone.has(day));
+      const rest =
+        days.length > 0 && newly.length > 0 && (days.length > 1 || !eachAlone)
+          ? await attempt(days, eachAlone ? () => undefined : undefined)
+          : undefined;
       if (rest) written = [{ file: rest, days }];
       else {
         written = days.map((day) => ({ file: alone.get(day) as string, days: [day] }));
-        if (days.length > 1) {
+        // Out of memory together: not tried together again until the days, the memory or the
+        // writers sharing it change.
+        if (days.length > 1 && /out of memory/i.test(messageOf(wholeError))) {
           unmerged = {
             days: [...days],
             memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+            writers: options.threads ?? 1,
             error: messageOf(wholeError),
           };
         }
@@ -314,7 +328,8 @@ const runBuild = async (
     }
     const failed = failures(newly);
     if (written.length === 0) {
-      await publishManifest(dir, monthManifest(month.key, kept, failed), graceMs);
+      const before = month.manifest?.unmerged;
+      await publishManifest(dir, monthManifest(month.key, kept, failed, before), graceMs);
       return { failed: newly };
     }
     const units = await publishUnits(connection, {
@@ -437,12 +452,10 @@ const compactLocked = async (
         error: `${error} (tried again once its files change)`,
       });
     }
-    const build = planMonth(
-      month,
-      options.logsDir,
-      closedBefore,
-      options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
-    );
+    const build = planMonth(month, options.logsDir, closedBefore, {
+      memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      writers: options.threads ?? 1,
+    });
     if (build) builds.push(build);
     else await collectMonthGarbage(monthDir(options.storeDir, month.key), options.graceMs);
   }

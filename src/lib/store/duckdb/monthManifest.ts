@@ -77,14 +77,15 @@ const MonthManifestSchema = z.object({
     )
     .optional(),
   /**
-   * The month's days could not be written as one file (`error`, memory say) at the compaction's
-   * `memoryLimit`, while each day could alone: they are kept a unit a day, and not tried as one
-   * again while those units are current and the limit is the same.
+   * The month's days could not be written as one file (out of memory: `error`) at the compaction's
+   * `memoryLimit` with `writers` writing at once, while each day could alone: they are kept a unit
+   * a day, and not tried as one again while those units are current and the memory the same.
    */
   unmerged: z
     .object({
       days: z.array(z.string().regex(/^\d{4}\/\d{2}\/\d{2}$/)),
       memoryLimit: z.string(),
+      writers: z.number().int(),
       error: z.string(),
     })
     .optional(),

@@ -375,6 +375,7 @@ describe('compactStore', () => {
     expect(apart?.failed).toBeUndefined();
     expect(apart?.unmerged).toMatchObject({
       memoryLimit: '512MB',
+      writers: 1,
       error: expect.stringMatching(/Out of Memory/),
     });
     expect(apart?.unmerged?.days).toHaveLength(19);
@@ -401,12 +402,49 @@ describe('compactStore', () => {
     });
     expect(together).toBe(2);
 
-    // More memory: written as one file.
+    // Two writers sharing the memory where there was one: tried together again.
+    expect(
+      await compactStore({ logsDir, storeDir, closedAfterMs: 0, threads: 2, writeUnit: starved }),
+    ).toMatchObject({ built: 19 });
+    expect(together).toBe(3);
+    expect((await readManifest(month))?.unmerged?.writers).toBe(2);
+    expect(
+      await compactStore({ logsDir, storeDir, closedAfterMs: 0, threads: 2, writeUnit: starved }),
+    ).toMatchObject({ built: 0, current: 19 });
+    expect(together).toBe(3);
+
+    // Another memory limit (here with the real writer, which has memory enough): tried as one
+    // file again, and written so.
     const merged = await compactStore({ logsDir, storeDir, closedAfterMs: 0, memoryLimit: '384MB' });
     expect(merged).toMatchObject({ built: 19, failed: [], rows: records });
     const after = await readManifest(month);
     expect(after?.units.map((u) => Object.keys(u.days).length)).toEqual([19]);
     expect(after?.unmerged).toBeUndefined();
+  });
+
+  it('records nothing when no day writes alone, though one day cannot be read: the month is tried again', async () => {
+    const { logsDir, storeDir } = await copyOfGrycapFebruary();
+    const badDay = path.join(logsDir, GRYCAP_FEBRUARY.dir, '09');
+    await writeFile(
+      path.join(badDay, 'truncated.json.gz'),
+      gzipSync(JSON.stringify({ Records: [] })).subarray(0, 12),
+    );
+    // Out of memory for anything but the unreadable day, which fails as it reads.
+    const starved: typeof writeUnit = async (connection, files, target, onWriting) => {
+      if (files.some((f) => f.day !== '2018/02/09') || files.length === 0)
+        throw new Error('Out of Memory Error: failed to allocate data of size 32.0 MiB (stand-in)');
+      return writeUnit(connection, files, target, onWriting);
+    };
+    const first = await compactStore({ logsDir, storeDir, closedAfterMs: 0, writeUnit: starved });
+    expect(first).toMatchObject({ built: 0 });
+    expect(first.failed).toHaveLength(19);
+    expect(first.failed[0]?.error).toMatch(/Out of Memory/);
+    expect(await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY))).toBeUndefined();
+    // With memory: the other days written, the unreadable one recorded.
+    expect(await compactStore({ logsDir, storeDir, closedAfterMs: 0 })).toMatchObject({ built: 18 });
+    expect(Object.keys((await readManifest(monthDir(storeDir, GRYCAP_FEBRUARY)))?.failed ?? {})).toEqual([
+      '2018/02/09',
+    ]);
   });
 
   it('leaves a month whose manifest a later version wrote as it is: neither rewritten nor collected', async () => {
