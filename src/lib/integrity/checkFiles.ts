@@ -20,16 +20,33 @@ export class CheckFiles implements CheckRecords {
   }
 
   async save(record: CheckRecord): Promise<void> {
-    await rename(await this.#written(record), path.join(this.dir, `${record.checkId}.json`));
+    const partial = await this.#written(record);
+    try {
+      await rename(partial, path.join(this.dir, `${record.checkId}.json`));
+    } finally {
+      await rm(partial, { force: true });
+    }
   }
 
   async end(record: CheckRecord): Promise<boolean> {
+    const target = path.join(this.dir, `${record.checkId}.ended.json`);
     const partial = await this.#written(record);
     try {
-      await link(partial, path.join(this.dir, `${record.checkId}.ended.json`));
+      await link(partial, target);
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // A file system without hard links: created only where none is, written in place.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') {
+        return writeFile(target, JSON.stringify(record), { flag: 'wx' }).then(
+          () => true,
+          (failure: NodeJS.ErrnoException) => {
+            if (failure.code === 'EEXIST') return false;
+            throw failure;
+          },
+        );
+      }
       throw error;
     } finally {
       await rm(partial, { force: true });

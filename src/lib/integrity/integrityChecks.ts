@@ -74,11 +74,20 @@ export interface IntegrityChecksOptions {
    * it (killed: out of memory), and it reads as FAILED. Default: the runner's 15 minutes, and one.
    */
   readonly lostAfterMs?: number;
+  /**
+   * Checks run in this process alone (the local server): a check RUNNING that this process does
+   * not run was left by one that stopped, and reads as FAILED.
+   */
+  readonly singleProcess?: boolean;
 }
 
 /** Why a dispatched check reads FAILED long after its function's time ran out. */
 export const LOST =
   'The check stopped without saving its result (its function ended: out of memory, or killed); start it again';
+
+/** Why a check of the local server reads FAILED when no run of it is under way. */
+export const STOPPED =
+  'The check stopped without saving its result (the server stopped while it ran); start it again';
 
 /** Why a dispatched check stopped: its function's time ran out. */
 export const OUT_OF_TIME =
@@ -103,6 +112,7 @@ export class IntegrityChecks {
   readonly #now: () => Date;
   readonly #saveProgressMs: number;
   readonly #lostAfterMs: number;
+  readonly #singleProcess: boolean;
 
   constructor(
     private readonly verify: WindowVerifier,
@@ -114,13 +124,24 @@ export class IntegrityChecks {
     this.#now = options.now ?? (() => new Date());
     this.#saveProgressMs = options.saveProgressMs ?? 2000;
     this.#lostAfterMs = options.lostAfterMs ?? 16 * 60_000;
+    this.#singleProcess = options.singleProcess ?? false;
   }
 
-  /** The record as it stands: a dispatched check RUNNING past its function's time is FAILED. */
+  /**
+   * The record as it stands: a dispatched check RUNNING past its function's time is FAILED, and so
+   * is a local server's check that it does not run (`singleProcess`): the server that ran it
+   * stopped before saving its end.
+   */
   #current(record: CheckRecord | undefined): CheckRecord | undefined {
-    if (record?.state !== 'RUNNING' || !this.#dispatch) return record;
-    const age = this.#now().getTime() - Date.parse(record.submittedAt);
-    return age > this.#lostAfterMs ? this.#failed(record, LOST) : record;
+    if (record?.state !== 'RUNNING') return record;
+    if (this.#singleProcess && !this.#running.has(record.checkId)) return this.#failed(record, STOPPED);
+    if (!this.#dispatch) return record;
+    return this.#now().getTime() > this.#lostAt(record) ? this.#failed(record, LOST) : record;
+  }
+
+  /** When a dispatched check still RUNNING reads as lost. */
+  #lostAt(record: CheckRecord): number {
+    return Date.parse(record.submittedAt) + this.#lostAfterMs;
   }
 
   /**
@@ -167,28 +188,36 @@ export class IntegrityChecks {
   /**
    * Runs a check another process started and dispatched here (by its id: the record holds the
    * rest), saving its progress as it goes;
-   * one that would outlast `deadline` (ms since the epoch) is saved FAILED first. A check that is
-   * unknown or no longer RUNNING (a retried dispatch) is left as it is.
+   * one that would outlast `deadline` (ms since the epoch), or the time after which readers take it
+   * as lost, is saved FAILED first. A check that is unknown or no longer RUNNING (a retried
+   * dispatch) is left as it is.
    */
   async runDispatched(checkId: string, deadline?: number): Promise<CheckRecord | undefined> {
     const record = UUID.test(checkId) ? await this.records.load(checkId) : undefined;
     if (record?.state !== 'RUNNING') return record;
+    // Readers take a check RUNNING past its lost time as FAILED: a runner that starts after it (an
+    // invocation retried late) ends it so rather than run, and one that starts before stops then.
+    const lostInMs = this.#lostAt(record) - this.#now().getTime();
+    if (lostInMs <= 0) {
+      const lost = this.#failed(record, LOST);
+      return (await this.records.end(lost)) ? lost : this.records.load(checkId);
+    }
+    const lostAt = Date.now() + lostInMs;
+    const byLost = deadline === undefined || lostAt < deadline;
     // The window as it was resolved at the start: the same from and to give the same days.
     const resolved = resolveWindow(record.window, Number.MAX_SAFE_INTEGER);
     if ('problem' in resolved) throw new Error(`check ${checkId} has no window: ${resolved.problem.detail}`);
     const prepared = await this.verify(resolved.window);
     const run = this.#run(record, prepared.run);
-    if (deadline === undefined) {
-      await run;
-    } else {
+    {
       let timer: NodeJS.Timeout | undefined;
       const outOfTime = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+        timer = setTimeout(() => resolve('late'), Math.max(0, (byLost ? lostAt : deadline) - Date.now()));
       });
       const outcome = await Promise.race([run, outOfTime]);
       clearTimeout(timer);
       if (outcome === 'late') {
-        const failed = this.#failed(this.#running.get(checkId) ?? record, OUT_OF_TIME);
+        const failed = this.#failed(this.#running.get(checkId) ?? record, byLost ? LOST : OUT_OF_TIME);
         this.#running.delete(checkId);
         return (await this.records.end(failed)) ? failed : this.records.load(checkId);
       }
@@ -262,9 +291,13 @@ export class IntegrityChecks {
       ended = this.#failed({ ...record, progress }, (error as Error).message);
     }
     await saving;
-    this.#running.delete(record.checkId);
-    // Ended already (abandoned, here or in another process; out of time): that end stands.
-    return (await this.records.end(ended)) ? found : undefined;
+    // Ended already (abandoned, here or in another process; out of time): that end stands. Kept
+    // running here until the end is saved, so that a reader meanwhile finds it one way or the other.
+    try {
+      return (await this.records.end(ended)) ? found : undefined;
+    } finally {
+      this.#running.delete(record.checkId);
+    }
   }
 
   /** @throws IntegrityCheckNotFoundError; PageTokenError for a token of another check. */

@@ -49,6 +49,7 @@ export class S3CheckRecords implements CheckRecords {
         const status = statusOf(error);
         if (status === 412) return false;
         if (status !== 409 || attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       }
     }
   }

@@ -11,6 +11,7 @@ import {
   type CheckRecords,
   IntegrityChecks,
   LOST,
+  STOPPED,
   type WindowVerifier,
 } from '../../../src/lib/integrity/integrityChecks.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
@@ -112,6 +113,15 @@ describe('dispatched integrity checks', () => {
       state: 'FAILED',
       error: { message: 'The check could not be started: Rate exceeded' },
     });
+  });
+
+  it('ends a check LOST rather than run it when its runner starts after readers took it as lost (an invocation retried late)', async () => {
+    const { checks, records, advance } = setup(async () => undefined);
+    const { checkId } = await checks.start(WINDOW);
+    advance(17 * 60_000);
+    expect(await checks.runDispatched(checkId)).toMatchObject({ state: 'FAILED', error: { message: LOST } });
+    expect(records.saved.map((r) => r.state)).toEqual(['RUNNING', 'FAILED']);
+    expect((await checks.get(checkId, { limit: 10 })).state).toBe('FAILED');
   });
 
   it("reads a check RUNNING long past its function's time as FAILED: its runner was lost", async () => {
@@ -248,5 +258,55 @@ describe('a check abandoned in one process while another saves its progress', ()
     });
     expect(await api.record(checkId)).toMatchObject({ state: 'FAILED' });
     expect(records.saved.some((r) => r.state === 'SUCCEEDED')).toBe(false);
+  });
+});
+
+describe("a local server's checks", () => {
+  it('read FAILED when RUNNING but not run by this server (one that stopped left them), and are found while their end is saved', async () => {
+    const records = memoryRecords();
+    let release: () => void = () => {};
+    const slowEnd: CheckRecords = {
+      ...records,
+      end: async (record) => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return records.end(record);
+      },
+    };
+    const verify: WindowVerifier = async () => ({
+      bytes: 10,
+      run: async () => ({
+        verdict: 'intact',
+        summary: {
+          digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
+          logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
+          gaps: 0,
+        },
+        problems: [],
+        logs: new Map(),
+      }),
+    });
+    const server = new IntegrityChecks(verify, slowEnd, { singleProcess: true });
+    const { checkId, ended } = await server.start(WINDOW);
+    // The run is over and its end being saved: the check is still found, RUNNING.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await server.get(checkId, { limit: 10 })).state).toBe('RUNNING');
+    release();
+    await ended;
+    expect((await server.get(checkId, { limit: 10 })).state).toBe('SUCCEEDED');
+
+    // A RUNNING record this server does not run: a server that stopped left it.
+    const left = {
+      ...(await records.load(checkId)),
+      checkId: '0b0c0d0e-1111-4222-8333-444455559999',
+      state: 'RUNNING',
+    } as CheckRecord;
+    await records.save(left);
+    const restarted = new IntegrityChecks(verify, records, { singleProcess: true });
+    expect(await restarted.get(left.checkId, { limit: 10 })).toMatchObject({
+      state: 'FAILED',
+      error: { message: STOPPED },
+    });
   });
 });

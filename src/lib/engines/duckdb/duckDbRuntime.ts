@@ -55,7 +55,8 @@ export const createDuckDbRuntime = async (
       bucket: config.TRAILHOUND_LOG_BUCKET,
     }),
     new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks')),
-    { maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES },
+    // One server uses a results directory (its lock): a check it does not run is one a stopped server left.
+    { maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES, singleProcess: true },
   );
   const signer = new LinkSigner(
     await loadSigningKey(config.TRAILHOUND_SIGNING_KEY, config.TRAILHOUND_RESULTS_DIR),
