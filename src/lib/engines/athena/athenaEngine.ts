@@ -313,16 +313,20 @@ export class AthenaEngine implements QueryEngine {
     checkId: string | undefined,
     send: () => Promise<T>,
   ): Promise<T> {
-    let last: unknown;
+    // Refused only if every call was answered with a refusal, at its first attempt: one the SDK
+    // retried (after a timeout, say) may have started an execution whatever its last answer said.
+    let refused = true;
     try {
-      return await this.#call('StartQueryExecution', () =>
-        send().catch((error: unknown) => {
-          last = error;
+      return await this.#call('StartQueryExecution', async () => {
+        try {
+          return await send();
+        } catch (error) {
+          const e = error as { $fault?: string; $metadata?: { attempts?: number } };
+          if (e.$fault !== 'client' || (e.$metadata?.attempts ?? 1) > 1) refused = false;
           throw error;
-        }),
-      );
+        }
+      });
     } catch (error) {
-      const refused = (last as { $fault?: string } | undefined)?.$fault === 'client';
       if (checkId && !request.idempotencyKey && refused) {
         await this.#options.integrity
           ?.abandon(checkId, `The execution it was started for could not start: ${(error as Error).message}`)

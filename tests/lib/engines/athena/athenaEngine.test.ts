@@ -160,6 +160,8 @@ describe('AthenaEngine.start', () => {
     // A failure that does not say Athena refused may follow a start: the check is left to run.
     for (const ambiguous of [
       new InternalServerException({ message: 'boom', $metadata: {} }),
+      // A refusal the SDK met on a second attempt: its first may have started the execution.
+      new InvalidRequestException({ message: 'line 1:1: mismatched input', $metadata: { attempts: 2 } }),
       Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }),
     ]) {
       athenaMock.on(StartQueryExecutionCommand).rejects(ambiguous);
