@@ -39,7 +39,7 @@ TRAILHOUND_ACCOUNTS, TRAILHOUND_REGIONS (the stack's outputs and parameters).
   --to DAY          the last day
   --concurrency N   UNLOADs at once, 1 to 20 (default TRAILHOUND_COMPACT_CONCURRENCY, 8)
   --rebuild         take the days from --from on out of the compacted range, wait until no
-                    execution that may have read them from the copy still runs (a minute at
+                    execution that may have read them from the copy still runs (100 s at
                     least), and compact them again (logs copied late into days already compacted)
 Exits 0 when every UNLOAD succeeded, 1 if any failed (run it again for the rest), 2 for a bad
 option or setting.`,
