@@ -14,6 +14,7 @@ import {
   STOPPED,
   type WindowVerifier,
 } from '../../../src/lib/integrity/integrityChecks.js';
+import type { TrailIntegrity } from '../../../src/lib/integrity/verifyTrail.js';
 import { resolveWindow, type TimeWindow } from '../../../src/lib/sql/timeWindow.js';
 
 const WINDOW = (
@@ -43,6 +44,18 @@ const memoryRecords = (): CheckRecords & { saved: CheckRecord[] } => {
   };
 };
 
+/** What a check of an intact trail finds. */
+const intact = (): TrailIntegrity => ({
+  verdict: 'intact',
+  summary: {
+    digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
+    logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
+    gaps: 0,
+  },
+  problems: [],
+  logs: new Map(),
+});
+
 const setup = (dispatch: (checkId: string) => Promise<void>) => {
   let nowMs = Date.parse('2026-12-04T10:00:00Z');
   const records = memoryRecords();
@@ -51,16 +64,7 @@ const setup = (dispatch: (checkId: string) => Promise<void>) => {
     prepared++;
     return {
       bytes: 10,
-      run: async () => ({
-        verdict: 'intact',
-        summary: {
-          digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
-          logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
-          gaps: 0,
-        },
-        problems: [],
-        logs: new Map(),
-      }),
+      run: async () => intact(),
     };
   };
   const checks = new IntegrityChecks(verify, records, { dispatch, now: () => new Date(nowMs) });
@@ -230,16 +234,7 @@ describe('a check abandoned in one process while another saves its progress', ()
           onProgress({ done, total: files });
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
-        return {
-          verdict: 'intact',
-          summary: {
-            digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
-            logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
-            gaps: 0,
-          },
-          problems: [],
-          logs: new Map(),
-        };
+        return intact();
       },
     });
     const api = new IntegrityChecks(verify, records, { dispatch: async () => {} });
@@ -276,16 +271,7 @@ describe("a local server's checks", () => {
     };
     const verify: WindowVerifier = async () => ({
       bytes: 10,
-      run: async () => ({
-        verdict: 'intact',
-        summary: {
-          digestFiles: { valid: 1, invalid: 0, missing: 0, unsigned: 0 },
-          logFiles: { valid: 1, invalid: 0, missing: 0, undigested: 0 },
-          gaps: 0,
-        },
-        problems: [],
-        logs: new Map(),
-      }),
+      run: async () => intact(),
     });
     const server = new IntegrityChecks(verify, slowEnd, { singleProcess: true });
     const { checkId, ended } = await server.start(WINDOW);
