@@ -5,7 +5,7 @@
  * progress save landing after it changes nothing a reader sees.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckRecord, CheckRecords } from './integrityChecks.js';
 
@@ -51,6 +51,17 @@ export class CheckFiles implements CheckRecords {
     } finally {
       await rm(partial, { force: true });
     }
+  }
+
+  /**
+   * Removes what a process stopped while writing left behind (a record written aside, never put in
+   * place). Only for the one process that writes here, when it starts.
+   */
+  async removePartials(): Promise<number> {
+    const names = await readdir(this.dir).catch(() => []);
+    const partials = names.filter((name) => name.endsWith('.partial'));
+    for (const name of partials) await rm(path.join(this.dir, name), { force: true });
+    return partials.length;
   }
 
   async #read(name: string): Promise<CheckRecord | undefined> {

@@ -6,7 +6,7 @@
  * moto_server (`If-None-Match: *`), skipped with a message where moto is absent. A record kept
  * before ends were kept apart (its end in the progress object) still reads as it was.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -129,5 +129,23 @@ describe.each(kinds)('integrity checks kept in $name', ({ make, moto: needsMoto 
     const record = failed(running(), 'kept by an earlier version');
     await putAsBefore(record);
     expect(await records.load(record.checkId)).toEqual(record);
+  });
+});
+
+describe('integrity checks kept in files', () => {
+  it('remove, when the server starts, what a stopped one left written aside, and nothing else', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'checks-'));
+    const records = new CheckFiles(dir);
+    const record = running();
+    await records.save(record);
+    await records.end(failed(record, 'ended'));
+    await writeFile(
+      path.join(dir, `${record.checkId}.0b0c0d0e-1111-4222-8333-444455556666.partial`),
+      '{"chec',
+    );
+    expect(await records.removePartials()).toBe(1);
+    expect((await readdir(dir)).sort()).toEqual([`${record.checkId}.ended.json`, `${record.checkId}.json`]);
+    expect(await records.load(record.checkId)).toMatchObject({ state: 'FAILED' });
+    expect(await new CheckFiles(path.join(dir, 'none')).removePartials()).toBe(0);
   });
 });

@@ -48,13 +48,14 @@ export const createDuckDbRuntime = async (
     await notifier.notify(ended);
     await pending.remove(ended.execution.executionId);
   };
+  const checkFiles = new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks'));
   const integrity = new IntegrityChecks(
     localTrailVerifier({
       logsDir: config.TRAILHOUND_LOGS_DIR,
       keyring: await readPublicKeyring(config.TRAILHOUND_CLOUDTRAIL_PUBLIC_KEYS),
       bucket: config.TRAILHOUND_LOG_BUCKET,
     }),
-    new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks')),
+    checkFiles,
     // One server uses a results directory (its lock): a check it does not run is one a stopped server left.
     { maxBytes: config.TRAILHOUND_INTEGRITY_MAX_BYTES, singleProcess: true },
   );
@@ -77,6 +78,8 @@ export const createDuckDbRuntime = async (
     },
     ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
   });
+  // The engine holds the results directory's lock now: what a stopped server was writing is its own.
+  await checkFiles.removePartials();
   const watchStore = new FileWatchStore(path.join(config.TRAILHOUND_STATE_DIR, 'watches'));
   const secret = options.secret ?? ((name: string) => process.env[secretVariable(name)] || undefined);
   const watches = new Watches({
