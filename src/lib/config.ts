@@ -88,6 +88,11 @@ export const DuckDbConfigSchema = RequestLimitsSchema.extend({
   TRAILHOUND_STATE_DIR: z.string().min(1).default(path.join(repoRoot, '.trailhound/state')),
   /** `background`: the server compacts closed days into the store; `off`: only `npm run compact` does. */
   TRAILHOUND_COMPACT: z.enum(['background', 'off']).default('background'),
+  /**
+   * `on`: a query with partial results (the sweep) keeps those of each compacted file beside the
+   * store and answers midnight-to-midnight windows from them; `off`: it runs its one statement.
+   */
+  TRAILHOUND_KEEP_PARTIALS: z.enum(['on', 'off']).default('on'),
   TRAILHOUND_MAX_CONCURRENT: positiveInt(2),
   /** Executions that may wait for a turn; beyond them a start is refused with 429. */
   TRAILHOUND_MAX_QUEUED: positiveInt(100),

@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
 import { isAggregate, SEVERITIES } from '../detections/detection.js';
-import { integerValue } from '../lib/sql/buildStatement.js';
+import { type Cte, integerValue } from '../lib/sql/buildStatement.js';
 import { PRINCIPAL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
@@ -58,50 +58,41 @@ const first = (column: string) => `max(CASE WHEN event_rank = 1 THEN ${column} E
 /** The k-th event id of a finding's group, in time order. */
 const sample = (k: number) => `max(CASE WHEN event_rank = ${k} THEN eventid END)`;
 
-export const sweep = defineQuery({
-  name: 'sweep',
-  title: 'Every known attack technique looked for in one scan',
-  description:
-    "Runs every detection of GET /v1/detections (or those named in detections, at or above minSeverity) over the window in one scan, and returns one row per finding: the detection, its severity and MITRE ATT&CK techniques, the event, who acted and from where, and a sentence saying who did what to which resource. An aggregate detection's finding is a principal's burst over its threshold: the first event's columns, with first_seen, last_seen, events, distinct_resources and up to 5 sample event ids. Most severe first, then oldest first.",
-  parameters: z.strictObject({
-    detections: z.array(z.enum(NAMES)).min(1).max(NAMES.length).optional().describe('only these detections'),
-    minSeverity: z.enum(SEVERITIES).default('low').describe('only findings at least this severe'),
-  }),
-  bind: (p) => ({
-    detections: p.detections?.join(',') ?? '',
-    min_rank: integerValue(rankOf(p.minSeverity)),
-  }),
-  with: [
-    { name: 'tagged', sql: `SELECT *, ${PRINCIPAL} AS principal FROM events` },
-    {
-      // Each detection's condition only when the request asks for it: a sweep of a few detections
-      // evaluates those alone (on DuckDB the values are constants, and the others fold away).
-      name: 'matched',
-      sql: `SELECT tagged.*, filter(ARRAY[
+/**
+ * The steps up to each event's burst, its place in it and the key of its finding; a principal's
+ * events of a detection are cut into bursts within each partition of `burstKey`.
+ */
+const rankedSteps = (burstKey: string): Cte[] => [
+  { name: 'tagged', sql: `SELECT *, ${PRINCIPAL} AS principal FROM events` },
+  {
+    // Each detection's condition only when the request asks for it: a sweep of a few detections
+    // evaluates those alone (on DuckDB the values are constants, and the others fold away).
+    name: 'matched',
+    sql: `SELECT tagged.*, filter(ARRAY[
       ${DETECTIONS.map((d, i) => `CASE WHEN ${ASKED[i]} AND ${CONDITIONS[i]} THEN ${quoted(d.name)} END`).join(',\n      ')}
     ], hit -> hit IS NOT NULL) AS hits
   FROM tagged
   CROSS JOIN params
   WHERE ${DETECTIONS.map((_, i) => `(${ASKED[i]} AND ${CONDITIONS[i]})`).join('\n     OR ')}`,
-    },
-    {
-      name: 'catalog',
-      sql: `SELECT * FROM (VALUES
+  },
+  {
+    name: 'catalog',
+    sql: `SELECT * FROM (VALUES
     ${CATALOG_ROWS}
   ) AS known (d_name, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services)`,
-    },
-    {
-      // The array unnested alone, then joined: a join or filter on the unnested column in the same
-      // step keeps DuckDB from planning the UNNEST as one, and it joins each event back to its
-      // array instead (on the bench's year the sweep took 13.2 to 14.4 s that way, 9.7 to 10.2 s so).
-      name: 'unnested',
-      sql: `SELECT matched.*, hit.detection
+  },
+  {
+    // The array unnested alone, then joined: a join or filter on the unnested column in the same
+    // step keeps DuckDB from planning the UNNEST as one, and it joins each event back to its
+    // array instead (on the bench's year the sweep took 13.2 to 14.4 s that way, 9.7 to 10.2 s so).
+    name: 'unnested',
+    sql: `SELECT matched.*, hit.detection
   FROM matched
   CROSS JOIN UNNEST(matched.hits) AS hit (detection)`,
-    },
-    {
-      name: 'findings',
-      sql: `SELECT unnested.*, catalog.*,
+  },
+  {
+    name: 'findings',
+    sql: `SELECT unnested.*, catalog.*,
     to_unixtime(from_iso8601_timestamp(eventtime)) AS t,
     CASE detection
       ${EVENT_SUMMARIES}
@@ -112,38 +103,40 @@ export const sweep = defineQuery({
     END AS touches
   FROM unnested
   JOIN catalog ON catalog.d_name = unnested.detection`,
-    },
-    {
-      // event_order numbers a principal's events of a detection in time order, an event's rows
-      // (one per resource) alike: one sort with the gap to the event before.
-      name: 'touched',
-      sql: `SELECT findings.*, touched_resource.resource AS resource_touched,
+  },
+  {
+    // event_order numbers a principal's events of a detection in time order, an event's rows
+    // (one per resource) alike: one sort with the gap to the event before.
+    name: 'touched',
+    sql: `SELECT findings.*, touched_resource.resource AS resource_touched,
     CASE WHEN d_kind = 'aggregate'
-      AND t - lag(t) OVER (PARTITION BY detection, account, principal ORDER BY t, eventid) <= d_gap_seconds
+      AND t - lag(t) OVER (PARTITION BY ${burstKey} ORDER BY t, eventid) <= d_gap_seconds
       THEN 0 ELSE 1 END AS starts_burst,
-    dense_rank() OVER (PARTITION BY detection, account, principal ORDER BY t, eventid) AS event_order
+    dense_rank() OVER (PARTITION BY ${burstKey} ORDER BY t, eventid) AS event_order
   FROM findings
   CROSS JOIN UNNEST(findings.touches) AS touched_resource (resource)`,
-    },
-    {
-      // RANGE, not ROWS: an event's rows (one per resource) are peers and share their burst, even
-      // when the row that starts it is not the first of them. A burst is a run of event_order, so
-      // an event's place in its burst is its order less that of the event that started it, found
-      // in the same pass (an event detection's every event starts its own, and is first in it).
-      name: 'ranked',
-      sql: `SELECT touched.*,
+  },
+  {
+    // RANGE, not ROWS: an event's rows (one per resource) are peers and share their burst, even
+    // when the row that starts it is not the first of them. A burst is a run of event_order, so
+    // an event's place in its burst is its order less that of the event that started it, found
+    // in the same pass (an event detection's every event starts its own, and is first in it).
+    name: 'ranked',
+    sql: `SELECT touched.*,
     CASE WHEN d_kind = 'event' THEN eventid
-      ELSE CAST(sum(starts_burst) OVER (PARTITION BY detection, account, principal ORDER BY t, eventid
+      ELSE CAST(sum(starts_burst) OVER (PARTITION BY ${burstKey} ORDER BY t, eventid
         RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS VARCHAR)
     END AS finding_key,
     event_order + 1 - max(CASE WHEN starts_burst = 1 THEN event_order END) OVER (
-      PARTITION BY detection, account, principal ORDER BY t, eventid
+      PARTITION BY ${burstKey} ORDER BY t, eventid
       RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS event_rank
   FROM touched`,
-    },
-    {
-      name: 'bursts',
-      sql: `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
+  },
+];
+
+const BURSTS: Cte = {
+  name: 'bursts',
+  sql: `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
     account, principal, finding_key,
     min(eventtime) AS first_seen,
     max(eventtime) AS last_seen,
@@ -162,9 +155,10 @@ export const sweep = defineQuery({
   FROM ranked
   GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
     account, principal, finding_key`,
-    },
-  ],
-  sql: `
+};
+
+/** The answer's SELECT over `from`, one row per finding candidate. */
+const answer = (from: string) => `
 SELECT
     detection,
     d_severity AS severity,
@@ -188,9 +182,127 @@ SELECT
     events,
     CASE WHEN d_kind = 'aggregate' THEN distinct_resources END AS distinct_resources,
     sample_event_ids
-FROM bursts
+FROM ${from}
 WHERE d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services)
-ORDER BY d_rank DESC, eventtime, eventid, detection`,
+ORDER BY d_rank DESC, eventtime, eventid, detection`;
+
+/**
+ * The sweep's partial results: each principal's run of events of a detection within one account,
+ * region, delivery day and date (a burst as far as those events go; an event detection's event
+ * alone), with what joining runs into bursts needs: first and last time, the event ids,
+ * resources and services as lists, the first event's columns and the first five events. The
+ * server keeps those of each compacted month, made once with every detection asked, and answers
+ * a sweep from them and the raw days' (bench/scan/README.md, "kept runs").
+ */
+const RUNS = `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+    account, region, day, principal,
+    min(eventtime) AS first_seen, max(eventtime) AS last_seen, min(t) AS first_t, max(t) AS last_t,
+    list(DISTINCT eventid) AS eventids,
+    list(DISTINCT resource_touched) FILTER (WHERE resource_touched IS NOT NULL) AS resources,
+    list(DISTINCT eventsource) FILTER (WHERE eventsource IS NOT NULL) AS services,
+    count(DISTINCT eventid) AS n_events,
+    count(DISTINCT resource_touched) AS n_resources,
+    count(DISTINCT eventsource) AS n_services,
+    ${first('eventid')} AS eventid,
+    ${first('eventname')} AS eventname,
+    ${first('useridentity.arn')} AS principal_arn,
+    ${first('sourceipaddress')} AS source_ip,
+    ${first('errorcode')} AS errorcode,
+    ${first('event_summary')} AS event_summary,
+    list(DISTINCT struct_pack(t := t, id := eventid)) FILTER (WHERE event_rank <= 5) AS samples,
+    concat_ws(',', ${[1, 2, 3, 4, 5].map(sample).join(', ')}) AS sample_event_ids
+  FROM ranked
+  GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+    account, region, day, substr(eventtime, 1, 10), principal, finding_key`;
+
+const BURST_KEY =
+  'detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services, account, principal';
+/**
+ * A burst's first event's `column`: that of the run whose first event is first. `arg_min_null`,
+ * not `arg_min`, which passes over a NULL (a first event with no error code took the next run's).
+ */
+const firstOf = (column: string) => `arg_min_null(${column}, struct_pack(a := first_t, b := eventid))`;
+
+/**
+ * The runs joined into the sweep's bursts. A run starts a new burst unless it starts within its
+ * detection's gap of the latest end before it (the same principal and detection): a run's events
+ * hold no longer gap, so runs that no such gap parts are one burst, whichever month, region or day
+ * each came from. Which runs join is found on a narrow projection (a window carries every column
+ * it is given: over the whole runs, lists included, it took 2.1 s of CPU on the bench's year, over
+ * these 0.6 s) and joined back by the run's name; a run alone in its burst keeps its own counts,
+ * and only the others' lists are merged. An event detection's finding is its event's, its
+ * duplicates (the same event delivered twice) taken together as the one statement takes them.
+ */
+const JOINED: Cte[] = [
+  {
+    name: 'reached',
+    sql: `SELECT partial_file, partial_row, detection, account, principal, first_t, eventid, d_gap_seconds,
+    max(last_t) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid
+      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+  FROM partials WHERE d_kind = 'aggregate'`,
+  },
+  {
+    name: 'started',
+    sql: `SELECT *, CASE WHEN first_t - reach <= d_gap_seconds THEN 0 ELSE 1 END AS starts FROM reached`,
+  },
+  {
+    name: 'flags',
+    sql: `SELECT partial_file, partial_row,
+    sum(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid ROWS UNBOUNDED PRECEDING) AS island,
+    starts = 1 AND coalesce(lead(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid) = 1, true) AS alone
+  FROM started`,
+  },
+  {
+    name: 'islands',
+    sql: `SELECT partials.*, flags.island, flags.alone FROM partials JOIN flags USING (partial_file, partial_row)`,
+  },
+  {
+    name: 'merged',
+    sql: `SELECT ${BURST_KEY}, first_seen, last_seen, last_t - first_t AS span_seconds, n_events AS events, n_resources AS distinct_resources,
+    n_services AS services, eventid, eventname, principal_arn, source_ip, region, errorcode, event_summary,
+    sample_event_ids
+  FROM islands WHERE alone
+  UNION ALL
+  SELECT ${BURST_KEY}, min(first_seen), max(last_seen), max(last_t) - min(first_t),
+    length(list_distinct(flatten(list(eventids)))),
+    length(list_distinct(flatten(list(resources)))),
+    length(list_distinct(flatten(list(services)))),
+    ${['eventid', 'eventname', 'principal_arn', 'source_ip', 'region', 'errorcode', 'event_summary'].map(firstOf).join(', ')},
+    array_to_string(list_transform(list_slice(list_sort(list_distinct(flatten(list(samples)))), 1, 5), s -> s.id), ',')
+  FROM islands WHERE NOT alone
+  GROUP BY ${BURST_KEY}, island
+  UNION ALL
+  SELECT ${BURST_KEY}, min(first_seen), max(last_seen), max(last_t) - min(first_t), 1, 0, 1, eventid, max(eventname), max(principal_arn),
+    max(source_ip), max(region), max(errorcode), max(event_summary), eventid
+  FROM partials WHERE d_kind = 'event'
+  GROUP BY ${BURST_KEY}, eventid`,
+  },
+];
+
+export const sweep = defineQuery({
+  name: 'sweep',
+  title: 'Every known attack technique looked for in one scan',
+  description:
+    "Runs every detection of GET /v1/detections (or those named in detections, at or above minSeverity) over the window in one scan, and returns one row per finding: the detection, its severity and MITRE ATT&CK techniques, the event, who acted and from where, and a sentence saying who did what to which resource. An aggregate detection's finding is a principal's burst over its threshold: the first event's columns, with first_seen, last_seen, events, distinct_resources and up to 5 sample event ids. Most severe first, then oldest first.",
+  parameters: z.strictObject({
+    detections: z.array(z.enum(NAMES)).min(1).max(NAMES.length).optional().describe('only these detections'),
+    minSeverity: z.enum(SEVERITIES).default('low').describe('only findings at least this severe'),
+  }),
+  bind: (p) => ({
+    detections: p.detections?.join(',') ?? '',
+    min_rank: integerValue(rankOf(p.minSeverity)),
+  }),
+  with: [...rankedSteps('detection, account, principal'), BURSTS],
+  sql: answer('bursts'),
+  partials: {
+    partial: {
+      with: rankedSteps('detection, account, principal, region, day, substr(eventtime, 1, 10)'),
+      sql: RUNS,
+    },
+    inclusive: { detections: '', min_rank: integerValue(rankOf('low')) },
+    asked: `d_rank >= params.min_rank AND (params.detections = '' OR strpos(concat(',', params.detections, ','), concat(',', detection, ',')) > 0)`,
+    combine: { with: JOINED, sql: answer('merged') },
+  },
   columns: [
     { name: 'detection', type: 'varchar' },
     { name: 'severity', type: 'varchar' },

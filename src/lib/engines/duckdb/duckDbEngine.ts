@@ -89,6 +89,8 @@ export interface DuckDbEngineOptions {
   readonly logsDir: string;
   /** The columnar store of compacted days; without one, every day is read raw. */
   readonly storeDir?: string | undefined;
+  /** Keep partial results beside the store (keptPartials.ts); on unless false. */
+  readonly keepPartials?: boolean;
   readonly resultsDir: string;
   readonly signer: LinkSigner;
   /** Base URL of the server that serves the download route, for the links it signs. */
@@ -225,6 +227,7 @@ export class DuckDbEngine implements QueryEngine {
       files,
       logsDir: options.logsDir,
       storeDir: options.storeDir,
+      keepPartials: options.keepPartials ?? true,
       timeoutMs: options.timeoutMs ?? 30 * 60_000,
       verifyIntegrity: options.verifyIntegrity,
     };

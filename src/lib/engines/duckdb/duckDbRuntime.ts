@@ -65,6 +65,7 @@ export const createDuckDbRuntime = async (
   const engine = await DuckDbEngine.create({
     logsDir: config.TRAILHOUND_LOGS_DIR,
     storeDir: config.TRAILHOUND_STORE_DIR,
+    keepPartials: config.TRAILHOUND_KEEP_PARTIALS === 'on',
     resultsDir: config.TRAILHOUND_RESULTS_DIR,
     signer,
     publicUrl: config.TRAILHOUND_PUBLIC_URL,

@@ -23,6 +23,7 @@ import {
 } from '../queryEngine.js';
 import type { ActiveExecution } from './activeExecution.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
+import { keptPartialsOf } from './keptPartials.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 import { runStatement } from './runStatement.js';
 
@@ -32,6 +33,8 @@ export interface RunContext {
   readonly files: ResultFileSystem;
   readonly logsDir: string;
   readonly storeDir: string | undefined;
+  /** Keep partial results beside the store, and answer from them (keptPartials.ts). */
+  readonly keepPartials: boolean;
   readonly timeoutMs: number;
   readonly verifyIntegrity?: IntegrityVerifier | undefined;
 }
@@ -236,6 +239,7 @@ export const runExecution = async (
           saved = save(settled);
         },
       },
+      keptPartialsOf(context),
     );
     const unsaved = await (saved ?? save(plan));
     if (unsaved) throw unsaved;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { logger } from '../../logging/logger.js';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
 import { createCloudTrailViews, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
@@ -12,6 +13,7 @@ import { readJsonSizes } from '../../store/duckdb/logFiles.js';
 import { type ScanPlan, withoutCostlierUnits } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest } from '../queryEngine.js';
 import { csvLinesSql, knownColumnTypes, rememberColumnTypes } from './csvLines.js';
+import { defineKeptPartials, makePartials, readsKeptPartials, settlePartials } from './keptPartials.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
@@ -97,34 +99,118 @@ const prepareLines = async (
   return { prepared: await connection.prepare(lines ?? sql), lines: lines !== undefined };
 };
 
+interface RunOutput {
+  readonly files: ResultFileSystem;
+  readonly target: ResultFiles;
+}
+
+interface RunHooks {
+  readonly checkpoint: () => void;
+  readonly onScanned: (bytes: number, settled: ScanPlan) => void;
+}
+
+/** The statement, its values bound, its rows written to the result files. @returns their number. */
+const writeRows = async (
+  connection: DuckDBConnection,
+  statement: {
+    readonly sql: string;
+    readonly parameters: readonly string[];
+    readonly settings: readonly { readonly sql: string }[];
+  },
+  request: ExecutionRequest,
+  output: RunOutput,
+  checkpoint: () => void,
+): Promise<number> => {
+  const prepared = await prepareLines(connection, statement.sql, statement.settings);
+  statement.parameters.forEach((value, i) => {
+    prepared.prepared.bindVarchar(i + 1, value);
+  });
+  checkpoint();
+  return writeResultCsv(
+    output.files,
+    output.target,
+    request.columns,
+    await prepared.prepared.stream(),
+    checkpoint,
+    {
+      lines: prepared.lines,
+    },
+  );
+};
+
+/** The partials a request is answered from, with `kept` (the store's directory): see runStatement. */
+export const partialsOf = (
+  request: ExecutionRequest,
+  plan: ScanPlan,
+  kept: { readonly storeDir: string } | undefined,
+) => {
+  const { partials } = request.statement;
+  return kept && partials && plan.compacted.length > 0 && readsKeptPartials(request.window)
+    ? { ...partials, storeDir: kept.storeDir }
+    : undefined;
+};
+
+/** What an answer from partials reads (keptPartials.ts), counted as its execution counts it. */
+export const settleFromPartials = (
+  connection: DuckDBConnection,
+  plan: ScanPlan,
+  partials: NonNullable<ReturnType<typeof partialsOf>>,
+) => settlePartials(connection, plan, partials.making, partials.storeDir, COLUMN_NAMES);
+
 /**
  * Runs the request over the plan. `onScanned` hears the bytes scanned and the settled plan (what
  * is read, each file compacted or raw), before the rows are read; `checkpoint` may throw to stop.
+ * With `kept` (the store's directory), a query with partials over a window from midnight to
+ * midnight is answered from the partials kept for its compacted files (made first where they are
+ * not) and those of its raw days (keptPartials.ts).
  * @returns the number of result rows written to the result files.
  */
 export const runStatement = async (
   connection: DuckDBConnection,
   plan: ScanPlan,
   request: ExecutionRequest,
-  output: { files: ResultFileSystem; target: ResultFiles },
-  hooks: { checkpoint: () => void; onScanned: (bytes: number, settled: ScanPlan) => void },
+  output: RunOutput,
+  hooks: RunHooks,
+  kept?: { readonly storeDir: string },
 ): Promise<number> => {
-  const { settings, sql, parameters } = engineStatement(request.statement);
-  await applySettings(connection, settings);
-  const settled = await settlePlan(connection, plan, sql, parameters);
+  const partials = partialsOf(request, plan, kept);
+  if (partials) return runFromPartials(connection, plan, request, output, hooks, partials);
+  const statement = engineStatement(request.statement);
+  await applySettings(connection, statement.settings);
+  const settled = await settlePlan(connection, plan, statement.sql, statement.parameters);
   hooks.checkpoint();
   hooks.onScanned(settled.bytesScanned, settled.plan);
-  const statement = await prepareLines(connection, sql, settings);
-  parameters.forEach((value, i) => {
-    statement.prepared.bindVarchar(i + 1, value);
-  });
+  return writeRows(connection, statement, request, output, hooks.checkpoint);
+};
+
+/**
+ * The request answered from kept partials: those of each compacted file, made for every file
+ * that has none yet (the bytes of the columns that reads count as scanned), and those of the raw
+ * files, made in the answering statement itself (read whole, as raw files always are).
+ */
+const runFromPartials = async (
+  connection: DuckDBConnection,
+  plan: ScanPlan,
+  request: ExecutionRequest,
+  output: RunOutput,
+  hooks: RunHooks,
+  partials: NonNullable<ReturnType<typeof partialsOf>>,
+): Promise<number> => {
+  const settled = await settleFromPartials(connection, plan, partials);
   hooks.checkpoint();
-  return writeResultCsv(
-    output.files,
-    output.target,
-    request.columns,
-    await statement.prepared.stream(),
-    hooks.checkpoint,
-    { lines: statement.lines },
-  );
+  hooks.onScanned(settled.bytesScanned, plan);
+  if (settled.missing.length > 0) {
+    const started = performance.now();
+    const keptBytes = await makePartials(connection, partials.making, settled, hooks.checkpoint);
+    logger.info('partials made', {
+      files: settled.missing.length,
+      keptBytes,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+  await defineRelation(connection, { ...plan, compacted: [] });
+  await defineKeptPartials(connection, settled.kept, plan.compacted);
+  const statement = engineStatement(partials.combining);
+  await applySettings(connection, statement.settings);
+  return writeRows(connection, statement, request, output, hooks.checkpoint);
 };

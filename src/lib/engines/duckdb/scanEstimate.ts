@@ -6,13 +6,15 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { planScan, type ScanPlan } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
+import { keptPartialsOf } from './keptPartials.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
-import { settlePlan } from './runStatement.js';
+import { partialsOf, settleFromPartials, settlePlan } from './runStatement.js';
 
 const estimateScan = async (
   instance: DuckDBInstance,
   candidate: ScanPlan,
   request: ExecutionRequest,
+  kept: { readonly storeDir: string } | undefined,
 ): Promise<ScanEstimate> => {
   // Raw files are read whole: their sizes are the answer, and no statement need be planned.
   if (candidate.compacted.length === 0) {
@@ -21,6 +23,11 @@ const estimateScan = async (
   }
   const connection = await instance.connect();
   try {
+    const partials = partialsOf(request, candidate, kept);
+    if (partials) {
+      const { bytesScanned } = await settleFromPartials(connection, candidate, partials);
+      return { bytesScanned, files: candidate.raw.length + candidate.compacted.length, days: candidate.days };
+    }
     const { settings, sql, parameters } = engineStatement(request.statement);
     await applySettings(connection, settings);
     const { plan, bytesScanned } = await settlePlan(connection, candidate, sql, parameters, {
@@ -34,7 +41,12 @@ const estimateScan = async (
 
 export const estimateRequest = async (
   instance: DuckDBInstance,
-  dirs: { logsDir: string; storeDir: string | undefined },
+  dirs: { logsDir: string; storeDir: string | undefined; keepPartials: boolean },
   request: ExecutionRequest,
 ): Promise<ScanEstimate> =>
-  estimateScan(instance, await planScan(dirs.logsDir, dirs.storeDir, request.window), request);
+  estimateScan(
+    instance,
+    await planScan(dirs.logsDir, dirs.storeDir, request.window),
+    request,
+    keptPartialsOf(dirs),
+  );

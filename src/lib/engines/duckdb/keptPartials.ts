@@ -1,0 +1,222 @@
+/**
+ * Partial results kept beside the store, for a query that declares them (PartialsTemplate in
+ * buildStatement.ts: the sweep's runs). Those of a compacted file are made the first time a
+ * request reads it, over all of the file's events with the values that serve every request, and
+ * kept under `<store>/.partials/<digest>/`, at the file's own path: its name is new for every
+ * build, so a file compacted again has none kept until it is read. The digest is that of the
+ * making statement as DuckDB runs it: a change of the query (a detection added) makes new ones.
+ * A request is then answered from the kept partials of its compacted files and those of its raw
+ * days, made in its own statement. Only a window from midnight to midnight reads them: a kept
+ * row's events share one day, which such a window holds whole or not at all.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
+import { toSqlLiteral } from '../../sql/sqlLiteral.js';
+import type { TimeWindow } from '../../sql/timeWindow.js';
+import { createCloudTrailViews, literalPath } from '../../store/duckdb/cloudtrailRelation.js';
+import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
+import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
+import { applySettings, engineStatement } from './matchedEvents.js';
+
+type CompactedFile = ScanPlan['compacted'][number];
+
+/** Where the store keeps partials, apart from its months (whose files compaction collects). */
+const PARTIALS_DIR = '.partials';
+
+/** Where an engine keeps partial results, if it does: beside its store. */
+export const keptPartialsOf = (engine: {
+  readonly keepPartials: boolean;
+  readonly storeDir: string | undefined;
+}): { readonly storeDir: string } | undefined =>
+  engine.keepPartials && engine.storeDir ? { storeDir: engine.storeDir } : undefined;
+
+/** Whether a request over `window` may read kept partials: it starts and ends at midnight. */
+export const readsKeptPartials = (window: TimeWindow): boolean =>
+  window.from.endsWith('T00:00:00Z') && window.to.endsWith('T00:00:00Z');
+
+/** The digest partials are kept under: the making statement, as DuckDB runs it. */
+const partialsDigest = (making: Statement): string => {
+  const { settings, sql, parameters } = engineStatement(making);
+  return createHash('sha256')
+    .update(JSON.stringify([sql, parameters, settings]))
+    .digest('hex')
+    .slice(0, 16);
+};
+
+/** The kept partials of a compacted file. */
+const keptPathOf = (storeDir: string, digest: string, file: CompactedFile): string =>
+  path.join(storeDir, PARTIALS_DIR, digest, path.relative(storeDir, file.path));
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+const sizeOf = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => undefined,
+  );
+
+/** Where an answer's partials are kept, which of its compacted files have none yet, and what it reads. */
+export interface PartialsPlan {
+  readonly kept: { readonly storeDir: string; readonly digest: string };
+  readonly missing: readonly CompactedFile[];
+  /**
+   * The raw files' bytes, the kept partials', and those of the columns that making the missing
+   * ones reads: what the answer counts as scanned (the partials it makes are read back whole).
+   */
+  readonly bytesScanned: number;
+}
+
+/**
+ * What answering from kept partials reads over `plan`, with the partials made by `making` kept
+ * under `storeDir`. Leaves `cloudtrail_logs` defined over the compacted files whose partials are
+ * not kept (read whole), and the making statement's values set.
+ */
+export const settlePartials = async (
+  connection: DuckDBConnection,
+  plan: ScanPlan,
+  making: Statement,
+  storeDir: string,
+  columnNames: readonly string[],
+): Promise<PartialsPlan> => {
+  const kept = { storeDir, digest: partialsDigest(making) };
+  const sizes = await Promise.all(plan.compacted.map((f) => sizeOf(keptPathOf(storeDir, kept.digest, f))));
+  const missing = plan.compacted.filter((_, i) => sizes[i] === undefined);
+  let bytesScanned = plan.raw.reduce((sum, f) => sum + f.bytes, 0);
+  for (const size of sizes) bytesScanned += size ?? 0;
+  const views = createCloudTrailViews({
+    json: { paths: [], objectBytes: 1 << 20 },
+    parquet: {
+      days: { first: '0000/00/00', last: '9999/99/99' },
+      files: missing.map((f) => ({ path: f.path })),
+    },
+  });
+  for (const view of views) await connection.run(view);
+  const { settings, sql, parameters } = engineStatement(making);
+  await applySettings(connection, settings);
+  if (missing.length > 0) {
+    const columns = await parquetColumnsRead(connection, sql, parameters, columnNames, views.join(';\n'));
+    for (const f of missing) bytesScanned += bytesOfColumns(f.unit, columns);
+  }
+  return { kept, missing, bytesScanned };
+};
+
+/** The account and region a compacted file's path names (…/<account>/CloudTrail/<region>/YYYY/MM/<file>). */
+const partitionOf = (file: string): { account: string; region: string } => {
+  const parts = file.replaceAll('\\', '/').split('/');
+  return { account: parts.at(-6) ?? '', region: parts.at(-4) ?? '' };
+};
+
+const MADE = 'trailhound_partials_made';
+
+/**
+ * Makes and keeps the partials of the plan's missing files, on the connection settlePartials
+ * left, in one statement over all their events: its rows are told apart by account, region and
+ * delivery day, which name the file each came from. Each file's are written aside, then renamed
+ * into place (a reader sees them whole or not at all); a file with none is kept as a file of no
+ * rows, so that it is not made again.
+ * @returns the bytes of Parquet kept.
+ */
+export const makePartials = async (
+  connection: DuckDBConnection,
+  making: Statement,
+  { kept, missing }: PartialsPlan,
+  checkpoint: () => void,
+): Promise<number> => {
+  const units = missing.flatMap((f, unit) => {
+    const { account, region } = partitionOf(f.path);
+    return Object.keys(f.unit.days).map(
+      (day) => `(${toSqlLiteral(account)}, ${toSqlLiteral(region)}, ${toSqlLiteral(day)}, ${unit})`,
+    );
+  });
+  const { sql, parameters } = engineStatement(making);
+  const prepared = await connection.prepare(
+    `CREATE OR REPLACE TEMP TABLE ${MADE} AS
+SELECT made.*, units.unit FROM (
+${sql}
+) AS made
+JOIN (VALUES ${units.join(', ')}) AS units (unit_account, unit_region, unit_day, unit)
+  ON made.account = units.unit_account AND made.region = units.unit_region AND made.day = units.unit_day`,
+  );
+  parameters.forEach((value, i) => {
+    prepared.bindVarchar(i + 1, value);
+  });
+  checkpoint();
+  await prepared.run();
+  checkpoint();
+  const dir = path.join(kept.storeDir, PARTIALS_DIR, kept.digest);
+  const aside = path.join(dir, `.making-${randomUUID()}`);
+  await mkdir(aside, { recursive: true, mode: 0o700 });
+  let keptBytes = 0;
+  try {
+    await connection.run(
+      `COPY ${MADE} TO ${literalPath(aside)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (unit))`,
+    );
+    for (const [unit, file] of missing.entries()) {
+      const target = keptPathOf(kept.storeDir, kept.digest, file);
+      const written = path.join(aside, `unit=${unit}`);
+      const parts = (await readdir(written).catch(() => [])).map((name) => path.join(written, name));
+      const single = path.join(aside, `${unit}.parquet`);
+      // One file a partition is what DuckDB writes; several are put in one, and none (the file has
+      // no partial) is kept as a file of no rows.
+      const rows =
+        parts.length > 0
+          ? `SELECT * FROM read_parquet([${parts.map(literalPath).join(', ')}])`
+          : `SELECT * EXCLUDE (unit) FROM ${MADE} LIMIT 0`;
+      if (parts.length === 1) await rename(parts[0] as string, single);
+      else
+        await connection.run(`COPY (${rows}) TO ${literalPath(single)} (FORMAT parquet, COMPRESSION zstd)`);
+      await chmod(single, 0o600);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await rename(single, target);
+      keptBytes += (await stat(target)).size;
+      await removeSuperseded(path.dirname(target), path.dirname(file.path));
+    }
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${MADE}`).catch(() => undefined);
+    await rm(aside, { recursive: true, force: true });
+  }
+  return keptBytes;
+};
+
+/**
+ * Removes the partials kept for files no longer in the store's month directory `month`: the
+ * compaction removes a superseded file once no execution can still be reading it, and none then
+ * reads its partials either.
+ */
+const removeSuperseded = async (keptDir: string, month: string): Promise<void> => {
+  for (const name of await readdir(keptDir).catch(() => [])) {
+    if (/^part-.*\.parquet$/.test(name) && !(await exists(path.join(month, name)))) {
+      await rm(path.join(keptDir, name), { force: true });
+    }
+  }
+};
+
+/**
+ * Defines KEPT_PARTIALS over the kept partials of `files`: each file's for the days the plan
+ * reads from it, with `partial_file` and `partial_row` naming each row.
+ */
+export const defineKeptPartials = async (
+  connection: DuckDBConnection,
+  kept: { readonly storeDir: string; readonly digest: string },
+  files: readonly CompactedFile[],
+): Promise<void> => {
+  const read = (paths: readonly string[], where: string) =>
+    `SELECT * EXCLUDE (filename, file_row_number), filename AS partial_file, file_row_number AS partial_row
+FROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true, file_row_number = true)${where}`;
+  const paths = files.map((f) => keptPathOf(kept.storeDir, kept.digest, f));
+  const whole = paths.filter((_, i) => files[i]?.only === undefined);
+  const reads = [
+    ...(whole.length > 0 ? [read(whole, '')] : []),
+    ...files.flatMap((f, i) =>
+      f.only ? [read([paths[i] as string], `\nWHERE day IN (${f.only.map(toSqlLiteral).join(', ')})`)] : [],
+    ),
+  ];
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${KEPT_PARTIALS} AS\n${reads.join('\nUNION ALL\n')}`);
+};

@@ -1,0 +1,252 @@
+/**
+ * The sweep answered from kept partials (src/lib/engines/duckdb/keptPartials.ts) gives the rows
+ * its one statement gives, on a week generated from the bundled real records by the scan bench's
+ * generator: two accounts, two regions, files delivered after midnight and after the month's end,
+ * and bursts that run across regions and days, so that runs made apart are joined. The one
+ * statement is itself checked against the raw records (sweep.test.ts and the contract suites).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compactStore } from '../../src/lib/store/duckdb/compactStore.js';
+import { collectMonthGarbage } from '../../src/lib/store/duckdb/compactUnit.js';
+import { monthDir, readManifest } from '../../src/lib/store/duckdb/monthManifest.js';
+import { runToEnd } from '../helpers/apiClient.js';
+import type { RawRecord } from '../helpers/cloudtrailData.js';
+import { copyOfLogs } from '../helpers/logsCopy.js';
+import { INVICTUS_DAY } from '../helpers/queryHarness.js';
+import { duckDbTestRuntime, startTestServer, type TestServer } from '../helpers/testServer.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+let logsDir = '';
+let storeDir = '';
+const servers: TestServer[] = [];
+/** The server that keeps partials, and one that runs the sweep's one statement over the same store. */
+let kept: TestServer;
+let oneStatement: TestServer;
+
+beforeAll(async () => {
+  logsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-week-'));
+  // 2025-02-24 to 2025-03-02: February's and March's files, each month a file of its own.
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/scan/generateTrail.ts',
+      '--out',
+      logsDir,
+      '--days',
+      '7',
+      '--records-per-day',
+      '6600',
+      '--end-day',
+      '2025-03-02',
+      '--jobs',
+      '1',
+    ],
+    { cwd: REPO, stdio: 'ignore' },
+  );
+  storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
+  await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+  const serve = async (keep: 'on' | 'off') => {
+    const server = await startTestServer(
+      await duckDbTestRuntime(logsDir, { TRAILHOUND_STORE_DIR: storeDir, TRAILHOUND_KEEP_PARTIALS: keep }),
+    );
+    servers.push(server);
+    return server;
+  };
+  kept = await serve('on');
+  oneStatement = await serve('off');
+}, 180_000);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+const partialsDir = () => path.join(storeDir, '.partials');
+/** The kept partial files, by path under .partials/<digest>/. */
+const keptFiles = async (): Promise<string[]> => {
+  const entries = await readdir(partialsDir(), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
+    .map((e) => path.relative(partialsDir(), path.join(e.parentPath, e.name)))
+    .sort();
+};
+
+const sweep = (from: string, to: string, extra: Record<string, unknown> = {}) => ({
+  query: 'sweep',
+  parameters: {},
+  from,
+  to,
+  ...extra,
+});
+
+/** Both servers' answers to `request`, which must be the same rows, in the same order. */
+const bothAnswer = async (request: Record<string, unknown>) => {
+  const fromKept = await runToEnd(kept.baseUrl, request);
+  const fromOne = await runToEnd(oneStatement.baseUrl, request);
+  expect(fromKept.execution.body.state, JSON.stringify(fromKept.execution.body.error)).toBe('SUCCEEDED');
+  expect(fromOne.execution.body.state).toBe('SUCCEEDED');
+  expect(fromKept.rows).toEqual(fromOne.rows);
+  return fromKept;
+};
+
+const WEEK = ['2025-02-24T00:00:00Z', '2025-03-03T00:00:00Z'] as const;
+
+/** An event's place in the sweep's order: its time, then its id. */
+const order = (r: RawRecord) => `${String(r.eventTime)} ${String(r.eventID)}`;
+
+describe('the sweep from kept partials', () => {
+  it('makes the partials of every compacted file on its first answer, reads them on the next, and gives the one statement’s rows both times', async () => {
+    expect(await keptFiles()).toEqual([]);
+    const first = await bothAnswer(sweep(...WEEK));
+    const files = await keptFiles();
+    // A file for each month of each account and region: 2 x 2 x 2.
+    expect(files).toHaveLength(8);
+    expect(
+      files.every((f) =>
+        /^[0-9a-f]{16}\/AWSLogs\/\d{12}\/CloudTrail\/[a-z0-9-]+\/2025\/0[23]\/part-/.test(f),
+      ),
+    ).toBe(true);
+    const made = await Promise.all(files.map((f) => stat(path.join(partialsDir(), f))));
+    expect(made.every((s) => (s.mode & 0o777) === 0o600)).toBe(true);
+    expect(first.rows.length).toBeGreaterThan(100);
+
+    const again = await bothAnswer(sweep(...WEEK));
+    expect(again.rows).toEqual(first.rows);
+    const reread = await Promise.all(files.map((f) => stat(path.join(partialsDir(), f))));
+    expect(reread.map((s) => s.mtimeMs)).toEqual(made.map((s) => s.mtimeMs));
+    // What it read: the kept files, not the store's columns.
+    const bytes = made.reduce((sum, s) => sum + s.size, 0);
+    expect(again.execution.body.statistics.bytesScanned).toBe(bytes);
+  });
+
+  it('joins runs kept apart (another region, another day) into the one burst the one statement counts', async () => {
+    const { rows } = await bothAnswer(sweep(...WEEK));
+    const bursts = rows.filter((r) => r.detection === 'discovery-burst');
+    expect(bursts.length).toBeGreaterThan(0);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const glob = path.join(partialsDir(), '*', 'AWSLogs', '**', '*.parquet');
+      let joined = 0;
+      for (const burst of bursts) {
+        const prepared = await connection.prepare(
+          `SELECT count(*), sum(n_events), count(DISTINCT region) FROM read_parquet('${glob}')
+           WHERE detection = 'discovery-burst' AND principal = $1 AND account = $2
+             AND first_seen >= $3 AND last_seen <= $4`,
+        );
+        prepared.bindVarchar(1, String(burst.principal));
+        prepared.bindVarchar(2, String(burst.account));
+        prepared.bindVarchar(3, String(burst.first_seen));
+        prepared.bindVarchar(4, String(burst.last_seen));
+        const [[runs, events]] = (await prepared.runAndReadAll()).getRows() as [[bigint, bigint]];
+        // The burst's events are its runs' (each event is in one run).
+        expect(Number(events), JSON.stringify(burst)).toBe(Number(burst.events));
+        if (runs > 1n) joined += 1;
+      }
+      expect(joined).toBeGreaterThan(0);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it.each([
+    ['three days across the month’s end', sweep('2025-02-27T00:00:00Z', '2025-03-02T00:00:00Z')],
+    ['one day', sweep('2025-03-01T00:00:00Z', '2025-03-02T00:00:00Z')],
+    ['some detections, high and above', sweep(...WEEK, { parameters: { minSeverity: 'high' } })],
+    [
+      'two detections named',
+      sweep(...WEEK, { parameters: { detections: ['discovery-burst', 'console-login-failed'] } }),
+    ],
+    ['one account', sweep(...WEEK, { accounts: ['444455556666'] })],
+    ['one region', sweep(...WEEK, { regions: ['eu-west-1'] })],
+  ])('answers %s as the one statement does', async (_what, request) => {
+    await bothAnswer(request);
+  });
+
+  it('a window that does not start at midnight runs the one statement, and makes nothing', async () => {
+    await rm(partialsDir(), { recursive: true, force: true });
+    const answer = await bothAnswer(sweep('2025-02-25T06:30:00Z', '2025-02-28T00:00:00Z'));
+    expect(answer.rows.length).toBeGreaterThan(0);
+    expect(await keptFiles()).toEqual([]);
+  });
+
+  it('reads a day whose files changed from the raw files, with the kept partials of the rest', async () => {
+    await bothAnswer(sweep(...WEEK));
+    const day = 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/02/26';
+    // A late file under a compacted day: that day is read raw until it is compacted again.
+    await writeFile(path.join(logsDir, day, 'late.json.gz'), gzipSync(JSON.stringify({ Records: [] })));
+    const mixed = await bothAnswer(sweep(...WEEK));
+    expect(mixed.execution.body.statistics.days.raw).toBeGreaterThan(0);
+    expect(mixed.execution.body.statistics.days.compacted).toBeGreaterThan(0);
+
+    // Compacted again, the month is a new file: its partials are made afresh, and those of the
+    // file it replaced are removed once the store has removed that file.
+    const month = monthDir(storeDir, { account: '111122223333', region: 'us-east-1', month: '2025/02' });
+    const before = (await readManifest(month))?.units.map((u) => u.parquet);
+    await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
+    const after = (await readManifest(month))?.units.map((u) => u.parquet);
+    expect(after).not.toEqual(before);
+    await collectMonthGarbage(month, 0);
+    const recompacted = await bothAnswer(sweep(...WEEK));
+    expect(recompacted.execution.body.statistics.days.raw).toBe(0);
+    const names = (await keptFiles()).filter((f) => f.includes('111122223333/CloudTrail/us-east-1/2025/02/'));
+    expect(names.map((f) => path.basename(f))).toEqual(after);
+  });
+});
+
+describe('a burst whose runs were kept apart', () => {
+  it('takes its first event’s columns from the run that starts it, an error code of none included', async () => {
+    // bert-jan's enumeration in the invictus simulation (1,867 calls, 11:54 to 12:34), its second
+    // part moved to a file of another region from the first call refused (11:57:16,
+    // InvocationDoesNotExist): one burst the one statement counts, from two runs kept apart.
+    const { logsDir: dir, storeDir: store } = await copyOfLogs('invictus-attack-simulation');
+    const trail = path.join(dir, 'AWSLogs/123837392027/CloudTrail');
+    const [name] = await readdir(path.join(trail, 'us-east-1/2023/07/10'));
+    const file = path.join(trail, 'us-east-1/2023/07/10', String(name));
+    const records = (
+      JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as { Records: RawRecord[] }
+    ).Records;
+    const discovery = records
+      .filter(
+        (r) => r.userIdentity?.userName === 'bert-jan' && /^(List|Describe|Get)/.test(String(r.eventName)),
+      )
+      .sort((a, b) => order(a).localeCompare(order(b)));
+    const refused = discovery.find((r) => r.errorCode !== undefined);
+    expect(discovery[0]?.errorCode).toBeUndefined();
+    expect(refused).toMatchObject({ eventTime: '2023-07-10T11:57:16Z', errorCode: 'InvocationDoesNotExist' });
+    const later = (r: RawRecord) => order(r) >= order(refused as RawRecord);
+    await writeFile(file, gzipSync(JSON.stringify({ Records: records.filter((r) => !later(r)) })));
+    await mkdir(path.join(trail, 'eu-west-1/2023/07/10'), { recursive: true });
+    await writeFile(
+      path.join(trail, 'eu-west-1/2023/07/10', String(name).replace('us-east-1', 'eu-west-1')),
+      gzipSync(JSON.stringify({ Records: records.filter(later) })),
+    );
+    await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
+    const serve = async (keep: 'on' | 'off') => {
+      const server = await startTestServer(
+        await duckDbTestRuntime(dir, { TRAILHOUND_STORE_DIR: store, TRAILHOUND_KEEP_PARTIALS: keep }),
+      );
+      servers.push(server);
+      return server;
+    };
+    const request = sweep(...INVICTUS_DAY, { parameters: { detections: ['discovery-burst'] } });
+    const fromKept = await runToEnd((await serve('on')).baseUrl, request);
+    const fromOne = await runToEnd((await serve('off')).baseUrl, request);
+    expect(fromKept.execution.body.statistics.days).toEqual({ compacted: 2, raw: 0 });
+    const burst = fromKept.rows.find((r) => r.principal === 'bert-jan');
+    expect(burst).toMatchObject({
+      eventid: discovery[0]?.eventID,
+      error_code: null,
+      first_seen: '2023-07-10T11:54:33Z',
+    });
+    expect(fromKept.rows).toEqual(fromOne.rows);
+  });
+});
