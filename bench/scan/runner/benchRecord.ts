@@ -57,8 +57,19 @@ export interface BenchRecord {
    * over these and the first, so one slow minute of a noisy machine does not decide them.
    */
   readonly recompactions: Pick<CompactionRecord, 'ms' | 'exitCode' | 'peakRssKb'>[];
-  /** The sweep of every detection over the window, on engine-store, in each run; and its row count. */
-  readonly sweep: { readonly ms: number[]; rows: number | null };
+  /**
+   * The sweep of every detection over the window, on engine-store: `ms` in each run, read as
+   * pages, and `csvMs` read as the CSV download; `firstMs` the first sweep, after the warm-up,
+   * which makes the store's kept runs; and its row count. `heldCsvMs`: principal-activity on
+   * engine-store in each run, read as the CSV download.
+   */
+  readonly sweep: {
+    readonly ms: number[];
+    readonly csvMs: number[];
+    firstMs: number | null;
+    rows: number | null;
+    readonly heldCsvMs: number[];
+  };
   goals: Goal[];
 }
 
@@ -108,6 +119,6 @@ export const newRecord = (fields: {
   errors: [],
   compaction: fields.compaction,
   recompactions: [],
-  sweep: { ms: [], rows: null },
+  sweep: { ms: [], csvMs: [], firstMs: null, rows: null, heldCsvMs: [] },
   goals: [],
 });

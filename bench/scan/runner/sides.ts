@@ -59,8 +59,12 @@ export interface QuestionSide {
   stop(): Promise<void>;
   /** Peak resident memory of the side's server, KiB, when it has one and it can be read. */
   peakRssKb(): number | undefined;
-  /** Engine sides: asks another query of the window, for its time and row count only. */
-  time?(query: string, parameters: Record<string, unknown>): Promise<{ ms: number; rows: number }>;
+  /** Engine sides: asks another query of the window, for its time and row count only, read as pages or the CSV. */
+  time?(
+    query: string,
+    parameters: Record<string, unknown>,
+    answer?: 'pages' | 'csv',
+  ): Promise<{ ms: number; rows: number }>;
 }
 
 export interface Window {
@@ -105,9 +109,13 @@ export const engineSide = (
     },
     stop: async () => server?.stop(),
     peakRssKb: () => server?.peakRssKb(),
-    time: async (query, parameters) => {
-      const answer = await askEngine(running().baseUrl, { query, parameters, ...window }, { timeoutMs });
-      return { ms: answer.ms, rows: answer.rows.length };
+    time: async (query, parameters, answer = 'pages') => {
+      const asked = await askEngine(
+        running().baseUrl,
+        { query, parameters, ...window },
+        { timeoutMs, answer },
+      );
+      return { ms: asked.ms, rows: asked.rowCount };
     },
     ask: async (question) => {
       const answer = await askEngine(
