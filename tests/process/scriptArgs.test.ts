@@ -22,7 +22,7 @@ const SCRIPTS = [
   ['bench:trail', 'bench/scan/generateTrail.ts'],
   ['bench:scan', 'bench/scan/runScanBench.ts'],
   ['bench:profile', 'bench/scan/profileQuestion.ts'],
-  ['bench:sweep-months', 'bench/scan/sweepByMonth.ts'],
+  ['bench:sweep-kept', 'bench/scan/sweepKept.ts'],
   ['bench:paging', 'bench/paging/runPagingBench.ts'],
   ['bench:estimate', 'bench/estimate/runEstimateBench.ts'],
   ['fuzz', 'tests/fuzz/runFuzz.ts'],

@@ -6,13 +6,10 @@
  * after it changes nothing a reader sees. S3 writes an object whole: a reader never sees half of one.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isAbsentObject } from '../aws/s3Absent.js';
+import { httpStatusOf, isAbsentObject } from '../aws/s3Absent.js';
 import type { CheckRecord, CheckRecords } from './integrityChecks.js';
 
 const CHECKS_PREFIX = 'integrity-checks/';
-
-const statusOf = (error: unknown) =>
-  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 export class S3CheckRecords implements CheckRecords {
   constructor(
@@ -46,7 +43,7 @@ export class S3CheckRecords implements CheckRecords {
         await this.#put(`${record.checkId}.ended.json`, record, true);
         return true;
       } catch (error) {
-        const status = statusOf(error);
+        const status = httpStatusOf(error);
         if (status === 412) return false;
         if (status !== 409 || attempt === 3) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { httpStatusOf } from '../../aws/s3Absent.js';
 import { neutralizedCsv } from '../../results/csvForSpreadsheets.js';
 
 interface S3Location {
@@ -26,7 +27,7 @@ const exists = async (s3: S3Client, location: S3Location): Promise<boolean> => {
     await s3.send(new HeadObjectCommand(location));
     return true;
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     if ((error as Error).name === 'NotFound' || status === 404) return false;
     throw error;
   }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { isAbsentObject } from '../../aws/s3Absent.js';
+import { httpStatusOf, isAbsentObject } from '../../aws/s3Absent.js';
 
 export const LEASE_KEY = 'compaction/lease.json';
 
@@ -19,12 +19,8 @@ export interface Lease {
 export class LeaseHeldError extends Error {}
 
 const isPreconditionFailed = (error: unknown) => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    e.name === 'PreconditionFailed' ||
-    e.$metadata?.httpStatusCode === 412 ||
-    e.$metadata?.httpStatusCode === 409
-  );
+  const status = httpStatusOf(error);
+  return (error as { name?: string }).name === 'PreconditionFailed' || status === 412 || status === 409;
 };
 
 const put = async (
