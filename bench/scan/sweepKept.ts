@@ -1,8 +1,8 @@
 /**
  * The sweep over a store, in this process, on the code the server runs (runStatement): as its one
  * statement, then from the store's kept runs (src/lib/engines/duckdb/keptPartials.ts), first
- * making them (the store's kept runs of this catalog are removed first, so that their making is
- * timed from scratch), then reading them. Each answer's CSV is written as the server writes it,
+ * making them (the store's `.partials/` is removed first, so that their making is timed from
+ * scratch), then reading them. Each answer's CSV is written as the server writes it,
  * and the script fails unless every answer's CSV is the one statement's, byte for byte. It prints
  * the time of each, medians of `--runs`: what the server adds around them (planning the scan, the
  * pages) is the bench's to measure (runScanBench.ts).

@@ -218,10 +218,12 @@ const RUNS = `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_
 const BURST_KEY =
   'detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services, account, principal';
 /**
- * A burst's first event's `column`: that of the run whose first event is first. `arg_min_null`,
- * not `arg_min`, which passes over a NULL (a first event with no error code took the next run's).
+ * A burst's first event's `column`: the largest over the runs that start with it, as the one
+ * statement takes the largest over the first event's rows. Not `arg_min` over the runs, which
+ * passes over a NULL (a first event with no error code took the next run's) and takes one copy
+ * of an event delivered twice.
  */
-const firstOf = (column: string) => `arg_min_null(${column}, struct_pack(a := first_t, b := eventid))`;
+const firstOf = (column: string) => `max(CASE WHEN starts_island THEN ${column} END)`;
 
 /**
  * The runs joined into the sweep's bursts. A run starts a new burst unless it starts within its
@@ -240,7 +242,7 @@ const JOINED: Cte[] = [
     name: 'reached',
     sql: `SELECT partial_file, partial_row, detection, account, principal, first_t, eventid, d_gap_seconds,
     n_resources >= d_min_resources AND n_services >= d_min_services AS over,
-    max(last_t) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid
+    max(last_t) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid, partial_file, partial_row
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
   FROM partials WHERE d_kind = 'aggregate'`,
   },
@@ -251,8 +253,8 @@ const JOINED: Cte[] = [
   {
     name: 'flags',
     sql: `SELECT partial_file, partial_row, over,
-    sum(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid ROWS UNBOUNDED PRECEDING) AS island,
-    starts = 1 AND coalesce(lead(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid) = 1, true) AS alone
+    sum(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid, partial_file, partial_row ROWS UNBOUNDED PRECEDING) AS island,
+    starts = 1 AND coalesce(lead(starts) OVER (PARTITION BY detection, account, principal ORDER BY first_t, eventid, partial_file, partial_row) = 1, true) AS alone
   FROM started`,
   },
   {
@@ -263,8 +265,12 @@ const JOINED: Cte[] = [
   FROM partials SEMI JOIN (SELECT partial_file, partial_row FROM flags WHERE alone AND over) AS f USING (partial_file, partial_row)`,
   },
   {
+    // A burst's first event is the first run's first: every run that starts with a copy of it
+    // (the same event delivered twice) gives its columns, as the one statement takes them.
     name: 'joined',
-    sql: `SELECT partials.*, f.island
+    sql: `SELECT partials.*, f.island,
+    struct_pack(a := first_t, b := eventid) = min(struct_pack(a := first_t, b := eventid))
+      OVER (PARTITION BY detection, account, principal, f.island) AS starts_island
   FROM partials JOIN (SELECT partial_file, partial_row, island FROM flags WHERE NOT alone) AS f USING (partial_file, partial_row)`,
   },
   {
@@ -285,8 +291,9 @@ const JOINED: Cte[] = [
   UNION ALL
   SELECT detection, any_value(d_severity), any_value(d_rank), any_value(d_techniques), any_value(d_kind),
     any_value(d_min_resources), any_value(d_min_services), account, principal,
-    min(first_seen), max(last_seen), max(last_t) - min(first_t), 1, 0, 1, eventid, max(eventname), max(principal_arn),
-    max(source_ip), max(region), max(errorcode), max(event_summary), eventid
+    min(first_seen), max(last_seen), max(last_t) - min(first_t), count(DISTINCT eventid), 0, 1, eventid,
+    max(eventname), max(principal_arn), max(source_ip), max(region), max(errorcode), max(event_summary),
+    concat_ws(',', eventid)
   FROM partials WHERE d_kind = 'event'
   GROUP BY detection, account, principal, eventid`,
   },

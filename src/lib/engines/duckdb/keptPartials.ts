@@ -10,7 +10,7 @@
  * row's events share one day, which such a window holds whole or not at all.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
@@ -18,13 +18,12 @@ import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import type { TimeWindow } from '../../sql/timeWindow.js';
 import { createCloudTrailViews, literalPath } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
+import { literal as writeLiteral } from '../../store/duckdb/compactUnit.js';
+import { PARTIALS_DIR } from '../../store/duckdb/keptPartialsFiles.js';
 import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
 
 type CompactedFile = ScanPlan['compacted'][number];
-
-/** Where the store keeps partials, apart from its months (whose files compaction collects). */
-const PARTIALS_DIR = '.partials';
 
 /** Where an engine keeps partial results, if it does: beside its store. */
 export const keptPartialsOf = (engine: {
@@ -84,6 +83,12 @@ export interface PartialsPlan {
    * ones reads: what the answer counts as scanned (the partials it makes are read back whole).
    */
   readonly bytesScanned: number;
+  /**
+   * Whether making the missing partials reads more bytes than the raw files of the days the
+   * request reads from those files (a short window over a month with none kept): then the request
+   * runs its one statement and makes none, so that no execution reads more than the raw files.
+   */
+  readonly costlier: boolean;
 }
 
 /**
@@ -106,11 +111,13 @@ export const settlePartials = async (
   const views = await defineWholeFiles(connection, missing);
   const { settings, sql, parameters } = engineStatement(making);
   await applySettings(connection, settings);
+  let makingBytes = 0;
   if (missing.length > 0) {
     const columns = await parquetColumnsRead(connection, sql, parameters, columnNames, views);
-    for (const f of missing) bytesScanned += bytesOfColumns(f.unit, columns);
+    for (const f of missing) makingBytes += bytesOfColumns(f.unit, columns);
   }
-  return { kept, missing, bytesScanned };
+  const replaced = missing.reduce((sum, f) => sum + f.replaces.reduce((s, r) => s + r.bytes, 0), 0);
+  return { kept, missing, bytesScanned: bytesScanned + makingBytes, costlier: makingBytes > replaced };
 };
 
 /** The account and region a compacted file's path names (…/<account>/CloudTrail/<region>/YYYY/MM/<file>). */
@@ -203,7 +210,7 @@ JOIN (VALUES ${units.join(', ')}) AS units (unit_account, unit_region, unit_day,
   let keptBytes = 0;
   try {
     await connection.run(
-      `COPY ${MADE} TO ${literalPath(aside)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (unit))`,
+      `COPY ${MADE} TO ${writeLiteral(aside)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (unit))`,
     );
     for (const [unit, file] of missing.entries()) {
       const target = keptPathOf(kept.storeDir, kept.digest, file);
@@ -214,16 +221,15 @@ JOIN (VALUES ${units.join(', ')}) AS units (unit_account, unit_region, unit_day,
       // no partial) is kept as a file of no rows.
       const rows =
         parts.length > 0
-          ? `SELECT * FROM read_parquet([${parts.map(literalPath).join(', ')}])`
+          ? `SELECT * FROM read_parquet([${parts.map(literalPath).join(', ')}], hive_partitioning = false)`
           : `SELECT * EXCLUDE (unit) FROM ${MADE} LIMIT 0`;
       if (parts.length === 1) await rename(parts[0] as string, single);
       else
-        await connection.run(`COPY (${rows}) TO ${literalPath(single)} (FORMAT parquet, COMPRESSION zstd)`);
+        await connection.run(`COPY (${rows}) TO ${writeLiteral(single)} (FORMAT parquet, COMPRESSION zstd)`);
       await chmod(single, 0o600);
       await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-      await rename(single, target);
+      await keep(single, target);
       keptBytes += (await stat(target)).size;
-      await removeSuperseded(path.dirname(target), path.dirname(file.path));
     }
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${MADE}`).catch(() => undefined);
@@ -233,15 +239,19 @@ JOIN (VALUES ${units.join(', ')}) AS units (unit_account, unit_region, unit_day,
 };
 
 /**
- * Removes the partials kept for files no longer in the store's month directory `month`: the
- * compaction removes a superseded file once no execution can still be reading it, and none then
- * reads its partials either.
+ * Puts a made file in place unless another execution kept the same file's first: a file once
+ * kept is never replaced, since a statement reading it names its rows by their place in it, and
+ * two makings need not write them in the same order. A hard link is both atomic and exclusive; a
+ * file system without links gets a rename when the place is free.
  */
-const removeSuperseded = async (keptDir: string, month: string): Promise<void> => {
-  for (const name of await readdir(keptDir).catch(() => [])) {
-    if (/^part-.*\.parquet$/.test(name) && !(await exists(path.join(month, name)))) {
-      await rm(path.join(keptDir, name), { force: true });
-    }
+const keep = async (made: string, target: string): Promise<void> => {
+  try {
+    await link(made, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return;
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV'].includes(code)) throw error;
+    if (!(await exists(target))) await rename(made, target);
   }
 };
 
@@ -256,7 +266,7 @@ export const defineKeptPartials = async (
 ): Promise<void> => {
   const read = (paths: readonly string[], where: string) =>
     `SELECT * EXCLUDE (filename, file_row_number), filename AS partial_file, file_row_number AS partial_row
-FROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true, file_row_number = true)${where}`;
+FROM read_parquet([${paths.map(literalPath).join(', ')}], filename = true, file_row_number = true, hive_partitioning = false)${where}`;
   const paths = files.map((f) => keptPathOf(kept.storeDir, kept.digest, f));
   const whole = paths.filter((_, i) => files[i]?.only === undefined);
   const reads = [

@@ -138,31 +138,31 @@ const writeRows = async (
   );
 };
 
-/** The partials a request is answered from, with `kept` (the store's directory): see runStatement. */
-export const partialsOf = (
+/**
+ * The partials a request is answered from, and what that reads, with `kept` (the store's
+ * directory): a query with partials over a window from midnight to midnight that reads some
+ * compacted file, unless making the missing partials would read more than the raw files
+ * (keptPartials.ts). Leaves the connection as settlePartials does.
+ */
+export const partialsAnswer = async (
+  connection: DuckDBConnection,
   request: ExecutionRequest,
   plan: ScanPlan,
   kept: { readonly storeDir: string } | undefined,
 ) => {
   const { partials } = request.statement;
-  return kept && partials && plan.compacted.length > 0 && readsKeptPartials(request.window)
-    ? { ...partials, storeDir: kept.storeDir }
-    : undefined;
+  if (!kept || !partials || plan.compacted.length === 0 || !readsKeptPartials(request.window))
+    return undefined;
+  const settled = await settlePartials(connection, plan, partials.making, kept.storeDir, COLUMN_NAMES);
+  return settled.costlier ? undefined : { partials, settled };
 };
-
-/** What an answer from partials reads (keptPartials.ts), counted as its execution counts it. */
-export const settleFromPartials = (
-  connection: DuckDBConnection,
-  plan: ScanPlan,
-  partials: NonNullable<ReturnType<typeof partialsOf>>,
-) => settlePartials(connection, plan, partials.making, partials.storeDir, COLUMN_NAMES);
 
 /**
  * Runs the request over the plan. `onScanned` hears the bytes scanned and the settled plan (what
  * is read, each file compacted or raw), before the rows are read; `checkpoint` may throw to stop.
  * With `kept` (the store's directory), a query with partials over a window from midnight to
  * midnight is answered from the partials kept for its compacted files (made first where they are
- * not) and those of its raw days (keptPartials.ts).
+ * not, unless that reads more than the raw files) and those of its raw days (keptPartials.ts).
  * @returns the number of result rows written to the result files.
  */
 export const runStatement = async (
@@ -173,8 +173,8 @@ export const runStatement = async (
   hooks: RunHooks,
   kept?: { readonly storeDir: string },
 ): Promise<number> => {
-  const partials = partialsOf(request, plan, kept);
-  if (partials) return runFromPartials(connection, plan, request, output, hooks, partials);
+  const fromPartials = await partialsAnswer(connection, request, plan, kept);
+  if (fromPartials) return runFromPartials(connection, plan, request, output, hooks, fromPartials);
   const statement = engineStatement(request.statement);
   await applySettings(connection, statement.settings);
   const settled = await settlePlan(connection, plan, statement.sql, statement.parameters);
@@ -194,9 +194,8 @@ const runFromPartials = async (
   request: ExecutionRequest,
   output: RunOutput,
   hooks: RunHooks,
-  partials: NonNullable<ReturnType<typeof partialsOf>>,
+  { partials, settled }: NonNullable<Awaited<ReturnType<typeof partialsAnswer>>>,
 ): Promise<number> => {
-  const settled = await settleFromPartials(connection, plan, partials);
   hooks.checkpoint();
   hooks.onScanned(settled.bytesScanned, plan);
   if (settled.missing.length > 0) {

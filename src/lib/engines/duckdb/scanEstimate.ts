@@ -8,7 +8,7 @@ import { planScan, type ScanPlan } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest, ScanEstimate } from '../queryEngine.js';
 import { keptPartialsOf } from './keptPartials.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
-import { partialsOf, settleFromPartials, settlePlan } from './runStatement.js';
+import { partialsAnswer, settlePlan } from './runStatement.js';
 
 const estimateScan = async (
   instance: DuckDBInstance,
@@ -23,9 +23,9 @@ const estimateScan = async (
   }
   const connection = await instance.connect();
   try {
-    const partials = partialsOf(request, candidate, kept);
-    if (partials) {
-      const { bytesScanned } = await settleFromPartials(connection, candidate, partials);
+    const fromPartials = await partialsAnswer(connection, request, candidate, kept);
+    if (fromPartials) {
+      const { bytesScanned } = fromPartials.settled;
       return { bytesScanned, files: candidate.raw.length + candidate.compacted.length, days: candidate.days };
     }
     const { settings, sql, parameters } = engineStatement(request.statement);

@@ -17,6 +17,7 @@ import {
   readRecordsSql,
   STORE_COLUMNS_DIGEST,
 } from './cloudtrailRelation.js';
+import { removeSupersededPartials } from './keptPartialsFiles.js';
 import { type LogFile, readJsonSizes } from './logFiles.js';
 import {
   MANIFEST,
@@ -40,7 +41,7 @@ import { footerDigest } from './unitFile.js';
 const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, WRITE_BLOOM_FILTER false';
 
 /** A path to write to: COPY takes it as it is (it expands no glob characters). */
-const literal = (p: string) => toSqlLiteral(p.replaceAll('\\', '/'));
+export const literal = (p: string) => toSqlLiteral(p.replaceAll('\\', '/'));
 
 /** Where a unit is written before it is published; a name no reader ever opens. */
 export const buildingPath = async (storeDir: string, key: MonthKey): Promise<string> => {
@@ -189,8 +190,9 @@ const removeFirstLayoutDay = async (dir: string): Promise<void> => {
  * Removes what a month's directory holds beyond its manifest and the files it lists, once older
  * than `graceMs` (longer than any execution runs: one may still be reading a superseded file;
  * publishManifest dates a superseded file from when it was superseded),
- * and the day directories of the store's first layout. Removes nothing when the manifest exists
- * but cannot be read: its files may be current.
+ * and the day directories of the store's first layout, then the partials kept for files gone
+ * (keptPartialsFiles.ts). Removes nothing when the manifest exists but cannot be read: its files
+ * may be current.
  */
 export const collectMonthGarbage = async (
   dir: string,
@@ -223,5 +225,6 @@ export const collectMonthGarbage = async (
       removed += 1;
     }
   }
+  removed += await removeSupersededPartials(dir, graceMs, now);
   return removed;
 };
