@@ -55,6 +55,23 @@ const AGGREGATE_SUMMARIES = AGGREGATES.map(
 
 /** The first event of a finding's group: its value of `column`. */
 const first = (column: string) => `max(CASE WHEN event_rank = 1 THEN ${column} END)`;
+/**
+ * The first event's columns a finding shows, each `AS` its name, `also` (columns of the group in
+ * the one statement, keys of the runs) put after `source_ip`.
+ */
+const firstColumns = (also: readonly string[]) =>
+  [
+    ['eventid', 'eventid'],
+    ['eventname', 'eventname'],
+    ['useridentity.arn', 'principal_arn'],
+    ['sourceipaddress', 'source_ip'],
+    ...also.map((c) => [c, c]),
+    ['errorcode', 'errorcode'],
+    ['event_summary', 'event_summary'],
+  ]
+    .map(([column, name]) => `${first(String(column))} AS ${name}`)
+    .join(',\n    ');
+
 /** The k-th event id of a finding's group, in time order. */
 const sample = (k: number) => `max(CASE WHEN event_rank = ${k} THEN eventid END)`;
 
@@ -144,13 +161,7 @@ const BURSTS: Cte = {
     count(DISTINCT eventid) AS events,
     count(DISTINCT resource_touched) AS distinct_resources,
     count(DISTINCT eventsource) AS services,
-    ${first('eventid')} AS eventid,
-    ${first('eventname')} AS eventname,
-    ${first('useridentity.arn')} AS principal_arn,
-    ${first('sourceipaddress')} AS source_ip,
-    ${first('region')} AS region,
-    ${first('errorcode')} AS errorcode,
-    ${first('event_summary')} AS event_summary,
+    ${firstColumns(['region'])},
     concat_ws(',', ${[1, 2, 3, 4, 5].map(sample).join(', ')}) AS sample_event_ids
   FROM ranked
   GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services,
@@ -203,12 +214,7 @@ const RUNS = `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_
     count(DISTINCT eventid) AS n_events,
     count(DISTINCT resource_touched) AS n_resources,
     count(DISTINCT eventsource) AS n_services,
-    ${first('eventid')} AS eventid,
-    ${first('eventname')} AS eventname,
-    ${first('useridentity.arn')} AS principal_arn,
-    ${first('sourceipaddress')} AS source_ip,
-    ${first('errorcode')} AS errorcode,
-    ${first('event_summary')} AS event_summary,
+    ${firstColumns([])},
     list(DISTINCT struct_pack(t := t, id := eventid)) FILTER (WHERE event_rank <= 5) AS samples,
     concat_ws(',', ${[1, 2, 3, 4, 5].map(sample).join(', ')}) AS sample_event_ids
   FROM ranked

@@ -53,20 +53,22 @@ beforeAll(async () => {
   );
   storeDir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
   await compactStore({ logsDir, storeDir, closedAfterMs: 0 });
-  const serve = async (keep: 'on' | 'off') => {
-    const server = await startTestServer(
-      await duckDbTestRuntime(logsDir, { TRAILHOUND_STORE_DIR: storeDir, TRAILHOUND_KEEP_PARTIALS: keep }),
-    );
-    servers.push(server);
-    return server;
-  };
-  kept = await serve('on');
-  oneStatement = await serve('off');
+  kept = await serveOver(logsDir, storeDir, 'on');
+  oneStatement = await serveOver(logsDir, storeDir, 'off');
 }, 180_000);
 
 afterAll(async () => {
   for (const server of servers) await server.close();
 });
+
+/** A server over `logs` and `store`, keeping partials or not. */
+const serveOver = async (logs: string, store: string, keep: 'on' | 'off') => {
+  const server = await startTestServer(
+    await duckDbTestRuntime(logs, { TRAILHOUND_STORE_DIR: store, TRAILHOUND_KEEP_PARTIALS: keep }),
+  );
+  servers.push(server);
+  return server;
+};
 
 const partialsDir = () => path.join(storeDir, '.partials');
 /** The kept partial files, by path under .partials/<digest>/. */
@@ -213,13 +215,7 @@ describe('a short window over a month with none kept', () => {
     // grycap's February 2018: 19 days of one account and region, one file of the store.
     const { logsDir: dir, storeDir: store } = await copyOfLogs('grycap-research-account');
     await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
-    const serve = async (keep: 'on' | 'off') => {
-      const server = await startTestServer(
-        await duckDbTestRuntime(dir, { TRAILHOUND_STORE_DIR: store, TRAILHOUND_KEEP_PARTIALS: keep }),
-      );
-      servers.push(server);
-      return server;
-    };
+    const serve = (keep: 'on' | 'off') => serveOver(dir, store, keep);
     const [fromKept, fromOne] = [await serve('on'), await serve('off')];
     const kept = async () =>
       (await readdir(path.join(store, '.partials'), { recursive: true }).catch(() => [])).filter((f) =>
@@ -268,13 +264,7 @@ describe('a burst whose runs were kept apart', () => {
         gzipSync(JSON.stringify({ Records: other })),
       );
       await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
-      const serve = async (keep: 'on' | 'off') => {
-        const server = await startTestServer(
-          await duckDbTestRuntime(dir, { TRAILHOUND_STORE_DIR: store, TRAILHOUND_KEEP_PARTIALS: keep }),
-        );
-        servers.push(server);
-        return server;
-      };
+      const serve = (keep: 'on' | 'off') => serveOver(dir, store, keep);
       const request = sweep(...INVICTUS_DAY, { parameters: { detections: ['discovery-burst'] } });
       const fromKept = await runToEnd((await serve('on')).baseUrl, request);
       const fromOne = await runToEnd((await serve('off')).baseUrl, request);
