@@ -792,12 +792,16 @@ export const defineContractSuite = (engine: string, target: ContractTarget) => {
           expect(made.headers.get('location')).toBe(path);
           const listed = await call(base, 'GET', '/v1/watches');
           expect(listed.body.watches.map((w: { watchId: string }) => w.watchId)).toContain(made.body.watchId);
-          // Its first run is due at once; a run by request waits for it to end (409 meanwhile).
-          let run = await call(base, 'POST', `${path}/runs`);
-          for (let i = 0; run.status === 409 && i < 200; i += 1) {
+          // Its first run is due at once: the schedule starts it. Wait for it to end, so that the
+          // run by request below is the last (a run by request before the schedule's look would
+          // leave the first slot due, and the schedule would run it after).
+          let first = await call(base, 'GET', path);
+          for (let i = 0; (first.body.running || !first.body.lastRun) && i < 400; i += 1) {
             await new Promise((resolve) => setTimeout(resolve, 50));
-            run = await call(base, 'POST', `${path}/runs`);
+            first = await call(base, 'GET', path);
           }
+          expect(first.body.lastRun).toMatchObject({ trigger: 'schedule', state: 'SUCCEEDED' });
+          const run = await call(base, 'POST', `${path}/runs`);
           expect(run.status).toBe(202);
           const ended = await poll(base, run.body.executionId);
           expect(ended.body).toMatchObject({ label: `watch:${made.body.watchId}`, state: 'SUCCEEDED' });
