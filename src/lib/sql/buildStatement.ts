@@ -235,14 +235,14 @@ const partialsOf = (
       name: template.name,
       with: [
         ...partials.partial.with,
-        // The raw days' partials, made once and numbered once: `partials` reads them four times.
+        // The raw days' partials, made once and numbered once: `partials` is read more than once.
         {
           name: 'live',
-          sql: `SELECT *, 'live' AS partial_file, row_number() OVER () AS partial_row FROM (\n${partials.partial.sql}\n)`,
+          sql: `SELECT *, CAST(-1 AS BIGINT) AS partial_file, row_number() OVER () AS partial_row FROM (\n${partials.partial.sql}\n)`,
           materialized: true,
         },
         {
-          // Read where it is read (four times): DuckDB would otherwise materialize it whole.
+          // Read where it is read (the sweep reads it twice): DuckDB would otherwise materialize it whole.
           name: 'partials',
           materialized: false,
           sql: `SELECT * FROM ${KEPT_PARTIALS}
