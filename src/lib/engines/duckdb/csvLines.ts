@@ -30,8 +30,15 @@ const SAME_TEXT: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.UHUGEINT,
 ]);
 
-const field = (column: string) =>
-  `CASE WHEN ${column} IS NULL THEN '' ELSE '"' || replace(CAST(${column} AS VARCHAR), '"', '""') || '"' END`;
+/**
+ * A value as a quoted field. `replace` is asked only of a value that holds a quote: it copies
+ * every value it is given, and the sweep's year (77,225 rows of 18 columns) made its lines in 220
+ * ms with it on every value, 77 ms so (DuckDB alone, the same lines).
+ */
+const field = (column: string) => {
+  const text = `CAST(${column} AS VARCHAR)`;
+  return `CASE WHEN ${column} IS NULL THEN '' WHEN contains(${text}, '"') THEN concat('"', replace(${text}, '"', '""'), '"') ELSE concat('"', ${text}, '"') END`;
+};
 
 /**
  * The statement whose one column, `line`, is each row of `sql` as a CSV line, for a statement
