@@ -313,9 +313,25 @@ export const buildStatement = (
     window,
   };
   const statement = assemble(header, windowEvents(scope), parts, scope.parameters);
-  return template.partials
-    ? { ...statement, partials: partialsOf(template, template.partials, values, window, started) }
-    : statement;
+  const { partials } = template;
+  if (!partials) return statement;
+  // Built when an engine asks for them (the embedded engine over a store): Athena never does.
+  let built: NonNullable<Statement['partials']> | undefined;
+  const made = () => {
+    built ??= partialsOf(template, partials, values, window, started);
+    return built;
+  };
+  return {
+    ...statement,
+    partials: {
+      get making() {
+        return made().making;
+      },
+      get combining() {
+        return made().combining;
+      },
+    },
+  };
 };
 
 /**

@@ -19,7 +19,7 @@ import type { TimeWindow } from '../../sql/timeWindow.js';
 import { createCloudTrailViews, literalPath } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
 import { literal as writeLiteral } from '../../store/duckdb/compactUnit.js';
-import { PARTIALS_DIR } from '../../store/duckdb/keptPartialsFiles.js';
+import { exists, PARTIALS_DIR } from '../../store/duckdb/keptPartialsFiles.js';
 import type { ScanPlan } from '../../store/duckdb/scanPlan.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
 
@@ -48,12 +48,6 @@ const partialsDigest = (making: Statement): string => {
 /** The kept partials of a compacted file. */
 const keptPathOf = (storeDir: string, digest: string, file: CompactedFile): string =>
   path.join(storeDir, PARTIALS_DIR, digest, path.relative(storeDir, file.path));
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
 
 const sizeOf = (file: string) =>
   stat(file).then(

@@ -8,7 +8,8 @@ import path from 'node:path';
 
 export const PARTIALS_DIR = '.partials';
 
-const exists = (file: string) =>
+/** Whether a file or directory is there. */
+export const exists = (file: string): Promise<boolean> =>
   stat(file).then(
     () => true,
     () => false,
