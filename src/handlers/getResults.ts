@@ -86,32 +86,21 @@ const rowsUpToBound = async (
 };
 
 /**
- * A page of at most `limit` rows whose answer (`write` makes it) stays within MAX_BODY_BYTES
- * (Lambda answers 6 MB at most, and a larger answer is API Gateway's 502): a page over it is asked
- * again with fewer rows, in proportion, and its nextToken goes on from the last row it holds. One
- * row always goes in.
+ * A page of at most `limit` rows whose answer (`read` gives it, for a number of rows) stays
+ * within MAX_BODY_BYTES (Lambda answers 6 MB at most, and a larger answer is API Gateway's 502):
+ * a page over it is asked again with fewer rows, in proportion, and its nextToken goes on from
+ * the last row it holds. One row always goes in.
  */
-const pageWithinBound = async (
-  engine: QueryEngine,
-  executionId: string,
-  caller: Caller,
-  asked: { limit: number; nextToken: string | undefined },
-  write: (page: ResultPage) => string,
-): Promise<{ page: ResultPage; body: string }> => {
-  let rows = asked.limit;
+const pageWithinBound = async <P extends { readonly body: string; readonly rows: number }>(
+  limit: number,
+  read: (rows: number) => Promise<P>,
+): Promise<P> => {
+  let rows = limit;
   for (;;) {
-    const page = await engine.getResults(
-      executionId,
-      { limit: rows, ...(asked.nextToken ? { nextToken: asked.nextToken } : {}) },
-      caller,
-    );
-    const body = write(page);
-    const bytes = Buffer.byteLength(body);
-    if (bytes <= MAX_BODY_BYTES || page.rows.length <= 1) return { page, body };
-    rows = Math.max(
-      1,
-      Math.min(page.rows.length - 1, Math.floor((page.rows.length * MAX_BODY_BYTES * 0.9) / bytes)),
-    );
+    const page = await read(rows);
+    const bytes = Buffer.byteLength(page.body);
+    if (bytes <= MAX_BODY_BYTES || page.rows <= 1) return page;
+    rows = Math.max(1, Math.min(page.rows - 1, Math.floor((page.rows * MAX_BODY_BYTES * 0.9) / bytes)));
   }
 };
 
@@ -143,16 +132,23 @@ export const getResults = engineRoute({
       });
       return text(format, header + answer.body, answer.nextToken ? nextLink(answer.nextToken) : {});
     }
-    const asked = { limit: query.limit, nextToken: query.nextToken };
+    const from = query.nextToken ? { nextToken: query.nextToken } : {};
     if (format === 'application/json') {
-      const { body } = await pageWithinBound(engine, executionId, caller, asked, (page) =>
-        JSON.stringify(page),
-      );
+      // Its JSON text written by an engine that can (the embedded one), else the page stringified.
+      const { body } = await pageWithinBound(query.limit, async (limit) => {
+        if (engine.getResultsJson) {
+          const page = await engine.getResultsJson(executionId, { limit, ...from }, caller);
+          return { body: page.json, rows: page.rows };
+        }
+        const page = await engine.getResults(executionId, { limit, ...from }, caller);
+        return { body: JSON.stringify(page), rows: page.rows.length };
+      });
       return jsonText(200, body);
     }
     const execution = await engine.get(executionId, caller);
-    const { page, body } = await pageWithinBound(engine, executionId, caller, asked, (page) =>
-      markdownTable(
+    const { page, body } = await pageWithinBound(query.limit, async (limit) => {
+      const page = await engine.getResults(executionId, { limit, ...from }, caller);
+      const body = markdownTable(
         [
           `**${execution.query}**`,
           ...(execution.label ? [`case ${execution.label}`] : []),
@@ -162,8 +158,9 @@ export const getResults = engineRoute({
         ].join(' · '),
         page.columns,
         page.rows,
-      ),
-    );
+      );
+      return { page, body, rows: page.rows.length };
+    });
     return text('text/markdown', body, page.nextToken ? nextLink(page.nextToken, query.limit) : {});
   },
 });

@@ -84,6 +84,13 @@ export type ResultPage = Answer<typeof ResultPageSchema>;
 
 export type ResultLink = Answer<typeof ResultLinkSchema>;
 
+/** A page as its JSON text (what `JSON.stringify` gives of the ResultPage), with its row count. */
+export interface ResultPageJson {
+  readonly json: string;
+  readonly rows: number;
+  readonly nextToken?: string;
+}
+
 export interface ResultLinkOptions {
   readonly expiresInSeconds: number;
   /** Scheme and host the request came to, for engines that serve the link themselves. */
@@ -125,6 +132,16 @@ export interface QueryEngine {
     page: { limit: number; nextToken?: string },
     caller: Caller,
   ): Promise<ResultPage>;
+  /**
+   * The page getResults answers, as its JSON text, on an engine that writes it without making
+   * its rows first (the embedded engine, from the CSV it keeps); absent elsewhere, where the
+   * route stringifies getResults' page. Same errors as getResults.
+   */
+  getResultsJson?(
+    executionId: string,
+    page: { limit: number; nextToken?: string },
+    caller: Caller,
+  ): Promise<ResultPageJson>;
   getResultsLink(executionId: string, options: ResultLinkOptions, caller: Caller): Promise<ResultLink>;
   /** @throws ExecutionStateError when the execution already ended. */
   cancel(executionId: string, caller: Caller): Promise<Execution>;

@@ -42,6 +42,7 @@ import type {
   ResultLink,
   ResultLinkOptions,
   ResultPage,
+  ResultPageJson,
   ScanEstimate,
 } from '../queryEngine.js';
 import { isTerminal } from '../queryEngine.js';
@@ -458,6 +459,13 @@ export class DuckDbEngine implements QueryEngine {
 
   async getResults(executionId: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
     return this.#pages.page(await this.#succeeded(executionId), page);
+  }
+
+  async getResultsJson(
+    executionId: string,
+    page: { limit: number; nextToken?: string },
+  ): Promise<ResultPageJson> {
+    return this.#pages.pageJson(await this.#succeeded(executionId), page);
   }
 
   async getResultsLink(executionId: string, options: ResultLinkOptions): Promise<ResultLink> {

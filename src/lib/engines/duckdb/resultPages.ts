@@ -7,9 +7,10 @@
 import type { Readable } from 'node:stream';
 import { ResultUnavailableError } from '../../errors.js';
 import { readCsvRows } from '../../results/csvFormat.js';
+import { csvRowsAsJson } from '../../results/csvRowsAsJson.js';
 import { decodePageToken, encodePageToken } from '../../results/pageToken.js';
 import { fromResultText } from '../../results/resultValues.js';
-import type { ResultPage } from '../queryEngine.js';
+import type { ResultPage, ResultPageJson } from '../queryEngine.js';
 import type { ExecutionStore, StoredExecution } from './executionStore.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 
@@ -109,19 +110,28 @@ export class ResultPages {
     return index;
   }
 
-  /** Rows `[first, last)` of the result, as text. */
-  async #rows(
-    executionId: string,
-    rowCount: number,
-    first: number,
-    last: number,
-  ): Promise<(string | null)[][]> {
-    if (last <= first) return [];
+  /** Rows `[first, last)` of the result, as their CSV lines. */
+  async #lines(executionId: string, rowCount: number, first: number, last: number): Promise<string> {
+    if (last <= first) return '';
     const index = await this.#index(executionId, rowCount);
     const at = async (row: number) =>
       (await this.#read(index, row * OFFSET_BYTES, (row + 1) * OFFSET_BYTES)).readDoubleLE(0);
     const [start, end] = await Promise.all([at(first), at(last)]);
-    return readCsvRows((await this.#read(this.store.csvPath(executionId), start, end)).toString('utf8'));
+    return (await this.#read(this.store.csvPath(executionId), start, end)).toString('utf8');
+  }
+
+  /** Which rows a page holds, `[first, last)`, and the token of the next, if any. */
+  #span(execution: StoredExecution, page: { limit: number; nextToken?: string }) {
+    const total = execution.rowCount ?? 0;
+    const offset = page.nextToken === undefined ? 0 : decodePageToken(execution.executionId, page.nextToken);
+    const first = Math.min(offset, total);
+    const last = Math.min(offset + page.limit, total);
+    return {
+      total,
+      first,
+      last,
+      ...(last < total ? { nextToken: encodePageToken(execution.executionId, last) } : {}),
+    };
   }
 
   /** The whole CSV, as a stream, once it is known to be whole (a download). */
@@ -132,14 +142,31 @@ export class ResultPages {
 
   async page(execution: StoredExecution, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
     const { executionId, columns } = execution;
-    const total = execution.rowCount ?? 0;
-    const offset = page.nextToken === undefined ? 0 : decodePageToken(executionId, page.nextToken);
-    const last = Math.min(offset + page.limit, total);
-    const texts = await this.#rows(executionId, total, Math.min(offset, total), last);
-    const rows = texts.map((values) =>
+    const { total, first, last, nextToken } = this.#span(execution, page);
+    const rows = readCsvRows(await this.#lines(executionId, total, first, last)).map((values) =>
       Object.fromEntries(columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
     );
-    const next = offset + rows.length;
-    return { columns, rows, ...(next < total ? { nextToken: encodePageToken(executionId, next) } : {}) };
+    return { columns, rows, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  /** The same page as its JSON text (`JSON.stringify` of `page`'s answer), written from the CSV. */
+  async pageJson(
+    execution: StoredExecution,
+    page: { limit: number; nextToken?: string },
+  ): Promise<ResultPageJson> {
+    const { executionId, columns } = execution;
+    const { total, first, last, nextToken } = this.#span(execution, page);
+    const rows = csvRowsAsJson(await this.#lines(executionId, total, first, last), columns);
+    const token = nextToken ? { nextToken } : {};
+    if (!rows) {
+      const whole = await this.page(execution, page);
+      return { json: JSON.stringify(whole), rows: whole.rows.length, ...token };
+    }
+    const next = nextToken ? `,"nextToken":${JSON.stringify(nextToken)}` : '';
+    return {
+      json: `{"columns":${JSON.stringify(columns)},"rows":[${rows.json}]${next}}`,
+      rows: rows.rows,
+      ...token,
+    };
   }
 }

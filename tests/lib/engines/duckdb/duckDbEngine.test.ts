@@ -207,4 +207,47 @@ describe('DuckDbEngine result pages', () => {
       paged.close();
     }
   });
+
+  it("writes each page's JSON text as the page stringified, the pages with values JSON escapes too", async () => {
+    // Rows 0 to 2,499: text with quotes, commas and Unicode; rows 1 to 3 of every 700 with a
+    // backslash, a tab or a line break (their pages are written the general way), every 9th
+    // NULL; a bigint past 2^53 stays text.
+    const { executionId } = await engine.start({
+      ...request(`SELECT i AS n,
+  CASE WHEN i % 9 = 0 THEN NULL
+    WHEN i % 700 = 1 THEN 'back\\slash ' || i WHEN i % 700 = 2 THEN 'tab' || chr(9) || i
+    WHEN i % 700 = 3 THEN 'two' || chr(10) || 'lines'
+    ELSE 'say "hi", ' || i || ' ✓ é' END AS s,
+  i % 2 = 0 AS even,
+  CASE WHEN i = 5 THEN 9007199254740993 ELSE i * 3 END AS big
+FROM range(2500) t(i) ORDER BY i`),
+      columns: [
+        { name: 'n', type: 'bigint' },
+        { name: 's', type: 'varchar' },
+        { name: 'even', type: 'boolean' },
+        { name: 'big', type: 'bigint' },
+      ],
+    });
+    await until(executionId, (e) => e.state === 'SUCCEEDED');
+    let token: string | undefined;
+    let pages = 0;
+    let rows = 0;
+    do {
+      const asked = { limit: 300, ...(token ? { nextToken: token } : {}) };
+      const page = await engine.getResults(executionId, asked);
+      const json = await engine.getResultsJson(executionId, asked);
+      expect(json).toEqual({
+        json: JSON.stringify(page),
+        rows: page.rows.length,
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+      });
+      rows += json.rows;
+      pages += 1;
+      token = page.nextToken;
+    } while (token);
+    expect({ pages, rows }).toEqual({ pages: 9, rows: 2500 });
+    const first = await engine.getResults(executionId, { limit: 10 });
+    expect(first.rows[5]).toEqual({ n: 5, s: 'say "hi", 5 ✓ é', even: false, big: '9007199254740993' });
+    expect(first.rows[1]).toEqual({ n: 1, s: 'back\\slash 1', even: false, big: 3 });
+  });
 });
