@@ -98,7 +98,8 @@ const pageWithinBound = async <P extends { readonly body: string; readonly rows:
   let rows = limit;
   for (;;) {
     const page = await read(rows);
-    const bytes = Buffer.byteLength(page.body);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most pages are known small without counting.
+    const bytes = page.body.length * 3 <= MAX_BODY_BYTES ? 0 : Buffer.byteLength(page.body);
     if (bytes <= MAX_BODY_BYTES || page.rows <= 1) return page;
     rows = Math.max(1, Math.min(page.rows - 1, Math.floor((page.rows * MAX_BODY_BYTES * 0.9) / bytes)));
   }
