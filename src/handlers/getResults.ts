@@ -135,7 +135,7 @@ export const getResults = engineRoute({
     }
     const from = query.nextToken ? { nextToken: query.nextToken } : {};
     if (format === 'application/json') {
-      // Its JSON text written by an engine that can (the embedded one), else the page stringified.
+      // Its JSON text written by the engine where it can, else the page stringified here.
       const { body } = await pageWithinBound(query.limit, async (limit) => {
         if (engine.getResultsJson) {
           const page = await engine.getResultsJson(executionId, { limit, ...from }, caller);

@@ -86,64 +86,87 @@ describe('the Markdown answer', () => {
 });
 
 describe('a JSON page', () => {
-  it('holds fewer rows than asked when they would pass the bound, and goes on from the last it holds', async () => {
-    // 1,000 rows of about 6 KB: 6 MB, over Lambda's answer.
-    const wide = Array.from({ length: 3000 }, (_, n) => ({ n, text: 'y'.repeat(6000) }));
-    const wideRuntime = {
-      ...runtime,
-      engine: {
-        ...runtime.engine,
-        getResults: async (_id: string, page: { limit: number; nextToken?: string }): Promise<ResultPage> => {
-          const from = page.nextToken ? Number(page.nextToken) : 0;
-          const to = from + page.limit;
-          return {
-            columns,
-            rows: wide.slice(from, to),
-            ...(to < wide.length ? { nextToken: String(to) } : {}),
-          };
-        },
-      } as unknown as QueryEngine,
-    };
-    const askWide = async (nextToken?: string) =>
-      httpHandler(getResults, async () => wideRuntime)(
+  // The page stringified by the route (Athena), or written as its JSON text by the engine (the
+  // embedded one): the same bound either way.
+  it.each([
+    ['stringified by the route', false],
+    ["written by the engine's getResultsJson", true],
+  ])(
+    'holds fewer rows than asked when they would pass the bound, and goes on from the last it holds (%s)',
+    async (_, asJson) => {
+      // 1,000 rows of about 6 KB: 6 MB, over Lambda's answer.
+      const wide = Array.from({ length: 3000 }, (_, n) => ({ n, text: 'y'.repeat(6000) }));
+      const widePage = async (
+        _id: string,
+        page: { limit: number; nextToken?: string },
+      ): Promise<ResultPage> => {
+        const from = page.nextToken ? Number(page.nextToken) : 0;
+        const to = from + page.limit;
+        return {
+          columns,
+          rows: wide.slice(from, to),
+          ...(to < wide.length ? { nextToken: String(to) } : {}),
+        };
+      };
+      let written = 0;
+      const wideRuntime = {
+        ...runtime,
+        engine: {
+          ...runtime.engine,
+          getResults: widePage,
+          ...(asJson
+            ? {
+                getResultsJson: async (id: string, page: { limit: number; nextToken?: string }) => {
+                  written += 1;
+                  const answer = await widePage(id, page);
+                  return { json: JSON.stringify(answer), rows: answer.rows.length };
+                },
+              }
+            : {}),
+        } as unknown as QueryEngine,
+      };
+      const askWide = async (nextToken?: string) =>
+        httpHandler(getResults, async () => wideRuntime)(
+          proxyEvent({
+            httpMethod: 'GET',
+            resource: '/v1/executions/{executionId}/results',
+            pathParameters: { executionId: EXECUTION },
+            headers: { Accept: 'application/json' },
+            queryStringParameters: { limit: '1000', ...(nextToken ? { nextToken } : {}) },
+          }),
+          lambdaContext(),
+        );
+      const seen: number[] = [];
+      let token: string | undefined;
+      do {
+        const answer = await askWide(token);
+        expect(answer.statusCode).toBe(200);
+        expect(Buffer.byteLength(answer.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+        const page = JSON.parse(answer.body) as { rows: { n: number }[]; nextToken?: string };
+        // Most of the bound is used: fewer rows only as the bound requires.
+        if (page.nextToken) expect(Buffer.byteLength(answer.body)).toBeGreaterThan(MAX_BODY_BYTES * 0.8);
+        seen.push(...page.rows.map((r) => r.n));
+        token = page.nextToken;
+      } while (token);
+      expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+      // A Markdown page is bounded by its own size (its escapes make it larger than the JSON).
+      const markdown = await httpHandler(getResults, async () => wideRuntime)(
         proxyEvent({
           httpMethod: 'GET',
           resource: '/v1/executions/{executionId}/results',
           pathParameters: { executionId: EXECUTION },
-          headers: { Accept: 'application/json' },
-          queryStringParameters: { limit: '1000', ...(nextToken ? { nextToken } : {}) },
+          headers: { Accept: 'text/markdown' },
+          queryStringParameters: { limit: '1000' },
         }),
         lambdaContext(),
       );
-    const seen: number[] = [];
-    let token: string | undefined;
-    do {
-      const answer = await askWide(token);
-      expect(answer.statusCode).toBe(200);
-      expect(Buffer.byteLength(answer.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
-      const page = JSON.parse(answer.body) as { rows: { n: number }[]; nextToken?: string };
-      // Most of the bound is used: fewer rows only as the bound requires.
-      if (page.nextToken) expect(Buffer.byteLength(answer.body)).toBeGreaterThan(MAX_BODY_BYTES * 0.8);
-      seen.push(...page.rows.map((r) => r.n));
-      token = page.nextToken;
-    } while (token);
-    expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-    // A Markdown page is bounded by its own size (its escapes make it larger than the JSON).
-    const markdown = await httpHandler(getResults, async () => wideRuntime)(
-      proxyEvent({
-        httpMethod: 'GET',
-        resource: '/v1/executions/{executionId}/results',
-        pathParameters: { executionId: EXECUTION },
-        headers: { Accept: 'text/markdown' },
-        queryStringParameters: { limit: '1000' },
-      }),
-      lambdaContext(),
-    );
-    expect(markdown.statusCode).toBe(200);
-    expect(Buffer.byteLength(markdown.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
-    expect(markdown.headers?.Link).toMatch(/limit=1000&nextToken=\d+>; rel="next"$/);
-    // Rows small enough: the page holds what was asked.
-    const small = JSON.parse((await ask('application/json', undefined, 1000)).body) as { rows: unknown[] };
-    expect(small.rows).toHaveLength(1000);
-  });
+      expect(markdown.statusCode).toBe(200);
+      expect(Buffer.byteLength(markdown.body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+      expect(markdown.headers?.Link).toMatch(/limit=1000&nextToken=\d+>; rel="next"$/);
+      expect(written > 0).toBe(asJson);
+      // Rows small enough: the page holds what was asked.
+      const small = JSON.parse((await ask('application/json', undefined, 1000)).body) as { rows: unknown[] };
+      expect(small.rows).toHaveLength(1000);
+    },
+  );
 });

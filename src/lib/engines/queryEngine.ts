@@ -88,7 +88,6 @@ export type ResultLink = Answer<typeof ResultLinkSchema>;
 export interface ResultPageJson {
   readonly json: string;
   readonly rows: number;
-  readonly nextToken?: string;
 }
 
 export interface ResultLinkOptions {

@@ -48,6 +48,24 @@ describe('csvRowsAsJson', () => {
     }
   });
 
+  it('gives way where an object would not keep the column names as they are: a name that is an array index, a name twice, no column', () => {
+    const line = toCsvLine(['a', 'b']);
+    for (const names of [
+      ['text', '7'],
+      ['0', 'text'],
+      ['text', 'text'],
+    ]) {
+      const odd = names.map((name) => ({ name, type: 'varchar' as const }));
+      expect(csvRowsAsJson(line, odd)).toBeUndefined();
+    }
+    expect(csvRowsAsJson('\n', [])).toBeUndefined();
+    // A name that only looks like a number stays in its place.
+    const kept = ['text', '07', '-1', '1.5'].map((name) => ({ name, type: 'varchar' as const }));
+    expect(csvRowsAsJson(toCsvLine(['a', 'b', 'c', 'd']), kept)?.json).toBe(
+      JSON.stringify(Object.fromEntries(kept.map((c, i) => [c.name, 'abcd'[i]]))),
+    );
+  });
+
   it('writes nothing for no rows', () => {
     expect(csvRowsAsJson('', columns)).toEqual({ json: '', rows: 0 });
   });

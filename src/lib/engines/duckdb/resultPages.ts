@@ -15,6 +15,12 @@ import type { ExecutionStore, StoredExecution } from './executionStore.js';
 import { OWNER_ONLY_FILE, type ResultFileSystem } from './resultFileSystem.js';
 
 const OFFSET_BYTES = 8;
+
+/** CSV lines as rows of typed values, by column name. */
+const typedRows = (lines: string, columns: StoredExecution['columns']) =>
+  readCsvRows(lines).map((values) =>
+    Object.fromEntries(columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
+  );
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
@@ -141,12 +147,13 @@ export class ResultPages {
   }
 
   async page(execution: StoredExecution, page: { limit: number; nextToken?: string }): Promise<ResultPage> {
-    const { executionId, columns } = execution;
     const { total, first, last, nextToken } = this.#span(execution, page);
-    const rows = readCsvRows(await this.#lines(executionId, total, first, last)).map((values) =>
-      Object.fromEntries(columns.map((c, i) => [c.name, fromResultText(values[i], c.type)])),
-    );
-    return { columns, rows, ...(nextToken ? { nextToken } : {}) };
+    const lines = await this.#lines(execution.executionId, total, first, last);
+    return {
+      columns: execution.columns,
+      rows: typedRows(lines, execution.columns),
+      ...(nextToken ? { nextToken } : {}),
+    };
   }
 
   /** The same page as its JSON text (`JSON.stringify` of `page`'s answer), written from the CSV. */
@@ -154,19 +161,21 @@ export class ResultPages {
     execution: StoredExecution,
     page: { limit: number; nextToken?: string },
   ): Promise<ResultPageJson> {
-    const { executionId, columns } = execution;
+    const { columns } = execution;
     const { total, first, last, nextToken } = this.#span(execution, page);
-    const rows = csvRowsAsJson(await this.#lines(executionId, total, first, last), columns);
-    const token = nextToken ? { nextToken } : {};
-    if (!rows) {
-      const whole = await this.page(execution, page);
-      return { json: JSON.stringify(whole), rows: whole.rows.length, ...token };
+    const lines = await this.#lines(execution.executionId, total, first, last);
+    const written = csvRowsAsJson(lines, columns);
+    if (!written) {
+      const rows = typedRows(lines, columns);
+      return {
+        json: JSON.stringify({ columns, rows, ...(nextToken ? { nextToken } : {}) }),
+        rows: rows.length,
+      };
     }
     const next = nextToken ? `,"nextToken":${JSON.stringify(nextToken)}` : '';
     return {
-      json: `{"columns":${JSON.stringify(columns)},"rows":[${rows.json}]${next}}`,
-      rows: rows.rows,
-      ...token,
+      json: `{"columns":${JSON.stringify(columns)},"rows":[${written.json}]${next}}`,
+      rows: written.rows,
     };
   }
 }

@@ -236,11 +236,7 @@ FROM range(2500) t(i) ORDER BY i`),
       const asked = { limit: 300, ...(token ? { nextToken: token } : {}) };
       const page = await engine.getResults(executionId, asked);
       const json = await engine.getResultsJson(executionId, asked);
-      expect(json).toEqual({
-        json: JSON.stringify(page),
-        rows: page.rows.length,
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      });
+      expect(json).toEqual({ json: JSON.stringify(page), rows: page.rows.length });
       rows += json.rows;
       pages += 1;
       token = page.nextToken;
