@@ -24,5 +24,11 @@ export const decodeToken = <T>(token: string, schema: z.ZodType<T>, refused?: st
 export const encodePageToken = (executionId: string, offset: number): string =>
   encodeToken({ e: executionId, o: offset });
 
-export const decodePageToken = (executionId: string, token: string): number =>
-  decodeToken(token, z.object({ e: z.literal(executionId), o: z.number().int().nonnegative() })).o;
+/** One schema for every page token (a schema made for each token is compiled for each one). */
+const PageCursorSchema = z.object({ e: z.string(), o: z.number().int().nonnegative() });
+
+export const decodePageToken = (executionId: string, token: string): number => {
+  const cursor = decodeToken(token, PageCursorSchema);
+  if (cursor.e !== executionId) throw new PageTokenError();
+  return cursor.o;
+};
