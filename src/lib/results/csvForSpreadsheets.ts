@@ -6,7 +6,7 @@
  * with a single quote, which spreadsheets show as text; a plain number such as `-1` is left as it
  * is. Both engines' downloads pass through here, so the file is the same whichever ran the query.
  */
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import { CSV_CELLS, toCsvLine } from './csvFormat.js';
@@ -22,6 +22,15 @@ const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 /** Characters a cell that would be a formula starts with (FORMULA_START). */
 const FORMULA_CODES = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
+
+/** The first record (the header): its fields, and its text, which the general way reads first. */
+interface FirstRecord {
+  count?: number;
+  text?: string;
+}
+
+/** A record not yet whole past this many characters is read the general way (no scan again). */
+const LONGEST_SCANNED = 1 << 20;
 
 /** What `scan` made of a text: the neutralized text of its whole records, and what is left. */
 interface Scanned {
@@ -40,7 +49,7 @@ interface Scanned {
  * a record not yet whole, or one that is not such CSV (a value not quoted, an empty line); a
  * record of other fields than the first (the header) throws.
  */
-const scan = (text: string, fields: { count?: number }): Scanned => {
+const scan = (text: string, fields: FirstRecord): Scanned => {
   const parts: string[] = [];
   let copied = 0;
   let record = 0;
@@ -80,7 +89,10 @@ const scan = (text: string, fields: { count?: number }): Scanned => {
       else if (separator === NEWLINE) break;
       else return stop(true);
     }
-    fields.count ??= count;
+    if (fields.count === undefined) {
+      fields.count = count;
+      fields.text = text.slice(record, at + 1);
+    }
     // As csv-parse does (CSV_CELLS), a record of other fields than the header's fails the stream.
     if (count !== fields.count)
       throw new Error(`a record of ${count} fields, where the header has ${fields.count}`);
@@ -93,42 +105,63 @@ const scan = (text: string, fields: { count?: number }): Scanned => {
   return stop(false);
 };
 
-/** CSV from `head` on, then the rest of `chunks`, each record read by csv-parse and neutralized. */
-async function* parsed(head: string, chunks: AsyncIterator<Buffer | string>, decoder: StringDecoder) {
+/**
+ * CSV from `head` on, then the rest of `chunks`, each record read by csv-parse and neutralized, as
+ * the old way read the whole file: csv-parse reads the first record (`first`, already written)
+ * before them, so that it takes its line ending and its fields as the whole file's, and that
+ * record is not written again.
+ */
+async function* parsed(
+  head: string,
+  chunks: AsyncIterator<Buffer | string>,
+  decoder: StringDecoder,
+  first: FirstRecord,
+) {
   async function* text() {
-    yield head;
+    yield (first.text ?? '') + head;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
       yield typeof next.value === 'string' ? next.value : decoder.write(next.value);
     }
     yield decoder.end();
   }
-  for await (const record of Readable.from(text()).pipe(parse(CSV_CELLS))) {
-    yield toCsvLine((record as (string | null)[]).map(neutralizeCell));
+  const parser = parse(CSV_CELLS);
+  // An error of either side (the source's, a malformed record) ends the loop below with it.
+  pipeline(Readable.from(text()), parser, () => undefined);
+  let skip = first.text !== undefined;
+  for await (const record of parser) {
+    if (skip) skip = false;
+    else yield toCsvLine((record as (string | null)[]).map(neutralizeCell));
   }
 }
 
 async function* neutralized(source: Readable) {
   const decoder = new StringDecoder('utf8');
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  const fields: { count?: number } = {};
+  const first: FirstRecord = {};
   let rest = '';
-  for (;;) {
-    const next = await chunks.next();
-    const chunk = next.done
-      ? decoder.end()
-      : typeof next.value === 'string'
-        ? next.value
-        : decoder.write(next.value);
-    const scanned = scan(rest + chunk, fields);
-    if (scanned.done) yield scanned.done;
-    rest = scanned.rest;
-    // What is not such CSV, or a last record cut short, is read the general way (which fails on
-    // a malformed record rather than passing it through).
-    if (scanned.other || (next.done && rest !== '')) {
-      yield* parsed(rest, chunks, decoder);
-      return;
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      const chunk = next.done
+        ? decoder.end()
+        : typeof next.value === 'string'
+          ? next.value
+          : decoder.write(next.value);
+      const scanned = scan(rest + chunk, first);
+      if (scanned.done) yield scanned.done;
+      rest = scanned.rest;
+      // What is not such CSV, a last record cut short, or a record too long to scan again as
+      // each chunk comes, is read the general way (which fails on a malformed record rather than
+      // passing it through).
+      if (scanned.other || (next.done && rest !== '') || rest.length > LONGEST_SCANNED) {
+        yield* parsed(rest, chunks, decoder, first);
+        return;
+      }
+      if (next.done) return;
     }
-    if (next.done) return;
+  } finally {
+    // Ended, failed, or left by its reader (a download stopped): the source is let go of at once.
+    source.destroy();
   }
 }
 
