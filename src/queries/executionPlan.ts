@@ -94,6 +94,19 @@ export type ExecutionPlanResult =
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 /**
+ * The problems of the parameters of a body that is malformed elsewhere (no `from`, a date that is
+ * not one), when it names a query of the catalog: so that one answer says every problem.
+ */
+const parameterProblemsOf = (rawBody: unknown): FieldProblem[] => {
+  if (typeof rawBody !== 'object' || rawBody === null) return [];
+  const { query: name, parameters = {} } = rawBody as { query?: unknown; parameters?: unknown };
+  const query = typeof name === 'string' ? findQuery(name) : undefined;
+  if (!query || typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return [];
+  const parsed = query.parseParameters(parameters);
+  return parsed.success ? [] : issuesToProblems(parsed.issues, '#/body/parameters');
+};
+
+/**
  * The plan for a request body, or every problem with it (pointers under `#/body`).
  * @throws UnknownQueryError when the body is well formed but names no query of the catalog.
  */
@@ -103,7 +116,12 @@ export const planExecution = (
   options: { now?: number; owner?: string | undefined } = {},
 ): ExecutionPlanResult => {
   const body = ExecutionBodySchema.safeParse(rawBody);
-  if (!body.success) return { ok: false, problems: issuesToProblems(body.error.issues, '#/body') };
+  if (!body.success) {
+    return {
+      ok: false,
+      problems: [...parameterProblemsOf(rawBody), ...issuesToProblems(body.error.issues, '#/body')],
+    };
+  }
   const query = findQuery(body.data.query);
   if (!query)
     throw new UnknownQueryError(

@@ -59,6 +59,16 @@ describe('planExecution', () => {
     });
   });
 
+  it("says the parameters' problems beside a missing `from`, in one answer", () => {
+    const planned = planExecution(
+      { query: 'sweep', parameters: { minSeverity: 'extreme' } },
+      { TRAILHOUND_MAX_WINDOW_DAYS: 366 },
+    );
+    expect(planned.ok).toBe(false);
+    if (planned.ok) return;
+    expect(planned.problems.map((p) => p.pointer)).toEqual(['#/body/parameters/minSeverity', '#/body/from']);
+  });
+
   it('throws UnknownQueryError, naming the known queries, for a well-formed body', () => {
     expect(() => planExecution({ ...body, query: 'no-such-query' }, limits)).toThrow(UnknownQueryError);
     expect(() => planExecution({ ...body, query: 'no-such-query' }, limits)).toThrow(/principal-activity/);
