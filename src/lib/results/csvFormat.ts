@@ -21,6 +21,16 @@ export const CSV_CELLS = {
 export const parseCsvRows = (csv: string): (string | null)[][] => parse(csv, { from_line: 2, ...CSV_CELLS });
 
 /**
+ * Where the quoted field that opens at `open` in CSV this module wrote closes: the index of its
+ * closing quote (a doubled quote inside is passed over), or -1 when the text ends first.
+ */
+export const closingQuote = (text: string, open: number): number => {
+  let end = text.indexOf('"', open + 1);
+  while (end >= 0 && text.charCodeAt(end + 1) === 0x22) end = text.indexOf('"', end + 2);
+  return end;
+};
+
+/**
  * The rows of CSV text this module wrote (toCsvLine): faster than a general parser, for result
  * pages. Every field is quoted or empty (NULL); quotes inside are doubled; a field may hold commas
  * and line breaks.

@@ -7,6 +7,7 @@
  * an object and stringifying the page took the server 370 ms of CPU (its profile); this, 205.
  */
 import type { ResultColumn } from '../engines/queryEngine.js';
+import { closingQuote } from './csvFormat.js';
 import { fromResultText } from './resultValues.js';
 
 const QUOTE = 0x22;
@@ -48,15 +49,12 @@ export const csvRowsAsJson = (
       const column = columns[c] as ResultColumn;
       let value = 'null';
       if (text.charCodeAt(i) === QUOTE) {
-        let end = text.indexOf('"', i + 1);
-        let doubled = false;
-        while (end >= 0 && text.charCodeAt(end + 1) === QUOTE) {
-          doubled = true;
-          end = text.indexOf('"', end + 2);
-        }
+        const end = closingQuote(text, i);
         if (end < 0) throw new Error('unterminated quoted field');
         // A line break inside the value: the row's end is further on, and JSON escapes it.
         if (end > rowEnd) return undefined;
+        // A doubled quote inside: the first quote after the opening one is not the closing one.
+        const doubled = text.indexOf('"', i + 1) !== end;
         if (column.type === 'varchar' && !doubled) value = text.slice(i, end + 1);
         else {
           const raw = text.slice(i + 1, end);
