@@ -71,13 +71,35 @@ const serveOver = async (logs: string, store: string, keep: 'on' | 'off') => {
 };
 
 const partialsDir = () => path.join(storeDir, '.partials');
-/** The kept partial files, by path under .partials/<digest>/. */
-const keptFiles = async (): Promise<string[]> => {
+/** The Parquet files under .partials/, by path under it. */
+const partialFiles = async (): Promise<string[]> => {
   const entries = await readdir(partialsDir(), { recursive: true, withFileTypes: true }).catch(() => []);
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.parquet'))
     .map((e) => path.relative(partialsDir(), path.join(e.parentPath, e.name)))
     .sort();
+};
+/** The kept partial files, by path under .partials/<digest>/: each compacted file's. */
+const keptFiles = async (): Promise<string[]> =>
+  (await partialFiles()).filter((f) => !f.includes('/reduced/'));
+/** The reduced partials: one file a month of an account, under .partials/<digest>/reduced/. */
+const reducedFiles = async (): Promise<string[]> =>
+  (await partialFiles()).filter((f) => f.includes('/reduced/'));
+
+/** The rows of `sql` over Parquet files, each `?` bound to a value of `values`. */
+const parquetRows = async (sql: string, values: readonly string[] = []): Promise<unknown[][]> => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const prepared = await connection.prepare(sql);
+    values.forEach((value, i) => {
+      prepared.bindVarchar(i + 1, value);
+    });
+    return (await prepared.runAndReadAll()).getRows();
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 };
 
 const sweep = (from: string, to: string, extra: Record<string, unknown> = {}) => ({
@@ -126,6 +148,110 @@ describe('the sweep from kept partials', () => {
     // What it read: the kept files, not the store's columns.
     const bytes = made.reduce((sum, s) => sum + s.size, 0);
     expect(again.execution.body.statistics.bytesScanned).toBe(bytes);
+  });
+
+  it('reads each month of an account it reads whole from its runs reduced: fewer rows, the same answer', async () => {
+    await bothAnswer(sweep(...WEEK));
+    const reduced = await reducedFiles();
+    // February and March of each account: their files are read whole (every day of them in the week).
+    expect(reduced).toHaveLength(4);
+    expect(
+      reduced.every((f) => /^[0-9a-f]{16}\/reduced\/\d{12}\/2025\/0[23]\/[0-9a-f]{16}\.parquet$/.test(f)),
+    ).toBe(true);
+    const modes = await Promise.all(reduced.map((f) => stat(path.join(partialsDir(), f))));
+    expect(modes.every((s) => (s.mode & 0o777) === 0o600)).toBe(true);
+    for (const file of reduced) {
+      const [digest, , account, year, month] = file.split('/');
+      const glob = path.join(
+        partialsDir(),
+        String(digest),
+        'AWSLogs',
+        String(account),
+        'CloudTrail',
+        '*',
+        String(year),
+        String(month),
+        '*.parquet',
+      );
+      const [[runs, aggregate, events]] = (await parquetRows(
+        `SELECT count(*), count(*) FILTER (WHERE d_kind = 'aggregate'), count(*) FILTER (WHERE d_kind = 'event') FROM read_parquet('${glob}')`,
+      )) as [[bigint, bigint, bigint]];
+      const [[kept, keptAggregate, keptEvents]] = (await parquetRows(
+        `SELECT count(*), count(*) FILTER (WHERE d_kind = 'aggregate'), count(*) FILTER (WHERE d_kind = 'event') FROM read_parquet('${path.join(partialsDir(), file)}')`,
+      )) as [[bigint, bigint, bigint]];
+      // Only runs of aggregate detections are left out, and most of them: those alone under their threshold.
+      expect(keptEvents, file).toBe(events);
+      expect(Number(keptAggregate), file).toBeLessThan(Number(aggregate) / 2);
+      expect(kept, file).toBe(keptAggregate + keptEvents);
+      expect(runs, file).toBe(aggregate + events);
+    }
+    // A window over whole months reads them as well.
+    await bothAnswer(sweep('2025-02-01T00:00:00Z', '2025-04-01T00:00:00Z'));
+    expect(await reducedFiles()).toEqual(reduced);
+  });
+
+  it('reads the runs of a month whole when a run of another source falls in its band, and joins them', async () => {
+    // A run of February that its reduction left out (alone in its burst, under its threshold)...
+    await bothAnswer(sweep(...WEEK));
+    const [reducedFebruary] = (await reducedFiles()).filter((f) => f.includes('/111122223333/2025/02/'));
+    const [digest] = String(reducedFebruary).split('/');
+    const keptGlob = path.join(
+      partialsDir(),
+      String(digest),
+      'AWSLogs/111122223333/CloudTrail/*/2025/02/*.parquet',
+    );
+    const [left] = (await parquetRows(
+      `SELECT k.region, k.day, k.eventid, k.first_seen, k.last_t, k.n_events, k.n_resources, k.n_services
+       FROM read_parquet('${keptGlob}') AS k
+       ANTI JOIN read_parquet('${path.join(partialsDir(), String(reducedFebruary))}') AS r
+         USING (detection, account, region, day, principal, first_t, last_t, eventid)
+       WHERE k.detection = 'discovery-burst'
+       ORDER BY k.first_t LIMIT 1`,
+    )) as [[string, string, string, string, number, bigint, bigint, bigint]];
+    expect(left).toBeDefined();
+    const [region, day, eventId, firstSeen, lastT, events, resources, services] = left as NonNullable<
+      typeof left
+    >;
+    expect(Number(resources) < 20 || Number(services) < 5).toBe(true);
+    // ...and its first event, whose principal 25 calls of 25 more APIs of 6 services repeat a
+    // minute after the run's end, delivered late (under March 1st, a compacted day, read raw since).
+    const dayDir = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail', region, day);
+    let first: RawRecord | undefined;
+    for (const name of await readdir(dayDir)) {
+      const { Records } = JSON.parse(
+        gunzipSync(await readFile(path.join(dayDir, name))).toString('utf8'),
+      ) as {
+        Records: RawRecord[];
+      };
+      first ??= Records.find((r) => r.eventID === eventId);
+    }
+    expect(first).toBeDefined();
+    const late = Array.from({ length: 25 }, (_, k) => ({
+      ...first,
+      eventID: `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
+      eventTime: new Date((lastT + 60 + k) * 1000).toISOString().replace('.000Z', 'Z'),
+      eventSource: `service${k % 6}.amazonaws.com`,
+      eventName: `ListThings${k}`,
+      errorCode: undefined,
+      errorMessage: undefined,
+    }));
+    const lateDir = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail', region, '2025/03/01');
+    const lateFile = path.join(lateDir, 'late-straggler.json.gz');
+    await writeFile(lateFile, gzipSync(JSON.stringify({ Records: late })));
+    try {
+      const { rows, execution } = await bothAnswer(sweep(...WEEK));
+      expect(execution.body.statistics.days.raw).toBeGreaterThan(0);
+      // The one burst the one statement counts: the run and the late calls (and any run they
+      // reach), from the run's start.
+      const burst = rows.find(
+        (r) =>
+          r.detection === 'discovery-burst' && r.account === '111122223333' && r.first_seen === firstSeen,
+      );
+      expect(burst?.eventid).toBe(eventId);
+      expect(Number(burst?.events)).toBeGreaterThanOrEqual(Number(events) + 25);
+    } finally {
+      await rm(lateFile, { force: true });
+    }
   });
 
   it('joins runs kept apart (another region, another day) into the one burst the one statement counts', async () => {

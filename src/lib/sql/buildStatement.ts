@@ -21,6 +21,13 @@ export interface Cte {
 
 /** The relation over the partial results an engine kept (PartialsTemplate), which it defines. */
 export const KEPT_PARTIALS = 'kept_partials';
+/**
+ * The relation over the bands of the reduced partials an engine reads (PartialsTemplate.reduce),
+ * which it defines: `partial_file` (the reduced file's), `account`, `band_start` and `band_end`.
+ */
+export const KEPT_BANDS = 'kept_bands';
+/** The error a combining statement raises when a partial row of another source meets a band. */
+export const BAND_MET = 'trailhound: a partial row meets the band of a reduced file';
 
 /**
  * A query whose answer can be put together from partial results, each over the events of one
@@ -45,6 +52,16 @@ interface PartialsTemplate {
    * `partial_row`) and `params`: the query's answer, the same rows as its one statement's.
    */
   readonly combine: { readonly with: readonly Cte[]; readonly sql: string };
+  /**
+   * How the partials of several files of one account (an engine reduces a month's) are reduced
+   * to fewer rows that combine, with any other rows, into the same answer, as long as no other
+   * row meets the band the reduction was given. `with` and `sql`: CTEs and SELECT over `partials`
+   * (the files' rows, named by `partial_file` and `partial_row`) and `params` (`band_start` and
+   * `band_end`, seconds since the epoch), giving the rows kept, in the partials' columns without
+   * the names. `meets`: a condition on a partial row `p` and a band `band` (KEPT_BANDS): whether
+   * `p` might combine with a row the reduction left out.
+   */
+  readonly reduce?: { readonly with: readonly Cte[]; readonly sql: string; readonly meets: string };
 }
 
 /** What a query contributes to its statement. */
@@ -100,7 +117,19 @@ export interface Statement {
    * with the inclusive values), and the one that answers from them (the request's values and
    * window, `kept_partials` and the partials of `events`).
    */
-  readonly partials?: { readonly making: Statement; readonly combining: Statement };
+  readonly partials?: {
+    readonly making: Statement;
+    readonly combining: Statement;
+    /**
+     * For partials that can be reduced: the statement reducing the rows of `kept_partials` to
+     * those the band leaves, and the combining statement that raises BAND_MET, before any row,
+     * when a row of another source meets a band of KEPT_BANDS.
+     */
+    readonly reduced?: {
+      readonly reducing: (band: { readonly start: number; readonly end: number }) => Statement;
+      readonly combining: Statement;
+    };
+  };
 }
 
 interface StatementParts {
@@ -230,44 +259,81 @@ const partialsOf = (
     partials.inclusive,
     EVERY_INSTANT,
   );
-  const combining = buildStatement(
-    {
-      name: template.name,
-      with: [
-        ...partials.partial.with,
-        // The raw days' partials, made once and numbered once: `partials` is read more than once.
-        {
-          name: 'live',
-          sql: `SELECT *, CAST(-1 AS BIGINT) AS partial_file, row_number() OVER () AS partial_row FROM (\n${partials.partial.sql}\n)`,
-          materialized: true,
-        },
-        {
-          // Read where it is read (the sweep reads it twice): DuckDB would otherwise materialize it whole.
-          name: 'partials',
-          materialized: false,
-          sql: `SELECT * FROM ${KEPT_PARTIALS}
+  const asked = `SELECT * FROM ${KEPT_PARTIALS}
   WHERE ${PARTIALS_SCOPE}
-    AND (${partials.asked})
+    AND (${partials.asked})`;
+  /** The answer from the kept partials and the raw days', those read after `guard` when given. */
+  const combining = (guard?: Cte) =>
+    buildStatement(
+      {
+        name: template.name,
+        with: [
+          ...partials.partial.with,
+          // The raw days' partials, made once and numbered once: `partials` is read more than once.
+          {
+            name: 'live',
+            sql: `SELECT *, CAST(-1 AS BIGINT) AS partial_file, row_number() OVER () AS partial_row FROM (\n${partials.partial.sql}\n)`,
+            materialized: true,
+          },
+          ...(guard ? [guard] : []),
+          {
+            // Read where it is read (the sweep reads it twice): DuckDB would otherwise materialize it whole.
+            name: 'partials',
+            materialized: false,
+            sql: `${asked}${guard ? `\n    AND (SELECT clear FROM ${guard.name})` : ''}
   UNION ALL
   SELECT * FROM live`,
-        },
-        ...partials.combine.with,
-      ],
-      sql: partials.combine.sql,
-    },
-    {
-      ...values,
-      partials_from: window.from,
-      partials_to: window.to,
-      partials_first_day: window.firstDay,
-      partials_last_day: window.lastDay,
-      partials_accounts: window.accounts?.join(',') ?? '',
-      partials_regions: window.regions?.join(',') ?? '',
-    },
-    window,
-    started,
-  );
-  return { making, combining };
+          },
+          ...partials.combine.with,
+        ],
+        sql: partials.combine.sql,
+      },
+      {
+        ...values,
+        partials_from: window.from,
+        partials_to: window.to,
+        partials_first_day: window.firstDay,
+        partials_last_day: window.lastDay,
+        partials_accounts: window.accounts?.join(',') ?? '',
+        partials_regions: window.regions?.join(',') ?? '',
+      },
+      window,
+      started,
+    );
+  const { reduce } = partials;
+  return {
+    making,
+    combining: combining(),
+    ...(reduce
+      ? {
+          reduced: {
+            reducing: (band) =>
+              buildStatement(
+                {
+                  name: template.name,
+                  with: [{ name: 'partials', sql: `SELECT * FROM ${KEPT_PARTIALS}` }, ...reduce.with],
+                  sql: reduce.sql,
+                },
+                { band_start: bigintValue(band.start), band_end: bigintValue(band.end) },
+                EVERY_INSTANT,
+              ),
+            // Every row the answer reads, of another source than the band's own file, tested once
+            // against every band, before any row is read for the answer.
+            combining: combining({
+              name: 'bands_clear',
+              materialized: true,
+              sql: `SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM (${asked}
+      UNION ALL
+      SELECT * FROM live) AS p
+    JOIN ${KEPT_BANDS} AS band ON p.account = band.account AND p.partial_file <> band.partial_file
+    WHERE ${reduce.meets}
+  ) THEN error('${BAND_MET}') ELSE true END AS clear`,
+            }),
+          },
+        }
+      : {}),
+  };
 };
 
 export const buildStatement = (
@@ -329,6 +395,9 @@ export const buildStatement = (
       },
       get combining() {
         return made().combining;
+      },
+      get reduced() {
+        return made().reduced;
       },
     },
   };

@@ -8,12 +8,20 @@
  * A request is then answered from the kept partials of its compacted files and those of its raw
  * days, made in its own statement. Only a window from midnight to midnight reads them: a kept
  * row's events share one day, which such a window holds whole or not at all.
+ *
+ * Reduced months: for a query whose partials can be reduced (the sweep's runs), a month of one
+ * account whose every file the request reads whole is read from its partials reduced, kept under
+ * `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot change the answer unless a
+ * row of another source comes within the month's band (the month less six hours at either end)
+ * are left out. The answering statement checks that none does before it reads a row, and raises
+ * BAND_MET if one does (an event delivered days late); the request is then answered from the
+ * months' files' partials, as without reductions.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
+import { KEPT_BANDS, KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import type { TimeWindow } from '../../sql/timeWindow.js';
 import { createCloudTrailViews, literalPath } from '../../store/duckdb/cloudtrailRelation.js';
@@ -250,34 +258,157 @@ const keep = async (made: string, target: string): Promise<void> => {
 };
 
 /**
- * Defines KEPT_PARTIALS over the kept partials of `files`: each file's for the days the plan
- * reads from it, with `partial_file` (a number, the file's) and `partial_row` naming each row.
+ * Defines KEPT_PARTIALS over the kept partials of `files`: the reduced partials of the months in
+ * `reduced`, and each other file's for the days the plan reads from it, with `partial_file` (a
+ * number, the file's) and `partial_row` naming each row; and KEPT_BANDS over the reduced files'
+ * bands.
  */
 export const defineKeptPartials = async (
   connection: DuckDBConnection,
   kept: { readonly storeDir: string; readonly digest: string },
   files: readonly CompactedFile[],
+  reduced: readonly ReducedMonth[] = [],
 ): Promise<void> => {
   // A file is named by its number (`offset` and its place in its read): a number sorts and joins
   // in a fraction of the time of its path, which the two windows of the sweep's runs sort by.
   const read = (paths: readonly string[], where: string, offset: number) =>
     `SELECT * EXCLUDE (file_row_number), CAST(file_index AS BIGINT) + ${offset} AS partial_file, file_row_number AS partial_row
 FROM read_parquet([${paths.map(literalPath).join(', ')}], file_row_number = true, hive_partitioning = false)${where}`;
-  const paths = files.map((f) => keptPathOf(kept.storeDir, kept.digest, f));
-  const whole = paths.filter((_, i) => files[i]?.only === undefined);
+  const inReduced = new Set(reduced.flatMap((m) => m.files.map((f) => f.path)));
+  const rest = files.filter((f) => !inReduced.has(f.path));
+  const paths = rest.map((f) => keptPathOf(kept.storeDir, kept.digest, f));
+  const whole = paths.filter((_, i) => rest[i]?.only === undefined);
+  const first = reduced.length + whole.length;
   const reads = [
-    ...(whole.length > 0 ? [read(whole, '', 0)] : []),
-    ...files.flatMap((f, i) =>
+    ...(reduced.length > 0
+      ? [
+          read(
+            reduced.map((m) => m.path),
+            '',
+            0,
+          ),
+        ]
+      : []),
+    ...(whole.length > 0 ? [read(whole, '', reduced.length)] : []),
+    ...rest.flatMap((f, i) =>
       f.only
-        ? [
-            read(
-              [paths[i] as string],
-              `\nWHERE day IN (${f.only.map(toSqlLiteral).join(', ')})`,
-              whole.length + i,
-            ),
-          ]
+        ? [read([paths[i] as string], `\nWHERE day IN (${f.only.map(toSqlLiteral).join(', ')})`, first + i)]
         : [],
     ),
   ];
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${KEPT_PARTIALS} AS\n${reads.join('\nUNION ALL\n')}`);
+  const bands = reduced.map(
+    (m, i) => `(CAST(${i} AS BIGINT), ${toSqlLiteral(m.account)}, ${m.band.start}, ${m.band.end})`,
+  );
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${KEPT_BANDS} AS ${
+      bands.length > 0
+        ? `SELECT * FROM (VALUES ${bands.join(', ')}) AS bands (partial_file, account, band_start, band_end)`
+        : 'SELECT CAST(NULL AS BIGINT) AS partial_file, CAST(NULL AS VARCHAR) AS account, CAST(NULL AS BIGINT) AS band_start, CAST(NULL AS BIGINT) AS band_end WHERE false'
+    }`,
+  );
+};
+
+/**
+ * How far from a month's ends a reduction of its runs stops (seconds): a run of the month within
+ * its gap of this margin of either end is kept, so that the files of the months beside it, which
+ * hold events delivered late (within the hour on the bench's year), stay clear of its band.
+ */
+const BAND_MARGIN_SECONDS = 6 * 3600;
+
+/** A month of one account's compacted files, read whole, whose partials are read reduced. */
+export interface ReducedMonth {
+  readonly account: string;
+  readonly files: readonly CompactedFile[];
+  /** The reduced partials' file. */
+  readonly path: string;
+  /** Seconds since the epoch: the month less its margins. */
+  readonly band: { readonly start: number; readonly end: number };
+}
+
+/**
+ * The months of one account whose every compacted file the plan reads whole (the store keeps a
+ * month of an account and region in one file), with those files.
+ */
+const monthsOf = (
+  files: readonly CompactedFile[],
+): { account: string; year: string; month: string; files: CompactedFile[] }[] => {
+  const months = new Map<string, { account: string; year: string; month: string; files: CompactedFile[] }>();
+  const partial = new Set<string>();
+  for (const file of files) {
+    const parts = file.path.replaceAll('\\', '/').split('/');
+    const [account, year, month] = [parts.at(-6) ?? '', parts.at(-3) ?? '', parts.at(-2) ?? ''];
+    const key = `${account}/${year}/${month}`;
+    const entry = months.get(key) ?? { account, year, month, files: [] };
+    months.set(key, entry);
+    entry.files.push(file);
+    if (file.only !== undefined) partial.add(key);
+  }
+  return [...months].filter(([key]) => !partial.has(key)).map(([, entry]) => entry);
+};
+
+const TO_REDUCE = 'trailhound_partials_reduced';
+
+/**
+ * The reduced partials of every month of `files` that the plan reads whole, made where they are
+ * not kept yet (from the kept partials of the month's files, on `connection`, whose KEPT_PARTIALS
+ * it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named by the
+ * reducing statement, the band and the month's files: a file compacted again makes another.
+ */
+export const reducedMonths = async (
+  connection: DuckDBConnection,
+  reducing: (band: ReducedMonth['band']) => Statement,
+  kept: PartialsPlan['kept'],
+  files: readonly CompactedFile[],
+  checkpoint: () => void,
+): Promise<ReducedMonth[]> => {
+  const reduced: ReducedMonth[] = [];
+  for (const { account, year, month, files: ofMonth } of monthsOf(files)) {
+    const start = Date.UTC(Number(year), Number(month) - 1, 1) / 1000;
+    const end = Date.UTC(Number(year), Number(month), 1) / 1000;
+    if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+    const band = { start: start + BAND_MARGIN_SECONDS, end: end - BAND_MARGIN_SECONDS };
+    const statement = engineStatement(reducing(band));
+    const digest = createHash('sha256')
+      .update(JSON.stringify([statement, ofMonth.map((f) => path.relative(kept.storeDir, f.path)).sort()]))
+      .digest('hex')
+      .slice(0, 16);
+    const target = path.join(
+      kept.storeDir,
+      PARTIALS_DIR,
+      kept.digest,
+      'reduced',
+      account,
+      year,
+      month,
+      `${digest}.parquet`,
+    );
+    if (!(await exists(target))) {
+      checkpoint();
+      await defineKeptPartials(connection, kept, ofMonth);
+      await applySettings(connection, statement.settings);
+      const prepared = await connection.prepare(
+        `CREATE OR REPLACE TEMP TABLE ${TO_REDUCE} AS\n${statement.sql}`,
+      );
+      statement.parameters.forEach((value, i) => {
+        prepared.bindVarchar(i + 1, value);
+      });
+      await prepared.run();
+      const dir = path.dirname(target);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const aside = path.join(dir, `.making-${randomUUID()}.parquet`);
+      try {
+        await connection.run(
+          `COPY ${TO_REDUCE} TO ${writeLiteral(aside)} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        await chmod(aside, 0o600);
+        await keep(aside, target);
+      } finally {
+        await connection.run(`DROP TABLE IF EXISTS ${TO_REDUCE}`).catch(() => undefined);
+        await rm(aside, { force: true });
+      }
+    }
+    reduced.push({ account, files: ofMonth, path: target, band });
+  }
+  return reduced;
 };

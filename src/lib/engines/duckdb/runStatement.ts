@@ -7,13 +7,20 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { logger } from '../../logging/logger.js';
 import { CLOUDTRAIL_FIELDS, columnName } from '../../schema/cloudtrailTable.js';
+import { BAND_MET } from '../../sql/buildStatement.js';
 import { createCloudTrailViews, objectBufferBytes } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
 import { readJsonSizes } from '../../store/duckdb/logFiles.js';
 import { type ScanPlan, withoutCostlierUnits } from '../../store/duckdb/scanPlan.js';
 import type { ExecutionRequest } from '../queryEngine.js';
 import { csvLinesSql, knownColumnTypes, rememberColumnTypes } from './csvLines.js';
-import { defineKeptPartials, makePartials, readsKeptPartials, settlePartials } from './keptPartials.js';
+import {
+  defineKeptPartials,
+  makePartials,
+  readsKeptPartials,
+  reducedMonths,
+  settlePartials,
+} from './keptPartials.js';
 import { applySettings, engineStatement } from './matchedEvents.js';
 import { type ResultFiles, writeResultCsv } from './resultCsvWriter.js';
 import type { ResultFileSystem } from './resultFileSystem.js';
@@ -208,8 +215,24 @@ const runFromPartials = async (
     });
   }
   await defineRelation(connection, { ...plan, compacted: [] });
-  await defineKeptPartials(connection, settled.kept, plan.compacted);
-  const statement = engineStatement(partials.combining);
-  await applySettings(connection, statement.settings);
-  return writeRows(connection, statement, request, output, hooks.checkpoint);
+  const { reduced } = partials;
+  const months = reduced
+    ? await reducedMonths(connection, reduced.reducing, settled.kept, plan.compacted, hooks.checkpoint)
+    : [];
+  const answer = async (fromReduced: boolean) => {
+    await defineKeptPartials(connection, settled.kept, plan.compacted, fromReduced ? months : []);
+    const statement = engineStatement(fromReduced && reduced ? reduced.combining : partials.combining);
+    await applySettings(connection, statement.settings);
+    return writeRows(connection, statement, request, output, hooks.checkpoint);
+  };
+  if (months.length === 0) return answer(false);
+  try {
+    return await answer(true);
+  } catch (error) {
+    if (!String((error as Error).message).includes(BAND_MET)) throw error;
+    // A row of another month, or of a raw day, within a band (an event delivered days late):
+    // the reduced months might miss a burst it joins, so their files' partials are read whole.
+    logger.info('partials read whole: a row meets a reduced month', { months: months.length });
+    return answer(false);
+  }
 };
