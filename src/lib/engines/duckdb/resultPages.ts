@@ -31,11 +31,8 @@ export class ResultPages {
   ) {}
 
   /** Bytes `[start, end)` of a file. */
-  async #read(file: string, start: number, end: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.files.createReadStream(file, { start, end }))
-      chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  #read(file: string, start: number, end: number): Promise<Buffer> {
+    return this.files.readRange(file, start, end);
   }
 
   /**
