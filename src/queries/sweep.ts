@@ -271,6 +271,10 @@ const ISLANDS: Cte[] = [
  * others (11,030 runs, 5,515 bursts), merged. An event detection's finding is its event's, its
  * duplicates (the same event delivered twice) taken together as the one statement takes them.
  */
+/** A run `p` of an event detection is one of the copies `c`: the same event found by the same detection. */
+const COPY_OF = `c.detection = p.detection AND c.account = p.account AND c.principal IS NOT DISTINCT FROM p.principal
+      AND c.eventid IS NOT DISTINCT FROM p.eventid`;
+
 const JOINED: Cte[] = [
   ...ISLANDS,
   {
@@ -298,6 +302,13 @@ const JOINED: Cte[] = [
   FROM picked WHERE d_kind = 'aggregate' AND NOT alone`,
   },
   {
+    // The events an event detection found more than once (delivered twice, in two runs): each
+    // one finding, its runs taken together. The others, nearly all, are a finding each as they are.
+    name: 'copies',
+    sql: `SELECT detection, account, principal, eventid FROM picked WHERE d_kind = 'event'
+  GROUP BY detection, account, principal, eventid HAVING count(*) > 1`,
+  },
+  {
     name: 'merged',
     sql: `SELECT ${BURST_KEY}, first_seen, last_seen, last_t - first_t AS span_seconds, n_events AS events, n_resources AS distinct_resources,
     n_services AS services, eventid, eventname, principal_arn, source_ip, region, errorcode, event_summary,
@@ -313,12 +324,19 @@ const JOINED: Cte[] = [
   FROM joined
   GROUP BY ${BURST_KEY}, island
   UNION ALL
+  SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services, account, principal,
+    first_seen, last_seen, last_t - first_t, CASE WHEN eventid IS NULL THEN 0 ELSE 1 END, 0, 1, eventid,
+    eventname, principal_arn, source_ip, region, errorcode, event_summary, concat_ws(',', eventid)
+  FROM picked AS p ANTI JOIN copies AS c ON ${COPY_OF}
+  WHERE d_kind = 'event'
+  UNION ALL
   SELECT detection, any_value(d_severity), any_value(d_rank), any_value(d_techniques), any_value(d_kind),
     any_value(d_min_resources), any_value(d_min_services), account, principal,
     min(first_seen), max(last_seen), max(last_t) - min(first_t), CASE WHEN eventid IS NULL THEN 0 ELSE 1 END, 0, 1, eventid,
     max(eventname), max(principal_arn), max(source_ip), max(region), max(errorcode), max(event_summary),
     concat_ws(',', eventid)
-  FROM picked WHERE d_kind = 'event'
+  FROM picked AS p SEMI JOIN copies AS c ON ${COPY_OF}
+  WHERE d_kind = 'event'
   GROUP BY detection, account, principal, eventid`,
   },
 ];

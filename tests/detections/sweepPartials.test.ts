@@ -382,7 +382,11 @@ describe('a burst whose runs were kept apart', () => {
       )
       .sort((a, b) => order(a).localeCompare(order(b)));
     /** Writes `kept` in the us-east-1 file and `other` in one of eu-west-1, compacts, and asks both servers. */
-    const answers = async (kept: RawRecord[], other: RawRecord[]) => {
+    const answers = async (
+      kept: RawRecord[],
+      other: RawRecord[],
+      parameters: Record<string, unknown> = { detections: ['discovery-burst'] },
+    ) => {
       await writeFile(file, gzipSync(JSON.stringify({ Records: kept })));
       await mkdir(path.join(trail, 'eu-west-1/2023/07/10'), { recursive: true });
       await writeFile(
@@ -391,7 +395,7 @@ describe('a burst whose runs were kept apart', () => {
       );
       await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
       const serve = (keep: 'on' | 'off') => serveOver(dir, store, keep);
-      const request = sweep(...INVICTUS_DAY, { parameters: { detections: ['discovery-burst'] } });
+      const request = sweep(...INVICTUS_DAY, { parameters });
       const fromKept = await runToEnd((await serve('on')).baseUrl, request);
       const fromOne = await runToEnd((await serve('off')).baseUrl, request);
       expect(fromKept.execution.body.statistics.days).toEqual({ compacted: 2, raw: 0 });
@@ -429,5 +433,22 @@ describe('a burst whose runs were kept apart', () => {
     expect(burst).toMatchObject({ eventid: discovery[0]?.eventID, first_seen: '2023-07-10T11:54:33Z' });
     // The copies are counted once: the burst's calls are no more than the enumeration's.
     expect(Number(burst?.events)).toBeLessThanOrEqual(discovery.length);
+  });
+
+  it('makes one finding of an event an event detection finds in two runs, as the one statement does', async () => {
+    // The whole day delivered twice, under us-east-1 and eu-west-1: every event finding of the day
+    // has a copy in another file's runs, and is one finding, with the columns of both taken together.
+    const { records, answers } = await invictus();
+    const rows = await answers(records, records, {});
+    const events = rows.filter((r) => Number(r.events) === 1 && r.distinct_resources === null);
+    expect(events.length).toBeGreaterThan(10);
+    const ids = events.map((r) => `${String(r.detection)} ${String(r.eventid)}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Each finding's event is in the day's records once, and its region the larger of the copies'.
+    const byId = new Map(records.map((r) => [r.eventID, r]));
+    for (const row of events) {
+      expect(byId.has(String(row.eventid)), String(row.eventid)).toBe(true);
+      expect(row.region).toBe('us-east-1');
+    }
   });
 });
