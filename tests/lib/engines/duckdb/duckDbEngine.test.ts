@@ -1,5 +1,5 @@
 /** The embedded engine's life cycle, on SQL that takes long or fails. */
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +10,18 @@ import {
   type ExecutionRequest,
   isTerminal,
 } from '../../../../src/lib/engines/queryEngine.js';
-import { ExecutionStateError, QueueFullError } from '../../../../src/lib/errors.js';
+import { ExecutionStateError, QueueFullError, ResultUnavailableError } from '../../../../src/lib/errors.js';
 import { encodePageToken } from '../../../../src/lib/results/pageToken.js';
 import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 
 let engine: DuckDbEngine;
+let resultsDir = '';
 beforeAll(async () => {
+  resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-engine-'));
   engine = await DuckDbEngine.create({
     logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
-    resultsDir: await mkdtemp(path.join(tmpdir(), 'trailhound-engine-')),
+    resultsDir,
     signer: new LinkSigner('k'.repeat(32)),
     maxConcurrent: 1,
   });
@@ -245,5 +247,23 @@ FROM range(2500) t(i) ORDER BY i`),
     const first = await engine.getResults(executionId, { limit: 10 });
     expect(first.rows[5]).toEqual({ n: 5, s: 'say "hi", 5 ✓ é', even: false, big: '9007199254740993' });
     expect(first.rows[1]).toEqual({ n: 1, s: 'back\\slash 1', even: false, big: 3 });
+  });
+
+  it('writes the next page ahead of its request, and serves it only while the result is there', async () => {
+    const { executionId } = await engine.start(request('SELECT i AS n FROM range(25) t(i) ORDER BY i'));
+    await until(executionId, (e) => e.state === 'SUCCEEDED');
+    const pageOf = (json: string) => JSON.parse(json) as { rows: { n: number }[]; nextToken?: string };
+    const first = pageOf((await engine.getResultsJson(executionId, { limit: 10 })).json);
+    expect(first.rows.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const asked = { limit: 10, nextToken: String(first.nextToken) };
+    // Written ahead once the first page is answered, it is the page the request would read.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await engine.getResultsJson(executionId, asked);
+    expect(second).toEqual({ json: JSON.stringify(await engine.getResults(executionId, asked)), rows: 10 });
+    // The third, written ahead too, is not served once the result's file is gone.
+    const third = { limit: 10, nextToken: String(pageOf(second.json).nextToken) };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await rm(path.join(resultsDir, `${executionId}.csv`));
+    await expect(engine.getResultsJson(executionId, third)).rejects.toBeInstanceOf(ResultUnavailableError);
   });
 });
