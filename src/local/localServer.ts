@@ -80,10 +80,9 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult, requestId
   const headers: Record<string, string | number | boolean | string[]> = { 'X-Request-Id': requestId };
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = v;
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
-  const body = result.isBase64Encoded
-    ? Buffer.from(result.body, 'base64')
-    : Buffer.from(result.body ?? '', 'utf8');
-  response.writeHead(result.statusCode, { ...headers, 'Content-Length': body.length });
+  // Text is written as it is (encoded once, by the socket's write): a page of the sweep's is 0.7 MB.
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : (result.body ?? '');
+  response.writeHead(result.statusCode, { ...headers, 'Content-Length': Buffer.byteLength(body) });
   response.end(body);
 };
 

@@ -28,6 +28,36 @@ const newStore = async (files: ResultFileSystem = nodeFileSystem) => {
 const enospc = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
 
 describe('ExecutionStore', () => {
+  it("reads an ended record's file once, and answers its later changes, which it writes itself", async () => {
+    let reads = 0;
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-store-'));
+    const writer = new ExecutionStore(dir);
+    await writer.init();
+    await writer.create(record());
+    await writer.update(ID, (e) => ({ ...e, state: 'SUCCEEDED', rowCount: 3 }));
+    const store = new ExecutionStore(dir, {
+      ...nodeFileSystem,
+      readFile: (file) => {
+        reads += 1;
+        return nodeFileSystem.readFile(file);
+      },
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect(await store.load(ID)).toMatchObject({ state: 'SUCCEEDED', rowCount: 3 });
+    expect(reads).toBe(1);
+    await store.amendEnded(ID, (e) => ({ ...e, expired: true }));
+    expect(await store.load(ID)).toMatchObject({ state: 'SUCCEEDED', expired: true });
+    // What the next process reads: the file, as written.
+    expect(await new ExecutionStore(dir).load(ID)).toMatchObject({ expired: true });
+    // A record that has not ended is read again each time: it changes as the execution runs.
+    const running = '6dd2becb-5b63-4b5e-a3f2-3a7a9c1e0f11';
+    await store.create(record({ executionId: running, state: 'RUNNING' }));
+    reads = 0;
+    await store.load(running);
+    await store.load(running);
+    expect(reads).toBe(2);
+  });
+
   it('creates a record and updates it, with no temporary file left, readable by the owner only', async () => {
     const store = await newStore();
     await store.create(record());
