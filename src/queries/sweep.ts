@@ -264,6 +264,10 @@ const ISLANDS: Cte[] = [
   },
 ];
 
+/** A run `p` of an event detection is one of the copies `c`: the same event found by the same detection. */
+const COPY_OF = `c.detection = p.detection AND c.account = p.account AND c.principal IS NOT DISTINCT FROM p.principal
+      AND c.eventid IS NOT DISTINCT FROM p.eventid`;
+
 /**
  * The runs joined into the sweep's bursts. The runs the answer needs are read whole, once, by
  * name: a run alone in its burst only if it is over its threshold by itself (on the bench's year,
@@ -271,10 +275,6 @@ const ISLANDS: Cte[] = [
  * others (11,030 runs, 5,515 bursts), merged. An event detection's finding is its event's, its
  * duplicates (the same event delivered twice) taken together as the one statement takes them.
  */
-/** A run `p` of an event detection is one of the copies `c`: the same event found by the same detection. */
-const COPY_OF = `c.detection = p.detection AND c.account = p.account AND c.principal IS NOT DISTINCT FROM p.principal
-      AND c.eventid IS NOT DISTINCT FROM p.eventid`;
-
 const JOINED: Cte[] = [
   ...ISLANDS,
   {

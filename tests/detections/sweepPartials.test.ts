@@ -6,12 +6,14 @@
  * statement is itself checked against the raw records (sweep.test.ts and the contract suites).
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../src/lib/logging/logger.js';
 import { compactStore } from '../../src/lib/store/duckdb/compactStore.js';
 import { collectMonthGarbage } from '../../src/lib/store/duckdb/compactUnit.js';
 import { monthDir, readManifest } from '../../src/lib/store/duckdb/monthManifest.js';
@@ -121,6 +123,8 @@ const bothAnswer = async (request: Record<string, unknown>) => {
 };
 
 const WEEK = ['2025-02-24T00:00:00Z', '2025-03-03T00:00:00Z'] as const;
+/** What the server logs when a reduced month's band is met and its runs are read whole. */
+const READ_WHOLE = 'partials read whole: a row meets a reduced month';
 
 /** An event's place in the sweep's order: its time, then its id. */
 const order = (r: RawRecord) => `${String(r.eventTime)} ${String(r.eventID)}`;
@@ -238,9 +242,11 @@ describe('the sweep from kept partials', () => {
     const lateDir = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail', region, '2025/03/01');
     const lateFile = path.join(lateDir, 'late-straggler.json.gz');
     await writeFile(lateFile, gzipSync(JSON.stringify({ Records: late })));
+    const info = vi.spyOn(logger, 'info');
     try {
       const { rows, execution } = await bothAnswer(sweep(...WEEK));
       expect(execution.body.statistics.days.raw).toBeGreaterThan(0);
+      expect(info.mock.calls.some(([message]) => message === READ_WHOLE)).toBe(true);
       // The one burst the one statement counts: the run and the late calls (and any run they
       // reach), from the run's start.
       const burst = rows.find(
@@ -250,7 +256,41 @@ describe('the sweep from kept partials', () => {
       expect(burst?.eventid).toBe(eventId);
       expect(Number(burst?.events)).toBeGreaterThanOrEqual(Number(events) + 25);
     } finally {
+      info.mockRestore();
       await rm(lateFile, { force: true });
+    }
+  });
+
+  it('reads the last month reduced while the days after those its files hold are read raw', async () => {
+    // March's files hold March 1st and 2nd; a day after them, not compacted, is read raw. Its runs
+    // are after the band (the days the files hold, not the calendar month): no row meets it.
+    const from = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/02');
+    const to = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/03');
+    await mkdir(to, { recursive: true });
+    const DAY_MS = 86_400_000;
+    for (const name of await readdir(from)) {
+      const { Records } = JSON.parse(gunzipSync(await readFile(path.join(from, name))).toString('utf8')) as {
+        Records: RawRecord[];
+      };
+      const next = Records.map((r) => ({
+        ...r,
+        eventID: randomUUID(),
+        eventTime: new Date(Date.parse(String(r.eventTime)) + DAY_MS).toISOString().replace('.000Z', 'Z'),
+      }));
+      await writeFile(
+        path.join(to, name.replace('20250302', '20250303')),
+        gzipSync(JSON.stringify({ Records: next })),
+      );
+    }
+    const info = vi.spyOn(logger, 'info');
+    try {
+      const { execution } = await bothAnswer(sweep('2025-02-24T00:00:00Z', '2025-03-04T00:00:00Z'));
+      expect(execution.body.statistics.days.raw).toBe(1);
+      expect((await reducedFiles()).filter((f) => f.includes('/111122223333/2025/03/'))).not.toEqual([]);
+      expect(info.mock.calls.some(([message]) => message === READ_WHOLE)).toBe(false);
+    } finally {
+      info.mockRestore();
+      await rm(to, { recursive: true, force: true });
     }
   });
 

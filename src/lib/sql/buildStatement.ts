@@ -282,7 +282,7 @@ const partialsOf = (
             materialized: false,
             sql: `${asked}${guard ? `\n    AND (SELECT clear FROM ${guard.name})` : ''}
   UNION ALL
-  SELECT * FROM live`,
+  SELECT * FROM live${guard ? ` WHERE (SELECT clear FROM ${guard.name})` : ''}`,
           },
           ...partials.combine.with,
         ],

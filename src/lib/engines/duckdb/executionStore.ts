@@ -71,6 +71,8 @@ export class ExecutionStore {
    * statement, 140 kB: 0.5 ms a page).
    */
   readonly #ended = new RecentMap<string, StoredExecution>(32);
+  /** Records written so far: a read that a write overtook does not keep what it read. */
+  #writes = 0;
 
   readonly #onEnded: ((execution: StoredExecution) => void) | undefined;
   /**
@@ -146,6 +148,7 @@ export class ExecutionStore {
       });
       await this.#files.rename(temporary, target);
       this.#unsaved.delete(execution.executionId);
+      this.#writes += 1;
       this.#remember(execution);
     } catch (error) {
       this.#unsaved.set(execution.executionId, execution);
@@ -217,11 +220,12 @@ export class ExecutionStore {
     if (!isExecutionId(executionId)) return undefined;
     const known = this.#unsaved.get(executionId) ?? this.#ended.get(executionId);
     if (known) return known;
+    const writes = this.#writes;
     try {
       const read = JSON.parse(
         (await this.#files.readFile(this.#recordPath(executionId))).toString('utf8'),
       ) as StoredExecution;
-      if (remember) this.#remember(read);
+      if (remember && this.#writes === writes) this.#remember(read);
       return read;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -10,10 +10,11 @@
  * row's events share one day, which such a window holds whole or not at all.
  *
  * Reduced months: for a query whose partials can be reduced (the sweep's runs), a month of one
- * account whose every file the request reads whole is read from its partials reduced, kept under
- * `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot change the answer unless a
- * row of another source comes within the month's band (the month less six hours at either end)
- * are left out. The answering statement checks that none does before it reads a row, and raises
+ * account none of whose files' days in the window the request reads raw is read from its
+ * partials reduced, kept under `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot
+ * change the answer unless a row of another source comes within the month's band (the days its
+ * files hold, less six hours at either end) are left out. What is left is a subset of the
+ * month's rows, which serves any window its files serve. The answering statement checks that none does before it reads a row, and raises
  * BAND_MET if one does (an event delivered days late); the request is then answered from the
  * months' files' partials, as without reductions.
  */
@@ -21,6 +22,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { logger } from '../../logging/logger.js';
 import { KEPT_BANDS, KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import type { TimeWindow } from '../../sql/timeWindow.js';
@@ -322,13 +324,13 @@ export interface ReducedMonth {
   readonly files: readonly CompactedFile[];
   /** The reduced partials' file. */
   readonly path: string;
-  /** Seconds since the epoch: the month less its margins. */
+  /** Seconds since the epoch: the days the month's files hold, less the margins. */
   readonly band: { readonly start: number; readonly end: number };
 }
 
 /**
- * The months of one account whose every compacted file the plan reads whole (the store keeps a
- * month of an account and region in one file), with those files.
+ * The months of one account none of whose compacted files the plan reads only some days of (the
+ * store keeps a month of an account and region in one file), with those files.
  */
 const monthsOf = (
   files: readonly CompactedFile[],
@@ -350,8 +352,8 @@ const monthsOf = (
 const TO_REDUCE = 'trailhound_partials_reduced';
 
 /**
- * The reduced partials of every month of `files` that the plan reads whole, made where they are
- * not kept yet (from the kept partials of the month's files, on `connection`, whose KEPT_PARTIALS
+ * The reduced partials of every month of the plan's compacted files that it reads without a raw
+ * day of the account among the month's days, made where they are not kept yet (from the kept partials of the month's files, on `connection`, whose KEPT_PARTIALS
  * it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named by the
  * reducing statement, the band and the month's files: a file compacted again makes another.
  */
@@ -359,13 +361,20 @@ export const reducedMonths = async (
   connection: DuckDBConnection,
   reducing: (band: ReducedMonth['band']) => Statement,
   kept: PartialsPlan['kept'],
-  files: readonly CompactedFile[],
+  plan: Pick<ScanPlan, 'compacted' | 'raw'>,
   checkpoint: () => void,
 ): Promise<ReducedMonth[]> => {
   const reduced: ReducedMonth[] = [];
-  for (const { account, year, month, files: ofMonth } of monthsOf(files)) {
-    const start = Date.UTC(Number(year), Number(month) - 1, 1) / 1000;
-    const end = Date.UTC(Number(year), Number(month), 1) / 1000;
+  for (const { account, year, month, files: ofMonth } of monthsOf(plan.compacted)) {
+    const days = ofMonth.flatMap((f) => Object.keys(f.unit.days)).sort();
+    const [first, last] = [days[0] ?? '', days.at(-1) ?? ''];
+    // A day of the account read raw among the month's (its files changed since): its runs would
+    // meet the band, and the answer would be made twice.
+    if (plan.raw.some((f) => f.account === account && f.day >= first && f.day <= last)) continue;
+    // The days the month's files hold, not the calendar's: the current month's file holds the
+    // days compacted so far, and the days after, read raw, stay clear of its band.
+    const start = dayStart(first);
+    const end = dayStart(last) + 86_400;
     if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
     const band = { start: start + BAND_MARGIN_SECONDS, end: end - BAND_MARGIN_SECONDS };
     const statement = engineStatement(reducing(band));
@@ -385,30 +394,53 @@ export const reducedMonths = async (
     );
     if (!(await exists(target))) {
       checkpoint();
-      await defineKeptPartials(connection, kept, ofMonth);
-      await applySettings(connection, statement.settings);
-      const prepared = await connection.prepare(
-        `CREATE OR REPLACE TEMP TABLE ${TO_REDUCE} AS\n${statement.sql}`,
-      );
-      statement.parameters.forEach((value, i) => {
-        prepared.bindVarchar(i + 1, value);
-      });
-      await prepared.run();
-      const dir = path.dirname(target);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const aside = path.join(dir, `.making-${randomUUID()}.parquet`);
       try {
-        await connection.run(
-          `COPY ${TO_REDUCE} TO ${writeLiteral(aside)} (FORMAT parquet, COMPRESSION zstd)`,
-        );
-        await chmod(aside, 0o600);
-        await keep(aside, target);
-      } finally {
-        await connection.run(`DROP TABLE IF EXISTS ${TO_REDUCE}`).catch(() => undefined);
-        await rm(aside, { force: true });
+        await reduceMonth(connection, statement, kept, ofMonth, target);
+      } catch (error) {
+        // A stop stops; a month that cannot be reduced (a full disk) is read unreduced.
+        checkpoint();
+        logger.warn('partials not reduced', {
+          account,
+          month: `${year}/${month}`,
+          error: (error as Error).message,
+        });
+        continue;
       }
     }
     reduced.push({ account, files: ofMonth, path: target, band });
   }
   return reduced;
+};
+
+/** Seconds since the epoch at the start of a day (YYYY/MM/DD). */
+const dayStart = (day: string): number => Date.parse(`${day.replaceAll('/', '-')}T00:00:00Z`) / 1000;
+
+/** Makes a month's reduced partials from its files' kept ones, and keeps them at `target`. */
+const reduceMonth = async (
+  connection: DuckDBConnection,
+  statement: ReturnType<typeof engineStatement>,
+  kept: PartialsPlan['kept'],
+  files: readonly CompactedFile[],
+  target: string,
+): Promise<void> => {
+  const dir = path.dirname(target);
+  const aside = path.join(dir, `.making-${randomUUID()}.parquet`);
+  try {
+    await defineKeptPartials(connection, kept, files);
+    await applySettings(connection, statement.settings);
+    const prepared = await connection.prepare(
+      `CREATE OR REPLACE TEMP TABLE ${TO_REDUCE} AS\n${statement.sql}`,
+    );
+    statement.parameters.forEach((value, i) => {
+      prepared.bindVarchar(i + 1, value);
+    });
+    await prepared.run();
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await connection.run(`COPY ${TO_REDUCE} TO ${writeLiteral(aside)} (FORMAT parquet, COMPRESSION zstd)`);
+    await chmod(aside, 0o600);
+    await keep(aside, target);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${TO_REDUCE}`).catch(() => undefined);
+    await rm(aside, { force: true });
+  }
 };

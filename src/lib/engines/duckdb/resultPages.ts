@@ -34,6 +34,8 @@ interface Span {
 }
 
 const aheadKey = (executionId: string, first: number, limit: number) => `${executionId} ${first} ${limit}`;
+/** The largest page (its JSON's length) whose next is written ahead: the sweep's are 0.7 MB. */
+const READ_AHEAD_BYTES = 2 * 1024 * 1024;
 
 export class ResultPages {
   constructor(
@@ -184,7 +186,9 @@ export class ResultPages {
     // Served only while the result is there (a result removed is gone: 410).
     if (json) await this.#csvSize(execution.executionId);
     json ??= await this.#pageJson(execution, span);
-    if (span.nextToken !== undefined) {
+    // A page too large to answer is asked for again with fewer rows, and its reader's next
+    // request then starts elsewhere: only a page within READ_AHEAD_BYTES has the next written.
+    if (span.nextToken !== undefined && json.json.length <= READ_AHEAD_BYTES) {
       const next = { limit: page.limit, nextToken: span.nextToken };
       const nextSpan = this.#span(execution, next);
       // After this answer is sent: setImmediate runs once the event loop has written it.
@@ -198,7 +202,7 @@ export class ResultPages {
     return json;
   }
 
-  /** Pages written ahead, by execution, first row and size: a few, each at most a page's bound. */
+  /** Pages written ahead, by execution, first row and size: a few, each of a page within READ_AHEAD_BYTES. */
   readonly #ahead = new RecentMap<string, Promise<ResultPageJson>>(4);
 
   async #pageJson(
