@@ -262,12 +262,14 @@ describe('the sweep from kept partials', () => {
   });
 
   it('reads the last month reduced while the days after those its files hold are read raw', async () => {
-    // March's files hold March 1st and 2nd; a day after them, not compacted, is read raw. Its runs
-    // are after the band (the days the files hold, not the calendar month): no row meets it.
+    // March's files hold March 1st to 3rd (the 3rd, files delivered after midnight); a day after
+    // them, March 5th, not compacted, is read raw. Its runs are after the band (the days the files
+    // hold, not the calendar month): no row meets it.
     const from = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/02');
-    const to = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/03');
+    const to = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/03/05');
+    expect(await stat(to).catch(() => undefined)).toBeUndefined();
     await mkdir(to, { recursive: true });
-    const DAY_MS = 86_400_000;
+    const DAY_MS = 3 * 86_400_000;
     for (const name of await readdir(from)) {
       const { Records } = JSON.parse(gunzipSync(await readFile(path.join(from, name))).toString('utf8')) as {
         Records: RawRecord[];
@@ -278,19 +280,58 @@ describe('the sweep from kept partials', () => {
         eventTime: new Date(Date.parse(String(r.eventTime)) + DAY_MS).toISOString().replace('.000Z', 'Z'),
       }));
       await writeFile(
-        path.join(to, name.replace('20250302', '20250303')),
+        path.join(to, name.replace('20250302', '20250305')),
         gzipSync(JSON.stringify({ Records: next })),
       );
     }
+    // Made afresh by this request (an earlier one made the same file).
+    const march = async () => (await reducedFiles()).filter((f) => f.includes('/111122223333/2025/03/'));
+    for (const file of await march()) await rm(path.join(partialsDir(), file));
     const info = vi.spyOn(logger, 'info');
     try {
-      const { execution } = await bothAnswer(sweep('2025-02-24T00:00:00Z', '2025-03-04T00:00:00Z'));
+      const { execution } = await bothAnswer(sweep('2025-02-24T00:00:00Z', '2025-03-06T00:00:00Z'));
       expect(execution.body.statistics.days.raw).toBe(1);
-      expect((await reducedFiles()).filter((f) => f.includes('/111122223333/2025/03/'))).not.toEqual([]);
+      expect(await march()).toHaveLength(1);
       expect(info.mock.calls.some(([message]) => message === READ_WHOLE)).toBe(false);
     } finally {
       info.mockRestore();
       await rm(to, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a month unreduced when a day of its account is read raw among its days, or it cannot be reduced', async () => {
+    // A region of the account whose files are not compacted: its day in February is read raw.
+    const from = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/us-east-1/2025/02/26');
+    const region = path.join(logsDir, 'AWSLogs/111122223333/CloudTrail/ap-south-1');
+    const to = path.join(region, '2025/02/26');
+    await mkdir(to, { recursive: true });
+    const [name] = await readdir(from);
+    await writeFile(
+      path.join(to, String(name).replace('us-east-1', 'ap-south-1')),
+      await readFile(path.join(from, String(name))),
+    );
+    const february = async (account: string) =>
+      (await reducedFiles()).filter((f) => f.includes(`/${account}/2025/02/`));
+    const [digest] = (await keptFiles())[0]?.split('/') ?? [];
+    const refused = () => path.join(partialsDir(), String(digest), 'reduced/444455556666/2025/02');
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      for (const file of [...(await february('111122223333')), ...(await february('444455556666'))])
+        await rm(path.join(partialsDir(), file));
+      // The other account's February cannot be written (a file where its directory goes): it is
+      // read unreduced, and said so.
+      await rm(refused(), { recursive: true, force: true });
+      await mkdir(path.dirname(refused()), { recursive: true });
+      await writeFile(refused(), '');
+      const { execution } = await bothAnswer(sweep(...WEEK));
+      expect(execution.body.statistics.days.raw).toBe(1);
+      expect(await february('111122223333')).toEqual([]);
+      expect(await february('444455556666')).toEqual([]);
+      expect(warn.mock.calls.some(([message]) => message === 'partials not reduced')).toBe(true);
+    } finally {
+      warn.mockRestore();
+      await rm(refused(), { force: true });
+      await rm(region, { recursive: true, force: true });
     }
   });
 

@@ -10,13 +10,15 @@
  * row's events share one day, which such a window holds whole or not at all.
  *
  * Reduced months: for a query whose partials can be reduced (the sweep's runs), a month of one
- * account none of whose files' days in the window the request reads raw is read from its
- * partials reduced, kept under `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot
- * change the answer unless a row of another source comes within the month's band (the days its
- * files hold, less six hours at either end) are left out. What is left is a subset of the
- * month's rows, which serves any window its files serve. The answering statement checks that none does before it reads a row, and raises
- * BAND_MET if one does (an event delivered days late); the request is then answered from the
- * months' files' partials, as without reductions.
+ * account whose files the request reads whole (none only some of its days), and none of whose
+ * days it reads raw for that account, is read from its partials reduced, kept under
+ * `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot change the answer unless a
+ * row of another source comes within the month's band (the days its files hold, less six hours
+ * at either end) are left out. What is left is a subset of the month's rows, which serves any
+ * window its files serve. The answering statement checks that no row of another source meets a
+ * band before it reads a row, and raises BAND_MET if one does (an event delivered days late); the
+ * request is then answered from the months' files' partials, as without reductions. A month that
+ * cannot be reduced (a full disk) is read unreduced, and the server says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';

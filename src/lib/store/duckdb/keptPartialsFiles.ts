@@ -2,8 +2,8 @@
  * Where the engine keeps partial results beside the store (engines/duckdb/keptPartials.ts):
  * `<store>/.partials/<digest>/`, each compacted file's at the file's own path under it. The store
  * removes those of a file when it removes the file, and what a making stopped midway left. The
- * reduced partials of a month (`<digest>/reduced/`) are not removed: those of files since replaced
- * stay until `.partials/` is removed by hand.
+ * reduced partials of a month (`<digest>/reduced/`) are not removed: those of files since replaced,
+ * and what a making of them stopped midway left, stay until `.partials/` is removed by hand.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';

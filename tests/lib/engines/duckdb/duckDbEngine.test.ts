@@ -16,12 +16,10 @@ import { LinkSigner } from '../../../../src/lib/signing/signedLink.js';
 import { writeStatementHeader } from '../../../../src/lib/sql/statementHeader.js';
 
 let engine: DuckDbEngine;
-let resultsDir = '';
 beforeAll(async () => {
-  resultsDir = await mkdtemp(path.join(tmpdir(), 'trailhound-engine-'));
   engine = await DuckDbEngine.create({
     logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
-    resultsDir,
+    resultsDir: await mkdtemp(path.join(tmpdir(), 'trailhound-engine-')),
     signer: new LinkSigner('k'.repeat(32)),
     maxConcurrent: 1,
   });
@@ -259,20 +257,43 @@ FROM range(2500) t(i) ORDER BY i`),
   });
 
   it('writes the next page ahead of its request, and serves it only while the result is there', async () => {
-    const { executionId } = await engine.start(request('SELECT i AS n FROM range(25) t(i) ORDER BY i'));
-    await until(executionId, (e) => e.state === 'SUCCEEDED');
-    const pageOf = (json: string) => JSON.parse(json) as { rows: { n: number }[]; nextToken?: string };
-    const first = pageOf((await engine.getResultsJson(executionId, { limit: 10 })).json);
-    expect(first.rows.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const asked = { limit: 10, nextToken: String(first.nextToken) };
-    // Written ahead once the first page is answered, it is the page the request would read.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = await engine.getResultsJson(executionId, asked);
-    expect(second).toEqual({ json: JSON.stringify(await engine.getResults(executionId, asked)), rows: 10 });
-    // The third, written ahead too, is not served once the result's file is gone.
-    const third = { limit: 10, nextToken: String(pageOf(second.json).nextToken) };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await rm(path.join(resultsDir, `${executionId}.csv`));
-    await expect(engine.getResultsJson(executionId, third)).rejects.toBeInstanceOf(ResultUnavailableError);
+    let reads = 0;
+    const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-engine-'));
+    const ahead = await DuckDbEngine.create({
+      logsDir: path.join(tmpdir(), 'trailhound-no-logs'),
+      resultsDir: dir,
+      signer: new LinkSigner('k'.repeat(32)),
+      maxConcurrent: 1,
+      files: {
+        ...nodeFileSystem,
+        readRange: (file, start, end) => {
+          reads += 1;
+          return nodeFileSystem.readRange(file, start, end);
+        },
+      },
+    });
+    try {
+      const { executionId } = await ahead.start(request('SELECT i AS n FROM range(25) t(i) ORDER BY i'));
+      for (let i = 0; i < 400 && (await ahead.get(executionId)).state !== 'SUCCEEDED'; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const pageOf = (json: string) => JSON.parse(json) as { rows: { n: number }[]; nextToken?: string };
+      const first = pageOf((await ahead.getResultsJson(executionId, { limit: 10 })).json);
+      expect(first.rows.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const asked = { limit: 10, nextToken: String(first.nextToken) };
+      // Written ahead once the first page is answered: the request reads nothing, and gets the
+      // page it would have read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reads = 0;
+      const second = await ahead.getResultsJson(executionId, asked);
+      expect(reads).toBe(0);
+      expect(second).toEqual({ json: JSON.stringify(await ahead.getResults(executionId, asked)), rows: 10 });
+      // The third, written ahead too, is not served once the result's file is gone.
+      const third = { limit: 10, nextToken: String(pageOf(second.json).nextToken) };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await rm(path.join(dir, `${executionId}.csv`));
+      await expect(ahead.getResultsJson(executionId, third)).rejects.toBeInstanceOf(ResultUnavailableError);
+    } finally {
+      ahead.close();
+    }
   });
 });
