@@ -11,6 +11,7 @@ import { CheckFiles } from '../../integrity/checkFiles.js';
 import { IntegrityChecks } from '../../integrity/integrityChecks.js';
 import { localTrailVerifier } from '../../integrity/localTrailVerifier.js';
 import { readPublicKeyring } from '../../integrity/publicKeys.js';
+import { logger } from '../../logging/logger.js';
 import { callbackNotifier, type EndedExecution } from '../../notify/callbackNotifier.js';
 import { PendingCallbacks } from '../../notify/pendingCallbacks.js';
 import type { Runtime } from '../../runtime.js';
@@ -42,11 +43,23 @@ export const createDuckDbRuntime = async (
   });
   // Kept on disk until delivered or given up on: a restart mid-retries does not lose one.
   const pending = new PendingCallbacks(path.join(config.TRAILHOUND_RESULTS_DIR, 'callbacks'));
-  const deliver = async (ended: EndedExecution) => {
+  // Each delivery from the moment its execution ends, the write of its pending file included:
+  // `callbacks()` waits for them all, so one is not missed while that file is being written.
+  const underway = new Set<Promise<void>>();
+  const deliver = (ended: EndedExecution): void => {
     if (!notifier) return;
-    await pending.save(ended);
-    await notifier.notify(ended);
-    await pending.remove(ended.execution.executionId);
+    const delivery = (async () => {
+      await pending.save(ended);
+      await notifier.notify(ended);
+      await pending.remove(ended.execution.executionId);
+    })().catch((error: unknown) => {
+      logger.error('a callback could not be kept or delivered', {
+        executionId: ended.execution.executionId,
+        error: error as Error,
+      });
+    });
+    underway.add(delivery);
+    void delivery.finally(() => underway.delete(delivery));
   };
   const checkFiles = new CheckFiles(path.join(config.TRAILHOUND_RESULTS_DIR, 'integrity-checks'));
   const integrity = new IntegrityChecks(
@@ -77,7 +90,7 @@ export const createDuckDbRuntime = async (
       const { checkId, ended } = await integrity.start(window);
       return { checkId, ended: ended ?? Promise.resolve(undefined) };
     },
-    ...(notifier ? { onEnded: (ended) => void deliver(ended) } : {}),
+    ...(notifier ? { onEnded: deliver } : {}),
   });
   // The engine holds the results directory's lock now: what a stopped server was writing is its own.
   await checkFiles.removePartials();
@@ -118,11 +131,18 @@ export const createDuckDbRuntime = async (
     ),
     ...(compactor ? { compaction: () => compactor.idle } : {}),
     diskUse: () => engine.resultsDiskUse(),
-    ...(notifier ? { callbacks: () => notifier.settled() } : {}),
+    ...(notifier
+      ? {
+          callbacks: async () => {
+            await Promise.all([...underway]);
+            await notifier.settled();
+          },
+        }
+      : {}),
     listening: (baseUrl) => notifier?.listeningAt(baseUrl),
     recover: async () => {
       await engine.recoverInterrupted();
-      for (const ended of notifier ? await pending.all() : []) void deliver(ended);
+      for (const ended of notifier ? await pending.all() : []) deliver(ended);
       await watches.recover();
       scheduler.start();
       retention.start();
