@@ -191,7 +191,8 @@ export class ResultPages {
     if (span.nextToken !== undefined && json.json.length <= READ_AHEAD_BYTES) {
       const next = { limit: page.limit, nextToken: span.nextToken };
       const nextSpan = this.#span(execution, next);
-      // After this answer is sent: setImmediate runs once the event loop has written it.
+      // After this answer is on its way: setImmediate runs once the event loop has handed it to
+      // the socket (what the socket does not take at once is written as it drains).
       const made = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
         this.#pageJson(execution, nextSpan),
       );
