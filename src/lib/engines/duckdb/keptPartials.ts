@@ -126,10 +126,15 @@ export const settlePartials = async (
   return { kept, missing, bytesScanned: bytesScanned + makingBytes, costlier: makingBytes > replaced };
 };
 
-/** The account and region a compacted file's path names (…/<account>/CloudTrail/<region>/YYYY/MM/<file>). */
-const partitionOf = (file: string): { account: string; region: string } => {
+/** The account, region and month a compacted file's path names (…/<account>/CloudTrail/<region>/YYYY/MM/<file>). */
+const partitionOf = (file: string): { account: string; region: string; year: string; month: string } => {
   const parts = file.replaceAll('\\', '/').split('/');
-  return { account: parts.at(-6) ?? '', region: parts.at(-4) ?? '' };
+  return {
+    account: parts.at(-6) ?? '',
+    region: parts.at(-4) ?? '',
+    year: parts.at(-3) ?? '',
+    month: parts.at(-2) ?? '',
+  };
 };
 
 const MADE = 'trailhound_partials_made';
@@ -340,8 +345,7 @@ const monthsOf = (
   const months = new Map<string, { account: string; year: string; month: string; files: CompactedFile[] }>();
   const partial = new Set<string>();
   for (const file of files) {
-    const parts = file.path.replaceAll('\\', '/').split('/');
-    const [account, year, month] = [parts.at(-6) ?? '', parts.at(-3) ?? '', parts.at(-2) ?? ''];
+    const { account, year, month } = partitionOf(file.path);
     const key = `${account}/${year}/${month}`;
     const entry = months.get(key) ?? { account, year, month, files: [] };
     months.set(key, entry);
@@ -355,8 +359,8 @@ const TO_REDUCE = 'trailhound_partials_reduced';
 
 /**
  * The reduced partials of every month of the plan's compacted files that it reads without a raw
- * day of the account among the month's days, made where they are not kept yet (from the kept partials of the month's files, on `connection`, whose KEPT_PARTIALS
- * it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named by the
+ * day of the account among the month's days, made where they are not kept yet (from the kept
+ * partials of the month's files, on `connection`, whose KEPT_PARTIALS it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named by the
  * reducing statement, the band and the month's files: a file compacted again makes another.
  */
 export const reducedMonths = async (
