@@ -122,6 +122,38 @@ describe('buildStatement', () => {
     expect(bound.indexOf('params AS')).toBeLessThan(bound.indexOf('picked AS'));
   });
 
+  it('combines kept partials with the raw days’ only when the window has raw days, guarded in both', () => {
+    const partials = {
+      partial: {
+        with: [{ name: 'making_step', sql: 'SELECT * FROM events' }],
+        sql: 'SELECT account, region, day, eventtime AS first_seen FROM making_step',
+      },
+      inclusive: {},
+      asked: 'true',
+      combine: { with: [], sql: 'SELECT first_seen FROM partials ORDER BY first_seen' },
+      reduce: { with: [], sql: 'SELECT * FROM partials', meets: 'true' },
+    };
+    const built = buildStatement({ ...template, partials }, {}, windowOf()).partials;
+    if (!built?.reduced) throw new Error('no partials');
+    for (const combining of [built.combining, built.reduced.combining]) {
+      const raw = combining({ rawDays: true }).sql;
+      expect(raw).toContain('making_step AS');
+      expect(raw).toMatch(/\nlive AS MATERIALIZED \(/);
+      expect(raw).toContain('UNION ALL\n  SELECT * FROM live');
+      const keptOnly = combining({ rawDays: false }).sql;
+      expect(keptOnly).not.toContain('making_step');
+      expect(keptOnly).not.toMatch(/\blive\b/);
+      expect(keptOnly).toMatch(/\npartials AS NOT MATERIALIZED \(\n {2}SELECT \* FROM kept_partials\n/);
+    }
+    // The guard reads what the answer reads: the raw days' partials only when there are some.
+    const guarded = built.reduced.combining({ rawDays: false }).sql;
+    expect(guarded).toMatch(/bands_clear AS MATERIALIZED \(/);
+    expect(guarded).toContain('AND (SELECT clear FROM bands_clear)');
+    expect(built.reduced.combining({ rawDays: true }).sql).toContain(
+      'SELECT * FROM live WHERE (SELECT clear FROM bands_clear)',
+    );
+  });
+
   it('refuses a bound name or CTE name that is not a plain lower-case identifier', () => {
     for (const bad of ['User', 'a-b', '1a', 'events', 'params', 'a b', "a'b"]) {
       expect(() => buildStatement(template, { [bad]: 'x' }, windowOf()), bad).toThrow(/lower_snake_case/);

@@ -221,7 +221,10 @@ const runFromPartials = async (
     : [];
   const answer = async (fromReduced: boolean) => {
     await defineKeptPartials(connection, settled.kept, plan.compacted, fromReduced ? months : []);
-    const statement = engineStatement(fromReduced && reduced ? reduced.combining : partials.combining);
+    const reads = { rawDays: plan.raw.length > 0 };
+    const statement = engineStatement(
+      fromReduced && reduced ? reduced.combining(reads) : partials.combining(reads),
+    );
     await applySettings(connection, statement.settings);
     return writeRows(connection, statement, request, output, hooks.checkpoint);
   };
