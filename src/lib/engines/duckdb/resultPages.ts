@@ -126,14 +126,14 @@ export class ResultPages {
     return index;
   }
 
-  /** Rows `[first, last)` of the result, as their CSV lines. */
-  async #lines(executionId: string, rowCount: number, first: number, last: number): Promise<string> {
-    if (last <= first) return '';
+  /** Rows `[first, last)` of the result, as the bytes of their CSV lines. */
+  async #lines(executionId: string, rowCount: number, first: number, last: number): Promise<Buffer> {
+    if (last <= first) return Buffer.alloc(0);
     const index = await this.#index(executionId, rowCount);
     const at = async (row: number) =>
       (await this.#read(index, row * OFFSET_BYTES, (row + 1) * OFFSET_BYTES)).readDoubleLE(0);
     const [start, end] = await Promise.all([at(first), at(last)]);
-    return (await this.#read(this.store.csvPath(executionId), start, end)).toString('utf8');
+    return this.#read(this.store.csvPath(executionId), start, end);
   }
 
   /** Which rows a page holds. */
@@ -161,7 +161,7 @@ export class ResultPages {
     const lines = await this.#lines(execution.executionId, total, first, last);
     return {
       columns: execution.columns,
-      rows: typedRows(lines, execution.columns),
+      rows: typedRows(lines.toString('utf8'), execution.columns),
       ...(nextToken ? { nextToken } : {}),
     };
   }
@@ -212,18 +212,16 @@ export class ResultPages {
   ): Promise<ResultPageJson> {
     const { columns } = execution;
     const lines = await this.#lines(execution.executionId, total, first, last);
-    const written = csvRowsAsJson(lines, columns);
-    if (!written) {
-      const rows = typedRows(lines, columns);
-      return {
-        json: JSON.stringify({ columns, rows, ...(nextToken ? { nextToken } : {}) }),
-        rows: rows.length,
-      };
-    }
     const next = nextToken ? `,"nextToken":${JSON.stringify(nextToken)}` : '';
+    const written = csvRowsAsJson(lines, columns, {
+      before: `{"columns":${JSON.stringify(columns)},"rows":[`,
+      after: `]${next}}`,
+    });
+    if (written) return written;
+    const rows = typedRows(lines.toString('utf8'), columns);
     return {
-      json: `{"columns":${JSON.stringify(columns)},"rows":[${written.json}]${next}}`,
-      rows: written.rows,
+      json: JSON.stringify({ columns, rows, ...(nextToken ? { nextToken } : {}) }),
+      rows: rows.length,
     };
   }
 }
