@@ -3,7 +3,7 @@
  * JavaScript (toCsvLine), for every type the wrapper takes, in the statement's order; and no
  * wrapper for a type whose text DuckDB writes otherwise.
  */
-import { DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
+import { type DuckDBBlobValue, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLinesSql } from '../../../../src/lib/engines/duckdb/csvLines.js';
 import { toCsvLine } from '../../../../src/lib/results/csvFormat.js';
@@ -29,7 +29,10 @@ const bothWays = async (sql: string, parameters: readonly string[] = []) => {
     if (wrapped === undefined) return { values, lines: undefined };
     const prepared = await connection.prepare(wrapped);
     for (const [i, value] of parameters.entries()) prepared.bindVarchar(i + 1, value);
-    const lines = (await prepared.runAndReadAll()).getColumns()[0]?.join('');
+    const lines = (await prepared.runAndReadAll())
+      .getColumns()[0]
+      ?.map((line) => Buffer.from((line as DuckDBBlobValue).bytes).toString('utf8'))
+      .join('');
     return { values, lines };
   } finally {
     connection.closeSync();
