@@ -175,6 +175,8 @@ export const csvRowsAsJson = (
   room(1 + Buffer.byteLength(around.after), j);
   if (rows > 0) out[j++] = 0x7d;
   j += out.write(around.after, j);
+  // A write past the end of a buffer is dropped without a word: a page cut short must not be sent.
+  if (j > out.length) throw new Error(`a page's JSON outgrew its room (${j} of ${out.length} bytes)`);
   const json = out.toString(high < 0x80 ? 'latin1' : 'utf8', 0, j);
   if (out.length <= KEPT_SCRATCH_BYTES) scratch = out;
   return { json, rows };

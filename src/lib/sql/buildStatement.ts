@@ -115,7 +115,7 @@ export interface Statement {
   /**
    * For a query with partials: the statement that makes them (over every event of its relation,
    * with the inclusive values), and the one that answers from them (the request's values and
-   * window, `kept_partials` and the partials of `events`).
+   * window, `kept_partials`, and with `rawDays` the partials of `events` made in it).
    */
   readonly partials?: {
     readonly making: Statement;

@@ -58,11 +58,26 @@ describe('csvRowsAsJson', () => {
     const answer = asJson(rows, texts);
     expect(answer?.json.length).toBe(stringified(rows, texts).length);
     expect(answer).toEqual({ json: stringified(rows, texts), rows: rows.length });
-    // And a page after it, small, is written whole (the larger room kept, not its bytes).
+    // And a page after it, small, is written whole (no byte of the large page's left in it).
     expect(asJson([['a', '1', '1', 'true', '1', 'b']])).toEqual({
       json: stringified([['a', '1', '1', 'true', '1', 'b']]),
       rows: 1,
     });
+  });
+
+  it('makes room for a value its type writes longer than its text: a double, a boolean', () => {
+    // '"1e20"' (6 bytes) is 100000000000000000000 (21), 'x' (3) is false (5): more than each
+    // row's room (its bytes, keys and a null's four bytes a column), over more rows than any room
+    // kept from an earlier page holds.
+    const typed = [
+      { name: 'd', type: 'double' as const },
+      { name: 'b', type: 'boolean' as const },
+    ];
+    const rows = Array.from({ length: 400_000 }, () => ['1e20', 'x']);
+    const answer = asJson(rows, typed);
+    expect(answer?.json.length).toBe(stringified(rows, typed).length);
+    expect(answer?.json.startsWith('[{"d":100000000000000000000,"b":false},')).toBe(true);
+    expect(answer).toEqual({ json: stringified(rows, typed), rows: rows.length });
   });
 
   it('gives way where an object would not keep the column names as they are: a name that is an array index, a name twice, no column', () => {
