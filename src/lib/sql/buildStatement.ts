@@ -274,10 +274,10 @@ const partialsOf = (
     AND (${partials.asked})`;
   /**
    * The answer from the kept partials and, with `rawDays`, the raw days' partials, those read
-   * after `guard` (made for the same reads) when given.
+   * after `guard` (made over the same rows, given as SQL) when given.
    */
-  const combining = ({ rawDays }: CombiningReads, guard?: (reads: CombiningReads) => Cte) => {
-    const cleared = guard?.({ rawDays });
+  const combining = ({ rawDays }: CombiningReads, guard?: (rows: string) => Cte) => {
+    const cleared = guard?.(rawDays ? `${asked}\n      UNION ALL\n      SELECT * FROM live` : asked);
     const clear = cleared ? `(SELECT clear FROM ${cleared.name})` : undefined;
     return buildStatement(
       {
@@ -340,11 +340,11 @@ const partialsOf = (
             // Every row the answer reads, of another source than the band's own file, tested once
             // against every band, before any row is read for the answer.
             combining: (reads) =>
-              combining(reads, ({ rawDays }) => ({
+              combining(reads, (rows) => ({
                 name: 'bands_clear',
                 materialized: true,
                 sql: `SELECT CASE WHEN EXISTS (
-    SELECT 1 FROM (${asked}${rawDays ? '\n      UNION ALL\n      SELECT * FROM live' : ''}) AS p
+    SELECT 1 FROM (${rows}) AS p
     JOIN ${KEPT_BANDS} AS band ON p.account = band.account AND p.partial_file <> band.partial_file
     WHERE ${reduce.meets}
   ) THEN error('${BAND_MET}') ELSE true END AS clear`,

@@ -15,7 +15,8 @@ const CLOSED_AFTER_MS = 3_600_000;
 
 const toDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 
-const startOf = (day: string): number => {
+/** Milliseconds since the epoch at the start of a day (YYYY/MM/DD); throws for anything else. */
+export const dayStartMs = (day: string): number => {
   const match = DAY.exec(day);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
   if (!match || Number.isNaN(ms) || toDay(ms) !== day) throw new Error(`Not a day (YYYY/MM/DD): ${day}`);
@@ -24,7 +25,7 @@ const startOf = (day: string): number => {
 
 export const isDay = (text: string): boolean => {
   try {
-    startOf(text);
+    dayStartMs(text);
     return true;
   } catch {
     return false;
@@ -34,12 +35,12 @@ export const isDay = (text: string): boolean => {
 /** The latest day that is closed at `now`. */
 export const lastClosedDay = (now: Date): string => toDay(now.getTime() - CLOSED_AFTER_MS - DAY_MS);
 
-export const nextDay = (day: string): string => toDay(startOf(day) + DAY_MS);
-export const previousDay = (day: string): string => toDay(startOf(day) - DAY_MS);
+export const nextDay = (day: string): string => toDay(dayStartMs(day) + DAY_MS);
+export const previousDay = (day: string): string => toDay(dayStartMs(day) - DAY_MS);
 
 /** Every day from `from` through `through`, in order; none when `from` is after `through`. */
 export const daysFrom = (from: string, through: string): string[] => {
   const days: string[] = [];
-  for (let ms = startOf(from); ms <= startOf(through); ms += DAY_MS) days.push(toDay(ms));
+  for (let ms = dayStartMs(from); ms <= dayStartMs(through); ms += DAY_MS) days.push(toDay(ms));
   return days;
 };

@@ -24,10 +24,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DAY_MS } from '../../clock.js';
 import { logger } from '../../logging/logger.js';
 import { KEPT_BANDS, KEPT_PARTIALS, type Statement } from '../../sql/buildStatement.js';
 import { toSqlLiteral } from '../../sql/sqlLiteral.js';
 import type { TimeWindow } from '../../sql/timeWindow.js';
+import { dayStartMs, isDay } from '../../store/closedDays.js';
 import { createCloudTrailViews, literalPath } from '../../store/duckdb/cloudtrailRelation.js';
 import { bytesOfColumns, parquetColumnsRead } from '../../store/duckdb/columnsRead.js';
 import { literal as writeLiteral } from '../../store/duckdb/compactUnit.js';
@@ -374,14 +376,14 @@ export const reducedMonths = async (
   for (const { account, year, month, files: ofMonth } of monthsOf(plan.compacted)) {
     const days = ofMonth.flatMap((f) => Object.keys(f.unit.days)).sort();
     const [first, last] = [days[0] ?? '', days.at(-1) ?? ''];
+    if (!isDay(first) || !isDay(last)) continue;
     // A day of the account read raw among the month's (its files changed since): its runs would
     // meet the band, and the answer would be made twice.
     if (plan.raw.some((f) => f.account === account && f.day >= first && f.day <= last)) continue;
     // The days the month's files hold, not the calendar's: the current month's file holds the
     // days compacted so far, and the days after, read raw, stay clear of its band.
-    const start = dayStart(first);
-    const end = dayStart(last) + 86_400;
-    if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+    const start = dayStartMs(first) / 1000;
+    const end = (dayStartMs(last) + DAY_MS) / 1000;
     const band = { start: start + BAND_MARGIN_SECONDS, end: end - BAND_MARGIN_SECONDS };
     const statement = engineStatement(reducing(band));
     const digest = createHash('sha256')
@@ -417,9 +419,6 @@ export const reducedMonths = async (
   }
   return reduced;
 };
-
-/** Seconds since the epoch at the start of a day (YYYY/MM/DD). */
-const dayStart = (day: string): number => Date.parse(`${day.replaceAll('/', '-')}T00:00:00Z`) / 1000;
 
 /** Makes a month's reduced partials from its files' kept ones, and keeps them at `target`. */
 const reduceMonth = async (

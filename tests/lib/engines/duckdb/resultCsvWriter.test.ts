@@ -8,8 +8,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { csvLinesSql } from '../../../../src/lib/engines/duckdb/csvLines.js';
 import { firstOf, writeResultCsv } from '../../../../src/lib/engines/duckdb/resultCsvWriter.js';
 import { nodeFileSystem } from '../../../../src/lib/engines/duckdb/resultFileSystem.js';
@@ -94,79 +94,76 @@ describe('writeResultCsv', () => {
 });
 
 describe('writeResultCsv, lines made by DuckDB', () => {
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  });
+  afterAll(() => {
+    connection.closeSync();
+    instance.closeSync();
+  });
+
   it('writes the CSV lines as DuckDB made them, bytes as they are, each row’s offset in bytes, over many chunks', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-csv-'));
     dirs.push(dir);
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      // Text of one, two, three and four bytes a character, quotes and line breaks: 5,000 rows,
-      // three chunks of DuckDB's 2,048 and part of a fourth.
-      const sql = `SELECT concat('é ✓ 🦆 "', i, '"') AS text, CASE WHEN i % 7 = 0 THEN NULL ELSE i END AS n,
-  CASE WHEN i % 5 = 0 THEN concat('two', chr(10), 'lines') ELSE '' END AS note
+    // Text of one, two, three and four bytes a character, quotes and line breaks: 5,000 rows,
+    // three chunks of DuckDB's 2,048 and part of a fourth.
+    const sql = `SELECT concat('é ✓ 🦆 "', i, '"') AS text, CASE WHEN i % 7 = 0 THEN NULL ELSE i END AS n,
+CASE WHEN i % 5 = 0 THEN concat('two', chr(10), 'lines') ELSE '' END AS note
 FROM range(5000) AS r(i) ORDER BY i DESC`;
-      const plain = await connection.prepare(sql);
-      const types = Array.from({ length: plain.columnCount }, (_, i) => plain.columnTypeId(i));
-      const lines = csvLinesSql(sql, types);
-      if (!lines) throw new Error('no lines for text and integers');
-      const rows = await writeResultCsv(
-        nodeFileSystem,
-        { csv: path.join(dir, 'r.csv'), index: path.join(dir, 'r.index'), temporary: (t) => `${t}.tmp` },
-        [
-          { name: 'text', type: 'varchar' },
-          { name: 'n', type: 'bigint' },
-          { name: 'note', type: 'varchar' },
-        ],
-        await (await connection.prepare(lines)).stream(),
-        () => {},
-        { lines: true },
-      );
-      expect(rows).toBe(5000);
-      const expected = (await plain.runAndReadAll())
-        .getRows()
-        .map((row) => toCsvLine(row.map((v) => (v === null ? null : String(v)))));
-      const csv = await readFile(path.join(dir, 'r.csv'));
-      expect(csv.toString('utf8')).toBe(`"text","n","note"\n${expected.join('')}`);
-      const index = new Float64Array((await readFile(path.join(dir, 'r.index'))).buffer.slice(0));
-      expect(index).toHaveLength(5001);
-      for (const row of [0, 1, 2047, 2048, 4095, 4096, 4999]) {
-        expect(csv.subarray(index[row], index[row + 1]).toString('utf8'), `row ${row}`).toBe(expected[row]);
-      }
-      expect(index[5000]).toBe(csv.length);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
+    const plain = await connection.prepare(sql);
+    const types = Array.from({ length: plain.columnCount }, (_, i) => plain.columnTypeId(i));
+    const lines = csvLinesSql(sql, types);
+    if (!lines) throw new Error('no lines for text and integers');
+    const rows = await writeResultCsv(
+      nodeFileSystem,
+      { csv: path.join(dir, 'r.csv'), index: path.join(dir, 'r.index'), temporary: (t) => `${t}.tmp` },
+      [
+        { name: 'text', type: 'varchar' },
+        { name: 'n', type: 'bigint' },
+        { name: 'note', type: 'varchar' },
+      ],
+      await (await connection.prepare(lines)).stream(),
+      () => {},
+      { lines: true },
+    );
+    expect(rows).toBe(5000);
+    const expected = (await plain.runAndReadAll())
+      .getRows()
+      .map((row) => toCsvLine(row.map((v) => (v === null ? null : String(v)))));
+    const csv = await readFile(path.join(dir, 'r.csv'));
+    expect(csv.toString('utf8')).toBe(`"text","n","note"\n${expected.join('')}`);
+    const index = new Float64Array((await readFile(path.join(dir, 'r.index'))).buffer.slice(0));
+    expect(index).toHaveLength(5001);
+    for (const row of [0, 1, 2047, 2048, 4095, 4096, 4999]) {
+      expect(csv.subarray(index[row], index[row + 1]).toString('utf8'), `row ${row}`).toBe(expected[row]);
     }
+    expect(index[5000]).toBe(csv.length);
   });
 
   it('refuses a result whose one column is not the lines’ bytes, and leaves no file behind', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'trailhound-csv-'));
     dirs.push(dir);
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      const target = {
-        csv: path.join(dir, 'r.csv'),
-        index: path.join(dir, 'r.index'),
-        temporary: (t: string) => `${t}.tmp`,
-      };
-      await expect(
-        writeResultCsv(
-          nodeFileSystem,
-          target,
-          [{ name: 'line', type: 'varchar' }],
-          await connection.stream(`SELECT 'x' AS line`),
-          () => {},
-          {
-            lines: true,
-          },
-        ),
-      ).rejects.toThrow(/CSV lines are BLOBs/);
-      expect(await readdir(dir)).toEqual([]);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
+    const target = {
+      csv: path.join(dir, 'r.csv'),
+      index: path.join(dir, 'r.index'),
+      temporary: (t: string) => `${t}.tmp`,
+    };
+    await expect(
+      writeResultCsv(
+        nodeFileSystem,
+        target,
+        [{ name: 'line', type: 'varchar' }],
+        await connection.stream(`SELECT 'x' AS line`),
+        () => {},
+        {
+          lines: true,
+        },
+      ),
+    ).rejects.toThrow(/CSV lines are BLOBs/);
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
