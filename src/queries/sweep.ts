@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { DETECTIONS } from '../detections/catalog.js';
 import { isAggregate, SEVERITIES } from '../detections/detection.js';
 import { type Cte, integerValue } from '../lib/sql/buildStatement.js';
+import { csvLineSql } from '../lib/sql/csvLine.js';
 import { PRINCIPAL } from './fragments.js';
 import { defineQuery } from './queryDefinition.js';
 
@@ -168,34 +169,70 @@ const BURSTS: Cte = {
     account, principal, finding_key`,
 };
 
-/** The answer's SELECT over `from`, one row per finding candidate. */
-const answer = (from: string) => `
-SELECT
-    detection,
-    d_severity AS severity,
-    d_techniques AS techniques,
-    first_seen AS eventtime,
-    eventid,
-    eventname,
-    principal,
-    principal_arn,
-    source_ip,
-    account,
-    region,
-    errorcode AS error_code,
-    CASE WHEN d_kind = 'event' THEN event_summary
+/**
+ * The answer's columns over a finding in `merged`'s (or `bursts`') columns, each an expression
+ * and its name, the columns named as `of` names them: an event detection's run names two of them
+ * its own way (RUN_AS_FINDING). `kind`: which findings the expressions serve, an event
+ * detection's alone or any.
+ */
+const answerColumns = (of: (column: string) => string, kind: 'event' | 'any'): [string, string][] => [
+  [of('detection'), 'detection'],
+  [of('d_severity'), 'severity'],
+  [of('d_techniques'), 'techniques'],
+  [of('first_seen'), 'eventtime'],
+  [of('eventid'), 'eventid'],
+  [of('eventname'), 'eventname'],
+  [of('principal'), 'principal'],
+  [of('principal_arn'), 'principal_arn'],
+  [of('source_ip'), 'source_ip'],
+  [of('account'), 'account'],
+  [of('region'), 'region'],
+  [of('errorcode'), 'error_code'],
+  [
+    kind === 'event'
+      ? of('event_summary')
+      : `CASE WHEN d_kind = 'event' THEN event_summary
       ELSE CASE detection
       ${AGGREGATE_SUMMARIES}
       END
-    END AS summary,
-    first_seen,
-    last_seen,
-    events,
-    CASE WHEN d_kind = 'aggregate' THEN distinct_resources END AS distinct_resources,
-    sample_event_ids
+    END`,
+    'summary',
+  ],
+  [of('first_seen'), 'first_seen'],
+  [of('last_seen'), 'last_seen'],
+  [of('events'), 'events'],
+  [
+    kind === 'event' ? 'NULL' : `CASE WHEN d_kind = 'aggregate' THEN distinct_resources END`,
+    'distinct_resources',
+  ],
+  [of('sample_event_ids'), 'sample_event_ids'],
+];
+const ANSWER_COLUMNS = answerColumns((column) => column, 'any');
+
+/** Which of `merged`'s (or `bursts`') rows are findings: an aggregate detection's over its threshold. */
+const IS_FINDING = `d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services)`;
+const ANSWER_ORDER = 'd_rank DESC, eventtime, eventid, detection';
+
+/** The answer's SELECT over `from`, one row per finding candidate. */
+const answer = (from: string) => `
+SELECT
+    ${ANSWER_COLUMNS.map(([value, name]) => (value === name ? name : `${value} AS ${name}`)).join(',\n    ')}
 FROM ${from}
-WHERE d_kind = 'event' OR (distinct_resources >= d_min_resources AND services >= d_min_services)
-ORDER BY d_rank DESC, eventtime, eventid, detection`;
+WHERE ${IS_FINDING}
+ORDER BY ${ANSWER_ORDER}`;
+
+/**
+ * An event detection's run as its finding (`merged`'s columns): its one event, counted once
+ * unless it has no id, and sampled alone. The other columns are the run's own.
+ */
+const RUN_AS_FINDING = {
+  events: 'CASE WHEN eventid IS NULL THEN 0 ELSE 1 END',
+  distinct_resources: '0',
+  services: '1',
+  sample_event_ids: "concat_ws(',', eventid)",
+} as const;
+const ofEventRun = (column: string): string =>
+  Object.hasOwn(RUN_AS_FINDING, column) ? RUN_AS_FINDING[column as keyof typeof RUN_AS_FINDING] : column;
 
 /**
  * The sweep's partial results: each principal's run of events of a detection within one account,
@@ -221,6 +258,13 @@ const RUNS = `SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_
   GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
     account, region, day, substr(eventtime, 1, 10), principal, finding_key`;
 
+/** The runs with their lines: an event detection's run is its finding, whose line it keeps. */
+const RUNS_WITH_LINES = `SELECT *,
+    CASE WHEN d_kind = 'event' THEN ${csvLineSql(answerColumns(ofEventRun, 'event').map(([value]) => value))} END AS line
+  FROM (
+  ${RUNS}
+  )`;
+
 const BURST_KEY =
   'detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services, account, principal';
 /**
@@ -230,6 +274,16 @@ const BURST_KEY =
  * of an event delivered twice.
  */
 const firstOf = (column: string) => `max(CASE WHEN starts_island THEN ${column} END)`;
+
+/** Whether a run starts with its burst's first event (a copy of it included): read by firstOf. */
+const STARTS_ISLAND = `struct_pack(a := first_t, b := eventid) = min(struct_pack(a := first_t, b := eventid))
+      OVER (PARTITION BY detection, account, principal, island)`;
+
+/** The distinct values of the runs' lists of `column`, taken together. */
+const unionOf = (column: string) => `list_distinct(flatten(list(${column})))`;
+
+/** The first five events of runs taken together, by time, then id. */
+const FIRST_SAMPLES = `list_slice(list_sort(${unionOf('samples')}), 1, 5)`;
 
 /**
  * Which runs join into the sweep's bursts (`flags`: each run's burst, `island`, whether it is
@@ -269,43 +323,50 @@ const COPY_OF = `c.detection = p.detection AND c.account = p.account AND c.princ
       AND c.eventid IS NOT DISTINCT FROM p.eventid`;
 
 /**
- * The runs joined into the sweep's bursts. The runs the answer needs are read whole, once, by
- * name: a run alone in its burst only if it is over its threshold by itself (on the bench's year,
- * 940 of the 203,238 alone among 214,268 runs; read reduced, 14,931 runs are left, REDUCED); the
- * others (11,030 runs, 5,515 bursts), merged. An event detection's finding is its event's, its
- * duplicates (the same event delivered twice) taken together as the one statement takes them.
+ * The runs joined into the sweep's bursts. The aggregate detections' runs the answer needs are
+ * read whole, once, by name: a run alone in its burst only if it is over its threshold by itself
+ * (on the bench's year, 940 of the 203,238 alone among 214,268 runs; read reduced, 4,448 rows
+ * are left, 1,312 of them over their threshold, REDUCED); the others (11,030 runs, 5,515 bursts), merged. An event detection's
+ * finding is its run's, whose line the run keeps (RUNS): only its sort keys are read with it,
+ * unless the same event was delivered twice, whose runs are taken together as the one statement
+ * takes them.
  */
 const JOINED: Cte[] = [
   ...ISLANDS,
   {
-    // The runs the answer reads whole, in one scan: an event detection's, a run alone in its burst
-    // that is over its threshold by itself, and every run of a burst of several.
+    // An aggregate detection's runs the answer reads whole: a run alone in its burst that is over
+    // its threshold by itself, and every run of a burst of several.
     name: 'picked',
     materialized: true,
-    sql: `SELECT partials.*, f.island, f.alone
-  FROM partials LEFT JOIN (SELECT partial_file, partial_row, island, alone FROM flags WHERE NOT alone OR over) AS f
+    sql: `SELECT partials.* EXCLUDE (line), f.island, f.alone
+  FROM partials JOIN (SELECT partial_file, partial_row, island, alone FROM flags WHERE NOT alone OR over) AS f
     USING (partial_file, partial_row)
-  WHERE d_kind = 'event' OR f.partial_row IS NOT NULL`,
+  WHERE d_kind = 'aggregate'`,
   },
   {
     // A run alone in its burst is a finding when it is over its threshold itself: its own counts.
     name: 'alone_over',
-    sql: `SELECT * EXCLUDE (eventids, resources, services, samples, island, alone) FROM picked WHERE d_kind = 'aggregate' AND alone`,
+    sql: `SELECT * EXCLUDE (eventids, resources, services, samples, island, alone) FROM picked WHERE alone`,
   },
   {
     // A burst's first event is the first run's first: every run that starts with a copy of it
     // (the same event delivered twice) gives its columns, as the one statement takes them.
     name: 'joined',
     sql: `SELECT * EXCLUDE (alone),
-    struct_pack(a := first_t, b := eventid) = min(struct_pack(a := first_t, b := eventid))
-      OVER (PARTITION BY detection, account, principal, island) AS starts_island
-  FROM picked WHERE d_kind = 'aggregate' AND NOT alone`,
+    ${STARTS_ISLAND} AS starts_island
+  FROM picked WHERE NOT alone`,
+  },
+  {
+    // An event detection's runs: their findings' lines, and what orders them and finds copies.
+    name: 'event_runs',
+    materialized: true,
+    sql: `SELECT detection, account, principal, eventid, d_rank, first_seen, line FROM partials WHERE d_kind = 'event'`,
   },
   {
     // The events an event detection found more than once (delivered twice, in two runs): each
     // one finding, its runs taken together. The others, nearly all, are a finding each as they are.
     name: 'copies',
-    sql: `SELECT detection, account, principal, eventid FROM picked WHERE d_kind = 'event'
+    sql: `SELECT detection, account, principal, eventid FROM event_runs
   GROUP BY detection, account, principal, eventid HAVING count(*) > 1`,
   },
   {
@@ -316,45 +377,88 @@ const JOINED: Cte[] = [
   FROM alone_over
   UNION ALL
   SELECT ${BURST_KEY}, min(first_seen), max(last_seen), max(last_t) - min(first_t),
-    length(list_distinct(flatten(list(eventids)))),
-    length(list_distinct(flatten(list(resources)))),
-    length(list_distinct(flatten(list(services)))),
+    length(${unionOf('eventids')}),
+    length(${unionOf('resources')}),
+    length(${unionOf('services')}),
     ${['eventid', 'eventname', 'principal_arn', 'source_ip', 'region', 'errorcode', 'event_summary'].map(firstOf).join(', ')},
-    array_to_string(list_transform(list_slice(list_sort(list_distinct(flatten(list(samples)))), 1, 5), s -> s.id), ',')
+    array_to_string(list_transform(${FIRST_SAMPLES}, s -> s.id), ',')
   FROM joined
   GROUP BY ${BURST_KEY}, island
   UNION ALL
-  SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_min_resources, d_min_services, account, principal,
-    first_seen, last_seen, last_t - first_t, CASE WHEN eventid IS NULL THEN 0 ELSE 1 END, 0, 1, eventid,
-    eventname, principal_arn, source_ip, region, errorcode, event_summary, concat_ws(',', eventid)
-  FROM picked AS p ANTI JOIN copies AS c ON ${COPY_OF}
-  WHERE d_kind = 'event'
-  UNION ALL
   SELECT detection, any_value(d_severity), any_value(d_rank), any_value(d_techniques), any_value(d_kind),
     any_value(d_min_resources), any_value(d_min_services), account, principal,
-    min(first_seen), max(last_seen), max(last_t) - min(first_t), CASE WHEN eventid IS NULL THEN 0 ELSE 1 END, 0, 1, eventid,
-    max(eventname), max(principal_arn), max(source_ip), max(region), max(errorcode), max(event_summary),
-    concat_ws(',', eventid)
-  FROM picked AS p SEMI JOIN copies AS c ON ${COPY_OF}
+    min(first_seen), max(last_seen), max(last_t) - min(first_t), ${RUN_AS_FINDING.events}, ${RUN_AS_FINDING.distinct_resources},
+    ${RUN_AS_FINDING.services}, eventid, max(eventname), max(principal_arn), max(source_ip), max(region), max(errorcode),
+    max(event_summary), ${RUN_AS_FINDING.sample_event_ids}
+  FROM partials AS p SEMI JOIN copies AS c ON ${COPY_OF}
   WHERE d_kind = 'event'
   GROUP BY detection, account, principal, eventid`,
   },
 ];
 
 /**
- * A month's runs reduced (keptPartials.ts, "reduced months"): less every run alone in its burst
- * among them that is under its threshold and whose reach (its events, widened by its detection's
- * gap on both sides) lies within the band. Such a run is no finding, and joins no run of the
- * month; nor any other, as long as no run of another source meets the band (MEETS_BAND), since a
- * run it would join comes within its reach. What is left of a month reduced is a subset of its
- * runs, so it serves any window its files serve. On the bench's year, 199,337 of 214,268 runs
- * are left out.
+ * The answer from the joined runs, as lines: each finding of `merged` written as its line, and
+ * each event detection's run that is no copy as the line it keeps, in the answer's order. On the
+ * bench's year, 75,912 of the 77,225 findings are kept lines.
  */
-const REDUCED = `SELECT partials.* EXCLUDE (partial_file, partial_row)
-  FROM partials LEFT JOIN flags USING (partial_file, partial_row)
-  WHERE NOT coalesce(flags.alone AND NOT flags.over
-    AND partials.first_t - partials.d_gap_seconds > params.band_start
-    AND partials.last_t + partials.d_gap_seconds < params.band_end, false)`;
+const COMBINED = `SELECT line FROM (
+  SELECT ${csvLineSql(ANSWER_COLUMNS.map(([value]) => value))} AS line,
+    d_rank, first_seen AS eventtime, eventid, detection
+  FROM merged
+  WHERE ${IS_FINDING}
+  UNION ALL
+  SELECT line, d_rank, first_seen, eventid, detection
+  FROM event_runs AS p ANTI JOIN copies AS c ON ${COPY_OF}
+)
+ORDER BY ${ANSWER_ORDER}`;
+
+/**
+ * A month's runs reduced (keptPartials.ts, "reduced months"): each burst among them whose reach
+ * (its runs' events, widened by its detection's gap on both sides) lies within the band is taken
+ * together into one run, as the answer would join it, and left out when it is under its threshold;
+ * every other run is kept as it is. Such a burst joins no other run of the month (its runs are all
+ * those its gap reaches), nor any other, as long as no run of another source meets the band
+ * (MEETS_BAND), since a run it would join comes within its reach; so the answer finds it alone in
+ * its burst, and reads its counts and first event as the burst's. A burst taken together is a run
+ * that joins as its runs would: its lists are theirs taken together, its samples the first five of
+ * theirs. What is left serves any window the month's files serve. On the bench's year, the
+ * 214,268 aggregate runs of the reduced months are left as 4,448 rows (14,931 when only runs
+ * alone in their burst were left out), and the sweep's answer from them took 0.26 s in DuckDB
+ * instead of 0.42 s, with the event detections' lines kept (RUNS_WITH_LINES).
+ */
+const REDUCED: { readonly with: readonly Cte[]; readonly sql: string } = {
+  with: [
+    ...ISLANDS,
+    {
+      name: 'islands',
+      sql: `SELECT partials.*, flags.island,
+    min(partials.first_t - partials.d_gap_seconds) OVER island_runs > params.band_start
+      AND max(partials.last_t + partials.d_gap_seconds) OVER island_runs < params.band_end AS inside
+  FROM partials JOIN flags USING (partial_file, partial_row)
+  WINDOW island_runs AS (PARTITION BY partials.detection, partials.account, partials.principal, flags.island)`,
+    },
+    {
+      name: 'inside',
+      sql: `SELECT *, ${STARTS_ISLAND} AS starts_island FROM islands WHERE inside`,
+    },
+  ],
+  sql: `SELECT * EXCLUDE (partial_file, partial_row) FROM partials WHERE d_kind = 'event'
+UNION ALL BY NAME
+SELECT * EXCLUDE (partial_file, partial_row, island, inside) FROM islands WHERE NOT inside
+UNION ALL BY NAME
+SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+    account, ${firstOf('region')} AS region, min(day) AS day, principal,
+    min(first_seen) AS first_seen, max(last_seen) AS last_seen, min(first_t) AS first_t, max(last_t) AS last_t,
+    ${unionOf('eventids')} AS eventids, ${unionOf('resources')} AS resources, ${unionOf('services')} AS services,
+    length(${unionOf('eventids')}) AS n_events, length(${unionOf('resources')}) AS n_resources,
+    length(${unionOf('services')}) AS n_services,
+    ${['eventid', 'eventname', 'principal_arn', 'source_ip', 'errorcode', 'event_summary'].map((c) => `${firstOf(c)} AS ${c}`).join(', ')},
+    ${FIRST_SAMPLES} AS samples, array_to_string(list_transform(${FIRST_SAMPLES}, s -> s.id), ',') AS sample_event_ids
+  FROM inside
+  GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+    account, principal, island
+  HAVING length(${unionOf('resources')}) >= d_min_resources AND length(${unionOf('services')}) >= d_min_services`,
+};
 
 /** Whether a run `p` of another source could join a run a reduction left out: it meets the band. */
 const MEETS_BAND = `p.d_kind = 'aggregate' AND p.first_t <= band.band_end AND p.last_t >= band.band_start`;
@@ -377,12 +481,12 @@ export const sweep = defineQuery({
   partials: {
     partial: {
       with: rankedSteps('detection, account, principal, region, day, substr(eventtime, 1, 10)'),
-      sql: RUNS,
+      sql: RUNS_WITH_LINES,
     },
     inclusive: { detections: '', min_rank: integerValue(rankOf('low')) },
     asked: `d_rank >= params.min_rank AND (params.detections = '' OR strpos(concat(',', params.detections, ','), concat(',', detection, ',')) > 0)`,
-    combine: { with: JOINED, sql: answer('merged') },
-    reduce: { with: ISLANDS, sql: REDUCED, meets: MEETS_BAND },
+    combine: { with: JOINED, sql: COMBINED },
+    reduce: { ...REDUCED, meets: MEETS_BAND },
   },
   columns: [
     { name: 'detection', type: 'varchar' },

@@ -154,7 +154,7 @@ describe('the sweep from kept partials', () => {
     expect(again.execution.body.statistics.bytesScanned).toBe(bytes);
   });
 
-  it('reads each month of an account it reads whole from its runs reduced: fewer rows, the same answer', async () => {
+  it('reads each month of an account it reads whole from its runs reduced: fewer rows, bursts within its band taken together, the same answer', async () => {
     await bothAnswer(sweep(...WEEK));
     const reduced = await reducedFiles();
     // February and March of each account: their files are read whole (every day of them in the week).
@@ -164,6 +164,7 @@ describe('the sweep from kept partials', () => {
     ).toBe(true);
     const modes = await Promise.all(reduced.map((f) => stat(path.join(partialsDir(), f))));
     expect(modes.every((s) => (s.mode & 0o777) === 0o600)).toBe(true);
+    let merged = 0;
     for (const file of reduced) {
       const [digest, , account, year, month] = file.split('/');
       const glob = path.join(
@@ -183,12 +184,26 @@ describe('the sweep from kept partials', () => {
       const [[kept, keptAggregate, keptEvents]] = (await parquetRows(
         `SELECT count(*), count(*) FILTER (WHERE d_kind = 'aggregate'), count(*) FILTER (WHERE d_kind = 'event') FROM read_parquet('${path.join(partialsDir(), file)}')`,
       )) as [[bigint, bigint, bigint]];
-      // Only runs of aggregate detections are left out, and most of them: those alone under their threshold.
+      // Only runs of aggregate detections are left out or taken together, most of them: those of
+      // bursts within the band. An event detection's run keeps its finding's line; no other does.
       expect(keptEvents, file).toBe(events);
       expect(Number(keptAggregate), file).toBeLessThan(Number(aggregate) / 2);
       expect(kept, file).toBe(keptAggregate + keptEvents);
       expect(runs, file).toBe(aggregate + events);
+      const [[lined, linedAggregate, mergedRuns]] = (await parquetRows(
+        `SELECT count(line), count(line) FILTER (WHERE d_kind = 'aggregate'),
+           count(*) FILTER (WHERE d_kind = 'aggregate' AND NOT EXISTS (
+             SELECT 1 FROM read_parquet('${glob}') AS run
+             WHERE run.detection = reduced.detection AND run.principal IS NOT DISTINCT FROM reduced.principal
+               AND run.first_t = reduced.first_t AND run.last_t = reduced.last_t AND run.n_events = reduced.n_events))
+         FROM read_parquet('${path.join(partialsDir(), file)}') AS reduced`,
+      )) as [[bigint, bigint, bigint]];
+      expect(lined, file).toBe(events);
+      expect(linedAggregate, file).toBe(0n);
+      merged += Number(mergedRuns);
     }
+    // Some bursts of several runs lie within their month's band: each is one row, not a run.
+    expect(merged).toBeGreaterThan(0);
     // A window over whole months reads them as well.
     await bothAnswer(sweep('2025-02-01T00:00:00Z', '2025-04-01T00:00:00Z'));
     expect(await reducedFiles()).toEqual(reduced);

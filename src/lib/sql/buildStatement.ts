@@ -49,7 +49,9 @@ interface PartialsTemplate {
   readonly asked: string;
   /**
    * CTEs and SELECT over `partials` (the window's partial rows, each named by `partial_file` and
-   * `partial_row`) and `params`: the query's answer, the same rows as its one statement's.
+   * `partial_row`) and `params`: the query's answer, the same rows as its one statement's, in the
+   * same order, each as its CSV line (csvLine.ts), in one column, `line`. A partial row that is
+   * already an answer row may keep its line, made with the partial: the answer then only orders it.
    */
   readonly combine: { readonly with: readonly Cte[]; readonly sql: string };
   /**
@@ -57,9 +59,10 @@ interface PartialsTemplate {
    * to fewer rows that combine, with any other rows, into the same answer, as long as no other
    * row meets the band the reduction was given. `with` and `sql`: CTEs and SELECT over `partials`
    * (the files' rows, named by `partial_file` and `partial_row`) and `params` (`band_start` and
-   * `band_end`, seconds since the epoch), giving the rows kept, in the partials' columns without
-   * the names. `meets`: a condition on a partial row `p` and a band `band` (KEPT_BANDS): whether
-   * `p` might combine with a row the reduction left out.
+   * `band_end`, seconds since the epoch), giving the rows left (rows of the files, or rows that
+   * each stand for several of them, as the combining would take them together), in the partials'
+   * columns without the names. `meets`: a condition on a partial row `p` and a band `band`
+   * (KEPT_BANDS): whether `p` might combine with a row the reduction left out or took together.
    */
   readonly reduce?: { readonly with: readonly Cte[]; readonly sql: string; readonly meets: string };
 }
@@ -119,6 +122,7 @@ export interface Statement {
    */
   readonly partials?: {
     readonly making: Statement;
+    /** Its rows are the answer's CSV lines (PartialsTemplate.combine). */
     readonly combining: (reads: CombiningReads) => Statement;
     /**
      * For partials that can be reduced: the statement reducing the rows of `kept_partials` to

@@ -1,7 +1,6 @@
 /**
  * Result rows as whole CSV lines made by DuckDB: the statement wrapped in a SELECT that writes
- * each row as csvFormat's toCsvLine does (every value quoted, its quotes doubled, NULL an empty
- * unquoted field, a line break after the row), so that a row reaches JavaScript as one value
+ * each row as csvFormat's toCsvLine does (sql/csvLine.ts), so that a row reaches JavaScript as one value
  * rather than one a column. A value costs about a microsecond to cross into JavaScript: the
  * sweep of the bench's year (77,225 rows of 18 columns) spent 1.6 to 2.3 s on it, and 0.13 to
  * 0.17 s as lines, the CSV the same bytes. Each line crosses as its bytes (a BLOB), which the
@@ -15,6 +14,7 @@
  */
 import { DuckDBTypeId } from '@duckdb/node-api';
 import { RecentMap } from '../../recentMap.js';
+import { csvLineSql } from '../../sql/csvLine.js';
 
 const SAME_TEXT: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.VARCHAR,
@@ -32,16 +32,6 @@ const SAME_TEXT: ReadonlySet<DuckDBTypeId> = new Set([
 ]);
 
 /**
- * A value as a quoted field. `replace` is asked only of a value that holds a quote: it copies
- * every value it is given, and the sweep's year (77,225 rows of 18 columns) made its lines in 220
- * ms with it on every value, 77 ms so (DuckDB alone, the same lines).
- */
-const field = (column: string) => {
-  const text = `CAST(${column} AS VARCHAR)`;
-  return `CASE WHEN ${column} IS NULL THEN '' WHEN contains(${text}, '"') THEN concat('"', replace(${text}, '"', '""'), '"') ELSE concat('"', ${text}, '"') END`;
-};
-
-/**
  * The statement whose one column, `line`, is each row of `sql` as a CSV line, as its UTF-8 bytes
  * (a BLOB: read with getItemBytes, a line reaches JavaScript as bytes, neither decoded into a
  * string nor encoded again to be written), for a statement whose columns have `types`; undefined
@@ -51,7 +41,7 @@ const field = (column: string) => {
 export const csvLinesSql = (sql: string, types: readonly DuckDBTypeId[]): string | undefined => {
   if (types.length === 0 || !types.every((type) => SAME_TEXT.has(type))) return undefined;
   const names = types.map((_, i) => `c${i}`);
-  return `SELECT encode(concat(${names.map(field).join(`, ',', `)}, chr(10))) AS line\nFROM (\n${sql}\n) AS result(${names.join(', ')})`;
+  return `SELECT ${csvLineSql(names)} AS line\nFROM (\n${sql}\n) AS result(${names.join(', ')})`;
 };
 
 /** The result columns' types of statements already prepared, by a key of their text. */

@@ -14,8 +14,9 @@
  * days it reads raw for that account, is read from its partials reduced, kept under
  * `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot change the answer unless a
  * row of another source comes within the month's band (the days its files hold, less six hours
- * at either end) are left out. What is left is a subset of the month's rows, which serves any
- * window its files serve. The answering statement checks that no row of another source meets a
+ * at either end) are left out, or taken together into fewer that combine into the same answer
+ * (PartialsTemplate.reduce). What is left serves any window its files serve: such a window reads
+ * every day of the month's files, and a request reads a month reduced only then. The answering statement checks that no row of another source meets a
  * band before it reads a row, and raises BAND_MET if one does (an event delivered days late); the
  * request is then answered from the months' files' partials, as without reductions. A month that
  * cannot be reduced (a full disk) is read unreduced, and the server says so.

@@ -116,7 +116,10 @@ interface RunHooks {
   readonly onScanned: (bytes: number, settled: ScanPlan) => void;
 }
 
-/** The statement, its values bound, its rows written to the result files. @returns their number. */
+/**
+ * The statement, its values bound, its rows written to the result files: as lines when its rows
+ * are the answer's CSV lines already (`gives: 'lines'`). @returns their number.
+ */
 const writeRows = async (
   connection: DuckDBConnection,
   statement: {
@@ -127,8 +130,12 @@ const writeRows = async (
   request: ExecutionRequest,
   output: RunOutput,
   checkpoint: () => void,
+  gives: 'rows' | 'lines' = 'rows',
 ): Promise<number> => {
-  const prepared = await prepareLines(connection, statement.sql, statement.settings);
+  const prepared =
+    gives === 'lines'
+      ? { prepared: await connection.prepare(statement.sql), lines: true }
+      : await prepareLines(connection, statement.sql, statement.settings);
   statement.parameters.forEach((value, i) => {
     prepared.prepared.bindVarchar(i + 1, value);
   });
@@ -226,7 +233,7 @@ const runFromPartials = async (
       fromReduced && reduced ? reduced.combining(reads) : partials.combining(reads),
     );
     await applySettings(connection, statement.settings);
-    return writeRows(connection, statement, request, output, hooks.checkpoint);
+    return writeRows(connection, statement, request, output, hooks.checkpoint, 'lines');
   };
   if (months.length === 0) return answer(false);
   try {
