@@ -48,6 +48,14 @@ export interface Query extends StatementTemplate {
 
 export const defineQuery = <Schema extends z.ZodType>(definition: QueryDefinition<Schema>): Query => {
   for (const cte of definition.with ?? []) assertSqlName(cte.name, `A CTE of ${definition.name}`);
+  // An answer from partials is its CSV lines, made by DuckDB (sql/csvLine.ts), whose text of a
+  // double is not JavaScript's.
+  const double = definition.partials && definition.columns.find((c) => c.type === 'double');
+  if (double) {
+    throw new Error(
+      `${definition.name} is answered from partials, as CSV lines DuckDB writes, and its column ${double.name} is a double, whose text DuckDB writes unlike JavaScript`,
+    );
+  }
   const { bind, ...query } = definition;
   return {
     ...query,
