@@ -324,12 +324,13 @@ const COPY_OF = `c.detection = p.detection AND c.account = p.account AND c.princ
 
 /**
  * The runs joined into the sweep's bursts. The aggregate detections' runs the answer needs are
- * read whole, once, by name: a run alone in its burst only if it is over its threshold by itself
- * (on the bench's year, 940 of the 203,238 alone among 214,268 runs; read reduced, 4,448 rows
- * are left, 1,312 of them over their threshold, REDUCED); the others (11,030 runs, 5,515 bursts), merged. An event detection's
- * finding is its run's, whose line the run keeps (RUNS): only its sort keys are read with it,
- * unless the same event was delivered twice, whose runs are taken together as the one statement
- * takes them.
+ * read whole, once, by name: a run alone in its burst only if it is over its threshold by itself,
+ * and every run of a burst of several, merged. On the bench's year, of 214,268 runs, 203,238 are
+ * alone and 940 of those over their threshold, and 11,030 make 5,515 bursts; read from reduced
+ * months (REDUCED), 4,448 rows are left, 1,312 of them over their threshold. An event detection's
+ * finding is its run's, whose line the run keeps (RUNS_WITH_LINES): only its sort keys are read
+ * with it, unless the same event was delivered twice, whose runs are taken together as the one
+ * statement takes them.
  */
 const JOINED: Cte[] = [
   ...ISLANDS,
@@ -413,9 +414,10 @@ const COMBINED = `SELECT line FROM (
 ORDER BY ${ANSWER_ORDER}`;
 
 /**
- * A month's runs reduced (keptPartials.ts, "reduced months"): each burst among them whose reach
- * (its runs' events, widened by its detection's gap on both sides) lies within the band is taken
- * together into one run, as the answer would join it, and left out when it is under its threshold;
+ * A month's runs reduced (keptPartials.ts, "reduced months"): each burst of several runs among
+ * them whose reach (its runs' events, widened by its detection's gap on both sides) lies within
+ * the band is taken together into one run, as the answer would join it (the same expressions as
+ * `merged`), and left out when it is under its threshold, as is a run alone in its burst there;
  * every other run is kept as it is. Such a burst joins no other run of the month (its runs are all
  * those its gap reaches), nor any other, as long as no run of another source meets the band
  * (MEETS_BAND), since a run it would join comes within its reach; so the answer finds it alone in
@@ -431,20 +433,23 @@ const REDUCED: { readonly with: readonly Cte[]; readonly sql: string } = {
     ...ISLANDS,
     {
       name: 'islands',
-      sql: `SELECT partials.*, flags.island,
-    min(partials.first_t - partials.d_gap_seconds) OVER island_runs > params.band_start
-      AND max(partials.last_t + partials.d_gap_seconds) OVER island_runs < params.band_end AS inside
+      sql: `SELECT partials.*, flags.island, flags.over,
+    count(*) OVER island_runs AS runs,
+    coalesce(min(partials.first_t - partials.d_gap_seconds) OVER island_runs > params.band_start
+      AND max(partials.last_t + partials.d_gap_seconds) OVER island_runs < params.band_end, false) AS inside
   FROM partials JOIN flags USING (partial_file, partial_row)
   WINDOW island_runs AS (PARTITION BY partials.detection, partials.account, partials.principal, flags.island)`,
     },
     {
       name: 'inside',
-      sql: `SELECT *, ${STARTS_ISLAND} AS starts_island FROM islands WHERE inside`,
+      sql: `SELECT *, ${STARTS_ISLAND} AS starts_island FROM islands WHERE inside AND runs > 1`,
     },
   ],
+  // A run alone in its burst within the band is kept as it is when over its threshold.
   sql: `SELECT * EXCLUDE (partial_file, partial_row) FROM partials WHERE d_kind = 'event'
 UNION ALL BY NAME
-SELECT * EXCLUDE (partial_file, partial_row, island, inside) FROM islands WHERE NOT inside
+SELECT * EXCLUDE (partial_file, partial_row, island, over, runs, inside) FROM islands
+  WHERE NOT inside OR (runs = 1 AND over)
 UNION ALL BY NAME
 SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
     account, ${firstOf('region')} AS region, min(day) AS day, principal,

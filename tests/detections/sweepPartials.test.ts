@@ -112,13 +112,28 @@ const sweep = (from: string, to: string, extra: Record<string, unknown> = {}) =>
   ...extra,
 });
 
-/** Both servers' answers to `request`, which must be the same rows, in the same order. */
+/** An execution's whole result as the CSV the server gives, byte for byte. */
+const csvOf = async (server: TestServer, executionId: string): Promise<string> => {
+  const response = await fetch(`${server.baseUrl}/v1/executions/${executionId}/results`, {
+    headers: { accept: 'text/csv' },
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+};
+
+/**
+ * Both servers' answers to `request`, which must be the same rows, in the same order, and the
+ * same CSV, byte for byte (a number written otherwise would parse to the same row).
+ */
 const bothAnswer = async (request: Record<string, unknown>) => {
   const fromKept = await runToEnd(kept.baseUrl, request);
   const fromOne = await runToEnd(oneStatement.baseUrl, request);
   expect(fromKept.execution.body.state, JSON.stringify(fromKept.execution.body.error)).toBe('SUCCEEDED');
   expect(fromOne.execution.body.state).toBe('SUCCEEDED');
   expect(fromKept.rows).toEqual(fromOne.rows);
+  expect(await csvOf(kept, fromKept.execution.body.executionId)).toBe(
+    await csvOf(oneStatement, fromOne.execution.body.executionId),
+  );
   return fromKept;
 };
 
@@ -204,9 +219,15 @@ describe('the sweep from kept partials', () => {
     }
     // Some bursts of several runs lie within their month's band: each is one row, not a run.
     expect(merged).toBeGreaterThan(0);
-    // A window over whole months reads them as well.
+    // A window over whole months reads them as well, but for the month whose files hold a day
+    // past the week's end (March of 111122223333: files delivered after midnight on the 3rd): the
+    // week reduced it within the week, whole months reduce it within its own band.
     await bothAnswer(sweep('2025-02-01T00:00:00Z', '2025-04-01T00:00:00Z'));
-    expect(await reducedFiles()).toEqual(reduced);
+    const after = await reducedFiles();
+    expect(after).toEqual(expect.arrayContaining(reduced));
+    expect(after.filter((f) => !reduced.includes(f))).toEqual([
+      expect.stringMatching(/\/reduced\/111122223333\/2025\/03\//),
+    ]);
   });
 
   it('reads the runs of a month whole when a run of another source falls in its band, and joins them', async () => {
@@ -546,5 +567,74 @@ describe('a burst whose runs were kept apart', () => {
       expect(byId.has(String(row.eventid)), String(row.eventid)).toBe(true);
       expect(row.region).toBe('us-east-1');
     }
+  });
+});
+
+describe('a month whose days a window cuts', () => {
+  it('is reduced within the window: a burst taken together across the cut counts from the cut, as the one statement counts it', async () => {
+    const { logsDir: dir, storeDir: store } = await copyOfLogs('invictus-attack-simulation');
+    const july = path.join(dir, 'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07');
+    const [name] = await readdir(path.join(july, '10'));
+    const file = path.join(july, '10', String(name));
+    const records = (
+      JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as { Records: RawRecord[] }
+    ).Records;
+    // bert-jan's enumeration (1,867 calls, 11:54 to 12:34) moved 12 hours earlier, across
+    // midnight: from 23:54 on the 9th (delivered under the 9th) to 00:34 on the 10th.
+    const enumeration = (r: RawRecord) =>
+      r.userIdentity?.userName === 'bert-jan' && /^(List|Describe|Get)/.test(String(r.eventName));
+    const moved = records.map((r) =>
+      enumeration(r)
+        ? {
+            ...r,
+            eventTime: new Date(Date.parse(String(r.eventTime)) - 12 * 3_600_000)
+              .toISOString()
+              .replace('.000Z', 'Z'),
+          }
+        : r,
+    );
+    const onThe9th = (r: RawRecord) => String(r.eventTime) < '2023-07-10';
+    await writeFile(file, gzipSync(JSON.stringify({ Records: moved.filter((r) => !onThe9th(r)) })));
+    await mkdir(path.join(july, '09'), { recursive: true });
+    await writeFile(
+      path.join(july, '09', String(name).replace('20230710', '20230709')),
+      gzipSync(JSON.stringify({ Records: moved.filter(onThe9th) })),
+    );
+    await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
+    const [fromKept, fromOne] = [await serveOver(dir, store, 'on'), await serveOver(dir, store, 'off')];
+    const burst = async (from: string, to: string) => {
+      const request = sweep(from, to, { parameters: { detections: ['discovery-burst'] } });
+      const kept = await runToEnd(fromKept.baseUrl, request);
+      const one = await runToEnd(fromOne.baseUrl, request);
+      expect(kept.execution.body.statistics.days.raw).toBe(0);
+      expect(kept.rows).toEqual(one.rows);
+      expect(await csvOf(fromKept, kept.execution.body.executionId)).toBe(
+        await csvOf(fromOne, one.execution.body.executionId),
+      );
+      return kept.rows.find((r) => r.principal === 'bert-jan');
+    };
+    // Both days: July's runs reduced, the enumeration one row, one finding from 23:54.
+    expect((await burst('2023-07-09T00:00:00Z', '2023-07-11T00:00:00Z'))?.first_seen).toMatch(
+      /^2023-07-09T23:5/,
+    );
+    const reduced = (await readdir(path.join(store, '.partials'), { recursive: true })).filter((f) =>
+      /reduced\/123837392027\/2023\/07\/[0-9a-f]{16}\.parquet$/.test(String(f)),
+    );
+    expect(reduced).toHaveLength(1);
+    const [[acrossMidnight]] = (await parquetRows(
+      `SELECT count(*) FROM read_parquet('${path.join(store, '.partials', String(reduced[0]))}')
+       WHERE detection = 'discovery-burst' AND principal = 'bert-jan'
+         AND first_seen < '2023-07-10' AND last_seen >= '2023-07-10'`,
+    )) as [[bigint]];
+    expect(acrossMidnight).toBe(1n);
+    // The 10th alone: the same month, reduced within the day, the enumeration's calls from midnight on.
+    expect((await burst('2023-07-10T00:00:00Z', '2023-07-11T00:00:00Z'))?.first_seen).toMatch(
+      /^2023-07-10T00:0/,
+    );
+    expect(
+      (await readdir(path.join(store, '.partials'), { recursive: true })).filter((f) =>
+        /reduced\/123837392027\/2023\/07\/[0-9a-f]{16}\.parquet$/.test(String(f)),
+      ),
+    ).toHaveLength(2);
   });
 });

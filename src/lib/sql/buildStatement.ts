@@ -254,7 +254,8 @@ const listed = (list: string, text: string) =>
 /**
  * The window as values of `params`, for the kept partial rows: a row is in the window when its
  * first event is, which holds for all of its events when the window starts and ends at midnight
- * (an engine reads kept partials only then).
+ * (an engine reads kept partials only then). A reduced row may span days and regions: an engine
+ * reduces rows within a band the window holds, so that such a row is in the window whole.
  */
 const PARTIALS_SCOPE = `day BETWEEN params.partials_first_day AND params.partials_last_day
     AND first_seen >= params.partials_from AND first_seen < params.partials_to

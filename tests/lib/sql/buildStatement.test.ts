@@ -130,7 +130,7 @@ describe('buildStatement', () => {
       },
       inclusive: {},
       asked: 'true',
-      combine: { with: [], sql: 'SELECT first_seen FROM partials ORDER BY first_seen' },
+      combine: { with: [], sql: 'SELECT line FROM partials ORDER BY first_seen' },
       reduce: { with: [], sql: 'SELECT * FROM partials', meets: 'true' },
     };
     const built = buildStatement({ ...template, partials }, {}, windowOf()).partials;

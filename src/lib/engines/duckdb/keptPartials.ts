@@ -15,8 +15,9 @@
  * `<digest>/reduced/<account>/<year>/<month>/`: the rows that cannot change the answer unless a
  * row of another source comes within the month's band (the days its files hold, less six hours
  * at either end) are left out, or taken together into fewer that combine into the same answer
- * (PartialsTemplate.reduce). What is left serves any window its files serve: such a window reads
- * every day of the month's files, and a request reads a month reduced only then. The answering statement checks that no row of another source meets a
+ * (PartialsTemplate.reduce). The band lies within the request's window as well: a row taken
+ * together from several may span days, which a window that cut it would divide. A window that cuts
+ * the month's days has its month reduced within its own. The answering statement checks that no row of another source meets a
  * band before it reads a row, and raises BAND_MET if one does (an event delivered days late); the
  * request is then answered from the months' files' partials, as without reductions. A month that
  * cannot be reduced (a full disk) is read unreduced, and the server says so.
@@ -362,15 +363,17 @@ const TO_REDUCE = 'trailhound_partials_reduced';
 
 /**
  * The reduced partials of every month of the plan's compacted files that it reads without a raw
- * day of the account among the month's days, made where they are not kept yet (from the kept
- * partials of the month's files, on `connection`, whose KEPT_PARTIALS it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named by the
- * reducing statement, the band and the month's files: a file compacted again makes another.
+ * day of the account among the month's days, reduced within a band the window holds: made where
+ * they are not kept yet (from the kept partials of the month's files, on `connection`, whose
+ * KEPT_PARTIALS it redefines), and kept under `<digest>/reduced/<account>/<year>/<month>/`, named
+ * by the reducing statement, the band and the month's files: a file compacted again makes another.
  */
 export const reducedMonths = async (
   connection: DuckDBConnection,
   reducing: (band: ReducedMonth['band']) => Statement,
   kept: PartialsPlan['kept'],
   plan: Pick<ScanPlan, 'compacted' | 'raw'>,
+  window: Pick<TimeWindow, 'from' | 'to'>,
   checkpoint: () => void,
 ): Promise<ReducedMonth[]> => {
   const reduced: ReducedMonth[] = [];
@@ -385,7 +388,14 @@ export const reducedMonths = async (
     // days compacted so far, and the days after, read raw, stay clear of its band.
     const start = dayStartMs(first) / 1000;
     const end = (dayStartMs(last) + DAY_MS) / 1000;
-    const band = { start: start + BAND_MARGIN_SECONDS, end: end - BAND_MARGIN_SECONDS };
+    // Within the window too: a burst the reduction takes together is then in the window whole (a
+    // window that cut it would keep or leave it by its first event, where the one statement
+    // counts the part it holds). A window that cuts the month's days reduces it within its own.
+    const band = {
+      start: Math.max(start + BAND_MARGIN_SECONDS, Date.parse(window.from) / 1000),
+      end: Math.min(end - BAND_MARGIN_SECONDS, Date.parse(window.to) / 1000),
+    };
+    if (band.end <= band.start) continue;
     const statement = engineStatement(reducing(band));
     const digest = createHash('sha256')
       .update(JSON.stringify([statement, ofMonth.map((f) => path.relative(kept.storeDir, f.path)).sort()]))

@@ -224,7 +224,7 @@ const runFromPartials = async (
   await defineRelation(connection, { ...plan, compacted: [] });
   const { reduced } = partials;
   const months = reduced
-    ? await reducedMonths(connection, reduced.reducing, settled.kept, plan, hooks.checkpoint)
+    ? await reducedMonths(connection, reduced.reducing, settled.kept, plan, request.window, hooks.checkpoint)
     : [];
   const answer = async (fromReduced: boolean) => {
     await defineKeptPartials(connection, settled.kept, plan.compacted, fromReduced ? months : []);
