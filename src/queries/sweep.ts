@@ -282,6 +282,17 @@ const STARTS_ISLAND = `struct_pack(a := first_t, b := eventid) = min(struct_pack
 /** The distinct values of the runs' lists of `column`, taken together. */
 const unionOf = (column: string) => `list_distinct(flatten(list(${column})))`;
 
+/** A burst's columns that are its first event's, in `merged`'s order. */
+const FIRST_EVENT = [
+  'eventid',
+  'eventname',
+  'principal_arn',
+  'source_ip',
+  'region',
+  'errorcode',
+  'event_summary',
+];
+
 /** The first five events of runs taken together, by time, then id. */
 const FIRST_SAMPLES = `list_slice(list_sort(${unionOf('samples')}), 1, 5)`;
 
@@ -381,7 +392,7 @@ const JOINED: Cte[] = [
     length(${unionOf('eventids')}),
     length(${unionOf('resources')}),
     length(${unionOf('services')}),
-    ${['eventid', 'eventname', 'principal_arn', 'source_ip', 'region', 'errorcode', 'event_summary'].map(firstOf).join(', ')},
+    ${FIRST_EVENT.map(firstOf).join(', ')},
     array_to_string(list_transform(${FIRST_SAMPLES}, s -> s.id), ',')
   FROM joined
   GROUP BY ${BURST_KEY}, island
@@ -451,18 +462,20 @@ UNION ALL BY NAME
 SELECT * EXCLUDE (partial_file, partial_row, island, over, runs, inside) FROM islands
   WHERE NOT inside OR (runs = 1 AND over)
 UNION ALL BY NAME
-SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
-    account, ${firstOf('region')} AS region, min(day) AS day, principal,
-    min(first_seen) AS first_seen, max(last_seen) AS last_seen, min(first_t) AS first_t, max(last_t) AS last_t,
-    ${unionOf('eventids')} AS eventids, ${unionOf('resources')} AS resources, ${unionOf('services')} AS services,
-    length(${unionOf('eventids')}) AS n_events, length(${unionOf('resources')}) AS n_resources,
-    length(${unionOf('services')}) AS n_services,
-    ${['eventid', 'eventname', 'principal_arn', 'source_ip', 'errorcode', 'event_summary'].map((c) => `${firstOf(c)} AS ${c}`).join(', ')},
-    ${FIRST_SAMPLES} AS samples, array_to_string(list_transform(${FIRST_SAMPLES}, s -> s.id), ',') AS sample_event_ids
-  FROM inside
-  GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
-    account, principal, island
-  HAVING length(${unionOf('resources')}) >= d_min_resources AND length(${unionOf('services')}) >= d_min_services`,
+SELECT *, length(eventids) AS n_events, length(resources) AS n_resources, length(services) AS n_services,
+    array_to_string(list_transform(samples, s -> s.id), ',') AS sample_event_ids
+  FROM (
+    SELECT detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+      account, principal, min(day) AS day,
+      min(first_seen) AS first_seen, max(last_seen) AS last_seen, min(first_t) AS first_t, max(last_t) AS last_t,
+      ${unionOf('eventids')} AS eventids, ${unionOf('resources')} AS resources, ${unionOf('services')} AS services,
+      ${FIRST_EVENT.map((c) => `${firstOf(c)} AS ${c}`).join(', ')},
+      ${FIRST_SAMPLES} AS samples
+    FROM inside
+    GROUP BY detection, d_severity, d_rank, d_techniques, d_kind, d_gap_seconds, d_min_resources, d_min_services,
+      account, principal, island
+  )
+  WHERE length(resources) >= d_min_resources AND length(services) >= d_min_services`,
 };
 
 /** Whether a run `p` of another source could join a run a reduction left out: it meets the band. */

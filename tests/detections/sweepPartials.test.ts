@@ -125,14 +125,17 @@ const csvOf = async (server: TestServer, executionId: string): Promise<string> =
  * Both servers' answers to `request`, which must be the same rows, in the same order, and the
  * same CSV, byte for byte (a number written otherwise would parse to the same row).
  */
-const bothAnswer = async (request: Record<string, unknown>) => {
-  const fromKept = await runToEnd(kept.baseUrl, request);
-  const fromOne = await runToEnd(oneStatement.baseUrl, request);
+const bothAnswer = async (
+  request: Record<string, unknown>,
+  servers: { readonly kept: TestServer; readonly one: TestServer } = { kept, one: oneStatement },
+) => {
+  const fromKept = await runToEnd(servers.kept.baseUrl, request);
+  const fromOne = await runToEnd(servers.one.baseUrl, request);
   expect(fromKept.execution.body.state, JSON.stringify(fromKept.execution.body.error)).toBe('SUCCEEDED');
   expect(fromOne.execution.body.state).toBe('SUCCEEDED');
   expect(fromKept.rows).toEqual(fromOne.rows);
-  expect(await csvOf(kept, fromKept.execution.body.executionId)).toBe(
-    await csvOf(oneStatement, fromOne.execution.body.executionId),
+  expect(await csvOf(servers.kept, fromKept.execution.body.executionId)).toBe(
+    await csvOf(servers.one, fromOne.execution.body.executionId),
   );
   return fromKept;
 };
@@ -483,21 +486,26 @@ describe('a short window over a month with none kept', () => {
   });
 });
 
+/** A copy of the invictus logs, its one log file (2023-07-10, us-east-1) and that file's records. */
+const invictusCopy = async () => {
+  const { logsDir: dir, storeDir: store } = await copyOfLogs('invictus-attack-simulation');
+  const trail = path.join(dir, 'AWSLogs/123837392027/CloudTrail');
+  const [name] = await readdir(path.join(trail, 'us-east-1/2023/07/10'));
+  const file = path.join(trail, 'us-east-1/2023/07/10', String(name));
+  const records = (JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as { Records: RawRecord[] })
+    .Records;
+  return { dir, store, trail, name: String(name), file, records };
+};
+
+/** bert-jan's enumeration in the invictus file: 1,867 calls, 11:54 to 12:34. */
+const enumeration = (r: RawRecord) =>
+  r.userIdentity?.userName === 'bert-jan' && /^(List|Describe|Get)/.test(String(r.eventName));
+
 describe('a burst whose runs were kept apart', () => {
-  /** The invictus file, and bert-jan's enumeration in it (1,867 calls, 11:54 to 12:34), in the sweep's order. */
+  /** The invictus file, and bert-jan's enumeration in it, in the sweep's order. */
   const invictus = async () => {
-    const { logsDir: dir, storeDir: store } = await copyOfLogs('invictus-attack-simulation');
-    const trail = path.join(dir, 'AWSLogs/123837392027/CloudTrail');
-    const [name] = await readdir(path.join(trail, 'us-east-1/2023/07/10'));
-    const file = path.join(trail, 'us-east-1/2023/07/10', String(name));
-    const records = (
-      JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as { Records: RawRecord[] }
-    ).Records;
-    const discovery = records
-      .filter(
-        (r) => r.userIdentity?.userName === 'bert-jan' && /^(List|Describe|Get)/.test(String(r.eventName)),
-      )
-      .sort((a, b) => order(a).localeCompare(order(b)));
+    const { dir, store, trail, name, file, records } = await invictusCopy();
+    const discovery = records.filter(enumeration).sort((a, b) => order(a).localeCompare(order(b)));
     /** Writes `kept` in the us-east-1 file and `other` in one of eu-west-1, compacts, and asks both servers. */
     const answers = async (
       kept: RawRecord[],
@@ -507,7 +515,7 @@ describe('a burst whose runs were kept apart', () => {
       await writeFile(file, gzipSync(JSON.stringify({ Records: kept })));
       await mkdir(path.join(trail, 'eu-west-1/2023/07/10'), { recursive: true });
       await writeFile(
-        path.join(trail, 'eu-west-1/2023/07/10', String(name).replace('us-east-1', 'eu-west-1')),
+        path.join(trail, 'eu-west-1/2023/07/10', name.replace('us-east-1', 'eu-west-1')),
         gzipSync(JSON.stringify({ Records: other })),
       );
       await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
@@ -572,17 +580,10 @@ describe('a burst whose runs were kept apart', () => {
 
 describe('a month whose days a window cuts', () => {
   it('is reduced within the window: a burst taken together across the cut counts from the cut, as the one statement counts it', async () => {
-    const { logsDir: dir, storeDir: store } = await copyOfLogs('invictus-attack-simulation');
-    const july = path.join(dir, 'AWSLogs/123837392027/CloudTrail/us-east-1/2023/07');
-    const [name] = await readdir(path.join(july, '10'));
-    const file = path.join(july, '10', String(name));
-    const records = (
-      JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as { Records: RawRecord[] }
-    ).Records;
+    const { dir, store, trail, name, file, records } = await invictusCopy();
+    const july = path.join(trail, 'us-east-1/2023/07');
     // bert-jan's enumeration (1,867 calls, 11:54 to 12:34) moved 12 hours earlier, across
     // midnight: from 23:54 on the 9th (delivered under the 9th) to 00:34 on the 10th.
-    const enumeration = (r: RawRecord) =>
-      r.userIdentity?.userName === 'bert-jan' && /^(List|Describe|Get)/.test(String(r.eventName));
     const moved = records.map((r) =>
       enumeration(r)
         ? {
@@ -597,21 +598,16 @@ describe('a month whose days a window cuts', () => {
     await writeFile(file, gzipSync(JSON.stringify({ Records: moved.filter((r) => !onThe9th(r)) })));
     await mkdir(path.join(july, '09'), { recursive: true });
     await writeFile(
-      path.join(july, '09', String(name).replace('20230710', '20230709')),
+      path.join(july, '09', name.replace('20230710', '20230709')),
       gzipSync(JSON.stringify({ Records: moved.filter(onThe9th) })),
     );
     await compactStore({ logsDir: dir, storeDir: store, closedAfterMs: 0 });
-    const [fromKept, fromOne] = [await serveOver(dir, store, 'on'), await serveOver(dir, store, 'off')];
+    const servers = { kept: await serveOver(dir, store, 'on'), one: await serveOver(dir, store, 'off') };
     const burst = async (from: string, to: string) => {
       const request = sweep(from, to, { parameters: { detections: ['discovery-burst'] } });
-      const kept = await runToEnd(fromKept.baseUrl, request);
-      const one = await runToEnd(fromOne.baseUrl, request);
-      expect(kept.execution.body.statistics.days.raw).toBe(0);
-      expect(kept.rows).toEqual(one.rows);
-      expect(await csvOf(fromKept, kept.execution.body.executionId)).toBe(
-        await csvOf(fromOne, one.execution.body.executionId),
-      );
-      return kept.rows.find((r) => r.principal === 'bert-jan');
+      const answer = await bothAnswer(request, servers);
+      expect(answer.execution.body.statistics.days.raw).toBe(0);
+      return answer.rows.find((r) => r.principal === 'bert-jan');
     };
     // Both days: July's runs reduced, the enumeration one row, one finding from 23:54.
     expect((await burst('2023-07-09T00:00:00Z', '2023-07-11T00:00:00Z'))?.first_seen).toMatch(

@@ -1,7 +1,7 @@
 /**
  * Result rows as whole CSV lines made by DuckDB: the statement wrapped in a SELECT that writes
- * each row as csvFormat's toCsvLine does (sql/csvLine.ts), so that a row reaches JavaScript as one value
- * rather than one a column. A value costs about a microsecond to cross into JavaScript: the
+ * each row as csvFormat's toCsvLine does (sql/csvLine.ts), so that a row reaches JavaScript as one
+ * value rather than one a column. A value costs about a microsecond to cross into JavaScript: the
  * sweep of the bench's year (77,225 rows of 18 columns) spent 1.6 to 2.3 s on it, and 0.13 to
  * 0.17 s as lines, the CSV the same bytes. Each line crosses as its bytes (a BLOB), which the
  * writer neither decodes nor encodes: its JavaScript went from 143-180 ms to 89-113 ms.

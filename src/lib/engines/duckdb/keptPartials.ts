@@ -17,9 +17,10 @@
  * at either end) are left out, or taken together into fewer that combine into the same answer
  * (PartialsTemplate.reduce). The band lies within the request's window as well: a row taken
  * together from several may span days, which a window that cut it would divide. A window that cuts
- * the month's days has its month reduced within its own. The answering statement checks that no row of another source meets a
- * band before it reads a row, and raises BAND_MET if one does (an event delivered days late); the
- * request is then answered from the months' files' partials, as without reductions. A month that
+ * the month's days has its month reduced within its own. The answering statement checks that no
+ * row of another source meets a band before it reads a row, and raises BAND_MET if one does (an
+ * event delivered days late); the request is then answered from the months' files' partials, as
+ * without reductions. A month that
  * cannot be reduced (a full disk) is read unreduced, and the server says so.
  */
 import { createHash, randomUUID } from 'node:crypto';
